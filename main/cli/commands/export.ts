@@ -1,0 +1,43 @@
+/** `viommu-lab export csv [--db FILE] [--experiment NAME] [--status S] [-o FILE]` */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runsCsv } from '../../report/runs-csv';
+import { openStore } from '../db';
+import { CliError } from '../errors';
+import type { CliIO } from '../io';
+import { parseStatus } from './runs';
+
+export const exportUsage = 'viommu-lab export csv [--db FILE] [--experiment NAME] [--status S] [-o FILE]';
+
+export function exportCommand(argv: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      experiment: { type: 'string' },
+      status: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+    },
+  });
+  if (positionals.length !== 1) throw new CliError(`usage: ${exportUsage}`, 2);
+  const format = positionals[0];
+  if (format !== 'csv') throw new CliError(`export ${format}: this version exports csv`, 2);
+  const store = openStore(values.db);
+  try {
+    const csv = runsCsv(store, { experiment: values.experiment, status: parseStatus(values.status) });
+    if (values.output !== undefined) {
+      try {
+        writeFileSync(values.output, csv);
+      } catch (e) {
+        throw new CliError(`cannot write ${values.output}: ${(e as Error).message}`);
+      }
+      io.err(`wrote ${values.output}\n`);
+    } else {
+      io.out(csv);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}

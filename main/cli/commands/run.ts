@@ -1,0 +1,147 @@
+/** `viommu-lab run <spec.json> [--db FILE] [--seed N] [--set key=value]… [--json] [--experiment NAME]` */
+import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
+import { executeRuns, prepareRun, type PreparedRun } from '../../api/runner';
+import { lookupMetric } from '../../common/metrics/all';
+import { ProfileError } from '../../common/profile/profile';
+import { canonicalJson, type RunResult } from '../../common/result';
+import { SpecError } from '../../common/spec';
+import { parseSetValue, SetPathError } from '../../common/spec/set-path';
+import { TopologyError } from '../../engine/models/model';
+import { openStore } from '../db';
+import { CliError } from '../errors';
+import type { CliIO } from '../io';
+import { ProgressLine } from '../progress';
+import { readJsonFile } from '../spec-file';
+import { formatNumber, table } from '../table';
+
+export const runUsage = 'viommu-lab run <spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME]';
+
+export function parseSets(values: readonly string[] | undefined): [string, unknown][] {
+  return (values ?? []).map((kv) => {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new CliError(`--set ${kv}: expected key=value`, 2);
+    try {
+      return [kv.slice(0, eq), parseSetValue(kv.slice(eq + 1))];
+    } catch (e) {
+      throw new CliError(`--set ${kv}: ${(e as Error).message}`, 2);
+    }
+  });
+}
+
+export function parseSeed(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`--seed ${v}: expected a non-negative integer`, 2);
+  return n;
+}
+
+/** Turns the errors of preparing a run into one sentence that names the file. */
+export function prepareOrExplain(file: string, input: unknown, seed: number | undefined, sets: [string, unknown][]): PreparedRun {
+  try {
+    return prepareRun(input, { seed, sets });
+  } catch (e) {
+    if (e instanceof SpecError) {
+      const first = e.issues[0]!;
+      const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more problem${e.issues.length > 2 ? 's' : ''})` : '';
+      throw new CliError(`${file}: ${first.path || '(spec)'}: ${first.message}${more}`);
+    }
+    if (e instanceof ProfileError || e instanceof SetPathError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      seed: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      experiment: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new CliError(`usage: ${runUsage}`, 2);
+  const file = positionals[0]!;
+  const seed = parseSeed(values.seed);
+  const sets = parseSets(values.set);
+  if (!file.endsWith('.json')) throw new CliError(`${file}: expected a .json spec`, 2);
+  const input = readJsonFile(file);
+  const inputs = Array.isArray(input) ? input : [input];
+  if (inputs.length === 0) throw new CliError(`${file}: the file holds no spec`);
+  const prepared = inputs.map((one) => prepareOrExplain(file, one, seed, sets));
+  const experiment = values.experiment ?? prepared[0]!.spec.name ?? basename(file);
+  return execute(prepared, { file, experiment, description: prepared[0]!.spec.description, db: values.db, json: values.json }, io);
+}
+
+export interface ExecuteCliOptions {
+  file: string;
+  experiment: string;
+  description?: string;
+  source?: string;
+  db?: string;
+  json: boolean;
+}
+
+export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO): number {
+  const store = openStore(o.db);
+  let cancelled = false;
+  const onSigint = (): void => {
+    cancelled = true;
+  };
+  process.on('SIGINT', onSigint);
+  const progress = new ProgressLine(io);
+  try {
+    let label = '';
+    const results = (() => {
+      try {
+        return executeRuns(store, prepared, {
+          experiment: o.experiment,
+          description: o.description,
+          source: o.source,
+          onRunStart: (i, n, run, runId) => {
+            label = n > 1 ? `run ${i + 1}/${n} (#${runId})` : `run #${runId}`;
+            progress.restart();
+            if (n > 1) io.err(`${label}: ${describePoint(run)}\n`);
+          },
+          onProgress: (_i, p) => progress.update(label, p),
+          shouldCancel: () => cancelled,
+        });
+      } catch (e) {
+        if (e instanceof TopologyError) throw new CliError(`${o.file}: ${e.message}`);
+        throw e;
+      }
+    })();
+    progress.done();
+    const done = results.filter((r) => r.status === 'done');
+    if (o.json) {
+      const payload = prepared.length === 1 && done.length === 1 ? done[0]!.result : results.map((r, i) => ({ point: prepared[i]!.spec.point, replication: prepared[i]!.spec.replication, runId: r.runId, status: r.status, result: r.result ?? null, error: r.error ?? null }));
+      io.out(canonicalJson(payload, 2) + '\n');
+    } else {
+      for (const [i, r] of results.entries()) {
+        if (r.result !== undefined) io.out(summary(prepared[i]!, r.runId, r.result));
+      }
+    }
+    for (const r of results) {
+      if (r.status !== 'done') io.err(`run #${r.runId} ${r.status}: ${r.error}\n`);
+    }
+    io.err(`stored ${done.length} of ${prepared.length} run${prepared.length > 1 ? 's' : ''} in experiment "${o.experiment}" (${store.path})\n`);
+    return results.every((r) => r.status === 'done') ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+    store.close();
+  }
+}
+
+function describePoint(run: PreparedRun): string {
+  const p = Object.entries(run.spec.point).map(([k, v]) => `${k}=${String(v)}`);
+  return [...p, `rep=${run.spec.replication}`, `seed=${run.spec.seed}`].join(' ');
+}
+
+function summary(run: PreparedRun, runId: number, r: RunResult): string {
+  const rows = Object.entries(r.scalars).map(([name, v]) => [name, formatNumber(v), lookupMetric(name)?.unit ?? '']);
+  const head = `run #${runId}  ${run.spec.name}  seed ${run.spec.seed}  profile ${run.profile.id}  config ${run.configHash.slice(0, 12)}\n`;
+  return head + table(['metric', 'value', 'unit'], rows, ['l', 'r', 'l']) + (r.notes.length ? `notes:\n${r.notes.map((n) => `  - ${n}`).join('\n')}\n` : '') + '\n';
+}

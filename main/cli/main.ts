@@ -1,0 +1,49 @@
+/** The viommu-lab command line: dispatches to one command per verb; every error is one sentence and a non-zero exit. */
+import { exportCommand, exportUsage } from './commands/export';
+import { runCommand, runUsage } from './commands/run';
+import { runsCommand } from './commands/runs';
+import { CliError } from './errors';
+import { processIO, type CliIO } from './io';
+
+const USAGE = `vIOMMU Lab — simulate virtual IOMMU and DMA paths, keep every run.
+
+usage:
+  ${runUsage}
+  viommu-lab runs [--db FILE] [--experiment NAME] [--status STATUS] [--json]
+  ${exportUsage}
+
+The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB).
+`;
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [verb, ...rest] = argv;
+  try {
+    switch (verb) {
+      case 'run':
+        return await runCommand(rest, io);
+      case 'runs':
+        return runsCommand(rest, io);
+      case 'export':
+        return exportCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return verb === undefined ? 2 : 0;
+      default:
+        throw new CliError(`unknown command "${verb}"; try: run, runs, export`, 2);
+    }
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.err(`viommu-lab: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`viommu-lab: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`viommu-lab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,3 @@
+/** Loads every metric declaration. Each model issue adds one import line here. */
+import './core';
+export * from './names';

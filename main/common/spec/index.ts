@@ -1,0 +1,5 @@
+export * from './topology';
+export * from './validate';
+export * from './workload';
+export * from './distribution';
+export * from './model-params';

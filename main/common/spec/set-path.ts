@@ -1,0 +1,54 @@
+/**
+ * `--set key=value` for specs: writes a value at a dotted path with [index] steps
+ * (`devices[0].workload.threads=4`, `duration=50ms`). Values are read as booleans, numbers or
+ * JSON where they look like one, otherwise kept as strings (units are parsed by the schema).
+ */
+
+export class SetPathError extends Error {}
+
+export function parseSetValue(text: string): unknown {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (/^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text)) return Number(text);
+  if (/^[[{"]/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new SetPathError(`value ${text} looks like JSON but does not parse`);
+    }
+  }
+  return text;
+}
+
+export function splitPath(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  const re = /([^.[\]]+)|\[(\d+)\]/g;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = re.exec(path)) !== null) {
+    out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+    consumed += m[0].length;
+  }
+  const dots = (path.match(/\./g) ?? []).length;
+  if (out.length === 0 || consumed + dots !== path.length) throw new SetPathError(`"${path}" is not a path like devices[0].workload.threads`);
+  return out;
+}
+
+/** Returns a copy of `input` with `value` at `path`; the parents must exist (a typo is an error, not a new branch). */
+export function setPath(input: unknown, path: string, value: unknown): unknown {
+  const steps = splitPath(path);
+  const root = structuredClone(input) as Record<string | number, unknown>;
+  let cur: unknown = root;
+  for (let i = 0; i < steps.length - 1; i++) {
+    const s = steps[i]!;
+    const next = (cur as Record<string | number, unknown>)[s];
+    if (next === undefined || next === null || typeof next !== 'object') {
+      throw new SetPathError(`--set ${path}: "${steps.slice(0, i + 1).join('.')}" does not exist in the spec`);
+    }
+    cur = next;
+  }
+  const last = steps[steps.length - 1]!;
+  if (Array.isArray(cur) && (typeof last !== 'number' || last > cur.length)) throw new SetPathError(`--set ${path}: index out of range`);
+  (cur as Record<string | number, unknown>)[last] = value;
+  return root;
+}

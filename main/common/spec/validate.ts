@@ -1,0 +1,52 @@
+/** Spec validation with errors that name the JSON path and say what is wrong. */
+import type { z } from 'zod';
+import { specSchema, type Spec } from './topology';
+import './models';
+
+export interface SpecIssue {
+  /** JSON path, e.g. "devices[0].workload.granule". */
+  path: string;
+  message: string;
+}
+
+export class SpecError extends Error {
+  constructor(readonly issues: SpecIssue[]) {
+    super(issues.map((i) => `${i.path || '(spec)'}: ${i.message}`).join('; '));
+    this.name = 'SpecError';
+  }
+}
+
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out === '' ? p : `.${p}`;
+  }
+  return out;
+}
+
+export function zodIssues(error: z.ZodError): SpecIssue[] {
+  return error.issues.map((i) => {
+    let message = i.message;
+    if (i.code === 'unrecognized_keys') message = `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (i.code === 'invalid_union_discriminator' || (i.code === 'invalid_union' && i.unionErrors.length > 0)) {
+      // Report the branch that got furthest, not "Invalid input".
+      if (i.code === 'invalid_union') {
+        const best = [...i.unionErrors].sort((a, b) => depth(b) - depth(a))[0];
+        if (best !== undefined) return zodIssues(best)[0]!;
+      }
+    }
+    return { path: formatPath(i.path), message };
+  });
+}
+
+function depth(e: z.ZodError): number {
+  return Math.max(0, ...e.issues.map((i) => i.path.length));
+}
+
+/** Validates untrusted input; throws SpecError with every issue. */
+export function parseSpec(input: unknown): Spec {
+  const r = specSchema.safeParse(input);
+  if (!r.success) throw new SpecError(zodIssues(r.error));
+  return r.data;
+}

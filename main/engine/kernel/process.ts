@@ -1,0 +1,76 @@
+/**
+ * Processes: generator functions driven by the kernel.
+ *
+ * A process yields a number (hold for that many ns, allocation-free), or an event (wait until it
+ * is processed; the event's value is sent back, its error thrown in). When the generator returns,
+ * the process — itself an event — succeeds with the returned value.
+ * Does not model: preemption or interrupts; a process runs until it yields.
+ */
+import type { Environment } from './environment';
+import { SimEvent, type Waiter } from './event';
+
+export type Yieldable = number | SimEvent<unknown>;
+export type ProcessGenerator<T = void> = Generator<Yieldable, T, unknown>;
+
+export class Process<T = void> extends SimEvent<T> implements Waiter {
+  private readonly resumeFromHold = (): void => this.step(undefined, false);
+
+  constructor(
+    env: Environment,
+    private readonly gen: ProcessGenerator<T>,
+    readonly name: string,
+  ) {
+    super(env);
+    env.schedule(0, this.resumeFromHold, 0);
+  }
+
+  wake(event: SimEvent<unknown>): void {
+    if (event.failed) {
+      event.defused = true;
+      this.step(event.error, true);
+    } else {
+      this.step(event.value, false);
+    }
+  }
+
+  private step(input: unknown, isError: boolean): void {
+    let sendValue = input;
+    let sendError = isError;
+    for (;;) {
+      let r: IteratorResult<Yieldable, T>;
+      try {
+        r = sendError ? this.gen.throw(sendValue) : this.gen.next(sendValue);
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+      if (r.done) {
+        this.succeed(r.value);
+        return;
+      }
+      const y = r.value;
+      if (typeof y === 'number') {
+        this.env.schedule(y, this.resumeFromHold);
+        return;
+      }
+      if (!(y instanceof SimEvent)) {
+        const err = new TypeError(`process "${this.name}" yielded ${String(y)}; yield a delay in ns or an event`);
+        this.fail(err);
+        return;
+      }
+      if (y.processed) {
+        if (y.failed) {
+          y.defused = true;
+          sendValue = y.error;
+          sendError = true;
+        } else {
+          sendValue = y.value;
+          sendError = false;
+        }
+        continue;
+      }
+      y.addWaiter(this);
+      return;
+    }
+  }
+}

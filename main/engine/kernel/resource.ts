@@ -1,0 +1,98 @@
+/**
+ * Resources with a capacity and a FIFO queue: what makes contention emerge (a VMM emulation
+ * thread, a command queue, a lock, a vCPU, a PCIe link).
+ *
+ * Models: `capacity` identical servers; requests granted in arrival order; busy-time and
+ * waiting-time accounting for utilisation and queueing metrics.
+ * Does not model: priorities or preemption among waiters.
+ */
+import type { Environment } from './environment';
+import { SimEvent } from './event';
+import type { ProcessGenerator } from './process';
+
+export class Resource {
+  private inUse = 0;
+  private readonly waiting: { ev: SimEvent<void>; since: number }[] = [];
+  private head = 0;
+  private busyIntegral = 0;
+  private lastChange = 0;
+  /** Total ns requests spent queued, and how many were granted. */
+  waitedNs = 0;
+  grants = 0;
+
+  constructor(
+    readonly env: Environment,
+    readonly name: string,
+    readonly capacity = 1,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`resource ${name}: capacity must be a positive integer`);
+  }
+
+  get busy(): number {
+    return this.inUse;
+  }
+
+  get queueLength(): number {
+    return this.waiting.length - this.head;
+  }
+
+  /** An event that succeeds when a slot is granted to the caller. */
+  request(): SimEvent<void> {
+    const ev = new SimEvent<void>(this.env);
+    if (this.inUse < this.capacity && this.queueLength === 0) {
+      this.account();
+      this.inUse++;
+      this.grants++;
+      ev.succeed();
+    } else {
+      this.waiting.push({ ev, since: this.env.now });
+    }
+    return ev;
+  }
+
+  release(): void {
+    if (this.inUse === 0) throw new Error(`resource ${this.name}: release without a matching request`);
+    this.account();
+    if (this.head < this.waiting.length) {
+      const next = this.waiting[this.head]!;
+      this.waiting[this.head++] = undefined as never;
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      this.waitedNs += this.env.now - next.since;
+      this.grants++;
+      next.ev.succeed();
+    } else {
+      this.inUse--;
+    }
+  }
+
+  /** Holds one slot for `ns` of service, queueing first if needed. */
+  *use(ns: number): ProcessGenerator<void> {
+    yield this.request();
+    try {
+      yield ns;
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Mean number of busy slots divided by capacity, from time 0 to now. */
+  utilisation(): number {
+    this.account();
+    return this.env.now === 0 ? 0 : this.busyIntegral / (this.env.now * this.capacity);
+  }
+
+  /** Busy slot-nanoseconds accumulated so far. */
+  busyNs(): number {
+    this.account();
+    return this.busyIntegral;
+  }
+
+  private account(): void {
+    const now = this.env.now;
+    this.busyIntegral += this.inUse * (now - this.lastChange);
+    this.lastChange = now;
+  }
+}

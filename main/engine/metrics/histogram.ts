@@ -1,0 +1,77 @@
+/**
+ * A log-bucketed quantile sketch (DDSketch's mapping): any quantile it reports is within a
+ * relative error α of the exact sample quantile (α = 0.5 % by default). Count, sum, min and
+ * max are exact. Memory grows with the log of the value range, not with the sample count.
+ */
+import type { HistogramData } from '../../common/result';
+
+export class Histogram {
+  private readonly gamma: number;
+  private readonly logGamma: number;
+  private readonly buckets = new Map<number, number>();
+  private zeros = 0;
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  constructor(readonly alpha = 0.005) {
+    if (!(alpha > 0 && alpha < 1)) throw new RangeError('histogram alpha must be in (0, 1)');
+    this.gamma = (1 + alpha) / (1 - alpha);
+    this.logGamma = Math.log(this.gamma);
+  }
+
+  record(value: number): void {
+    if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`histogram value must be finite and non-negative, got ${value}`);
+    this.count++;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    if (value === 0) {
+      this.zeros++;
+      return;
+    }
+    const i = Math.ceil(Math.log(value) / this.logGamma);
+    this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
+  }
+
+  mean(): number {
+    return this.count === 0 ? NaN : this.sum / this.count;
+  }
+
+  /** The q-quantile (0 ≤ q ≤ 1), lower-rank convention: the value at rank ⌊q·(n−1)⌋. */
+  quantile(q: number): number {
+    return quantileOf(this.data(), q);
+  }
+
+  data(): HistogramData {
+    const buckets = [...this.buckets.entries()].sort((a, b) => a[0] - b[0]);
+    return {
+      alpha: this.alpha,
+      count: this.count,
+      sum: this.sum,
+      min: this.count ? this.min : 0,
+      max: this.count ? this.max : 0,
+      buckets,
+      zeros: this.zeros,
+    };
+  }
+}
+
+/** Quantile of serialized histogram data (also used by charts and reports). */
+export function quantileOf(h: HistogramData, q: number): number {
+  if (h.count === 0) return NaN;
+  if (!(q >= 0 && q <= 1)) throw new RangeError('quantile must be in [0, 1]');
+  const rank = Math.floor(q * (h.count - 1));
+  if (rank < h.zeros) return 0;
+  const gamma = (1 + h.alpha) / (1 - h.alpha);
+  let seen = h.zeros;
+  for (const [i, n] of h.buckets) {
+    seen += n;
+    if (seen > rank) {
+      const estimate = (2 * gamma ** i) / (gamma + 1);
+      return Math.min(h.max, Math.max(h.min, estimate));
+    }
+  }
+  return h.max;
+}

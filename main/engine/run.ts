@@ -1,0 +1,126 @@
+/**
+ * One simulation run: build the machine, boot (each VM probes its devices one after another),
+ * then run the workloads for the spec's duration, and collect the result.
+ *
+ * Deterministic: everything derives from the spec, the resolved profile and the seed.
+ */
+import { Environment, type ProcessGenerator } from './kernel';
+import type { Spec } from '../common/spec';
+import type { ResolvedProfile } from '../common/profile/profile';
+import { ENGINE_VERSION, type RunResult } from '../common/result';
+import { Costs } from './costs/costs';
+import { Metrics } from './metrics/collector';
+import { Machine } from './machine/machine';
+import { startWorkload } from './workloads';
+
+export interface RunProgress {
+  phase: 'boot' | 'run';
+  simNs: number;
+  /** End of the measured phase, once known. */
+  endNs: number | null;
+  events: number;
+}
+
+export interface RunOptions {
+  /** Called every ~65k events. */
+  onProgress?: (p: RunProgress) => void;
+  /** Polled every ~65k events; returning true stops the run with a CancelledError. */
+  shouldCancel?: () => boolean;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('run cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** Metric-name segment for an id: lower-case, [a-z0-9_]. */
+export function metricSegment(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOptions = {}): RunResult {
+  const env = new Environment(spec.seed);
+  const costs = new Costs(profile);
+  const metrics = new Metrics(Math.max(1, Math.ceil(spec.duration / 500)));
+  const notes: string[] = [];
+  const note = (t: string): void => {
+    notes.push(t);
+  };
+  const machine = new Machine(env, spec, costs, metrics, note);
+  let phase: RunProgress['phase'] = 'boot';
+  let endNs: number | null = null;
+  const tick = (): boolean => {
+    if (opts.shouldCancel?.()) throw new CancelledError();
+    opts.onProgress?.({ phase, simNs: env.now, endNs, events: env.events });
+    return true;
+  };
+
+  // Boot: each VM's vCPU 0 probes its devices in order.
+  const probeNs = costs.ns('guest.probe_ns');
+  const setupByVm = new Map<string, number>();
+  const boots = [...machine.vms.values()].map((vm) =>
+    env.process(
+      (function* (): ProcessGenerator<void> {
+        const cpu = vm.vcpu(0);
+        for (const dev of machine.devices.filter((d) => d.vm === vm)) {
+          yield* cpu.run(
+            (function* () {
+              yield probeNs;
+              const t0 = env.now;
+              yield* dev.path.probe(cpu);
+              const took = env.now - t0;
+              metrics.gauge(`boot.dma_setup_ns.${metricSegment(dev.spec.id)}`, took);
+              setupByVm.set(vm.spec.id, (setupByVm.get(vm.spec.id) ?? 0) + took);
+            })(),
+          );
+        }
+      })(),
+      `${vm.spec.id}.boot`,
+    ),
+  );
+  env.process(
+    (function* (): ProcessGenerator<void> {
+      yield env.allOf(boots);
+      env.stop();
+    })(),
+    'boot-barrier',
+  );
+  env.run(Infinity, tick);
+  metrics.gauge('boot.dma_setup_ns', Math.max(0, ...setupByVm.values()));
+
+  // Measured phase.
+  const active = machine.devices.filter((d) => d.spec.workload.kind !== 'boot');
+  const t0 = env.now;
+  if (active.length > 0) {
+    phase = 'run';
+    endNs = t0 + spec.duration;
+    const busyAtStart = new Map<string, number>();
+    for (const vm of machine.vms.values()) busyAtStart.set(vm.spec.id, vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0));
+    const vmmBusyAtStart = new Map([...machine.vms.values()].map((vm) => [vm.spec.id, vm.vmmThread.busyNs()]));
+    for (const device of active) {
+      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note });
+    }
+    env.run(endNs, tick);
+    const elapsed = env.now - t0;
+    const seconds = elapsed / 1e9;
+    const scalars = (name: string): number => metrics.counter(name).value;
+    metrics.gauge('dma.throughput_gbps', elapsed > 0 ? (scalars('dma.bytes') * 8) / elapsed : 0);
+    if (active.some((d) => d.spec.workload.kind === 'map-bench')) metrics.gauge('ops.per_sec', seconds > 0 ? scalars('bench.ops') / seconds : 0);
+    if (active.some((d) => d.spec.workload.kind === 'nic')) metrics.gauge('nic.pps', seconds > 0 ? scalars('nic.packets') / seconds : 0);
+    if (active.some((d) => d.spec.workload.kind === 'block')) metrics.gauge('io.iops', seconds > 0 ? scalars('io.completed') / seconds : 0);
+    for (const vm of machine.vms.values()) {
+      const busy = vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0) - busyAtStart.get(vm.spec.id)!;
+      const seg = metricSegment(vm.spec.id);
+      metrics.gauge(`cpu.utilisation.${seg}`, elapsed > 0 ? busy / (elapsed * vm.vcpus.length) : 0);
+      const vmmBusy = vm.vmmThread.busyNs() - vmmBusyAtStart.get(vm.spec.id)!;
+      metrics.gauge(`resource.utilisation.${seg}_vmm`, elapsed > 0 ? vmmBusy / elapsed : 0);
+    }
+  }
+  for (const inst of machine.instances) inst.finish?.();
+  metrics.gauge('sim.time_ns', env.now);
+  metrics.counter('sim.events').value = env.events;
+  const { scalars, histograms, series } = metrics.collect();
+  return { engineVersion: ENGINE_VERSION, seed: spec.seed, simTimeNs: env.now, events: env.events, scalars, histograms, series, notes };
+}

@@ -1,0 +1,205 @@
+/**
+ * Open-loop NIC. RX: packets arrive at the offered rate; each needs a posted receive buffer
+ * (mapped for from-device DMA) or it is dropped; the device writes the packet through the DMA
+ * path; the queue's vCPU (NAPI) unmaps the buffer, does per-packet work, maps a fresh buffer and
+ * reposts it. TX: the guest maps each packet to-device and posts it; the device reads it; the
+ * completion unmaps it. A ring full of posted-but-unfinished packets drops new ones.
+ *
+ * Models: the ring as a bound on outstanding mappings, IOMMU cost per packet on the vCPU,
+ * drops when the guest cannot refill fast enough.
+ * Does not model: GRO/TSO, interrupt moderation timers, multi-buffer page pools.
+ */
+import type { NicWorkload } from '../../common/spec';
+import { exponential, sampler, Store, type ProcessGenerator } from '../kernel';
+import type { Mapping } from '../dma/path';
+import type { Vcpu } from '../machine/vcpu';
+import type { WorkloadContext } from './context';
+import { distributionMean } from '../kernel/distributions';
+
+interface Completion {
+  descs: Mapping[];
+  arrival: number;
+  ok: boolean;
+}
+
+export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
+  const { env, metrics, device, costs } = ctx;
+  const rng = env.rng(`${device.spec.id}.nic`);
+  const sizeOf = sampler(w.packetSize, env.rng(`${device.spec.id}.nic.size`));
+  const meanSize = distributionMean(w.packetSize);
+  const pps = w.packetRate ?? w.bitrate! / (8 * meanSize);
+  metrics.gauge('nic.offered_gbps', (pps * meanSize * 8) / 1e9);
+  const perQueueGapNs = (1e9 / pps) * w.queues;
+  const packets = metrics.counter('nic.packets');
+  const drops = metrics.counter('nic.drops');
+  const latency = metrics.histogram('nic.latency_ns');
+  const mapLat = metrics.histogram('map.latency_ns');
+  const unmapLat = metrics.histogram('unmap.latency_ns');
+  const maps = metrics.counter('map.ops');
+  const unmaps = metrics.counter('unmap.ops');
+  const mapFailures = metrics.counter('map.failures');
+  const perPacketNs = costs.ns('guest.packet_completion_ns') + w.perPacketCpu;
+  const path = device.path;
+
+  function* timedMap(cpu: Vcpu, gpa: number, bytes: number, dir: 'to-device' | 'from-device'): ProcessGenerator<Mapping | null> {
+    const t0 = env.now;
+    const m = yield* path.map(cpu, gpa, bytes, dir);
+    if (m === null) {
+      mapFailures.inc();
+      return null;
+    }
+    mapLat.record(env.now - t0);
+    maps.inc();
+    return m;
+  }
+
+  function* timedUnmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
+    const t0 = env.now;
+    yield* path.unmap(cpu, m);
+    unmapLat.record(env.now - t0);
+    unmaps.inc();
+  }
+
+  function gap(): number {
+    return Math.max(1, Math.round(w.arrivals === 'poisson' ? exponential(rng, perQueueGapNs) : perQueueGapNs));
+  }
+
+  function packetSize(): number {
+    return Math.max(1, Math.round(sizeOf()));
+  }
+
+  for (let q = 0; q < w.queues; q++) {
+    const cpu = device.vm.vcpu(q);
+    const done = new Store<Completion>(env, `${device.spec.id}.q${q}.done`);
+    if (w.direction === 'rx') {
+      const ready: Mapping[] = [];
+      const gpas: number[] = [];
+      env.process(
+        (function* () {
+          // Post the ring before traffic starts, as the driver does at ifup.
+          yield* cpu.run(
+            (function* () {
+              for (let i = 0; i < w.ringSize; i++) {
+                const gpa = device.vm.allocBuffer(w.bufferSize);
+                gpas.push(gpa);
+                const m = yield* timedMap(cpu, gpa, w.bufferSize, 'from-device');
+                if (m !== null) ready.push(m);
+              }
+            })(),
+          );
+          while (env.now < ctx.endAt) {
+            yield gap();
+            const size = packetSize();
+            const need = Math.ceil(size / w.bufferSize);
+            if (ready.length < need) {
+              drops.inc();
+              continue;
+            }
+            const descs = ready.splice(0, need);
+            const arrival = env.now;
+            env.process(
+              (function* () {
+                let ok = true;
+                for (let i = 0; i < descs.length && ok; i++) {
+                  const len = Math.min(w.bufferSize, size - i * w.bufferSize);
+                  ok = yield* device.dma(descs[i]!.iova, len, true);
+                }
+                done.tryPut({ descs, arrival, ok });
+              })(),
+              `${device.spec.id}.rx`,
+            );
+          }
+        })(),
+        `${device.spec.id}.q${q}.wire`,
+      );
+      env.process(
+        (function* () {
+          for (;;) {
+            const c = (yield done.get()) as Completion;
+            yield* cpu.run(
+              (function* () {
+                for (const d of c.descs) {
+                  yield* timedUnmap(cpu, d);
+                  const m = yield* timedMap(cpu, d.gpa, w.bufferSize, 'from-device');
+                  if (m !== null) ready.push(m);
+                }
+                yield perPacketNs;
+              })(),
+            );
+            if (c.ok) {
+              packets.inc();
+              latency.record(env.now - c.arrival);
+            } else {
+              drops.inc();
+            }
+          }
+        })(),
+        `${device.spec.id}.q${q}.napi`,
+      );
+    } else {
+      let outstanding = 0;
+      const posted = new Store<{ m: Mapping; arrival: number }>(env, `${device.spec.id}.q${q}.txring`);
+      const gpa = device.vm.allocBuffer(w.bufferSize * w.ringSize);
+      let slot = 0;
+      env.process(
+        (function* () {
+          while (env.now < ctx.endAt) {
+            yield gap();
+            if (outstanding >= w.ringSize) {
+              drops.inc();
+              continue;
+            }
+            outstanding++;
+            const size = packetSize();
+            const arrival = env.now;
+            const buf = gpa + (slot++ % w.ringSize) * w.bufferSize;
+            env.process(
+              (function* () {
+                const m = yield* cpu.run(
+                  (function* () {
+                    yield perPacketNs;
+                    return yield* timedMap(cpu, buf, size, 'to-device');
+                  })(),
+                );
+                if (m === null) {
+                  outstanding--;
+                  drops.inc();
+                  return;
+                }
+                posted.tryPut({ m, arrival });
+              })(),
+              `${device.spec.id}.tx`,
+            );
+          }
+        })(),
+        `${device.spec.id}.q${q}.stack`,
+      );
+      env.process(
+        (function* () {
+          for (;;) {
+            const p = (yield posted.get()) as { m: Mapping; arrival: number };
+            const ok = yield* device.dma(p.m.iova, p.m.bytes, false);
+            done.tryPut({ descs: [p.m], arrival: p.arrival, ok });
+          }
+        })(),
+        `${device.spec.id}.q${q}.engine`,
+      );
+      env.process(
+        (function* () {
+          for (;;) {
+            const c = (yield done.get()) as Completion;
+            yield* cpu.run(timedUnmap(cpu, c.descs[0]!));
+            outstanding--;
+            if (c.ok) {
+              packets.inc();
+              latency.record(env.now - c.arrival);
+            } else {
+              drops.inc();
+            }
+          }
+        })(),
+        `${device.spec.id}.q${q}.txclean`,
+      );
+    }
+  }
+}

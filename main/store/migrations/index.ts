@@ -1,0 +1,5 @@
+/** Every migration, in order. Add one file per schema change and list it here. */
+import { migration as m0001 } from './0001-initial';
+import type { Migration } from './types';
+
+export const migrations: readonly Migration[] = [m0001];
