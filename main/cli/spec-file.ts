@@ -1,6 +1,7 @@
 /** Reads a spec file (JSON) with errors that name the file and, for syntax errors, line:column. */
 import { readFileSync } from 'node:fs';
 import { CliError } from './errors';
+import { locateJsonError } from './json-error';
 
 export function readJsonFile(path: string): unknown {
   let text: string;
@@ -12,15 +13,8 @@ export function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    if (pos !== null) {
-      const offset = Number(pos[1]);
-      const before = text.slice(0, offset);
-      const line = before.split('\n').length;
-      const column = offset - before.lastIndexOf('\n');
-      throw new CliError(`${path}:${line}:${column}: invalid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`);
-    }
-    throw new CliError(`${path}: invalid JSON: ${msg}`);
+    const at = locateJsonError(text);
+    if (at !== null) throw new CliError(`${path}:${at.line}:${at.column}: invalid JSON: ${at.message}`);
+    throw new CliError(`${path}: invalid JSON: ${(e as Error).message}`);
   }
 }

@@ -20,17 +20,12 @@ export function parseSetValue(text: string): unknown {
   return text;
 }
 
+const PATH = /^[A-Za-z_][\w-]*(\[\d+\])*(\.[A-Za-z_][\w-]*(\[\d+\])*)*$/;
+
 export function splitPath(path: string): (string | number)[] {
+  if (!PATH.test(path)) throw new SetPathError(`"${path}" is not a path like devices[0].workload.threads`);
   const out: (string | number)[] = [];
-  const re = /([^.[\]]+)|\[(\d+)\]/g;
-  let m: RegExpExecArray | null;
-  let consumed = 0;
-  while ((m = re.exec(path)) !== null) {
-    out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
-    consumed += m[0].length;
-  }
-  const dots = (path.match(/\./g) ?? []).length;
-  if (out.length === 0 || consumed + dots !== path.length) throw new SetPathError(`"${path}" is not a path like devices[0].workload.threads`);
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
   return out;
 }
 

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { main } from './main';
+import type { CliIO } from './io';
+import { LabStore } from '../store/store';
+
+const root = new URL('../../', import.meta.url).pathname;
+const baseline = join(root, 'resources/examples/baseline.json');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'viommu-cli-'));
+const db = join(dir, 'lab.sqlite');
+
+test('run --json prints the result with throughput and latency quantiles, and stores it', async () => {
+  const r = await cli('run', baseline, '--db', db, '--json', '--set', 'duration=2ms');
+  assert.equal(r.code, 0, r.err);
+  const result = JSON.parse(r.out);
+  for (const m of ['dma.throughput_gbps', 'map.latency_ns.p50', 'map.latency_ns.p99', 'unmap.latency_ns.p999']) assert.ok(typeof result.scalars[m] === 'number', m);
+  assert.match(r.err, /stored 1 of 1 run/);
+  const store = LabStore.open(db);
+  const runs = store.listRuns();
+  assert.equal(runs.length, 1);
+  assert.deepEqual(store.getResult(runs[0]!.id)!.scalars, result.scalars);
+  store.close();
+});
+
+test('the same run twice prints byte-identical JSON; --seed changes it', async () => {
+  const a = await cli('run', baseline, '--db', db, '--json', '--set', 'duration=1ms');
+  const b = await cli('run', baseline, '--db', db, '--json', '--set', 'duration=1ms');
+  const c = await cli('run', baseline, '--db', db, '--json', '--set', 'duration=1ms', '--seed', '7');
+  assert.equal(a.out, b.out);
+  assert.notEqual(a.out, c.out);
+});
+
+test('runs lists stored runs, filtered by status and experiment', async () => {
+  const r = await cli('runs', '--db', db);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /baseline: dma-direct, no IOMMU/);
+  assert.match(r.out, /done/);
+  const none = await cli('runs', '--db', db, '--status', 'failed');
+  assert.match(none.err, /no runs match/);
+  const bad = await cli('runs', '--db', db, '--status', 'finished');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /expected one of running, done/);
+});
+
+test('export csv writes RFC 4180 that a CSV parser reads back with the stored values', async () => {
+  const out = join(dir, 'runs.csv');
+  const r = await cli('export', 'csv', '--db', db, '-o', out);
+  assert.equal(r.code, 0, r.err);
+  const text = readFileSync(out, 'utf8');
+  assert.ok(text.includes('\r\n'));
+  const rows = parse(text, { columns: true }) as Record<string, string>[];
+  const store = LabStore.open(db);
+  const runs = store.listRuns();
+  assert.equal(rows.length, runs.length);
+  const scalars = store.scalars(runs.map((x) => x.id));
+  for (const row of rows) {
+    const s = scalars.get(Number(row.run_id))!;
+    assert.equal(row.name, 'baseline: dma-direct, no IOMMU');
+    for (const [k, v] of Object.entries(s)) assert.equal(Number(row[k]), v, `${k} of run ${row.run_id}`);
+  }
+  store.close();
+});
+
+test('an invalid spec is one message naming the JSON path, a non-zero exit, and the database is unchanged', async () => {
+  const before = createHash('sha256').update(readFileSync(db)).digest('hex');
+  const bad = join(dir, 'bad.json');
+  const spec = JSON.parse(readFileSync(baseline, 'utf8'));
+  spec.devices[0].workload.granule = '4KB/s';
+  writeFileSync(bad, JSON.stringify(spec));
+  const r = await cli('run', bad, '--db', db);
+  assert.equal(r.code, 1);
+  assert.equal(r.out, '');
+  assert.equal(r.err.trim().split('\n').length, 1);
+  assert.match(r.err, /bad\.json: devices\[0\]\.workload\.granule: unknown bytes unit "KB\/s"/);
+  writeFileSync(bad, '{\n  "vms": [,]\n}');
+  const syntax = await cli('run', bad, '--db', db);
+  assert.match(syntax.err, /bad\.json:2:\d+: invalid JSON/);
+  const set = await cli('run', baseline, '--db', db, '--set', 'vfio.pin_ns_per_pag=3');
+  assert.match(set.err, /--set|does not exist|unknown profile parameter/);
+  assert.equal(set.code, 1);
+  const after = createHash('sha256').update(readFileSync(db)).digest('hex');
+  assert.equal(after, before);
+});
+
+test('usage errors exit 2 with one line', async () => {
+  const r = await cli('frobnicate');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command "frobnicate"/);
+  const m = await cli('run');
+  assert.equal(m.code, 2);
+  const o = await cli('run', baseline, '--bogus');
+  assert.equal(o.code, 2);
+  assert.match(o.err, /bogus/);
+});
