@@ -48,17 +48,19 @@ function bareHeapHold(pending: number, events: number): number {
   return checksum;
 }
 
+/** Runs the environment for about `events` events (checked every 4096). */
+function runEvents(env: Environment, events: number): number {
+  let budget = events;
+  env.run(Infinity, () => (budget -= 4096) > 0, 4096);
+  return env.events;
+}
+
 function kernelCallbackHold(pending: number, events: number): number {
   const env = new Environment(1);
   const rng = env.rng('bench');
   const fire = (): void => env.schedule(Math.round(exponential(rng, MEAN_NS)), fire);
   for (let i = 0; i < pending; i++) env.schedule(Math.round(exponential(rng, MEAN_NS)), fire);
-  let budget = events;
-  env.run(Infinity, () => {
-    budget -= 4096;
-    return budget > 0;
-  }, 4096);
-  return env.events;
+  return runEvents(env, events);
 }
 
 function kernelProcessHold(pending: number, events: number): number {
@@ -68,12 +70,7 @@ function kernelProcessHold(pending: number, events: number): number {
     for (;;) yield Math.round(exponential(rng, MEAN_NS));
   }
   for (let i = 0; i < pending; i++) env.process(holder(), 'holder');
-  let budget = events;
-  env.run(Infinity, () => {
-    budget -= 4096;
-    return budget > 0;
-  }, 4096);
-  return env.events;
+  return runEvents(env, events);
 }
 
 export async function kernelBench(opts: { pending?: number; events?: number } = {}): Promise<BenchRow[]> {

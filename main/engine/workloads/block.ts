@@ -9,6 +9,7 @@
 import type { BlockWorkload } from '../../common/spec';
 import { sampler, type ProcessGenerator } from '../kernel';
 import { MIN_ITERATION_NS, type WorkloadContext } from './context';
+import { dmaCalls } from './dma-calls';
 
 export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device, costs } = ctx;
@@ -18,13 +19,8 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const submitNs = costs.ns('guest.block_submit_ns');
   const completeNs = costs.ns('guest.block_complete_ns');
   const latency = metrics.histogram('io.latency_ns');
-  const mapLat = metrics.histogram('map.latency_ns');
-  const unmapLat = metrics.histogram('unmap.latency_ns');
   const completed = metrics.counter('io.completed');
-  const maps = metrics.counter('map.ops');
-  const unmaps = metrics.counter('unmap.ops');
-  const failures = metrics.counter('map.failures');
-  const path = device.path;
+  const dma = dmaCalls(ctx);
 
   function* slot(s: number): ProcessGenerator<void> {
     const cpu = device.vm.vcpu(s % w.threads);
@@ -36,17 +32,10 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
       const m = yield* cpu.run(
         (function* () {
           yield submitNs;
-          const tm = env.now;
-          const r = yield* path.map(cpu, gpa, bytes, read ? 'from-device' : 'to-device');
-          if (r !== null) {
-            mapLat.record(env.now - tm);
-            maps.inc();
-          }
-          return r;
+          return yield* dma.map(cpu, gpa, bytes, read ? 'from-device' : 'to-device');
         })(),
       );
       if (m === null) {
-        failures.inc();
         if (env.now === t0) yield MIN_ITERATION_NS;
         continue;
       }
@@ -60,10 +49,7 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
       }
       yield* cpu.run(
         (function* () {
-          const tu = env.now;
-          yield* path.unmap(cpu, m);
-          unmapLat.record(env.now - tu);
-          unmaps.inc();
+          yield* dma.unmap(cpu, m);
           yield completeNs;
         })(),
       );

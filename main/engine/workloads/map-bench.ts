@@ -9,16 +9,12 @@
 import type { MapBenchWorkload } from '../../common/spec';
 import type { ProcessGenerator } from '../kernel';
 import { MIN_ITERATION_NS, type WorkloadContext } from './context';
+import { dmaCalls } from './dma-calls';
 
 export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device } = ctx;
-  const mapLat = metrics.histogram('map.latency_ns');
-  const unmapLat = metrics.histogram('unmap.latency_ns');
-  const maps = metrics.counter('map.ops');
-  const unmaps = metrics.counter('unmap.ops');
-  const failures = metrics.counter('map.failures');
+  const dma = dmaCalls(ctx);
   const benchOps = metrics.counter('bench.ops');
-  const path = device.path;
   const write = w.direction !== 'to-device';
 
   function* thread(t: number): ProcessGenerator<void> {
@@ -27,31 +23,14 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
     let ops = 0;
     while (env.now < ctx.endAt && (w.maxOps === undefined || ops < w.maxOps)) {
       const iterStart = env.now;
-      const m = yield* cpu.run(
-        (function* () {
-          const t0 = env.now;
-          const r = yield* path.map(cpu, gpa, w.granule, w.direction);
-          if (r !== null) mapLat.record(env.now - t0);
-          return r;
-        })(),
-      );
-      if (m === null) {
-        failures.inc();
-      } else {
-        maps.inc();
+      const m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
+      if (m !== null) {
         if (w.dmaBytes > 0) yield* device.dma(m.iova, Math.min(w.dmaBytes, m.bytes), write);
-        yield* cpu.run(
-          (function* () {
-            const t0 = env.now;
-            yield* path.unmap(cpu, m);
-            unmapLat.record(env.now - t0);
-          })(),
-        );
-        unmaps.inc();
+        yield* cpu.run(dma.unmap(cpu, m));
         benchOps.inc();
         ops++;
       }
-      if (w.thinkTime > 0) yield* cpu.run(think(w.thinkTime));
+      if (w.thinkTime > 0) yield* cpu.run(hold(w.thinkTime));
       if (env.now === iterStart) yield MIN_ITERATION_NS;
     }
   }
@@ -59,6 +38,6 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   for (let t = 0; t < w.threads; t++) env.process(thread(t), `${device.spec.id}.mapbench${t}`);
 }
 
-function* think(ns: number): ProcessGenerator<void> {
+function* hold(ns: number): ProcessGenerator<void> {
   yield ns;
 }

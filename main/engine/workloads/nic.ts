@@ -10,10 +10,10 @@
  * Does not model: GRO/TSO, interrupt moderation timers, multi-buffer page pools.
  */
 import type { NicWorkload } from '../../common/spec';
-import { exponential, sampler, Store, type ProcessGenerator } from '../kernel';
+import { exponential, sampler, Store } from '../kernel';
 import type { Mapping } from '../dma/path';
-import type { Vcpu } from '../machine/vcpu';
 import type { WorkloadContext } from './context';
+import { dmaCalls } from './dma-calls';
 import { distributionMean } from '../kernel/distributions';
 
 interface Completion {
@@ -33,32 +33,8 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
   const packets = metrics.counter('nic.packets');
   const drops = metrics.counter('nic.drops');
   const latency = metrics.histogram('nic.latency_ns');
-  const mapLat = metrics.histogram('map.latency_ns');
-  const unmapLat = metrics.histogram('unmap.latency_ns');
-  const maps = metrics.counter('map.ops');
-  const unmaps = metrics.counter('unmap.ops');
-  const mapFailures = metrics.counter('map.failures');
   const perPacketNs = costs.ns('guest.packet_completion_ns') + w.perPacketCpu;
-  const path = device.path;
-
-  function* timedMap(cpu: Vcpu, gpa: number, bytes: number, dir: 'to-device' | 'from-device'): ProcessGenerator<Mapping | null> {
-    const t0 = env.now;
-    const m = yield* path.map(cpu, gpa, bytes, dir);
-    if (m === null) {
-      mapFailures.inc();
-      return null;
-    }
-    mapLat.record(env.now - t0);
-    maps.inc();
-    return m;
-  }
-
-  function* timedUnmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
-    const t0 = env.now;
-    yield* path.unmap(cpu, m);
-    unmapLat.record(env.now - t0);
-    unmaps.inc();
-  }
+  const dma = dmaCalls(ctx);
 
   function gap(): number {
     return Math.max(1, Math.round(w.arrivals === 'poisson' ? exponential(rng, perQueueGapNs) : perQueueGapNs));
@@ -82,7 +58,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               for (let i = 0; i < w.ringSize; i++) {
                 const gpa = device.vm.allocBuffer(w.bufferSize);
                 gpas.push(gpa);
-                const m = yield* timedMap(cpu, gpa, w.bufferSize, 'from-device');
+                const m = yield* dma.map(cpu, gpa, w.bufferSize, 'from-device');
                 if (m !== null) ready.push(m);
               }
             })(),
@@ -119,8 +95,8 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
             yield* cpu.run(
               (function* () {
                 for (const d of c.descs) {
-                  yield* timedUnmap(cpu, d);
-                  const m = yield* timedMap(cpu, d.gpa, w.bufferSize, 'from-device');
+                  yield* dma.unmap(cpu, d);
+                  const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
                   if (m !== null) ready.push(m);
                 }
                 yield perPacketNs;
@@ -158,7 +134,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
                 const m = yield* cpu.run(
                   (function* () {
                     yield perPacketNs;
-                    return yield* timedMap(cpu, buf, size, 'to-device');
+                    return yield* dma.map(cpu, buf, size, 'to-device');
                   })(),
                 );
                 if (m === null) {
@@ -188,7 +164,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         (function* () {
           for (;;) {
             const c = (yield done.get()) as Completion;
-            yield* cpu.run(timedUnmap(cpu, c.descs[0]!));
+            yield* cpu.run(dma.unmap(cpu, c.descs[0]!));
             outstanding--;
             if (c.ok) {
               packets.inc();
