@@ -3,7 +3,8 @@
  * guest whose devices cannot reach its private memory (PEF secure guests, CVMs).
  *
  * Models: slot allocation and release under the area's lock (a resource per area, so CPUs
- * mapping at once contend only when they land in the same area); the bounce copy on the vCPU at
+ * mapping at once contend only when they start in the same area; the locks of the areas a full
+ * area falls back to are not charged); the bounce copy on the vCPU at
  * map for to-device data and at unmap for from-device data, at guest.memcpy_bytes_per_ns;
  * exhaustion as a failed map.
  * Does not model: dma_sync_* partial syncs, dynamic pools.

@@ -44,6 +44,7 @@ export class HcallHandler {
   private readonly rtasNs: number;
   private readonly userRoundtrip: number;
   private readonly counts = new Map<string, Counter>();
+  private readonly perHcall = new Map<HcallName, { calls: Counter; tces: Counter }>();
   private readonly timeByPath: Counter;
   private readonly callsByPath: Counter;
 
@@ -99,8 +100,9 @@ export class HcallHandler {
         this.vm.vmmThread.release();
       }
     }
-    this.count(`hcalls.${name}`).inc();
-    if (r.rc === 'h_success') this.count(`hcalls.tces.${name}`).inc(r.tces);
+    const k = this.byName(name);
+    k.calls.inc();
+    if (r.rc === 'h_success') k.tces.inc(r.tces);
     else this.count(`hcalls.failed.${r.rc}`).inc();
     this.callsByPath.inc();
     this.timeByPath.inc(this.env.now - t0);
@@ -119,6 +121,15 @@ export class HcallHandler {
     } finally {
       this.vm.vmmThread.release();
     }
+  }
+
+  private byName(name: HcallName): { calls: Counter; tces: Counter } {
+    let k = this.perHcall.get(name);
+    if (k === undefined) {
+      k = { calls: this.metrics.counter(`hcalls.${name}`), tces: this.metrics.counter(`hcalls.tces.${name}`) };
+      this.perHcall.set(name, k);
+    }
+    return k;
   }
 
   private count(name: string): Counter {
