@@ -106,3 +106,27 @@ test('memory hot-plug maps the new range into the direct window', () => {
 test('a non-PEF confidential guest cannot sit behind an sPAPR PHB', () => {
   assert.throws(() => machine({}, '4GiB', 'tdx'), /vms\[0\]\.confidential/);
 });
+
+test('a multi-page map on a dynamic window: ≤ 512 TCEs per H_PUT_TCE_INDIRECT, unmap by H_STUFF_TCE batches', () => {
+  const { env, m, metrics } = machine({ ddw: false, hcallPath: 'kvm-real' });
+  const cpu = m.devices[0]!.vm.vcpu(0);
+  drive(env, onCpu(m, (p) => p.probe(cpu)));
+  const stuffAtBoot = metrics.counter('hcalls.h_stuff_tce').value;
+  const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x20000000, 768 * 4096, 'to-device')))!;
+  assert.equal(metrics.counter('hcalls.h_put_tce_indirect').value, 2);
+  assert.equal(metrics.counter('hcalls.tces.h_put_tce_indirect').value, 768);
+  assert.equal(drive(env, m.devices[0]!.path.translate(map.iova + 767 * 4096, 4096, false)), true);
+  drive(env, onCpu(m, (p) => p.unmap(cpu, map)));
+  assert.equal(metrics.counter('hcalls.h_stuff_tce').value - stuffAtBoot, 2);
+  assert.equal(drive(env, m.devices[0]!.path.translate(map.iova, 4096, false)), false);
+});
+
+test('without PUT_TCE_IND and STUFF_TCE the same map is one H_PUT_TCE per page, both ways', () => {
+  const { env, m, metrics } = machine({ ddw: false, hcallPath: 'kvm-real', clearDefaultWindow: false, firmwareFeatures: { putTceInd: false, stuffTce: false } });
+  const cpu = m.devices[0]!.vm.vcpu(0);
+  drive(env, onCpu(m, (p) => p.probe(cpu)));
+  const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x20000000, 768 * 4096, 'to-device')))!;
+  drive(env, onCpu(m, (p) => p.unmap(cpu, map)));
+  assert.equal(metrics.counter('hcalls.h_put_tce').value, 2 * 768);
+  assert.equal(metrics.counter('hcalls.h_put_tce_indirect').value, 0);
+});

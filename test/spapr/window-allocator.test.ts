@@ -73,3 +73,13 @@ test('free checks its range', () => {
   assert.throws(() => a.free(15, 2), RangeError);
   assert.equal(a.alloc(0), -1);
 });
+
+test('pool of a request and of a page: small pools by CPU, large requests and top pages in the large pool', () => {
+  const size = GiB / 4096;
+  const a = new WindowAllocator(size, 1, 16, Infinity, GiB);
+  assert.equal(a.poolFor(1, 5), 1);
+  assert.equal(a.poolFor(16, 5), 4);
+  assert.equal(a.poolOf(0), 0);
+  assert.equal(a.poolOf(a.pools[2]!.start + 3), 2);
+  assert.equal(a.poolOf(size - 1), 4);
+});

@@ -8,6 +8,8 @@
  * bounce every buffer through the shared swiotlb pool first and map the bounce slot instead.
  * Device side: each IOMMU page of an access must have a valid TCE with the right permission
  * (write for device-to-memory), checked at the instant of the access; otherwise a DMA fault.
+ * The bitmap allocation and free hold the pool's spinlock (a resource per pool), so vCPUs whose
+ * CPU hashes to the same pool queue; a full pool's fallback to other pools is not charged.
  * Does not model: the PHB's TCE cache (translation is free), sg-list merging.
  */
 import type { ProcessGenerator } from '../../kernel';
@@ -84,8 +86,16 @@ export class SpaprDevicePath implements DmaPath {
     const pages = Math.ceil((inPage + bytes) / size);
     const guestPage = this.phb.params.guestPageSize;
     const align = size < guestPage && bytes >= guestPage && addr % guestPage === 0 ? Math.log2(guestPage / size) : 0;
-    yield this.mapCallNs + this.allocNs;
-    const first = mode.alloc.alloc(pages, cpu.index, align);
+    yield this.mapCallNs;
+    const lock = mode.locks[mode.alloc.poolFor(pages, cpu.index)]!;
+    yield lock.request();
+    let first: number;
+    try {
+      yield this.allocNs;
+      first = mode.alloc.alloc(pages, cpu.index, align);
+    } finally {
+      lock.release();
+    }
     if (first < 0) {
       if (bounce !== null) yield* this.bouncer!.unmap(cpu, bounce);
       return null;
@@ -93,7 +103,7 @@ export class SpaprDevicePath implements DmaPath {
     const ok = yield* this.phb.ops.build(cpu.index, w, first, pages, addr - inPage, permsFor(dir));
     if (!ok) {
       yield* this.phb.ops.free(w, first, pages);
-      mode.alloc.free(first, pages);
+      yield* this.releasePages(mode, first, pages);
       if (bounce !== null) yield* this.bouncer!.unmap(cpu, bounce);
       this.phb.sample();
       return null;
@@ -113,8 +123,7 @@ export class SpaprDevicePath implements DmaPath {
       if (l === undefined) throw new Error(`${this.device.id}: unmap of bus address ${m.iova} that is not mapped`);
       yield this.mapCallNs;
       yield* this.phb.ops.free(mode.window, l.first, l.pages);
-      yield this.freeNs;
-      mode.alloc.free(l.first, l.pages);
+      yield* this.releasePages(mode, l.first, l.pages);
       this.phb.sample();
     }
     if (l !== undefined) {
@@ -135,6 +144,18 @@ export class SpaprDevicePath implements DmaPath {
       if ((tcePerms(w.table.get(p)) & need) === 0) return false;
     }
     return true;
+  }
+
+  /** __iommu_free: clear the bitmap under the lock of the pool owning the pages. */
+  private *releasePages(mode: Extract<DmaMode, { kind: 'dynamic' }>, first: number, pages: number): ProcessGenerator<void> {
+    const lock = mode.locks[mode.alloc.poolOf(first)]!;
+    yield lock.request();
+    try {
+      yield this.freeNs;
+      mode.alloc.free(first, pages);
+    } finally {
+      lock.release();
+    }
   }
 
   private requireMode(): DmaMode {

@@ -10,7 +10,7 @@
  * the default window, reset to restore it. Memory hot-plug maps the new range in every direct
  * window.
  */
-import type { Environment, ProcessGenerator } from '../../kernel';
+import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
 import type { SpaprTceParams } from '../../../common/spec/models/spapr';
 import type { Costs } from '../../costs/costs';
 import type { Metrics } from '../../metrics/collector';
@@ -25,7 +25,7 @@ import { SpaprRunTotals } from './run-totals';
 import { WindowAllocator } from './window-allocator';
 
 /** How a device behind this PHB DMAs after probe. */
-export type DmaMode = { kind: 'direct'; window: DmaWindow } | { kind: 'dynamic'; window: DmaWindow; alloc: WindowAllocator };
+export type DmaMode = { kind: 'direct'; window: DmaWindow } | { kind: 'dynamic'; window: DmaWindow; alloc: WindowAllocator; locks: Resource[] };
 
 export interface ProbeTimes {
   clearNs: number;
@@ -38,6 +38,7 @@ export class SpaprPhb {
   readonly ops: GuestTceOps;
   readonly lists: TceListPages;
   private defaultAlloc: WindowAllocator | null = null;
+  private defaultLocks: Resource[] | null = null;
   private ddw: DmaMode | null = null;
   private ddwTried = false;
   private readonly totals: SpaprRunTotals;
@@ -110,7 +111,8 @@ export class SpaprPhb {
     if (this.ddw !== null) return { mode: this.ddw, times };
     const w = this.windows.defaultWindow();
     if (w === undefined) throw new Error(`${this.name}: no DMA window left for the device`);
-    return { mode: { kind: 'dynamic', window: w, alloc: this.defaultAlloc }, times };
+    this.defaultLocks ??= this.poolLocks(this.defaultAlloc, 'default');
+    return { mode: { kind: 'dynamic', window: w, alloc: this.defaultAlloc, locks: this.defaultLocks }, times };
   }
 
   /** Recomputes the run totals after table changes. */
@@ -159,13 +161,18 @@ export class SpaprPhb {
     }
     const alloc = new WindowAllocator(w.table.entries, w.busOffset / w.table.pageSize, 16, this.boundaryPages(w), w.table.entries * w.table.pageSize);
     yield* this.ops.free(w, 0, w.table.entries);
-    return { kind: 'dynamic', window: w, alloc };
+    return { kind: 'dynamic', window: w, alloc, locks: this.poolLocks(alloc, 'ddw') };
   }
 
   private *ddwFailed(defaultRemoved: boolean, reason: string): ProcessGenerator<null> {
     this.note(`${this.name}: DDW not used (${reason})`);
     if (defaultRemoved) yield* this.hcalls.rtas('reset_pe_dma_window', 0, () => this.windows.reset());
     return null;
+  }
+
+  /** One spinlock per allocator pool (the small pools, then the large pool). */
+  private poolLocks(alloc: WindowAllocator, what: string): Resource[] {
+    return Array.from({ length: alloc.pools.length + 1 }, (_, i) => new Resource(this.env, `${this.name}.${what}.pool${i}`, 1));
   }
 
   /** Linux's default segment boundary (4 GiB) in window pages. */

@@ -58,6 +58,17 @@ export class WindowAllocator {
     return this.map[page] === 1;
   }
 
+  /** The pool a request of `npages` from `cpu` starts in: 0..pools-1, or pools.length for the large pool (whose lock it takes first). */
+  poolFor(npages: number, cpu: number): number {
+    return npages > LARGE_ALLOC ? this.pools.length : cpu & (this.pools.length - 1);
+  }
+
+  /** The pool that owns window page `page` (whose lock a free takes). */
+  poolOf(page: number): number {
+    if (page >= this.largePool.start) return this.pools.length;
+    return Math.floor(page / (this.pools[0]!.end - this.pools[0]!.start));
+  }
+
   /** Allocates `npages` for a request from `cpu`; returns the first page index in the window, or -1. */
   alloc(npages: number, cpu = 0, alignOrder = 0): number {
     if (!Number.isInteger(npages) || npages < 1) return -1;
