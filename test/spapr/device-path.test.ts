@@ -130,3 +130,10 @@ test('without PUT_TCE_IND and STUFF_TCE the same map is one H_PUT_TCE per page, 
   assert.equal(metrics.counter('hcalls.h_put_tce').value, 2 * 768);
   assert.equal(metrics.counter('hcalls.h_put_tce_indirect').value, 0);
 });
+
+test('removing the default window cleans it with H_STUFF_TCE even without the STUFF_TCE feature', () => {
+  const { env, m, metrics } = machine({ maxWindows: 1, hcallPath: 'kvm-real', clearDefaultWindow: false, firmwareFeatures: { putTceInd: true, stuffTce: false } });
+  drive(env, onCpu(m, (p) => p.probe(m.devices[0]!.vm.vcpu(0))));
+  assert.equal(metrics.counter('hcalls.h_stuff_tce').value, 2 ** 30 / 4096 / 512);
+  assert.equal(metrics.counter('hcalls.h_put_tce').value, 0);
+});

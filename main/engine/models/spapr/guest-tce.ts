@@ -5,7 +5,8 @@
  * Models: build (one page or no PUT_TCE_IND: one H_PUT_TCE per TCE; otherwise ≤ 512 TCEs written
  * into the per-CPU list page, then one H_PUT_TCE_INDIRECT), free/clear (STUFF_TCE: H_STUFF_TCE
  * in batches of 512; otherwise one H_PUT_TCE of 0 per TCE), a direct window's all-RAM mapping
- * (tce_setrange_multi: the same choice, read+write TCEs). Secure guests in the share-indirect
+ * (tce_setrange_multi: the same choice, read+write TCEs), the clean of a window before its removal
+ * (clean_dma_window: H_STUFF_TCE batches regardless of the features). Secure guests in the share-indirect
  * variant share the list page with the hypervisor (UV_SHARE_PAGE) before each
  * H_PUT_TCE_INDIRECT and unshare it after; the time it stays shared is an exposure window.
  * Does not model: hcall error recovery beyond stopping (failures are counted and noted).
@@ -106,7 +107,6 @@ export class GuestTceOps {
 
   /** Clears `npages` entries from `first` (tce_freemulti_pSeriesLP). */
   *free(w: DmaWindow, first: number, npages: number): ProcessGenerator<boolean> {
-    const size = w.table.pageSize;
     if (!this.features.stuffTce) {
       for (let i = 0; i < npages; i++) {
         const ok = yield* this.putTce(w, first + i, 0);
@@ -114,6 +114,16 @@ export class GuestTceOps {
       }
       return true;
     }
+    return yield* this.stuffRange(w, first, npages);
+  }
+
+  /** Clears a whole window before removing it (clean_dma_window): H_STUFF_TCE whatever the features say. */
+  *cleanWindow(w: DmaWindow): ProcessGenerator<boolean> {
+    return yield* this.stuffRange(w, 0, w.table.entries);
+  }
+
+  private *stuffRange(w: DmaWindow, first: number, npages: number): ProcessGenerator<boolean> {
+    const size = w.table.pageSize;
     for (let done = 0; done < npages; ) {
       const limit = Math.min(npages - done, MAX_INDIRECT_TCES);
       const ioba = w.busOffset + (first + done) * size;

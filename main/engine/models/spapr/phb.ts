@@ -137,7 +137,8 @@ export class SpaprPhb {
         return null;
       }
       const def = this.windows.defaultLiobn;
-      // Linux clears the default window before asking firmware to remove it (clean_dma_window is for DDWs; the default table is already clear).
+      // remove_dma_window cleans the window first (H_STUFF_TCE over all of it), then asks firmware.
+      yield* this.ops.cleanWindow(this.windows.defaultWindow()!);
       yield* this.hcalls.rtas('remove_pe_dma_window', 0, () => this.windows.remove(def));
       defaultRemoved = true;
       query = yield* this.hcalls.rtas('query_pe_dma_window', 0, () => this.windows.query());
@@ -153,7 +154,7 @@ export class SpaprPhb {
     if (plan.direct) {
       const ok = yield* this.ops.mapRange(cpu.index, w, 0, this.ramBytes);
       if (!ok) {
-        yield* this.ops.free(w, 0, w.table.entries);
+        yield* this.ops.cleanWindow(w);
         yield* this.hcalls.rtas('remove_pe_dma_window', 0, () => this.windows.remove(w.liobn));
         return yield* this.ddwFailed(defaultRemoved, 'mapping RAM into the direct window failed');
       }
