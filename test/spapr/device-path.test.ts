@@ -7,6 +7,7 @@ import { Machine } from '../../main/engine/machine/machine';
 import { Metrics } from '../../main/engine/metrics/collector';
 import type { DmaPath, Mapping } from '../../main/engine/dma/path';
 import { hostKernel } from '../../main/engine/models/spapr/hcall-path';
+import { runSimulation } from '../../main/engine/run';
 
 function machine(params: Record<string, unknown>, memory = '4GiB', confidential = 'none'): { env: Environment; m: Machine; metrics: Metrics; notes: string[] } {
   const p = prepareRun({
@@ -136,4 +137,19 @@ test('removing the default window cleans it with H_STUFF_TCE even without the ST
   drive(env, onCpu(m, (p) => p.probe(m.devices[0]!.vm.vcpu(0))));
   assert.equal(metrics.counter('hcalls.h_stuff_tce').value, 2 ** 30 / 4096 / 512);
   assert.equal(metrics.counter('hcalls.h_put_tce').value, 0);
+});
+
+test('seed 001: virtio without ACCESS_PLATFORM bypasses the TCEs; a secure guest refuses such a device', () => {
+  const mk = (confidential: string): unknown => ({
+    profile: { base: 'power9-kvm' },
+    vms: [{ id: 'g', memory: '4GiB', confidential, viommus: [{ id: 'phb0', kind: 'spapr-tce', params: {} }] }],
+    devices: [{ id: 'v', vm: 'g', kind: 'virtio-net', attach: 'virtio', accessPlatform: false, viommu: 'phb0', workload: { kind: 'map-bench', maxOps: 50 } }],
+  });
+  const p = prepareRun(mk('none'));
+  const r = runSimulation(p.spec, p.profile);
+  assert.equal(r.scalars['bench.ops'], 50);
+  assert.equal(r.scalars['hcalls.h_put_tce'] ?? 0, 0);
+  assert.equal(r.scalars['hcalls.h_stuff_tce'] ?? 0, 0);
+  const s = prepareRun(mk('pef'));
+  assert.throws(() => runSimulation(s.spec, s.profile), /devices\[0\]\.accessPlatform/);
 });

@@ -3,13 +3,15 @@
  * default DMA window and dynamic DMA windows, TCE hypercalls handled in QEMU or KVM, and secure
  * (PEF) guests. See phb.ts for the boot sequence, device-path.ts for per-I/O behaviour.
  *
- * Models: one PHB per vIOMMU instance; every device behind it shares its windows (one PE).
+ * Models: one PHB per vIOMMU instance; every device behind it shares its windows (one PE); a
+ * virtio device without VIRTIO_F_ACCESS_PLATFORM bypasses it (seed 001).
  * Does not model: EEH, PHB hot-plug, VFIO's host-side copy of the tables.
  */
 import { spaprTceParams } from '../../../common/spec/models/spapr';
 import type { DeviceSpec, ViommuSpec } from '../../../common/spec';
 import type { VmRuntime } from '../../machine/vm';
 import { TopologyError, type IommuInstance, type IommuModel, type ModelContext } from '../model';
+import { DirectPath } from '../../dma/direct';
 import { SpaprDevicePath } from './device-path';
 import { SpaprPhb } from './phb';
 import { SecureGuest } from './secure-guest';
@@ -33,6 +35,14 @@ export const spaprModel: IommuModel<ViommuSpec> = {
         }
         if (ctx.spec.host.arch !== 'ppc64le') ctx.note(`${spec.id}: sPAPR vIOMMU on a host declared ${ctx.spec.host.arch}; costs come from the profile regardless`);
         const secure = conf === 'pef';
+        const devIndex = ctx.spec.devices.indexOf(device);
+        if (device.kind.startsWith('virtio') && !device.accessPlatform) {
+          // Seed 001: without VIRTIO_F_ACCESS_PLATFORM the driver hands the device guest-physical
+          // addresses and bypasses the DMA API, so no TCE is involved; a secure guest refuses it.
+          if (secure) throw new TopologyError(`devices[${devIndex}].accessPlatform`, 'a secure (PEF) guest needs VIRTIO_F_ACCESS_PLATFORM: its memory is not host-accessible outside the shared swiotlb pool');
+          ctx.note(`${device.id}: virtio without ACCESS_PLATFORM bypasses the sPAPR IOMMU (guest-physical addresses, all RAM reachable)`);
+          return new DirectPath(ctx.costs);
+        }
         if (phb === null) {
           phb = new SpaprPhb(`${vm.spec.id}/${spec.id}`, ctx.env, ctx.costs, ctx.metrics, params, vm, ctx.spec.host.cpus, phbIndex, secure, (t) => ctx.note(t));
         }
