@@ -1,0 +1,125 @@
+/**
+ * Timing of swiotlb bounce buffering, on top of the pure pool (swiotlb-pool.ts). Reusable by any
+ * guest whose devices cannot reach its private memory (PEF secure guests, CVMs).
+ *
+ * Models: slot allocation and release under the area's lock (a resource per area, so CPUs
+ * mapping at once contend only when they start in the same area; the locks of the areas a full
+ * area falls back to are not charged); the bounce copy on the vCPU at
+ * map for to-device data and at unmap for from-device data, at guest.memcpy_bytes_per_ns;
+ * exhaustion as a failed map.
+ * Does not model: dma_sync_* partial syncs, dynamic pools.
+ */
+import { Resource, type Environment, type ProcessGenerator } from '../kernel';
+import type { Costs } from '../costs/costs';
+import type { Counter, Metrics } from '../metrics/collector';
+import type { Vcpu } from '../machine/vcpu';
+import type { Direction, DmaPath, Mapping } from './path';
+import { type SwiotlbPool, type SwiotlbSlot } from './swiotlb-pool';
+
+export interface Bounce {
+  readonly slot: SwiotlbSlot;
+  readonly bytes: number;
+  readonly dir: Direction;
+}
+
+export class SwiotlbBouncer {
+  private readonly locks: Resource[];
+  private readonly allocNs: number;
+  private readonly freeNs: number;
+  private readonly bounced: Counter;
+  private readonly maps: Counter;
+  private readonly full: Counter;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly costs: Costs,
+    private readonly metrics: Metrics,
+    readonly pool: SwiotlbPool,
+    name: string,
+  ) {
+    this.locks = pool.areas.map((_, i) => new Resource(env, `${name}.swiotlb.area${i}`, 1));
+    this.allocNs = costs.ns('swiotlb.alloc_ns');
+    this.freeNs = costs.ns('swiotlb.free_ns');
+    this.bounced = metrics.counter('swiotlb.bounce_bytes');
+    this.maps = metrics.counter('swiotlb.maps');
+    this.full = metrics.counter('swiotlb.full');
+  }
+
+  /** Bounces a buffer on the vCPU the caller holds; null if the pool is full. */
+  *map(cpu: Vcpu, bytes: number, dir: Direction): ProcessGenerator<Bounce | null> {
+    const first = cpu.index & (this.pool.areas.length - 1);
+    const lock = this.locks[first]!;
+    yield lock.request();
+    let slot: SwiotlbSlot | null;
+    try {
+      yield this.allocNs;
+      slot = this.pool.alloc(bytes, cpu.index);
+    } finally {
+      lock.release();
+    }
+    if (slot === null) {
+      this.full.inc();
+      return null;
+    }
+    this.maps.inc();
+    if (dir !== 'from-device') yield* this.copy(bytes);
+    this.metrics.gaugeMax('swiotlb.used_slots_max', this.pool.slotsInUse);
+    return { slot, bytes, dir };
+  }
+
+  *unmap(_cpu: Vcpu, b: Bounce): ProcessGenerator<void> {
+    if (b.dir !== 'to-device') yield* this.copy(b.bytes);
+    const lock = this.locks[b.slot.area]!;
+    yield lock.request();
+    try {
+      yield this.freeNs;
+      this.pool.free(b.slot);
+    } finally {
+      lock.release();
+    }
+  }
+
+  finish(): void {
+    this.metrics.gauge('mem.swiotlb_bytes', this.pool.memoryBytes);
+  }
+
+  private *copy(bytes: number): ProcessGenerator<void> {
+    yield this.costs.transferNs(bytes, 'guest.memcpy_bytes_per_ns');
+    this.bounced.inc(bytes);
+  }
+}
+
+/**
+ * dma-direct with forced bouncing: the device sees the bounce slot's address (the pool is shared
+ * memory it may reach), never the buffer's.
+ */
+export class SwiotlbPath implements DmaPath {
+  readonly name = 'swiotlb';
+  private readonly live = new Map<number, Bounce>();
+
+  constructor(
+    private readonly bouncer: SwiotlbBouncer,
+    private readonly env: Environment,
+  ) {}
+
+  *probe(_cpu: Vcpu): ProcessGenerator<void> {}
+
+  *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
+    const b = yield* this.bouncer.map(cpu, bytes, dir);
+    if (b === null) return null;
+    this.live.set(b.slot.addr, b);
+    return { iova: b.slot.addr, bytes, dir, gpa };
+  }
+
+  *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
+    const b = this.live.get(m.iova);
+    if (b === undefined) throw new Error(`swiotlb: unmap of ${m.iova} that is not mapped (at ${this.env.now} ns)`);
+    this.live.delete(m.iova);
+    yield* this.bouncer.unmap(cpu, b);
+  }
+
+  *translate(iova: number, bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    const pool = this.bouncer.pool;
+    return iova >= pool.base && iova + bytes <= pool.base + pool.nslabs * 2048;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The DMA path of one device behind an sPAPR PHB, as the guest's DMA API and the device see it.
+ *
+ * Models: probe through the PHB (default-window clear, DDW); map on a direct window = bus offset +
+ * address, no hypercall; map on a dynamic window = allocate bus pages (Linux's pools), write TCEs
+ * by hypercall, unmap = clear them (H_STUFF_TCE or H_PUT_TCE) and free the pages; a mapping covers
+ * whole IOMMU pages, so a 2 KiB buffer on a 16 MiB-page window exposes 16 MiB. Secure guests
+ * bounce every buffer through the shared swiotlb pool first and map the bounce slot instead.
+ * Device side: each IOMMU page of an access must have a valid TCE with the right permission
+ * (write for device-to-memory), checked at the instant of the access; otherwise a DMA fault.
+ * The bitmap allocation and free hold the pool's spinlock (a resource per pool), so vCPUs whose
+ * CPU hashes to the same pool queue; a full pool's fallback to other pools is not charged.
+ * Does not model: the PHB's TCE cache (translation is free), sg-list merging.
+ */
+import type { ProcessGenerator } from '../../kernel';
+import type { DeviceSpec } from '../../../common/spec';
+import type { Direction, DmaPath, Mapping } from '../../dma/path';
+import type { Bounce, SwiotlbBouncer } from '../../dma/swiotlb';
+import type { Vcpu } from '../../machine/vcpu';
+import { permsFor } from './guest-tce';
+import type { DmaMode, SpaprPhb } from './phb';
+import { metricSegment } from './segment';
+import { TCE_READ, TCE_WRITE, tcePerms } from './tce-table';
+
+interface Live {
+  first: number;
+  pages: number;
+  bounce: Bounce | null;
+}
+
+export class SpaprDevicePath implements DmaPath {
+  readonly name = 'spapr-tce';
+  private mode: DmaMode | null = null;
+  private readonly live = new Map<number, Live>();
+  private readonly directMapNs: number;
+  private readonly directUnmapNs: number;
+  private readonly mapCallNs: number;
+  private readonly allocNs: number;
+  private readonly freeNs: number;
+
+  constructor(
+    private readonly phb: SpaprPhb,
+    private readonly device: DeviceSpec,
+    private readonly bouncer: SwiotlbBouncer | null,
+  ) {
+    const c = phb.costs;
+    this.directMapNs = c.ns('guest.dma_direct_map_ns');
+    this.directUnmapNs = c.ns('guest.dma_direct_unmap_ns');
+    this.mapCallNs = c.ns('spapr.guest.map_call_ns');
+    this.allocNs = c.ns('spapr.guest.iommu_alloc_ns');
+    this.freeNs = c.ns('spapr.guest.iommu_free_ns');
+  }
+
+  *probe(cpu: Vcpu): ProcessGenerator<void> {
+    const dma64 = this.device.params['dma64'] !== false;
+    const { mode, times } = yield* this.phb.probe(cpu, dma64);
+    this.mode = mode;
+    const seg = metricSegment(this.device.id);
+    const m = this.phb.metrics;
+    m.gauge(`boot.tce_clear_ns.${seg}`, times.clearNs);
+    m.gauge(`boot.ddw_setup_ns.${seg}`, times.ddwNs);
+    const isDdw = mode.window.liobn !== this.phb.windows.defaultLiobn;
+    m.gauge(`ddw.page_size.${seg}`, isDdw ? mode.window.table.pageSize : 0);
+    m.gauge(`ddw.window_bytes.${seg}`, isDdw ? mode.window.table.entries * mode.window.table.pageSize : 0);
+    m.gauge(`ddw.direct.${seg}`, mode.kind === 'direct' ? 1 : 0);
+  }
+
+  *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
+    const mode = this.requireMode();
+    let addr = gpa;
+    let bounce: Bounce | null = null;
+    if (this.bouncer !== null) {
+      bounce = yield* this.bouncer.map(cpu, bytes, dir);
+      if (bounce === null) return null;
+      addr = bounce.slot.addr;
+    }
+    if (mode.kind === 'direct') {
+      yield this.directMapNs;
+      const iova = mode.window.busOffset + addr;
+      if (bounce !== null) this.live.set(iova, { first: -1, pages: 0, bounce });
+      return { iova, bytes, dir, gpa };
+    }
+    const w = mode.window;
+    const size = w.table.pageSize;
+    const inPage = addr % size;
+    const pages = Math.ceil((inPage + bytes) / size);
+    const guestPage = this.phb.params.guestPageSize;
+    const align = size < guestPage && bytes >= guestPage && addr % guestPage === 0 ? Math.log2(guestPage / size) : 0;
+    yield this.mapCallNs;
+    const lock = mode.locks[mode.alloc.poolFor(pages, cpu.index)]!;
+    yield lock.request();
+    let first: number;
+    try {
+      yield this.allocNs;
+      first = mode.alloc.alloc(pages, cpu.index, align);
+    } finally {
+      lock.release();
+    }
+    if (first < 0) {
+      if (bounce !== null) yield* this.bouncer!.unmap(cpu, bounce);
+      return null;
+    }
+    const ok = yield* this.phb.ops.build(cpu.index, w, first, pages, addr - inPage, permsFor(dir));
+    if (!ok) {
+      yield* this.phb.ops.free(w, first, pages);
+      yield* this.releasePages(mode, first, pages);
+      if (bounce !== null) yield* this.bouncer!.unmap(cpu, bounce);
+      this.phb.sample();
+      return null;
+    }
+    const iova = w.busOffset + first * size + inPage;
+    this.live.set(iova, { first, pages, bounce });
+    this.phb.sample();
+    return { iova, bytes, dir, gpa };
+  }
+
+  *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
+    const mode = this.requireMode();
+    const l = this.live.get(m.iova);
+    if (mode.kind === 'direct') {
+      yield this.directUnmapNs;
+    } else {
+      if (l === undefined) throw new Error(`${this.device.id}: unmap of bus address ${m.iova} that is not mapped`);
+      yield this.mapCallNs;
+      yield* this.phb.ops.free(mode.window, l.first, l.pages);
+      yield* this.releasePages(mode, l.first, l.pages);
+      this.phb.sample();
+    }
+    if (l !== undefined) {
+      this.live.delete(m.iova);
+      if (l.bounce !== null) yield* this.bouncer!.unmap(cpu, l.bounce);
+    }
+  }
+
+  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    const w = this.phb.windows.liobns.containing(iova);
+    if (w === undefined) return false;
+    const size = w.table.pageSize;
+    const firstPage = Math.floor((iova - w.busOffset) / size);
+    const lastPage = Math.floor((iova + Math.max(1, bytes) - 1 - w.busOffset) / size);
+    if (lastPage >= w.table.entries) return false;
+    const need = write ? TCE_WRITE : TCE_READ;
+    for (let p = firstPage; p <= lastPage; p++) {
+      if ((tcePerms(w.table.get(p)) & need) === 0) return false;
+    }
+    return true;
+  }
+
+  /** __iommu_free: clear the bitmap under the lock of the pool owning the pages. */
+  private *releasePages(mode: Extract<DmaMode, { kind: 'dynamic' }>, first: number, pages: number): ProcessGenerator<void> {
+    const lock = mode.locks[mode.alloc.poolOf(first)]!;
+    yield lock.request();
+    try {
+      yield this.freeNs;
+      mode.alloc.free(first, pages);
+    } finally {
+      lock.release();
+    }
+  }
+
+  private requireMode(): DmaMode {
+    if (this.mode === null) throw new Error(`${this.device.id}: DMA before the device was probed`);
+    return this.mode;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The semantics of the TCE hypercalls as the hypervisor implements them: argument checks, error
+ * returns, and the table updates a successful call makes.
+ *
+ * Models: H_PUT_TCE (one TCE), H_PUT_TCE_INDIRECT (≤ 512 TCEs read from a 4 KiB-aligned list
+ * page in guest memory), H_STUFF_TCE (one value over npages), H_GET_TCE. Checks, as KVM does them
+ * (QEMU's are a subset): unknown LIOBN, IOBA not aligned to the window's page size, range outside
+ * the window, too many pages, misaligned list page, a TCE whose page lies outside guest RAM,
+ * H_STUFF_TCE with permission bits. All checks happen before any entry changes, so a failed call
+ * changes nothing.
+ * Does not model: H_TOO_HARD fallbacks from real mode to virtual mode. Pure: no time.
+ */
+import { type TceTable, TCE_PERM_MASK, tceAddress, tcePerms } from './tce-table';
+
+export type HcallName = 'h_put_tce' | 'h_put_tce_indirect' | 'h_stuff_tce' | 'h_get_tce';
+export type HcallRc = 'h_success' | 'h_parameter';
+
+/** Linux's (and LoPAR's) limit: one 4 KiB list page of 8-byte TCEs. */
+export const MAX_INDIRECT_TCES = 512;
+export const TCE_LIST_ALIGN = 4096;
+
+export interface DmaWindow {
+  readonly liobn: number;
+  /** Bus address of the window's first byte. */
+  readonly busOffset: number;
+  readonly pageShift: number;
+  readonly table: TceTable;
+}
+
+export interface HcallResult {
+  rc: HcallRc;
+  /** Entries written (or read, for H_GET_TCE). */
+  tces: number;
+  /** Why the call failed, for notes and tests. */
+  reason?: string;
+  /** H_GET_TCE: the entry. */
+  value?: number;
+}
+
+export interface GuestMemory {
+  readonly ramBytes: number;
+  /** Reads `n` 8-byte TCEs from the list page at guest-physical `addr`. */
+  readTceList(addr: number, n: number): readonly number[];
+}
+
+const fail = (reason: string): HcallResult => ({ rc: 'h_parameter', tces: 0, reason });
+
+export class LiobnTable {
+  private readonly windows = new Map<number, DmaWindow>();
+
+  add(w: DmaWindow): void {
+    if (this.windows.has(w.liobn)) throw new Error(`LIOBN ${w.liobn} already has a window`);
+    this.windows.set(w.liobn, w);
+  }
+
+  remove(liobn: number): boolean {
+    return this.windows.delete(liobn);
+  }
+
+  get(liobn: number): DmaWindow | undefined {
+    return this.windows.get(liobn);
+  }
+
+  all(): DmaWindow[] {
+    return [...this.windows.values()];
+  }
+
+  /** The window containing bus address `iova`, if any. */
+  containing(iova: number): DmaWindow | undefined {
+    for (const w of this.windows.values()) {
+      if (iova >= w.busOffset && iova < w.busOffset + w.table.entries * w.table.pageSize) return w;
+    }
+    return undefined;
+  }
+}
+
+/** Resolves the window and the first index for `npages` entries at `ioba`, or the failure. */
+function locate(liobns: LiobnTable, liobn: number, ioba: number, npages: number): { w: DmaWindow; index: number } | HcallResult {
+  const w = liobns.get(liobn);
+  if (w === undefined) return fail(`no window with LIOBN ${liobn}`);
+  const size = w.table.pageSize;
+  if (ioba % size !== 0) return fail(`IOBA ${ioba} not aligned to the window's ${size}-byte pages`);
+  const index = (ioba - w.busOffset) / size;
+  if (index < 0 || index + npages > w.table.entries) return fail(`IOBA range ${ioba}+${npages} pages outside the window`);
+  return { w, index };
+}
+
+function checkTce(tce: number, w: DmaWindow, mem: GuestMemory): string | null {
+  if (tcePerms(tce) === 0) return null;
+  const gpa = tceAddress(tce);
+  if (gpa % w.table.pageSize !== 0) return `TCE address ${gpa} not aligned to the window's page size`;
+  if (gpa + w.table.pageSize > mem.ramBytes) return `TCE address ${gpa} outside guest RAM`;
+  return null;
+}
+
+export function hPutTce(liobns: LiobnTable, mem: GuestMemory, liobn: number, ioba: number, tce: number): HcallResult {
+  const at = locate(liobns, liobn, ioba, 1);
+  if ('rc' in at) return at;
+  const bad = checkTce(tce, at.w, mem);
+  if (bad !== null) return fail(bad);
+  at.w.table.set(at.index, tce);
+  return { rc: 'h_success', tces: 1 };
+}
+
+export function hPutTceIndirect(liobns: LiobnTable, mem: GuestMemory, liobn: number, ioba: number, listAddr: number, npages: number): HcallResult {
+  if (!Number.isInteger(npages) || npages < 1 || npages > MAX_INDIRECT_TCES) return fail(`npages ${npages} not in 1..${MAX_INDIRECT_TCES}`);
+  if (listAddr % TCE_LIST_ALIGN !== 0) return fail(`TCE list at ${listAddr} not 4 KiB aligned`);
+  if (listAddr + TCE_LIST_ALIGN > mem.ramBytes) return fail(`TCE list at ${listAddr} outside guest RAM`);
+  const at = locate(liobns, liobn, ioba, npages);
+  if ('rc' in at) return at;
+  const list = mem.readTceList(listAddr, npages);
+  for (const tce of list) {
+    const bad = checkTce(tce, at.w, mem);
+    if (bad !== null) return fail(bad);
+  }
+  list.forEach((tce, i) => at.w.table.set(at.index + i, tce));
+  return { rc: 'h_success', tces: npages };
+}
+
+export function hStuffTce(liobns: LiobnTable, liobn: number, ioba: number, value: number, npages: number): HcallResult {
+  if (!Number.isInteger(npages) || npages < 1) return fail(`npages ${npages} must be positive`);
+  if ((value % 4096 & TCE_PERM_MASK) !== 0) return fail('H_STUFF_TCE value carries permission bits');
+  const at = locate(liobns, liobn, ioba, npages);
+  if ('rc' in at) return at;
+  for (let i = 0; i < npages; i++) at.w.table.set(at.index + i, value);
+  return { rc: 'h_success', tces: npages };
+}
+
+export function hGetTce(liobns: LiobnTable, liobn: number, ioba: number): HcallResult {
+  const at = locate(liobns, liobn, ioba, 1);
+  if ('rc' in at) return at;
+  return { rc: 'h_success', tces: 1, value: at.w.table.get(at.index) };
+}
