@@ -4,11 +4,13 @@
  */
 import { baselineBench } from './baseline';
 import { kernelBench } from './kernel';
+import { spaprBench } from './spapr';
 import type { BenchRow } from './types';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
   ['kernel', () => kernelBench()],
   ['engine', baselineBench],
+  ['spapr', spaprBench],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

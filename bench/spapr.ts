@@ -6,12 +6,7 @@
  */
 import { prepareRun } from '../main/api/runner';
 import { runSimulation } from '../main/engine/run';
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-}
+import { timed, type BenchRow } from './types';
 
 function spec(workload: Record<string, unknown>, params: Record<string, unknown>, duration: string): unknown {
   return {
@@ -24,11 +19,6 @@ function spec(workload: Record<string, unknown>, params: Record<string, unknown>
   };
 }
 
-function timed<T>(fn: () => T): { value: T; seconds: number } {
-  const t0 = process.hrtime.bigint();
-  const value = fn();
-  return { value, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
-}
 
 export async function spaprBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];

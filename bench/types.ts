@@ -6,10 +6,14 @@ export interface BenchRow {
   note?: string;
 }
 
-export function wallSeconds(f: () => void): number {
+export function timed<T>(fn: () => T): { value: T; seconds: number } {
   const t0 = process.hrtime.bigint();
-  f();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const value = fn();
+  return { value, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+export function wallSeconds(f: () => void): number {
+  return timed(f).seconds;
 }
 
 export class PeakMemory {
