@@ -1,3 +1,5 @@
 /** Loads every parameter declaration. Each model issue adds one import line here. */
 import './core';
+import './dma-iommu';
+import './smmuv3';
 export * from './params';

@@ -2,3 +2,4 @@
  * Registers every model's parameter schema. Each model issue adds one import line here.
  */
 import './models/none';
+import './models/smmuv3';

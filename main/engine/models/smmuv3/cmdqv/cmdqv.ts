@@ -56,6 +56,8 @@ export class Vcmdq extends CommandQueue {
     log2Entries: number,
   ) {
     super(`vintf${vintf.index}.vcmdq${lidx}`, log2Entries, (cmd) => {
+      // VINTF0 is hypervisor-owned and accepts every command; guest VINTFs only the allowed ones.
+      if (vintf.index === 0) return null;
       if (!VCMDQ_ALLOWED.has(cmd.op)) return 'ILL';
       if (cmd.op === 'ATC_INV' && vintf.physicalSid(cmd.sid ?? -1) === undefined) return 'ILL';
       return null;
