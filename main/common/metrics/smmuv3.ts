@@ -15,6 +15,7 @@ declareMetrics([
   { name: 'inval.vmm_ns', kind: 'counter', unit: 'ns', doc: 'VMM-thread time spent handling trapped guest command queues (emulation and forwarding ioctls)' },
   { name: 'iommufd.invalidate_ioctls', kind: 'counter', unit: 'count', doc: 'IOMMU_HWPT_INVALIDATE ioctls issued by the VMM' },
   { name: 'iommufd.hwpt_ioctls', kind: 'counter', unit: 'count', doc: 'IOMMU_HWPT_ALLOC / attach / vDEVICE ioctls issued by the VMM for guest STE changes' },
+  { name: 'iommufd.s2_pte_writes', kind: 'counter', unit: 'count', doc: 'stage-2 PTEs the host rewrote for stage-2 changes, all copies' },
   { name: 'iommufd.s2_changes', kind: 'counter', unit: 'count', doc: 'IOAS unmap+map events that changed the nesting-parent stage 2' },
   { name: 'smmu.iotlb_hits', kind: 'counter', unit: 'count', doc: 'device translations served by a physical IOTLB' },
   { name: 'smmu.iotlb_misses', kind: 'counter', unit: 'count', doc: 'device translations that needed a table walk' },

@@ -107,12 +107,21 @@ export class VmNest {
     w.metrics.counter('iommufd.s2_changes').inc();
     yield w.unmapIoctlNs;
     const leaf = LEAF[this.s2PageSize]!;
-    for (const t of this.copies) yield t.unmap(ipa, size) * w.s2PteNs;
+    const ptes = w.metrics.counter('iommufd.s2_pte_writes');
+    for (const t of this.copies) {
+      const n = t.unmap(ipa, size);
+      ptes.inc(n);
+      yield n * w.s2PteNs;
+    }
     for (const smmu of this.instances) {
       yield* w.driver(smmu).stage2Changed(this.vmids.get(smmu)!, ipa, size, this.atsSids.get(smmu) ?? [], 0);
     }
     yield w.mapIoctlNs;
-    for (const t of this.copies) yield t.map(ipa, this.hostBase + ipa, size, leaf) * w.s2PteNs;
+    for (const t of this.copies) {
+      const n = t.map(ipa, this.hostBase + ipa, size, leaf);
+      ptes.inc(n);
+      yield n * w.s2PteNs;
+    }
   }
 
   private build(smmu: PhysicalSmmu): RadixPageTable {
