@@ -73,7 +73,8 @@ export class VSmmu implements IommuInstance {
     this.path = `vms[${vmIndex}].viommus[${vIndex}]`;
     this.world = SmmuWorld.of(ctx);
     const p = this.params;
-    this.backing = p.backing.map((b, k) => {
+    // An emulated vSMMU is QEMU alone: no physical instance behind it.
+    this.backing = (p.mode === 'emulated' ? [] : p.backing).map((b, k) => {
       const smmu = this.world.physical.get(b);
       if (smmu === undefined) {
         const known = [...this.world.physical.keys()];
