@@ -25,7 +25,7 @@ import type { VmRuntime } from '../../machine/vm';
 import { TopologyError, type IommuInstance, type ModelContext } from '../model';
 import { CommandQueue } from './cmdq';
 import type { Vcmdq, Vintf } from './cmdqv/cmdqv';
-import { familyOf, IOMMUFD_FORWARDABLE, isDeviceCommand, metricOpName, VCMDQ_ALLOWED, type Command } from './commands';
+import { familyOf, IOMMUFD_FORWARDABLE, isDeviceCommand, metricOpName, VCMDQ_ALLOWED, type Command, type Opcode } from './commands';
 import { GuestSmmuDomain } from './guest-domain';
 import { IdAllocator } from './id-allocator';
 import { CMDQ_BATCH_ENTRIES } from './linux-constants';
@@ -60,6 +60,8 @@ export class VSmmu implements IommuInstance {
   private readonly cost: Record<string, number>;
   private readonly m: Record<string, Counter>;
   private readonly metrics: Metrics;
+  private readonly opCounters = new Map<Opcode, Counter>();
+  private readonly familyCounters = new Map<string, Counter>();
 
   constructor(
     private readonly ctx: ModelContext,
@@ -201,10 +203,8 @@ export class VSmmu implements IommuInstance {
    */
   *submit(cpu: Vcpu, vm: VmRuntime, cmds: readonly Command[]): ProcessGenerator<void> {
     const all: Command[] = [...cmds, { op: 'CMD_SYNC' }];
-    for (const c of all) {
-      this.m.guest!.inc();
-      this.metrics.counter(`inval.guest.cmd.${metricOpName(c.op)}`).inc();
-    }
+    this.m.guest!.inc(all.length);
+    for (const c of all) this.opCounter(c.op).inc();
     for (let i = 0; i < all.length; i += CMDQ_BATCH_ENTRIES) {
       const sub = all.slice(i, i + CMDQ_BATCH_ENTRIES);
       yield this.cost.write! * sub.length;
@@ -246,11 +246,23 @@ export class VSmmu implements IommuInstance {
     this.world.emitGauges();
   }
 
+  private opCounter(op: Opcode): Counter {
+    let c = this.opCounters.get(op);
+    if (c === undefined) this.opCounters.set(op, (c = this.metrics.counter(`inval.guest.cmd.${metricOpName(op)}`)));
+    return c;
+  }
+
+  private familyCounter(f: string): Counter {
+    let c = this.familyCounters.get(f);
+    if (c === undefined) this.familyCounters.set(f, (c = this.metrics.counter(`inval.trapped.cmds.${f}`)));
+    return c;
+  }
+
   /** A guest CMDQ_PROD write: exit to QEMU, which executes the new commands on its thread. */
   private *trap(cpu: Vcpu, vm: VmRuntime, sub: readonly Command[]): ProcessGenerator<void> {
     this.m.exits!.inc();
     this.m.trapped!.inc(sub.length);
-    for (const c of sub) this.metrics.counter(`inval.trapped.cmds.${familyOf(c.op)}`).inc();
+    for (const c of sub) this.familyCounter(familyOf(c.op)).inc();
     if (!this.queue.push(sub)) throw new Error(`${this.queue.name}: guest batch larger than its queue`);
     yield this.cost.exit!;
     yield vm.vmmThread.request();
