@@ -118,3 +118,10 @@ test('a vfio device behind a physical SMMU with no vIOMMU: dma-direct in the gue
   assert.ok(r.scalars['iotlb.hit_rate']! > 0.9, 'the same buffer is reused: the IOTLB keeps it');
   assert.equal(r.scalars['smmu.vmids_in_use.smmu0'], 1);
 });
+
+test('ASID exhaustion: a vSMMU over an 8-bit-ASID instance gives out 255 ASIDs, one per device domain', () => {
+  const host = { arch: 'aarch64', iommus: [{ id: 'smmu0', kind: 'smmuv3', params: { asidBits: 8 } }] };
+  const devices = Array.from({ length: 256 }, (_, i) => dev(`d${i}`, 'vm0', 'smmu0'));
+  assert.doesNotThrow(() => build({ host, vms: [vm('vm0', { backing: ['smmu0'] })], devices: devices.slice(0, 255) }));
+  topologyError(() => build({ host, vms: [vm('vm0', { backing: ['smmu0'] })], devices }), 'devices[255].viommu', /ASID exhaustion: vSMMU vsmmu0 has used all 255 8-bit ASIDs/);
+});

@@ -49,7 +49,8 @@ export class VSmmu implements IommuInstance {
   readonly world: SmmuWorld;
   readonly nest: VmNest;
   readonly backing: PhysicalSmmu[];
-  readonly guestAsids = new IdAllocator('guest ASID', 16);
+  /** The guest's ASIDs; the vSMMU advertises the ASID width of the (first) instance behind it. */
+  readonly guestAsids: IdAllocator;
   /** The guest-visible command queue (emulated; its PROD write traps). */
   readonly queue: CommandQueue;
   readonly vintf: Vintf | null = null;
@@ -85,6 +86,7 @@ export class VSmmu implements IommuInstance {
       return smmu;
     });
     if (new Set(this.backing).size !== this.backing.length) throw new TopologyError(`${this.path}.params.backing`, 'a physical SMMU is listed twice');
+    this.guestAsids = new IdAllocator(`${spec.id} guest ASID`, this.backing[0]?.params.asidBits ?? 16);
     this.nest = this.world.vmNest(vm, p.stage2, p.s2PageSize, this.path);
     this.queue = new CommandQueue(`${vm.id}.${spec.id}.cmdq`, p.cmdqLog2);
     const costs: Costs = ctx.costs;
@@ -159,7 +161,8 @@ export class VSmmu implements IommuInstance {
     if (this.vintf !== null && !this.vintf.mapSid(vsid, psid)) {
       throw new TopologyError(`${dpath}.viommu`, `VINTF${this.vintf.index} of ${smmu!.id} has only ${this.vintf.cmdqv.sidsPerVintf} SID substitution entries`);
     }
-    const asid = this.guestAsids.alloc()!;
+    const asid = this.guestAsids.alloc();
+    if (asid === null) throw new TopologyError(`${dpath}.viommu`, `ASID exhaustion: vSMMU ${this.id} has used all ${this.guestAsids.capacity} ${this.guestAsids.bits}-bit ASIDs, none left for ${device.id}`);
     const s1 = this.newGuestTable();
     const cdIpas = p.cdTable === 'linear' ? [this.nest.guestTableAlloc()] : [this.nest.guestTableAlloc(), this.nest.guestTableAlloc()];
     const cd: GuestCd = { asid, s1, cdIpas };
