@@ -54,7 +54,8 @@ export class VSmmu implements IommuInstance {
   /** The guest-visible command queue (emulated; its PROD write traps). */
   readonly queue: CommandQueue;
   readonly vintf: Vintf | null = null;
-  readonly vcmdq: Vcmdq | null = null;
+  /** The guest's VCMDQs in its VINTF (the guest driver picks one per CPU). */
+  readonly vcmdqs: Vcmdq[] = [];
   readonly swIotlb: TaggedCache<number>;
   private readonly vdevices = new Map<number, VDevice>();
   private readonly asidUsers = new Map<number, Set<PhysicalSmmu>>();
@@ -107,10 +108,12 @@ export class VSmmu implements IommuInstance {
       if (vintf === null) {
         throw new TopologyError(`${this.path}.params.vcmdq`, `more VINTFs than ${smmu.id} has: its CMDQV has ${smmu.cmdqv.numVintfs} VINTFs, VINTF0 is the host's and the other ${smmu.cmdqv.numVintfs - 1} are taken`);
       }
-      const q = vintf.allocQueue(p.vcmdqLog2);
-      if (q === null) throw new TopologyError(`${this.path}.params.vcmdqLog2`, `${smmu.id} cannot give this VM a VCMDQ of 2^${p.vcmdqLog2} entries (none free, or larger than 2^19)`);
+      for (let i = 0; i < p.vcmdqs; i++) {
+        const q = vintf.allocQueue(p.vcmdqLog2);
+        if (q === null) throw new TopologyError(`${this.path}.params.vcmdqs`, `${smmu.id} cannot give this VM ${p.vcmdqs} VCMDQs of 2^${p.vcmdqLog2} entries (${smmu.cmdqv.numVcmdqs} in the CMDQV, ${smmu.cmdqv.vcmdqsFree} free)`);
+        this.vcmdqs.push(q);
+      }
       this.vintf = vintf;
-      this.vcmdq = q;
     }
     this.cost = {
       write: costs.ns('guest.smmu_cmd_write_ns'),
@@ -211,10 +214,10 @@ export class VSmmu implements IommuInstance {
     for (let i = 0; i < all.length; i += CMDQ_BATCH_ENTRIES) {
       const sub = all.slice(i, i + CMDQ_BATCH_ENTRIES);
       yield this.cost.write! * sub.length;
-      if (this.vcmdq !== null && sub.every((c) => VCMDQ_ALLOWED.has(c.op))) {
+      if (this.vcmdqs.length > 0 && sub.every((c) => VCMDQ_ALLOWED.has(c.op))) {
         yield this.cost.doorbell!;
         this.m.direct!.inc(sub.length);
-        yield* this.backing[0]!.execute(this.vcmdq, sub, 'guest');
+        yield* this.backing[0]!.execute(this.vcmdqs[cpu.index % this.vcmdqs.length]!, sub, 'guest');
       } else {
         yield* this.trap(cpu, vm, sub);
       }
