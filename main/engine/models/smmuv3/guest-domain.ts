@@ -47,7 +47,9 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     yield* this.vsmmu.submit(cpu, this.vm, [{ op: 'CFGI_STE', sid: this.dev.vsid }]);
     if (!this.probed) {
       this.probed = true;
-      this.vsmmu.startBackground(this.vm, this, this.vm.vcpus.indexOf(cpu) >= 0 ? cpu.index : 0);
+      // Churn for the k-th device of the VM runs on vCPU k (mod vCPUs), as its driver's work would.
+      const k = this.vsmmu.world.ctx.spec.devices.filter((d) => d.vm === this.device.vm).indexOf(this.device);
+      this.vsmmu.startBackground(this.vm, this, Math.max(0, k));
     }
   }
 
