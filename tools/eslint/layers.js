@@ -3,7 +3,7 @@
 //   main/engine/models/<kind> never imports another model's folder
 //   main/common    imports only main/common and pure packages (zod)
 //   renderer       imports only renderer and main/common, and browser packages (never node:, electron, better-sqlite3)
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -33,6 +33,8 @@ export default {
     function check(node, spec) {
       if (typeof spec !== 'string') return;
       if (!spec.startsWith('.')) {
+        // Tests beside the code may use the test runner and Node's assert.
+        if (from.endsWith('.test.ts') && /^node:(test|assert)/.test(spec)) return;
         if (zone === 'engine') return context.report({ node, message: `main/engine must not import the package "${spec}" (engine imports only main/common)` });
         if (zone === 'common' && !COMMON_PACKAGES.has(spec)) return context.report({ node, message: `main/common must stay pure: "${spec}" is not allowed` });
         if (zone === 'renderer' && NODE_ONLY.test(spec)) return context.report({ node, message: `renderer must not import "${spec}" (no Node or Electron in the renderer)` });
@@ -44,8 +46,8 @@ export default {
       if (zone === 'common' && tzone !== 'common') return context.report({ node, message: `main/common may not import ${target}` });
       if (zone === 'renderer' && tzone !== 'renderer' && tzone !== 'common') return context.report({ node, message: `renderer may import only main/common, not ${target}` });
       const a = modelOf(from);
-      // A model is a folder under models/; files directly in models/ (model.ts) are shared contracts.
-      const b = modelOf(target) ?? (/^main\/engine\/models\/[^/]+$/.test(target) && !existsSync(path.join(ROOT, target + '.ts')) ? modelOf(target + '/') : null);
+      // A bare target is a file (models/model.ts, the shared contract) unless it names a folder (its index).
+      const b = existsSync(path.join(ROOT, target)) && statSync(path.join(ROOT, target)).isDirectory() ? modelOf(target + '/') : modelOf(target);
       if (a && b && a !== b) context.report({ node, message: `models never import each other: ${a} imports ${b}` });
     }
     return {

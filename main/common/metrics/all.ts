@@ -1,5 +1,8 @@
 /** Loads every metric declaration. Each model issue adds one import line here. */
 import './core';
-export * from './names';
+import './dma-iommu';
+import './iommu-common';
+import './smmuv3';
 import './spapr';
 import './swiotlb';
+export * from './names';

@@ -3,3 +3,4 @@
  */
 import './models/none';
 import './models/spapr';
+import './models/smmuv3';

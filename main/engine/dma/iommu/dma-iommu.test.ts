@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Environment, type ProcessGenerator } from '../../kernel';
+import { Costs } from '../../costs/costs';
+import { Metrics } from '../../metrics/collector';
+import { Vcpu } from '../../machine/vcpu';
+import type { ResolvedProfile } from '../../../common/profile/profile';
+import '../../../common/metrics/all';
+import type { IommuDomainDriver } from './driver';
+import { DmaIommuPath } from './dma-iommu';
+import type { Mapping } from '../path';
+
+function profile(fqEntries: number): ResolvedProfile {
+  const p = (value: number) => ({ value, unit: 'ns', source: 'test', from: 'test' });
+  return {
+    id: 'test',
+    chain: ['test'],
+    params: {
+      'guest.dma_iommu_map_ns': p(10),
+      'guest.dma_iommu_unmap_ns': p(10),
+      'guest.iova_rcache_ns': p(1),
+      'guest.iova_tree_ns': p(5),
+      'guest.iommu_fq_entries': p(fqEntries),
+      'guest.iommu_fq_timeout_ns': p(10_000_000),
+    },
+  };
+}
+
+/** A driver that records calls and keeps a "TLB" the device keeps using until an invalidation. */
+class FakeDriver implements IommuDomainDriver {
+  readonly name = 'fake';
+  readonly log: string[] = [];
+  readonly ptes = new Set<number>();
+  readonly tlb = new Set<number>();
+  *probe(): ProcessGenerator<void> {}
+  *mapPages(_c: Vcpu, iova: number, _g: number, bytes: number): ProcessGenerator<boolean> {
+    for (let p = iova / 4096; p < (iova + bytes) / 4096; p++) this.ptes.add(p);
+    this.log.push(`map ${bytes}`);
+    yield 100;
+    return true;
+  }
+  *unmapPages(_c: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    for (let p = iova / 4096; p < (iova + bytes) / 4096; p++) this.ptes.delete(p);
+    this.log.push('clear');
+    yield 50;
+  }
+  *flushRange(_c: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    for (let p = iova / 4096; p < (iova + bytes) / 4096; p++) this.tlb.delete(p);
+    this.log.push('flush-range');
+    yield 1000;
+  }
+  *flushAll(): ProcessGenerator<void> {
+    this.tlb.clear();
+    this.log.push('flush-all');
+    yield 2000;
+  }
+  *translate(iova: number): ProcessGenerator<boolean> {
+    const p = Math.floor(iova / 4096);
+    if (this.tlb.has(p)) return true;
+    if (!this.ptes.has(p)) return false;
+    this.tlb.add(p);
+    return true;
+  }
+}
+
+function setup(mode: 'strict' | 'lazy', fqEntries = 256) {
+  const env = new Environment(1);
+  const metrics = new Metrics(1000);
+  const cpu = new Vcpu(env, 'vm0', 0);
+  const driver = new FakeDriver();
+  const path = new DmaIommuPath(env, new Costs(profile(fqEntries)), metrics, driver, { mode, timerCpu: cpu, dmaLimit: 2 ** 32 });
+  return { env, metrics, cpu, driver, path };
+}
+
+test('strict unmap: clear PTEs, invalidate, then the IOVA is free; a DMA afterwards faults', () => {
+  const { env, metrics, cpu, driver, path } = setup('strict');
+  let after: boolean | undefined;
+  env.process(
+    (function* () {
+      const m = (yield* cpu.run(path.map(cpu, 0x10_0000, 8192, 'from-device'))) as Mapping;
+      assert.equal(yield* path.translate(m.iova, 4096, true), true);
+      yield* cpu.run(path.unmap(cpu, m));
+      after = yield* path.translate(m.iova, 4096, true);
+    })(),
+  );
+  env.run();
+  assert.deepEqual(driver.log, ['map 8192', 'clear', 'flush-range']);
+  assert.equal(after, false);
+  assert.equal(metrics.counter('security.stale_dma').value, 0);
+});
+
+test('lazy unmap: the device keeps a stale translation until the flush queue flushes; each use is counted', () => {
+  const { env, metrics, cpu, driver, path } = setup('lazy', 4);
+  const stale: boolean[] = [];
+  env.process(
+    (function* () {
+      const maps: Mapping[] = [];
+      for (let i = 0; i < 4; i++) {
+        const m = (yield* cpu.run(path.map(cpu, 0x10_0000 + i * 4096, 4096, 'from-device'))) as Mapping;
+        yield* path.translate(m.iova, 4096, true);
+        maps.push(m);
+      }
+      for (const m of maps) yield* cpu.run(path.unmap(cpu, m));
+      stale.push(yield* path.translate(maps[0]!.iova, 4096, true));
+      // The fifth unmap finds the queue full: one whole-domain flush.
+      const m5 = (yield* cpu.run(path.map(cpu, 0x20_0000, 4096, 'from-device'))) as Mapping;
+      yield* cpu.run(path.unmap(cpu, m5));
+      stale.push(yield* path.translate(maps[1]!.iova, 4096, true));
+    })(),
+  );
+  env.run(5_000_000);
+  assert.deepEqual(stale, [true, false]);
+  assert.equal(metrics.counter('security.stale_dma').value, 1);
+  assert.equal(driver.log.filter((l) => l === 'flush-all').length, 1);
+  assert.equal(driver.log.filter((l) => l === 'flush-range').length, 0);
+});
+
+test('lazy mode: the 10 ms timer flushes what is queued', () => {
+  const { env, metrics, cpu, driver, path } = setup('lazy');
+  env.process(
+    (function* () {
+      const m = (yield* cpu.run(path.map(cpu, 0x10_0000, 4096, 'to-device'))) as Mapping;
+      yield* cpu.run(path.unmap(cpu, m));
+    })(),
+  );
+  env.run(9_000_000);
+  assert.equal(driver.log.includes('flush-all'), false);
+  env.run(20_000_000);
+  assert.equal(driver.log.filter((l) => l === 'flush-all').length, 1);
+  assert.equal(metrics.counter('iommu.fq_flushes').value, 1);
+  assert.equal(path.fq.queued, 0);
+});

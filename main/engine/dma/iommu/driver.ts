@@ -1,0 +1,24 @@
+/**
+ * The interface between the generic guest DMA-API layer (dma-iommu) and a guest IOMMU driver
+ * (SMMUv3, VT-d...): what the layer asks of one device's domain. Every generator runs on the
+ * vCPU the caller already holds and charges its own costs.
+ */
+import type { ProcessGenerator } from '../../kernel';
+import type { Vcpu } from '../../machine/vcpu';
+import type { Direction } from '../path';
+
+export interface IommuDomainDriver {
+  readonly name: string;
+  /** Driver probe / attach: boot-time configuration of the device (stream table, context, invalidations). */
+  probe(cpu: Vcpu): ProcessGenerator<void>;
+  /** Writes the page-table entries for [iova, iova+bytes) → gpa and does iotlb_sync_map; false when the table cannot grow. */
+  mapPages(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): ProcessGenerator<boolean>;
+  /** Clears the page-table entries of [iova, iova+bytes) (no invalidation). */
+  unmapPages(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
+  /** Invalidates the IOTLB for [iova, iova+bytes) and waits for completion (strict unmap, iotlb_sync). */
+  flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
+  /** Invalidates the whole domain and waits (flush_iotlb_all, used by the lazy flush queue). */
+  flushAll(cpu: Vcpu): ProcessGenerator<void>;
+  /** Device side: translates one access; false is a fault. */
+  translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
+}

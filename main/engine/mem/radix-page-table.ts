@@ -1,0 +1,198 @@
+/**
+ * A multi-level radix page table with a 4 KiB granule and 512 eight-byte descriptors per table
+ * page (Arm VMSAv8-64 / Intel second-level shape), allocated on touch.
+ *
+ * Models: table pages with real addresses (from the caller's allocator, in whichever address
+ * space the table lives: guest IPA for a guest stage 1, host PA for a stage 2), page and block
+ * leaves (4 KiB at the last level, 2 MiB one level up, 1 GiB two levels up), the descriptor
+ * address read at each level of a walk, and exact memory (4 KiB per table page).
+ * Does not model: permissions beyond present/absent, contiguous hints, 16/64 KiB granules,
+ * freeing table pages on unmap (Linux io-pgtable keeps them until the domain dies).
+ */
+
+export const GRANULE_SHIFT = 12;
+export const GRANULE = 1 << GRANULE_SHIFT;
+const BITS_PER_LEVEL = 9;
+const ENTRIES = 1 << BITS_PER_LEVEL;
+const EMPTY = -1;
+
+interface TableNode {
+  readonly addr: number;
+  children: (TableNode | undefined)[] | null;
+  /** Output address of a leaf descriptor per slot, EMPTY when the slot holds no leaf. */
+  leaves: Float64Array | null;
+}
+
+/** One step of a walk: the address of the descriptor read and the level it belongs to. */
+export interface WalkStep {
+  readonly level: number;
+  readonly descAddr: number;
+  /** Address of the table page this descriptor sits in. */
+  readonly tableAddr: number;
+}
+
+export interface WalkResult {
+  readonly steps: WalkStep[];
+  /** Output address, or null when the walk ended at an invalid descriptor. */
+  readonly out: number | null;
+  /** Size of the leaf that translated (4 KiB, 2 MiB, 1 GiB), 0 on a miss. */
+  readonly leafSize: number;
+}
+
+export class RadixPageTable {
+  private readonly rootNode: TableNode;
+  private pages = 0;
+  /** Leaf descriptors currently valid. */
+  leafCount = 0;
+
+  constructor(
+    readonly levels: number,
+    private readonly allocTablePage: () => number,
+  ) {
+    if (!Number.isInteger(levels) || levels < 1 || levels > 5) throw new RangeError(`page table levels must be 1..5, got ${levels}`);
+    this.rootNode = this.newNode();
+  }
+
+  get root(): number {
+    return this.rootNode.addr;
+  }
+
+  /** Table pages allocated. */
+  get tablePages(): number {
+    return this.pages;
+  }
+
+  /** Exact memory of the table: one granule per table page. */
+  get bytes(): number {
+    return this.pages * GRANULE;
+  }
+
+  /** Bytes of input address space one leaf at `level` covers. */
+  leafSpan(level: number): number {
+    return 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (this.levels - 1 - level));
+  }
+
+  /** Input address bits this table translates. */
+  get inputBits(): number {
+    return GRANULE_SHIFT + BITS_PER_LEVEL * this.levels;
+  }
+
+  /**
+   * Maps [va, va+size) → [pa, pa+size) with leaves of `leafSize` (4 KiB, 2 MiB or 1 GiB).
+   * va, pa and size must be multiples of leafSize. Returns the number of leaf descriptors written.
+   */
+  map(va: number, pa: number, size: number, leafSize = GRANULE): number {
+    const leafLevel = this.levelOfLeaf(leafSize);
+    if (va % leafSize !== 0 || pa % leafSize !== 0 || size % leafSize !== 0 || size <= 0) {
+      throw new RangeError(`map: va, pa and size must be positive multiples of the leaf size ${leafSize}`);
+    }
+    if (va + size > 2 ** this.inputBits) throw new RangeError(`map: range ends beyond the ${this.inputBits}-bit input space`);
+    return this.fill(this.rootNode, 0, leafLevel, va, va + size, pa - va);
+  }
+
+  /** Clears every leaf intersecting [va, va+size); returns the number of leaf descriptors cleared. */
+  unmap(va: number, size: number): number {
+    return this.clear(this.rootNode, 0, va, va + size);
+  }
+
+  /** The walk a hardware or software walker performs for `va`: each descriptor read in order. */
+  walk(va: number): WalkResult {
+    const steps: WalkStep[] = [];
+    let node: TableNode | undefined = this.rootNode;
+    for (let level = 0; level < this.levels && node !== undefined; level++) {
+      const idx = this.index(va, level);
+      steps.push({ level, descAddr: node.addr + idx * 8, tableAddr: node.addr });
+      const leaf = node.leaves?.[idx] ?? EMPTY;
+      if (leaf !== EMPTY) {
+        const span = this.leafSpan(level);
+        return { steps, out: leaf + (va % span), leafSize: span };
+      }
+      node = node.children?.[idx];
+    }
+    return { steps, out: null, leafSize: 0 };
+  }
+
+  /** The output address for `va`, or null. */
+  translate(va: number): number | null {
+    return this.walk(va).out;
+  }
+
+  /** The table page reached after `level` steps of the walk for `va` (level 0 = root), or null. */
+  tableAt(va: number, level: number): number | null {
+    let node: TableNode | undefined = this.rootNode;
+    for (let l = 0; l < level; l++) {
+      node = node?.children?.[this.index(va, l)];
+      if (node === undefined) return null;
+    }
+    return node.addr;
+  }
+
+  private levelOfLeaf(leafSize: number): number {
+    for (let level = this.levels - 1; level >= Math.max(0, this.levels - 3); level--) {
+      if (this.leafSpan(level) === leafSize) return level;
+    }
+    throw new RangeError(`leaf size ${leafSize} is not a page or block size of a ${this.levels}-level table`);
+  }
+
+  private index(va: number, level: number): number {
+    return Math.floor(va / this.leafSpan(level)) % ENTRIES;
+  }
+
+  private newNode(): TableNode {
+    this.pages++;
+    return { addr: this.allocTablePage(), children: null, leaves: null };
+  }
+
+  private fill(node: TableNode, level: number, leafLevel: number, start: number, end: number, delta: number): number {
+    const span = this.leafSpan(level);
+    let written = 0;
+    let va = start;
+    while (va < end) {
+      const idx = this.index(va, level);
+      const slotEnd = Math.min(end, (Math.floor(va / span) + 1) * span);
+      if (level === leafLevel) {
+        const leaves = (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY));
+        if (node.children?.[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${level}`);
+        if (leaves[idx] === EMPTY) this.leafCount++;
+        leaves[idx] = va + delta;
+        written++;
+      } else {
+        if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
+        const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
+        const child = (children[idx] ??= this.newNode());
+        written += this.fill(child, level + 1, leafLevel, va, slotEnd, delta);
+      }
+      va = slotEnd;
+    }
+    return written;
+  }
+
+  private clear(node: TableNode, level: number, start: number, end: number): number {
+    const span = this.leafSpan(level);
+    let cleared = 0;
+    let va = Math.floor(start / span) * span;
+    while (va < end) {
+      const idx = this.index(va, level);
+      if (node.leaves !== null && node.leaves[idx] !== EMPTY) {
+        node.leaves[idx] = EMPTY;
+        this.leafCount--;
+        cleared++;
+      }
+      const child = node.children?.[idx];
+      if (child !== undefined) cleared += this.clear(child, level + 1, Math.max(start, va), Math.min(end, va + span));
+      va += span;
+    }
+    return cleared;
+  }
+}
+
+/** A bump allocator of granule-sized table pages inside [base, base+limit). */
+export function tablePageAllocator(base: number, limit: number, what: string): () => number {
+  let next = base;
+  return () => {
+    if (next + GRANULE > base + limit) throw new RangeError(`${what}: out of table memory (${limit} bytes)`);
+    const a = next;
+    next += GRANULE;
+    return a;
+  };
+}

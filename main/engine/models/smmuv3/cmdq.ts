@@ -1,0 +1,97 @@
+/**
+ * An SMMUv3 command queue as data: a ring of 2^log2 16-byte entries between PROD and CONS, and
+ * the error stall.
+ *
+ * Models: finite space (a producer that does not fit must wait), in-order consumption, and the
+ * architected error behaviour: a command the queue cannot execute (illegal opcode, or — for a
+ * Tegra241 VCMDQ — one the hardware does not accept from a guest) sets CMDQ_CONS.ERR and stops
+ * consumption with that command at the head until software acknowledges the error.
+ * Does not model: wrap bits, MSI on CMD_SYNC, the ABT (abort) and ATC-timeout causes beyond naming them.
+ */
+import { CMD_BYTES, type Command } from './commands';
+
+export type CmdqErrorCode = 'ILL' | 'ABT' | 'ATC_TIMEOUT';
+
+export interface CmdqError {
+  readonly code: CmdqErrorCode;
+  readonly cmd: Command;
+}
+
+export class CommandQueue {
+  readonly capacity: number;
+  private ring: Command[] = [];
+  private head = 0;
+  private _error: CmdqError | null = null;
+  /** Commands consumed (executed) so far. */
+  consumed = 0;
+
+  constructor(
+    readonly name: string,
+    readonly log2Entries: number,
+    /** Returns an error code for a command this queue cannot execute, or null. */
+    private readonly check: (cmd: Command) => CmdqErrorCode | null = () => null,
+  ) {
+    if (!Number.isInteger(log2Entries) || log2Entries < 1 || log2Entries > 19) throw new RangeError(`${name}: queue size must be 2^1..2^19 entries, got 2^${log2Entries}`);
+    this.capacity = 2 ** log2Entries;
+  }
+
+  get bytes(): number {
+    return this.capacity * CMD_BYTES;
+  }
+
+  get pending(): number {
+    return this.ring.length - this.head;
+  }
+
+  get free(): number {
+    return this.capacity - this.pending;
+  }
+
+  get error(): CmdqError | null {
+    return this._error;
+  }
+
+  /** Writes commands and advances PROD; false (nothing written) when they do not fit. */
+  push(cmds: readonly Command[]): boolean {
+    if (cmds.length > this.free) return false;
+    for (const c of cmds) this.ring.push(c);
+    return true;
+  }
+
+  /**
+   * Consumes up to `max` commands in order. Stops at the first command that fails its check and
+   * records the error; while an error is pending nothing is consumed.
+   */
+  consume(max = Infinity): Command[] {
+    const out: Command[] = [];
+    while (this._error === null && this.head < this.ring.length && out.length < max) {
+      const cmd = this.ring[this.head]!;
+      const code = this.check(cmd);
+      if (code !== null) {
+        this._error = { code, cmd };
+        break;
+      }
+      this.head++;
+      out.push(cmd);
+    }
+    this.consumed += out.length;
+    this.compact();
+    return out;
+  }
+
+  /** Software's error handling (Linux arm_smmu_cmdq_skip_err): the faulting command is skipped (replaced by a CMD_SYNC) and consumption resumes. */
+  acknowledge(): CmdqError | null {
+    const e = this._error;
+    if (e === null) return null;
+    this.ring[this.head] = { op: 'CMD_SYNC' };
+    this._error = null;
+    return e;
+  }
+
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.ring.length) {
+      this.ring = this.ring.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * SMMUv3 commands as the model carries them: one 16-byte queue entry each, with the fields the
+ * simulation needs (not the bit encoding).
+ *
+ * Models: the opcodes of DOMAIN.md §4, their tags (VMID, ASID, SID, SSID, address range), which
+ * commands are tied to one device (and so go to the instance that owns the SID), and which of them
+ * Tegra241 CMDQV accepts from a guest VCMDQ.
+ * Does not model: the binary layout, stall/terminate fields of RESUME, PRI response codes.
+ */
+
+export const CMD_BYTES = 16;
+
+export type Opcode =
+  | 'TLBI_NH_ALL'
+  | 'TLBI_NH_ASID'
+  | 'TLBI_NH_VA'
+  | 'TLBI_NH_VAA'
+  | 'TLBI_S12_VMALL'
+  | 'TLBI_S2_IPA'
+  | 'TLBI_NSNH_ALL'
+  | 'CFGI_STE'
+  | 'CFGI_STE_RANGE'
+  | 'CFGI_ALL'
+  | 'CFGI_CD'
+  | 'CFGI_CD_ALL'
+  | 'ATC_INV'
+  | 'PRI_RESP'
+  | 'RESUME'
+  | 'CMD_SYNC';
+
+export interface Command {
+  readonly op: Opcode;
+  readonly vmid?: number;
+  readonly asid?: number;
+  readonly sid?: number;
+  readonly ssid?: number;
+  /** Start of the range (VA for NH_VA/VAA, IPA for S2_IPA, device address for ATC_INV). */
+  readonly addr?: number;
+  /** Bytes covered (range invalidation); absent = one granule; ATC_INV with size 0 = everything. */
+  readonly size?: number;
+  /** For CFGI_STE_RANGE: number of SIDs. */
+  readonly span?: number;
+}
+
+/** Families used by metrics. */
+export type CommandFamily = 'tlbi' | 'cfgi' | 'atc' | 'sync' | 'other';
+
+export function familyOf(op: Opcode): CommandFamily {
+  if (op.startsWith('TLBI_')) return 'tlbi';
+  if (op.startsWith('CFGI_')) return 'cfgi';
+  if (op === 'ATC_INV') return 'atc';
+  if (op === 'CMD_SYNC') return 'sync';
+  return 'other';
+}
+
+/** Commands that name a stream: they concern one device and so one physical instance. */
+export function isDeviceCommand(op: Opcode): boolean {
+  return op === 'CFGI_STE' || op === 'CFGI_STE_RANGE' || op === 'CFGI_CD' || op === 'CFGI_CD_ALL' || op === 'ATC_INV' || op === 'PRI_RESP' || op === 'RESUME';
+}
+
+/** What Tegra241 CMDQV executes from a guest-owned VCMDQ (everything else is illegal there). */
+export const VCMDQ_ALLOWED: ReadonlySet<Opcode> = new Set<Opcode>(['TLBI_NH_ASID', 'TLBI_NH_VA', 'ATC_INV', 'CMD_SYNC']);
+
+/** Commands the Linux kernel accepts in IOMMU_HWPT_INVALIDATE for an SMMUv3 vIOMMU (arm_smmu_convert_user_cmd). */
+export const IOMMUFD_FORWARDABLE: ReadonlySet<Opcode> = new Set<Opcode>([
+  'TLBI_NH_VA',
+  'TLBI_NH_VAA',
+  'TLBI_NH_ALL',
+  'TLBI_NH_ASID',
+  'ATC_INV',
+  'CFGI_CD',
+  'CFGI_CD_ALL',
+]);
+
+export function metricOpName(op: Opcode): string {
+  return op.toLowerCase();
+}

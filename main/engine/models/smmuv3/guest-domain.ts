@@ -1,0 +1,102 @@
+/**
+ * The guest's arm-smmu-v3 driver for one device's DMA domain, plugged into the generic
+ * dma-iommu layer: stage-1 page-table writes in guest memory, and the commands Linux issues.
+ *
+ * Models: attach (CD write + CFGI_CD, STE write + CFGI_STE, each closed by CMD_SYNC); unmap
+ * invalidation TLBI_NH_VA per range (RIL) or per page (past 512 pages, TLBI_NH_ASID), ATC_INV when
+ * the device has ATS; flush-all as TLBI_NH_ASID; re-attach (device churn) with a new ASID.
+ * Translation happens in the physical SMMU (nested) or in QEMU (emulated).
+ * Does not model: PASIDs/SSIDs beyond 0, SVA, the event queue.
+ */
+import type { ProcessGenerator } from '../../kernel';
+import type { DeviceSpec } from '../../../common/spec';
+import type { IommuDomainDriver } from '../../dma/iommu/driver';
+import type { Direction } from '../../dma/path';
+import type { Vcpu } from '../../machine/vcpu';
+import type { VmRuntime } from '../../machine/vm';
+import type { Command } from './commands';
+import type { GuestCd, PhysicalSmmu } from './physical-smmu';
+import { tlbiForRange } from './tlbi-range';
+import type { VSmmu } from './vsmmu';
+
+export interface DomainDevice {
+  readonly vsid: number;
+  readonly smmu: PhysicalSmmu | null;
+  readonly psid: number;
+  readonly ats: boolean;
+}
+
+export class GuestSmmuDomain implements IommuDomainDriver {
+  readonly name: string;
+  private readonly pteNs: number;
+  private probed = false;
+
+  constructor(
+    private readonly vsmmu: VSmmu,
+    private readonly vm: VmRuntime,
+    private readonly device: DeviceSpec,
+    private readonly dev: DomainDevice,
+    private readonly cdOf: () => GuestCd,
+  ) {
+    this.name = `${vsmmu.id}.${device.id}`;
+    this.pteNs = vsmmu.world.costs.ns('guest.smmu_pte_write_ns');
+  }
+
+  *probe(cpu: Vcpu): ProcessGenerator<void> {
+    yield* this.vsmmu.submit(cpu, this.vm, [{ op: 'CFGI_CD', sid: this.dev.vsid, ssid: 0 }]);
+    yield* this.vsmmu.submit(cpu, this.vm, [{ op: 'CFGI_STE', sid: this.dev.vsid }]);
+    if (!this.probed) {
+      this.probed = true;
+      // Churn for the k-th device of the VM runs on vCPU k (mod vCPUs), as its driver's work would.
+      const k = this.vsmmu.world.ctx.spec.devices.filter((d) => d.vm === this.device.vm).indexOf(this.device);
+      this.vsmmu.startBackground(this.vm, this, Math.max(0, k));
+    }
+  }
+
+  *mapPages(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
+    const before = this.cdOf().s1.tablePages;
+    let written: number;
+    try {
+      written = this.cdOf().s1.map(iova, gpa, bytes);
+    } catch {
+      return false;
+    }
+    yield (written + (this.cdOf().s1.tablePages - before)) * this.pteNs;
+    return true;
+  }
+
+  *unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    yield this.cdOf().s1.unmap(iova, bytes) * this.pteNs;
+  }
+
+  *flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    const asid = this.cdOf().asid;
+    const cmds: Command[] = tlbiForRange({ asid }, 'TLBI_NH_VA', 'TLBI_NH_ASID', iova, bytes, this.vsmmu.params.rangeInvalidation);
+    if (this.dev.ats) cmds.push({ op: 'ATC_INV', sid: this.dev.vsid, addr: iova, size: bytes });
+    yield* this.vsmmu.submit(cpu, this.vm, cmds);
+  }
+
+  *flushAll(cpu: Vcpu): ProcessGenerator<void> {
+    const cmds: Command[] = [{ op: 'TLBI_NH_ASID', asid: this.cdOf().asid }];
+    if (this.dev.ats) cmds.push({ op: 'ATC_INV', sid: this.dev.vsid, addr: 0, size: 0 });
+    yield* this.vsmmu.submit(cpu, this.vm, cmds);
+  }
+
+  *translate(iova: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    if (this.dev.smmu !== null) return yield* this.dev.smmu.translate(this.dev.psid, iova);
+    return yield* this.vsmmu.swTranslate(this.vm, this.cdOf(), iova);
+  }
+
+  /** Device churn: detach and re-attach with a fresh ASID (CD rewrite, CFGI_CD, CFGI_STE, then the old ASID flushed). */
+  *reattach(cpu: Vcpu): ProcessGenerator<void> {
+    const cd = this.cdOf();
+    const old = cd.asid;
+    const fresh = this.vsmmu.guestAsids.alloc();
+    if (fresh === null) return;
+    cd.asid = fresh;
+    yield* this.vsmmu.submit(cpu, this.vm, [{ op: 'CFGI_CD', sid: this.dev.vsid, ssid: 0 }]);
+    yield* this.vsmmu.submit(cpu, this.vm, [{ op: 'CFGI_STE', sid: this.dev.vsid }]);
+    yield* this.vsmmu.submit(cpu, this.vm, [{ op: 'TLBI_NH_ASID', asid: old }]);
+    this.vsmmu.guestAsids.free(old);
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * One physical SMMUv3 instance at run time (host.iommus[] kind "smmuv3"): its stream table,
+ * VMID/ASID namespaces, translation caches, command queues (main CMDQ, and with Tegra241 CMDQV
+ * the host's VINTF0 queues and the guests' VCMDQs) and the single command-execution engine they
+ * share, plus the device side of translation.
+ *
+ * Models: command execution charged per command kind on the instance's engine (a contended
+ * resource shared by every queue of the instance), finite queues (a producer waits for space),
+ * TLB/walk-cache/config-cache effects of each command, and for a device access: config fetch on
+ * a config-cache miss, IOTLB lookup, nested walk charging every memory read.
+ * Does not model: event/PRI queues, MSIs, the TBU/TCU split, ATS translation requests.
+ */
+import { Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
+import type { Costs } from '../../costs/costs';
+import type { Counter, Metrics } from '../../metrics/collector';
+import type { DeviceSpec, HostIommuSpec } from '../../../common/spec';
+import type { Smmuv3HostParams } from '../../../common/spec/models/smmuv3';
+import { GRANULE, type RadixPageTable } from '../../mem/radix-page-table';
+import type { DmaPath } from '../../dma/path';
+import type { VmRuntime } from '../../machine/vm';
+import type { IommuInstance, ModelContext } from '../model';
+import { CommandQueue } from './cmdq';
+import { Cmdqv, type Vcmdq } from './cmdqv/cmdqv';
+import { familyOf, type Command } from './commands';
+import { IdAllocator } from './id-allocator';
+import { configFetchReads, nestedWalk, stage2Walk } from './nested-walk';
+import { StreamTable } from './stream-table';
+import { s1Tag, TranslationCaches } from './translation-caches';
+
+/** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
+export interface SteConfig {
+  readonly vmid: number;
+  readonly s2: RadixPageTable | null;
+  /** The guest's context descriptor, read through memory when the config cache misses. */
+  readonly cd: GuestCd | null;
+}
+
+/** A guest context descriptor as it sits in guest memory (the guest driver mutates it). */
+export interface GuestCd {
+  asid: number;
+  s1: RadixPageTable;
+  /** IPAs of the CD-table reads a fetch needs (the CD; plus its level-1 descriptor when 2-level). */
+  readonly cdIpas: number[];
+}
+
+export type CommandOrigin = 'host' | 'guest';
+
+interface CachedConfig {
+  vmid: number;
+  s2: RadixPageTable | null;
+  asid: number;
+  s1: RadixPageTable | null;
+}
+
+export class PhysicalSmmu implements IommuInstance {
+  readonly seg: string;
+  readonly params: Smmuv3HostParams;
+  readonly vmids: IdAllocator;
+  readonly asids: IdAllocator;
+  readonly streamTable: StreamTable<SteConfig>;
+  readonly caches: TranslationCaches;
+  readonly cmdqv: Cmdqv | null;
+  readonly mainQueue: CommandQueue;
+  /** Host kernel VCMDQs in VINTF0 (host picks one per CPU). */
+  readonly hostQueues: Vcmdq[] = [];
+  /** The command-execution engine every queue of this instance feeds. */
+  readonly engine: Resource;
+  private readonly cachedConfig = new Map<number, CachedConfig>();
+  private readonly spaceWaiters = new Map<CommandQueue, SimEvent<void>[]>();
+  private nextSid = 0;
+  private readonly c: {
+    cmds: Counter;
+    tlbi: Counter;
+    guestTlbi: Counter;
+    cfgi: Counter;
+    s2: Counter;
+    sync: Counter;
+    hits: Counter;
+    misses: Counter;
+    reads: Counter;
+    faults: Counter;
+    fullWaits: Counter;
+  };
+  private readonly cost: Record<'read' | 'hit' | 'fetch' | 'tlbi' | 'cfgi' | 'atc' | 'sync', number>;
+
+  constructor(
+    readonly env: Environment,
+    readonly id: string,
+    params: Record<string, unknown>,
+    costs: Costs,
+    metrics: Metrics,
+    seg: string,
+  ) {
+    this.params = params as Smmuv3HostParams;
+    this.seg = seg;
+    const p = this.params;
+    this.vmids = new IdAllocator(`${id} VMID`, p.vmidBits);
+    this.asids = new IdAllocator(`${id} ASID`, p.asidBits);
+    this.streamTable = new StreamTable<SteConfig>(p.streamTable, p.sidBits);
+    this.caches = new TranslationCaches(p.iotlbEntries, p.walkCacheEntries);
+    this.mainQueue = new CommandQueue(`${id}.cmdq`, p.cmdqLog2);
+    this.engine = new Resource(env, `${id}.engine`, 1);
+    this.cmdqv = p.cmdqv ? new Cmdqv(2 ** p.vintfsLog2, 2 ** p.vcmdqsLog2, 2 ** p.sidsPerVmLog2, 19) : null;
+    if (this.cmdqv !== null) {
+      for (let i = 0; i < p.hostVcmdqs; i++) {
+        const q = this.cmdqv.host.allocQueue(p.cmdqLog2);
+        if (q !== null) this.hostQueues.push(q);
+      }
+    }
+    this.c = {
+      cmds: metrics.counter(`inval.hw.cmds.${seg}`),
+      tlbi: metrics.counter(`inval.hw.tlbi.${seg}`),
+      guestTlbi: metrics.counter(`inval.hw.guest_tlbi.${seg}`),
+      cfgi: metrics.counter(`inval.hw.cfgi.${seg}`),
+      s2: metrics.counter(`inval.hw.s2.${seg}`),
+      sync: metrics.counter(`inval.hw.sync.${seg}`),
+      hits: metrics.counter('smmu.iotlb_hits'),
+      misses: metrics.counter('smmu.iotlb_misses'),
+      reads: metrics.counter('walk.mem_reads'),
+      faults: metrics.counter('smmu.faults'),
+      fullWaits: metrics.counter('smmu.cmdq_full_waits'),
+    };
+    this.cost = {
+      read: costs.ns('smmu.mem_read_ns'),
+      hit: costs.ns('smmu.iotlb_hit_ns'),
+      fetch: costs.ns('smmu.cmd_fetch_ns'),
+      tlbi: costs.ns('smmu.tlbi_ns'),
+      cfgi: costs.ns('smmu.cfgi_ns'),
+      atc: costs.ns('smmu.atc_inv_ns'),
+      sync: costs.ns('smmu.sync_ns'),
+    };
+  }
+
+  /** A physical stream ID for a device behind this instance. */
+  allocSid(): number {
+    return this.nextSid++;
+  }
+
+  installSte(sid: number, ste: SteConfig): void {
+    this.streamTable.install(sid, ste);
+  }
+
+  /** The queue the host kernel uses from `cpu`: a VINTF0 VCMDQ when CMDQV is present, else the main CMDQ. */
+  hostQueue(cpu: number): CommandQueue {
+    return this.hostQueues.length > 0 ? this.hostQueues[cpu % this.hostQueues.length]! : this.mainQueue;
+  }
+
+  /**
+   * Posts `cmds` to `queue` (waiting while it is full), has the engine execute them, and returns
+   * when they have completed. `substituted` consumes through a guest VCMDQ's checks.
+   */
+  *execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<Command[]> {
+    if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);
+    while (!queue.push(cmds)) {
+      this.c.fullWaits.inc();
+      const ev = this.env.event<void>();
+      let list = this.spaceWaiters.get(queue);
+      if (list === undefined) this.spaceWaiters.set(queue, (list = []));
+      list.push(ev);
+      yield ev;
+    }
+    yield this.engine.request();
+    let done: Command[];
+    try {
+      const guestQueue = isVcmdq(queue) && queue.vintf.index !== 0;
+      done = guestQueue ? queue.consumeSubstituted(cmds.length) : queue.consume(cmds.length);
+      let ns = 0;
+      for (const cmd of done) ns += this.cost.fetch + this.costOf(cmd);
+      if (ns > 0) yield ns;
+      for (const cmd of done) this.apply(cmd, origin);
+      if (queue.error !== null) {
+        // The owner's error handler acknowledges; the stalled command is skipped.
+        queue.acknowledge();
+      }
+    } finally {
+      this.engine.release();
+      const list = this.spaceWaiters.get(queue);
+      if (list !== undefined && list.length > 0) for (const ev of list.splice(0)) ev.succeed();
+    }
+    return done;
+  }
+
+  /** Device side: translates one access from stream `sid`; charges the time; false on a fault. */
+  *translate(sid: number, iova: number): ProcessGenerator<boolean> {
+    let cfg = this.cachedConfig.get(sid);
+    let reads = 0;
+    if (cfg === undefined || !this.caches.config.has(sid)) {
+      const ste = this.streamTable.get(sid);
+      if (ste === undefined) {
+        this.c.faults.inc();
+        return false;
+      }
+      reads += ste.cd === null ? this.streamTable.fetchReads : configFetchReads(this.streamTable.fetchReads, ste.cd.cdIpas, ste.s2, ste.vmid, this.caches);
+      cfg = { vmid: ste.vmid, s2: ste.s2, asid: ste.cd?.asid ?? 0, s1: ste.cd?.s1 ?? null };
+      this.cachedConfig.set(sid, cfg);
+      this.caches.config.add(sid);
+    }
+    const page = String(Math.floor(iova / GRANULE));
+    const tag = s1Tag(cfg.vmid, cfg.s1 === null ? -1 : cfg.asid);
+    const hit = this.caches.iotlb.get(tag, page);
+    if (hit !== undefined) {
+      this.c.hits.inc();
+      yield this.cost.hit + reads * this.cost.read;
+      this.c.reads.inc(reads);
+      return true;
+    }
+    this.c.misses.inc();
+    let pa: number | null;
+    if (cfg.s1 !== null) {
+      const w = nestedWalk(iova, cfg.s1, cfg.s2, cfg.vmid, cfg.asid, this.caches);
+      reads += w.reads;
+      pa = w.pa;
+    } else if (cfg.s2 !== null) {
+      const w = stage2Walk(iova, cfg.s2, cfg.vmid, this.caches);
+      reads += w.reads;
+      pa = w.pa;
+    } else {
+      pa = iova;
+    }
+    this.c.reads.inc(reads);
+    yield this.cost.hit + reads * this.cost.read;
+    if (pa === null) {
+      this.c.faults.inc();
+      return false;
+    }
+    this.caches.iotlb.set(tag, page, pa - (pa % GRANULE));
+    return true;
+  }
+
+  /** Set by the model: end-of-run gauges. */
+  finish?: () => void;
+
+  /** Set by the model: builds the path of a device that sits behind this instance with no vIOMMU. */
+  attachHandler: ((device: DeviceSpec, vm: VmRuntime) => DmaPath) | null = null;
+
+  attach(device: DeviceSpec, vm: VmRuntime): DmaPath {
+    if (this.attachHandler === null) throw new Error(`${this.id}: no attach handler`);
+    return this.attachHandler(device, vm);
+  }
+
+  private costOf(cmd: Command): number {
+    switch (familyOf(cmd.op)) {
+      case 'tlbi':
+        return this.cost.tlbi;
+      case 'cfgi':
+        return this.cost.cfgi;
+      case 'atc':
+        return this.cost.atc;
+      case 'sync':
+        return this.cost.sync;
+      default:
+        return 0;
+    }
+  }
+
+  private apply(cmd: Command, origin: CommandOrigin): void {
+    this.caches.apply(cmd);
+    this.c.cmds.inc();
+    const fam = familyOf(cmd.op);
+    if (fam === 'tlbi') {
+      this.c.tlbi.inc();
+      if (cmd.op === 'TLBI_S2_IPA' || cmd.op === 'TLBI_S12_VMALL') this.c.s2.inc();
+      if (origin === 'guest' && cmd.op.startsWith('TLBI_NH_')) this.c.guestTlbi.inc();
+    } else if (fam === 'cfgi') {
+      this.c.cfgi.inc();
+      if (cmd.op === 'CFGI_ALL') this.cachedConfig.clear();
+      else if (cmd.sid !== undefined) this.cachedConfig.delete(cmd.sid);
+    } else if (fam === 'sync') {
+      this.c.sync.inc();
+    }
+  }
+}
+
+function isVcmdq(q: CommandQueue): q is Vcmdq {
+  return 'vintf' in q;
+}
+
+/** Builds the instance from its spec entry. */
+export function createPhysicalSmmu(ctx: ModelContext, spec: HostIommuSpec, seg: string): PhysicalSmmu {
+  return new PhysicalSmmu(ctx.env, spec.id, spec.params, ctx.costs, ctx.metrics, seg);
+}
