@@ -2,9 +2,9 @@
  * Processes: generator functions driven by the kernel.
  *
  * A process yields a number (hold for that many ns, allocation-free), or an event (wait until it
- * is triggered; its value is sent back, its error thrown in). An event that is already
- * triggered resumes the process at once, at the same instant. When the generator returns,
- * the process — itself an event — succeeds with the returned value.
+ * is processed; its value is sent back, its error thrown in). As in SimPy, an event triggered
+ * at this instant is processed through the queue first, so same-instant waiters wake in order.
+ * When the generator returns, the process — itself an event — succeeds with the returned value.
  * Does not model: preemption or interrupts; a process runs until it yields.
  */
 import type { Environment } from './environment';
@@ -59,9 +59,7 @@ export class Process<T = void> extends SimEvent<T> implements Waiter {
         this.fail(err);
         return;
       }
-      // A triggered event already has its outcome: continue at once instead of a round trip
-      // through the queue (same instant; saves an event per uncontended resource grant).
-      if (y.triggered) {
+      if (y.processed) {
         if (y.failed) {
           y.defused = true;
           sendValue = y.error;
