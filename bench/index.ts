@@ -4,6 +4,7 @@
  */
 import { baselineBench } from './baseline';
 import { kernelBench } from './kernel';
+import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
 import type { BenchRow } from './types';
 
@@ -11,6 +12,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['kernel', () => kernelBench()],
   ['engine', baselineBench],
   ['spapr', spaprBench],
+  ['smmuv3', benchSmmuv3],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

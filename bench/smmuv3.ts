@@ -8,20 +8,13 @@ import { join } from 'node:path';
 import { prepareRun } from '../main/api/runner';
 import { resourcesDir } from '../main/api/resources';
 import { runSimulation } from '../main/engine/run';
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-}
+import { timed, type BenchRow } from './types';
 
 function unmapsPerWallSecond(path: 'trapped' | 'vcmdq', duration: string): { rate: number; eventsPerS: number } {
   const specs = JSON.parse(readFileSync(join(resourcesDir(), 'examples', 'smmuv3-vcmdq-sweep.json'), 'utf8')) as { point: Record<string, unknown> }[];
   const spec = specs.find((s) => s.point.path === path && s.point.threads === 2 && s.point.granule_kib === 4)!;
   const p = prepareRun(spec, { sets: [['duration', duration]] });
-  const t0 = process.hrtime.bigint();
-  const r = runSimulation(p.spec, p.profile);
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  const { value: r, seconds: s } = timed(() => runSimulation(p.spec, p.profile));
   return { rate: (r.scalars['unmap.ops'] ?? 0) / s, eventsPerS: r.events / s };
 }
 
