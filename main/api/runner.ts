@@ -2,7 +2,7 @@
  * Prepares and executes runs: validates every spec and resolves every profile before anything
  * is stored (bad input stores nothing), then runs each spec and stores its result.
  */
-import { runSimulation, CancelledError, type RunProgress } from '../engine/run';
+import { checkTopology, runSimulation, CancelledError, type RunProgress } from '../engine/run';
 import { paramDef } from '../common/profile/all';
 import type { ResolvedProfile } from '../common/profile/profile';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
@@ -34,6 +34,7 @@ export function prepareRun(input: unknown, opts: PrepareOptions = {}): PreparedR
   if (opts.seed !== undefined) raw = setPath(raw, 'seed', opts.seed);
   const spec = parseSpec(raw);
   const profile = loadProfile(spec.profile.base, { ...spec.profile.overrides, ...profileSets });
+  checkTopology(spec, profile);
   return { spec, profile, configHash: configHash(spec, profile, ENGINE_VERSION) };
 }
 

@@ -96,6 +96,24 @@ test('an invalid spec is one message naming the JSON path, a non-zero exit, and 
   assert.equal(after, before);
 });
 
+test('a topology the model cannot build is refused before anything is stored', async () => {
+  const before = createHash('sha256').update(readFileSync(db)).digest('hex');
+  const vms = [0, 1, 2, 3].map((i) => ({ id: `vm${i}`, memory: '1GiB', viommus: [{ id: 'v', kind: 'smmuv3', params: { backing: ['smmu0'], vcmdq: true } }] }));
+  const spec = {
+    profile: { base: 'grace-tegra241' },
+    host: { arch: 'aarch64', iommus: [{ id: 'smmu0', kind: 'smmuv3', params: { cmdqv: true, vintfsLog2: 2 } }] },
+    vms,
+    devices: vms.map((v, i) => ({ id: `d${i}`, vm: v.id, viommu: 'v', hostIommu: 'smmu0', workload: { kind: 'boot' } })),
+  };
+  const file = join(dir, 'vintfs.json');
+  writeFileSync(file, JSON.stringify(spec));
+  const r = await cli('run', file, '--db', db);
+  assert.equal(r.code, 1);
+  assert.equal(r.err.trim().split('\n').length, 1);
+  assert.match(r.err, /vintfs\.json: vms\[3\]\.viommus\[0\]\.params\.vcmdq: .*VINTFs/);
+  assert.equal(createHash('sha256').update(readFileSync(db)).digest('hex'), before);
+});
+
 test('usage errors exit 2 with one line', async () => {
   const r = await cli('frobnicate');
   assert.equal(r.code, 2);

@@ -40,6 +40,15 @@ export function metricSegment(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
+/**
+ * Builds the machine a spec describes and throws away the result: configurations the models
+ * cannot build (TopologyError) are caught before a run is stored or started.
+ */
+export function checkTopology(spec: Spec, profile: ResolvedProfile): void {
+  const env = new Environment(spec.seed);
+  new Machine(env, spec, new Costs(profile), new Metrics(Math.max(1, Math.ceil(spec.duration / 500))), () => {});
+}
+
 export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOptions = {}): RunResult {
   const env = new Environment(spec.seed);
   const costs = new Costs(profile);

@@ -46,7 +46,7 @@ export function prepareOrExplain(file: string, input: unknown, seed: number | un
       const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more problem${e.issues.length > 2 ? 's' : ''})` : '';
       throw new CliError(`${file}: ${first.path || '(spec)'}: ${first.message}${more}`);
     }
-    if (e instanceof ProfileError || e instanceof SetPathError) throw new CliError(`${file}: ${e.message}`);
+    if (e instanceof ProfileError || e instanceof SetPathError || e instanceof TopologyError) throw new CliError(`${file}: ${e.message}`);
     throw e;
   }
 }
