@@ -5,24 +5,7 @@
  */
 import type { Spec } from '../common/spec';
 
-export type ScriptErrorKind = 'syntax' | 'runtime' | 'limit' | 'schema' | 'type' | 'forbidden';
-
-export interface ScriptDiagnostic {
-  kind: ScriptErrorKind;
-  file: string;
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  column: number;
-  message: string;
-}
-
-export class ScriptError extends Error {
-  constructor(readonly diagnostic: ScriptDiagnostic) {
-    super(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.message}`);
-    this.name = 'ScriptError';
-  }
-}
+export { ScriptError, type ScriptDiagnostic, type ScriptErrorKind } from './diagnostic';
 
 export interface ScriptExperiment {
   name: string;
@@ -32,14 +15,20 @@ export interface ScriptExperiment {
 }
 
 export interface EvaluateOptions {
-  /** `--set param=value`: overrides a sweep parameter (or a profile parameter). */
+  /** `--set param=value`: overrides a sweep parameter (or a profile parameter, or a spec path). */
   sets?: readonly [string, unknown][];
-  /** Wall-clock deadline for the script itself. */
+  /** Wall-clock deadline for the script itself. Default 500 ms. */
   timeoutMs?: number;
+  /** Memory the script may allocate inside the sandbox. Default 64 MiB. */
   memoryLimitBytes?: number;
+  /** Stack the script may use inside the sandbox. Default 512 KiB. */
+  stackLimitBytes?: number;
+  /** Largest result (the specs as JSON text, in characters) the sandbox may hand back. Default 16 M. */
+  maxResultChars?: number;
 }
 
-/** Implemented by issue 3; until then scripts are refused with a clear error. */
-export async function evaluateScript(_source: string, file: string, _opts: EvaluateOptions = {}): Promise<ScriptExperiment> {
-  throw new ScriptError({ kind: 'runtime', file, line: 1, column: 1, message: 'TypeScript scripts are not supported yet' });
+/** Evaluates a script in the sandbox and validates what it produces; throws ScriptError. */
+export async function evaluateScript(source: string, file: string, opts: EvaluateOptions = {}): Promise<ScriptExperiment> {
+  const { evaluate } = await import('./evaluate');
+  return evaluate(source, file, opts);
 }

@@ -1,0 +1,102 @@
+// The script sandbox's worker: evaluates one transpiled script in QuickJS (WebAssembly) with a
+// memory limit, a stack limit and a deadline, and posts back the DSL's JSON text or the error.
+// Plain JavaScript so that it starts without a TypeScript loader. It is given only the code to
+// run and holds nothing else; the script inside QuickJS sees only the DSL module — QuickJS has
+// no require, process, timers, network or file system, and imports other than the DSL fail.
+import { parentPort, workerData } from 'node:worker_threads';
+import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core';
+import variant from '@jitl/quickjs-wasmfile-release-sync';
+
+const { runtimeJs, scriptJs, scriptModule, setsJson, timeoutMs, memoryLimitBytes, stackLimitBytes, maxResultChars } = workerData;
+const MAX_STACK_TEXT = 4000;
+
+// Results must depend only on the script and the seed: no ambient randomness or clock.
+const PRELUDE = `
+Math.random = function random() { throw new Error('Math.random() is not available in a script: results must depend only on the seed'); };
+globalThis.Date = function Date() { throw new Error('Date is not available in a script: results must not depend on the clock'); };
+`;
+
+const DRIVER = `
+import { __expandForHost } from 'viommu-lab';
+import * as script from '${scriptModule}';
+globalThis.__viommuLabResult = __expandForHost(script.default, ${JSON.stringify(setsJson)}, ${Number(maxResultChars)});
+`;
+
+function errorInfo(ctx, handle) {
+  const get = (key) => {
+    const h = ctx.getProp(handle, key);
+    try {
+      const t = ctx.typeof(h);
+      if (t === 'string') return ctx.getString(h);
+      if (t === 'number') return ctx.getNumber(h);
+      if (t === 'object' && key === 'site') return ctx.dump(h);
+      return undefined;
+    } finally {
+      h.dispose();
+    }
+  };
+  if (ctx.typeof(handle) !== 'object') {
+    const v = ctx.dump(handle);
+    return { name: 'Error', message: `the script threw ${typeof v === 'string' ? JSON.stringify(v.slice(0, 500)) : String(v)}` };
+  }
+  const stack = get('stack');
+  return {
+    name: get('name') ?? 'Error',
+    message: String(get('message') ?? '').slice(0, 2000),
+    stack: typeof stack === 'string' ? stack.slice(0, MAX_STACK_TEXT) : undefined,
+    site: get('site'),
+  };
+}
+
+function run() {
+  return newQuickJSWASMModuleFromVariant(variant).then((qjs) => {
+    const forbidden = [];
+    const rt = qjs.newRuntime();
+    rt.setMemoryLimit(memoryLimitBytes);
+    rt.setMaxStackSize(stackLimitBytes);
+    rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs));
+    rt.setModuleLoader((name) => {
+      if (name === 'viommu-lab') return runtimeJs;
+      if (name === scriptModule) return scriptJs;
+      forbidden.push(name);
+      return { error: new Error(`FORBIDDEN: import of "${name}" is not available: a script can only import from 'viommu-lab'`) };
+    });
+    const ctx = rt.newContext();
+    const prelude = ctx.evalCode(PRELUDE, 'prelude.js', { type: 'global' });
+    if (prelude.error) throw new Error('sandbox prelude failed');
+    prelude.value.dispose();
+
+    // From here on the host holds a hard deadline too, for work the interrupt handler cannot stop.
+    parentPort.postMessage({ ready: true });
+    const r = ctx.evalCode(DRIVER, 'driver.js', { type: 'module' });
+    if (r.error) return { ok: false, error: errorInfo(ctx, r.error) };
+    // A module with top-level await evaluates to a promise: run jobs until it settles.
+    let state = ctx.getPromiseState(r.value);
+    while (state.type === 'pending') {
+      const jobs = rt.executePendingJobs();
+      if (jobs.error) return { ok: false, error: errorInfo(ctx, jobs.error) };
+      state = ctx.getPromiseState(r.value);
+      if (state.type === 'pending' && jobs.value === 0) {
+        return { ok: false, error: { name: 'Error', message: 'the script awaits a promise that never settles' } };
+      }
+    }
+    if (state.type === 'rejected') return { ok: false, error: errorInfo(ctx, state.error) };
+    // Jobs the script queued but never awaited (e.g. an un-awaited import()) still run, and are refused.
+    rt.executePendingJobs();
+    if (forbidden.length > 0) {
+      return { ok: false, error: { name: 'Error', message: `FORBIDDEN: import of "${forbidden[0]}" is not available: a script can only import from 'viommu-lab'` } };
+    }
+    const out = ctx.getProp(ctx.global, '__viommuLabResult');
+    if (ctx.typeof(out) !== 'string') return { ok: false, error: { name: 'Error', message: 'the sandbox produced no result' } };
+    return { ok: true, json: ctx.getString(out) };
+    // Nothing is disposed: the worker is terminated right after it answers.
+  });
+}
+
+run().then(
+  (result) => parentPort.postMessage(result),
+  (e) => {
+    const message = e instanceof Error ? e.message : String(e);
+    parentPort.postMessage({ ok: false, error: { name: 'InternalError', message: /memory|OOM|allocation/i.test(message) ? 'out of memory' : message } });
+  },
+);
