@@ -1,0 +1,35 @@
+/** `viommu-lab check <script.ts|spec.json> [--set key=value]...`: evaluates and validates without running or storing anything. */
+import { parseArgs } from 'node:util';
+import { CliError } from '../errors';
+import type { CliIO } from '../io';
+import { isScriptFile, loadScript } from '../script-file';
+import { readJsonFile } from '../spec-file';
+import { parseSets, parseTimeout, prepareOrExplain } from './run';
+
+export const checkUsage = 'viommu-lab check <script.ts|spec.json> [--set key=value]... [--timeout MS]';
+
+export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { set: { type: 'string', multiple: true }, timeout: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliError(`usage: ${checkUsage}`, 2);
+  const file = positionals[0]!;
+  const sets = parseSets(values.set);
+  if (isScriptFile(file)) {
+    const { experiment } = await loadScript(file, sets, parseTimeout(values.timeout));
+    // Resolving the profiles too catches an unknown profile or override before anything runs.
+    for (const spec of experiment.specs) prepareOrExplain(file, spec, undefined, []);
+    const points = new Set(experiment.specs.map((s) => JSON.stringify(s.point))).size;
+    const reps = experiment.specs.length / points;
+    io.out(`${file}: ok — experiment "${experiment.name}": ${experiment.specs.length} run${experiment.specs.length === 1 ? '' : 's'} (${points} point${points === 1 ? '' : 's'} × ${reps} replication${reps === 1 ? '' : 's'})\n`);
+    return 0;
+  }
+  if (!file.endsWith('.json')) throw new CliError(`${file}: expected a .ts script or a .json spec`, 2);
+  const input = readJsonFile(file);
+  const inputs = Array.isArray(input) ? input : [input];
+  for (const one of inputs) prepareOrExplain(file, one, undefined, sets);
+  io.out(`${file}: ok — ${inputs.length} spec${inputs.length === 1 ? '' : 's'}\n`);
+  return 0;
+}
