@@ -20,6 +20,9 @@ import { transpile } from './transpile';
 
 export const DEFAULTS = { timeoutMs: 500, memoryLimitBytes: 64 * 2 ** 20, stackLimitBytes: 512 * 1024, maxResultChars: 16_000_000 };
 
+/** Top-level spec fields `--set` may write even when the script left them to their defaults. */
+const SPEC_FIELDS = new Set(['name', 'description', 'duration', 'profile', 'host']);
+
 /** JSON.parse that refuses keys which could reach a prototype when the result is copied. */
 function parseResult(text: string): Expansion {
   return JSON.parse(text, (key, value: unknown) => {
@@ -72,6 +75,12 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
         const r = raw as { profile?: { overrides?: Record<string, unknown> } };
         raw = { ...r, profile: { ...r.profile, overrides: { ...r.profile?.overrides, [key]: value } } };
         continue;
+      }
+      const top = key.split(/[.[]/)[0];
+      if (top === undefined || !(top in (raw as object) || SPEC_FIELDS.has(top))) {
+        const params = Object.keys(p.point);
+        const hint = params.length > 0 ? `its sweep parameters are ${params.join(', ')}` : 'it has no sweep parameters';
+        throw fail('schema', `--set ${key}: not a sweep parameter, a profile parameter or a spec field (${hint})`, expansion.site);
       }
       try {
         raw = setPath(raw, key, value);

@@ -24,7 +24,14 @@ function blockRows(block: SweepBlock, sets: ReadonlyMap<string, SweepValue>, use
     }
   } else {
     const n = block.axes[keys[0]!]!.length;
-    rows = Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, sets.has(k) ? sets.get(k)! : block.axes[k]![i]!])));
+    rows = Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k) => [k, block.axes[k]![i]!])));
+    // A set value that a row has selects those rows; a new value replaces the parameter in every row.
+    for (const k of keys) {
+      if (!sets.has(k)) continue;
+      const v = sets.get(k)!;
+      const matching = rows.filter((r) => r[k] === v);
+      rows = matching.length > 0 ? matching : rows.map((r) => ({ ...r, [k]: v }));
+    }
     const seen = new Set<string>();
     rows = rows.filter((r) => {
       const key = JSON.stringify(r);
