@@ -7,7 +7,7 @@ export function isScriptFile(file: string): boolean {
   return /\.(ts|mts)$/.test(file);
 }
 
-export async function loadScript(file: string, sets: readonly [string, unknown][], timeoutMs?: number): Promise<{ source: string; experiment: ScriptExperiment }> {
+export async function loadScript(file: string, sets: readonly [string, unknown][], timeoutMs?: number, typeCheck = false): Promise<{ source: string; experiment: ScriptExperiment }> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -15,7 +15,7 @@ export async function loadScript(file: string, sets: readonly [string, unknown][
     throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   try {
-    return { source, experiment: await evaluateScript(source, file, { sets, timeoutMs }) };
+    return { source, experiment: await evaluateScript(source, file, { sets, timeoutMs, typeCheck }) };
   } catch (e) {
     if (e instanceof ScriptError) throw new CliError(`${e.message} [${e.diagnostic.kind}]`);
     throw e;

@@ -25,6 +25,8 @@ export interface EvaluateOptions {
   stackLimitBytes?: number;
   /** Largest result (the specs as JSON text, in characters) the sandbox may hand back. Default 16 M. */
   maxResultChars?: number;
+  /** Type-check the script against resources/viommu-lab.d.ts first (slower: loads the TypeScript compiler). Default false. */
+  typeCheck?: boolean;
 }
 
 /** Evaluates a script in the sandbox and validates what it produces; throws ScriptError. */

@@ -44,6 +44,14 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
     stackLimitBytes: opts.stackLimitBytes ?? DEFAULTS.stackLimitBytes,
     maxResultChars: opts.maxResultChars ?? DEFAULTS.maxResultChars,
   };
+  if (opts.typeCheck === true) {
+    const { typeCheck } = await import('./typecheck');
+    const errors = typeCheck(source, file);
+    if (errors.length > 0) {
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more type error${errors.length > 2 ? 's' : ''})` : '';
+      throw new ScriptError({ ...errors[0]!, message: errors[0]!.message + more });
+    }
+  }
   const { code, map } = await transpile(source, file);
   const sourceMap = new SourceMap(map);
   const fail = (kind: ScriptErrorKind, message: string, site: Site | undefined): ScriptError => {

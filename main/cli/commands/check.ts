@@ -1,4 +1,8 @@
-/** `viommu-lab check <script.ts|spec.json> [--set key=value]...`: evaluates and validates without running or storing anything. */
+/**
+ * `viommu-lab check <script.ts|spec.json> [--set key=value]... [--no-types]`: type-checks a script
+ * against the DSL's declarations, evaluates it in the sandbox and validates every spec and
+ * profile, without running or storing anything.
+ */
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
@@ -6,19 +10,19 @@ import { isScriptFile, loadScript } from '../script-file';
 import { readJsonFile } from '../spec-file';
 import { parseSets, parseTimeout, prepareOrExplain } from './run';
 
-export const checkUsage = 'viommu-lab check <script.ts|spec.json> [--set key=value]... [--timeout MS]';
+export const checkUsage = 'viommu-lab check <script.ts|spec.json> [--set key=value]... [--timeout MS] [--no-types]';
 
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { set: { type: 'string', multiple: true }, timeout: { type: 'string' } },
+    options: { set: { type: 'string', multiple: true }, timeout: { type: 'string' }, 'no-types': { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${checkUsage}`, 2);
   const file = positionals[0]!;
   const sets = parseSets(values.set);
   if (isScriptFile(file)) {
-    const { experiment } = await loadScript(file, sets, parseTimeout(values.timeout));
+    const { experiment } = await loadScript(file, sets, parseTimeout(values.timeout), !values['no-types']);
     // Resolving the profiles too catches an unknown profile or override before anything runs.
     for (const spec of experiment.specs) prepareOrExplain(file, spec, undefined, []);
     const points = new Set(experiment.specs.map((s) => JSON.stringify(s.point))).size;

@@ -14,26 +14,26 @@ function quantity<T extends string>(unit: string): (value: number) => T {
 }
 
 /** `KiB(4)` → '4KiB' (4 × 1024 bytes). */
-export const KiB = quantity<ByteSize>('KiB');
+export const KiB: (value: number) => ByteSize = quantity('KiB');
 /** `MiB(2)` → '2MiB' (2 × 2^20 bytes). */
-export const MiB = quantity<ByteSize>('MiB');
+export const MiB: (value: number) => ByteSize = quantity('MiB');
 /** `GiB(8)` → '8GiB' (8 × 2^30 bytes). */
-export const GiB = quantity<ByteSize>('GiB');
+export const GiB: (value: number) => ByteSize = quantity('GiB');
 /** `TiB(1)` → '1TiB' (2^40 bytes). */
-export const TiB = quantity<ByteSize>('TiB');
+export const TiB: (value: number) => ByteSize = quantity('TiB');
 /** `ns(500)` → '500ns'. */
-export const ns = quantity<Duration>('ns');
+export const ns: (value: number) => Duration = quantity('ns');
 /** `us(50)` → '50us' (microseconds). */
-export const us = quantity<Duration>('us');
+export const us: (value: number) => Duration = quantity('us');
 /** `ms(20)` → '20ms'. */
-export const ms = quantity<Duration>('ms');
+export const ms: (value: number) => Duration = quantity('ms');
 /** `s(2)` → '2s'. */
-export const s = quantity<Duration>('s');
+export const s: (value: number) => Duration = quantity('s');
 /** `Mbps(100)` → '100Mbps' (10^6 bit/s). */
-export const Mbps = quantity<Bitrate>('Mbps');
+export const Mbps: (value: number) => Bitrate = quantity('Mbps');
 /** `Gbps(25)` → '25Gbps' (10^9 bit/s). */
-export const Gbps = quantity<Bitrate>('Gbps');
+export const Gbps: (value: number) => Bitrate = quantity('Gbps');
 /** `Kpps(500)` → '500Kpps' (10^3 packets/s). */
-export const Kpps = quantity<Rate>('Kpps');
+export const Kpps: (value: number) => Rate = quantity('Kpps');
 /** `Mpps(1)` → '1Mpps' (10^6 packets/s). */
-export const Mpps = quantity<Rate>('Mpps');
+export const Mpps: (value: number) => Rate = quantity('Mpps');
