@@ -32,7 +32,8 @@ test('an infinite loop hits the deadline', async () => {
 });
 
 test('unbounded allocation hits a limit', async () => {
-  await hostile('const keep: Float64Array[] = [];\nfor (;;) keep.push(new Float64Array(1 << 20));\n', 'limit', /limit/);
+  const e = await hostile('const keep: Float64Array[] = [];\nfor (;;) keep.push(new Float64Array(1 << 20));\n', 'limit', /more than its 64 MiB memory limit/);
+  assert.equal(e.diagnostic.line, 2);
 });
 
 test('deep recursion hits the stack limit', async () => {
@@ -91,11 +92,23 @@ test('a 50 MB string returned as the spec is refused', async () => {
   await hostile("import { topology } from 'viommu-lab';\nexport default topology({ name: 'x'.repeat(50_000_000) });\n", 'limit', /limit/);
 });
 
-test('a 50 MB string as the default export is refused', async () => {
-  await hostile("export default 'x'.repeat(50_000_000);\n", 'limit', /limit/).catch(async () => {
-    // If QuickJS builds the string within the deadline, the export itself is refused.
-    await hostile("export default 'x'.repeat(5_000_000);\n", 'runtime', /must `export default` an experiment/);
+test('a 50 MB string built by doubling hits the memory limit', async () => {
+  await hostile("import { topology } from 'viommu-lab';\nlet s = 'x';\nwhile (s.length < 50_000_000) s += s;\nexport default topology({ name: s });\n", 'limit', /memory limit/);
+});
+
+test('a result larger than the result limit is refused', async () => {
+  const source = "import { topology } from 'viommu-lab';\nexport default topology({ name: 'x'.repeat(20_000) });\n";
+  await assert.rejects(evaluateScript(source, 'big.ts', { maxResultChars: 10_000 }), (e: unknown) => {
+    assert.ok(e instanceof ScriptError);
+    assert.equal(e.diagnostic.kind, 'limit');
+    assert.match(e.diagnostic.message, /produced \d+\.\d kB of specs; the limit is 10\.0 kB/);
+    assert.equal(e.diagnostic.line, 2);
+    return true;
   });
+});
+
+test('a string as the default export is refused', async () => {
+  await hostile("export default 'x'.repeat(1000);\n", 'runtime', /must `export default` an experiment/);
 });
 
 test('the host keeps working after all of the above', async () => {

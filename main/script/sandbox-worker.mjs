@@ -4,11 +4,16 @@
 // run and holds nothing else; the script inside QuickJS sees only the DSL module — QuickJS has
 // no require, process, timers, network or file system, and imports other than the DSL fail.
 import { parentPort, workerData } from 'node:worker_threads';
-import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core';
-import variant from '@jitl/quickjs-wasmfile-release-sync';
+import { newQuickJSWASMModuleFromVariant, newVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core';
+import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 
 const { runtimeJs, scriptJs, scriptModule, setsJson, timeoutMs, memoryLimitBytes, stackLimitBytes, maxResultChars } = workerData;
 const MAX_STACK_TEXT = 4000;
+// The build's initial heap (16 MiB). QuickJS's own malloc limit cannot count allocations in this
+// build (no malloc_usable_size), so the hard limit is the WebAssembly memory's maximum: past it,
+// malloc fails and QuickJS throws 'out of memory'.
+const INITIAL_PAGES = 256;
+const PAGE = 65536;
 
 // Results must depend only on the script and the seed: no ambient randomness or clock.
 const PRELUDE = `
@@ -49,7 +54,8 @@ function errorInfo(ctx, handle) {
 }
 
 function run() {
-  return newQuickJSWASMModuleFromVariant(variant).then((qjs) => {
+  const wasmMemory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: INITIAL_PAGES + Math.ceil(memoryLimitBytes / PAGE) });
+  return newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmMemory })).then((qjs) => {
     const forbidden = [];
     const rt = qjs.newRuntime();
     rt.setMemoryLimit(memoryLimitBytes);

@@ -51,7 +51,8 @@ export function runInSandbox(job: SandboxJob): Promise<SandboxOutcome> {
       env: {},
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      // The V8 heap of the worker holds only code text; QuickJS lives in WebAssembly memory, capped in the worker.
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
     let settled = false;
     const finish = (o: SandboxOutcome): void => {

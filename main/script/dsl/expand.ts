@@ -62,6 +62,10 @@ function fromExperiment(e: Experiment<Record<string, SweepValue>>, sets: Readonl
   return { name: parts.name, description: parts.options.description, seed, replications: parts.replications, points: expanded, usedSets: [...used].sort(), site: parts.site };
 }
 
+function size(chars: number): string {
+  return chars >= 1e6 ? `${(chars / 1e6).toFixed(1)} MB` : `${(chars / 1e3).toFixed(1)} kB`;
+}
+
 /** Called by the sandbox driver with the script's default export; returns JSON text no longer than maxChars. */
 export function expandForHost(exported: unknown, setsJson: string, maxChars: number): string {
   const sets = new Map(JSON.parse(setsJson) as [string, SweepValue][]);
@@ -70,6 +74,6 @@ export function expandForHost(exported: unknown, setsJson: string, maxChars: num
   else if (exported instanceof Topology) out = fromTopology(exported);
   else throw new SiteError(`the script must \`export default\` an experiment(...) or a topology(...); its default export is ${exported === undefined ? 'missing' : typeof exported}`, undefined);
   const text = JSON.stringify(out);
-  if (text.length > maxChars) throw new SiteError(`LIMIT: the script produced ${(text.length / 1e6).toFixed(1)} MB of specs; the limit is ${(maxChars / 1e6).toFixed(1)} MB`, out.site);
+  if (text.length > maxChars) throw new SiteError(`LIMIT: the script produced ${size(text.length)} of specs; the limit is ${size(maxChars)}`, out.site);
   return text;
 }
