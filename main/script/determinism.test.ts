@@ -67,3 +67,9 @@ test('the baseline example is a sweep with replications', async () => {
   const points = new Set(specs.map((s) => JSON.stringify(s.point)));
   assert.ok(points.size > 1 && specs.length === points.size * 3);
 });
+
+test('ambient randomness and clocks are refused, so specs depend only on the script', async () => {
+  for (const expr of ['Math.random()', 'Date.now()', 'new Date()']) {
+    await assert.rejects(evaluateScript(`export default String(${expr});\n`, 'rand.ts'), (e: unknown) => e instanceof ScriptError && /not available in a script/.test(e.message), expr);
+  }
+});

@@ -18,7 +18,13 @@ const PAGE = 65536;
 // Results must depend only on the script and the seed: no ambient randomness or clock.
 const PRELUDE = `
 Math.random = function random() { throw new Error('Math.random() is not available in a script: results must depend only on the seed'); };
-globalThis.Date = function Date() { throw new Error('Date is not available in a script: results must not depend on the clock'); };
+(function () {
+  const noClock = function Date() { throw new Error('Date is not available in a script: results must not depend on the clock'); };
+  noClock.now = noClock;
+  noClock.parse = noClock;
+  noClock.UTC = noClock;
+  globalThis.Date = noClock;
+})();
 `;
 
 const DRIVER = `
