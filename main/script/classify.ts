@@ -25,7 +25,7 @@ export function classify(e: SandboxErrorInfo, limits: Limits): Classified {
   const site = e.site ?? scriptSite(e.stack);
   const msg = e.message;
   if (e.name === 'InternalError' && msg === 'interrupted') {
-    return { kind: 'limit', message: `the script ran for longer than its ${limits.timeoutMs} ms limit (an endless loop?)`, site };
+    return { kind: 'limit', message: `the script ran for longer than its ${limits.timeoutMs} ms limit (an endless loop? a very large sweep may need a larger limit: --timeout MS)`, site };
   }
   if (e.name === 'InternalError' && /out of memory/.test(msg)) {
     return { kind: 'limit', message: `the script used more than its ${Math.round(limits.memoryLimitBytes / 2 ** 20)} MiB memory limit`, site };
