@@ -37,12 +37,293 @@ export type Distribution<Q> =
 
 /** The guest-visible vIOMMU kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface ViommuKinds {
+  /** guest-visible Arm SMMUv3 (QEMU): nested over physical SMMUs via iommufd, or emulated */
+  "smmuv3": {
+    /**
+     * Physical SMMU instances (host.iommus ids) behind this vSMMU; one = a vSMMU per physical SMMU.
+     * @defaultValue ["smmu0"]
+     */
+    backing?: string[];
+    /**
+     * Nested: guest stage 1 on hardware over a host stage 2 (iommufd); emulated: QEMU translates in software (emulated/virtio devices only).
+     * @defaultValue "nested"
+     */
+    mode?: "nested" | "emulated";
+    /**
+     * How a vSMMU over several instances routes commands not tied to a device: to every instance, or only to those using the ASID.
+     * @defaultValue "broadcast"
+     */
+    dispatch?: "broadcast" | "lookup";
+    /**
+     * IOMMU_HWPT_INVALIDATE: one command per ioctl (QEMU today) or one ioctl per vIOMMU per guest batch.
+     * @defaultValue "per-command"
+     */
+    forwarding?: "per-command" | "batched";
+    /**
+     * Host stage-2 table: one copy per physical instance, or one copy shared by all instances of the VM (invalidations fan out).
+     * @defaultValue "duplicated"
+     */
+    stage2?: "duplicated" | "shared";
+    /**
+     * Leaf size of the host stage-2 mapping of guest RAM.
+     * @defaultValue "2MiB"
+     */
+    s2PageSize?: "4KiB" | "2MiB" | "1GiB";
+    /**
+     * Give the VM a Tegra241 VINTF on the backing instance: allowed TLBIs go straight to hardware.
+     * @defaultValue false
+     */
+    vcmdq?: boolean;
+    /**
+     * VCMDQs in the VM's VINTF (QEMU exposes 2); the guest picks one per CPU.
+     * @defaultValue 2
+     */
+    vcmdqs?: number;
+    /**
+     * Log2 of entries of each guest VCMDQ.
+     * @defaultValue 8
+     */
+    vcmdqLog2?: number;
+    /**
+     * Log2 of entries of the guest-visible (emulated) command queue.
+     * @defaultValue 8
+     */
+    cmdqLog2?: number;
+    /**
+     * Guest stage-1 table levels (39- or 48-bit IOVA).
+     * @defaultValue 4
+     */
+    s1Levels?: 3 | 4;
+    /**
+     * Guest context-descriptor table format.
+     * @defaultValue "linear"
+     */
+    cdTable?: "linear" | "2-level";
+    /**
+     * VSMMU advertises RIL: the guest issues one range TLBI instead of one per page.
+     * @defaultValue true
+     */
+    rangeInvalidation?: boolean;
+    /**
+     * Ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none.
+     * Unit: ns as a number, or a string with a unit (Duration).
+     * @defaultValue 0
+     */
+    s2ChangeEvery?: number | Duration;
+    /**
+     * Bytes of guest RAM remapped by each stage-2 change.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 2097152
+     */
+    s2ChangeBytes?: number | ByteSize;
+    /**
+     * Ns between device re-attaches (detach + attach: STE/CD rewrite, CFGI_STE/CD, TLBI_NH_ASID) per device; 0 = none.
+     * Unit: ns as a number, or a string with a unit (Duration).
+     * @defaultValue 0
+     */
+    churnEvery?: number | Duration;
+  };
+  /** sPAPR PHB with TCE tables, a default DMA window and dynamic DMA windows, TCE hypercalls (POWER, pseries) */
+  "spapr-tce": {
+    /**
+     * Where TCE hypercalls are handled: QEMU userspace (windows KVM does not know, e.g. emulated devices), KVM virtual mode, or KVM real mode.
+     * @defaultValue "qemu"
+     */
+    hcallPath?: "qemu" | "kvm-virtual" | "kvm-real";
+    /**
+     * Default 32-bit DMA window size (spapr-pci-host-bridge.dma_win_size; QEMU default 1 GiB).
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 1073741824
+     */
+    dmaWindowSize?: number | ByteSize;
+    /**
+     * IOMMU page size of the default window (QEMU: 4 KiB).
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 4096
+     */
+    dmaWindowPageSize?: number | ByteSize;
+    /**
+     * Dynamic DMA windows offered by the PHB (ddw=on) and used by the guest (no disable_ddw).
+     * @defaultValue true
+     */
+    ddw?: boolean;
+    /**
+     * Pseries machine version: it sets the DDW page-size mask (4K/64K before 4.2; 4K/64K/2M/16M from 4.2).
+     * @defaultValue "4.2"
+     */
+    machineVersion?: string;
+    /**
+     * Override the PHB page-size mask (spapr-pci-host-bridge.pgsz) with these page sizes.
+     * Optional.
+     */
+    ddwPageSizes?: (number | ByteSize)[];
+    /**
+     * DMA windows per PHB (QEMU SPAPR_PCI_DMA_MAX_WINDOWS = 2, the default window included).
+     * @defaultValue 2
+     */
+    maxWindows?: number;
+    /**
+     * Largest number of TCEs the hypervisor offers for a new window (QEMU answers 0x80000000); smaller values force a dynamic DDW.
+     * @defaultValue 2147483648
+     */
+    ddwLargestBlock?: number;
+    /**
+     * Bus address of the 64-bit window (spapr-pci-host-bridge.dma64_win_addr).
+     * @defaultValue 576460752303423500
+     */
+    dma64WindowAddr?: number;
+    /**
+     * Levels of each TCE table (1: one flat table allocated whole; more: lower levels allocated on first use).
+     * @defaultValue 1
+     */
+    tceLevels?: number;
+    /**
+     * Smallest size of one level of a multi-level TCE table.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 4096
+     */
+    tceLevelMinBytes?: number | ByteSize;
+    /**
+     * Hcall-multi-tce firmware features the guest sees.
+     * @defaultValue {}
+     */
+    firmwareFeatures?: {
+      /**
+       * FW_FEATURE_PUT_TCE_IND: the guest may use H_PUT_TCE_INDIRECT.
+       * @defaultValue true
+       */
+      putTceInd?: boolean;
+      /**
+       * FW_FEATURE_STUFF_TCE: the guest may use H_STUFF_TCE.
+       * @defaultValue true
+       */
+      stuffTce?: boolean;
+      /**
+       * The guest kernel splits MULTITCE into PUT_TCE_IND and STUFF_TCE; if false, a secure guest that drops PUT_TCE_IND loses H_STUFF_TCE too.
+       * @defaultValue true
+       */
+      split?: boolean;
+    };
+    /**
+     * Secure (PEF) guests: map with H_PUT_TCE only (merged design) or share the per-CPU TCE list page around each H_PUT_TCE_INDIRECT (seed 000 proposal).
+     * @defaultValue "put-tce-only"
+     */
+    secureTce?: "put-tce-only" | "share-indirect";
+    /**
+     * Swiotlb pool of a secure guest (POWER default 64 MiB), shared with the hypervisor once at boot.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 67108864
+     */
+    swiotlbSize?: number | ByteSize;
+    /**
+     * The guest clears the whole default window at probe (iommu_table_clear); false: the later kernel change that skips it.
+     * @defaultValue true
+     */
+    clearDefaultWindow?: boolean;
+    /**
+     * Guest kernel PAGE_SIZE (64 KiB on ppc64le): alignment of page-sized mappings and swiotlb slots.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 65536
+     */
+    guestPageSize?: number | ByteSize;
+    /**
+     * Memory hot-plug events: new memory is mapped in every direct window.
+     * @defaultValue []
+     */
+    memoryHotplug?: {
+      /**
+       * Simulated time of the hot-plug.
+       * Unit: ns as a number, or a string with a unit (Duration).
+       * Required.
+       */
+      at: number | Duration;
+      /**
+       * Memory added.
+       * Unit: bytes as a number, or a string with a unit (ByteSize).
+       * Required.
+       */
+      size: number | ByteSize;
+    }[];
+  };
 }
 
 /** The physical (host) IOMMU kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface HostIommuKinds {
   /** no IOMMU: devices DMA to guest-physical addresses directly */
   "none": {};
+  /** Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV) */
+  "smmuv3": {
+    /**
+     * Stream table format (Linux uses 2-level when SIDs are wider than 8 bits).
+     * @defaultValue "2-level"
+     */
+    streamTable?: "linear" | "2-level";
+    /**
+     * Stream-ID width (SMMU_IDR1.SIDSIZE).
+     * @defaultValue 16
+     */
+    sidBits?: number;
+    /**
+     * ASID width: 8 or 16 bits.
+     * @defaultValue 16
+     */
+    asidBits?: 8 | 16;
+    /**
+     * VMID width: 8 or 16 bits.
+     * @defaultValue 16
+     */
+    vmidBits?: 8 | 16;
+    /**
+     * SMMU_IDR3.RIL: TLBI commands carry a range; without it the host driver issues one TLBI per page (capped at 512, then a VMID-wide flush).
+     * @defaultValue true
+     */
+    rangeInvalidation?: boolean;
+    /**
+     * Stage-2 table levels (4 KiB granule: 3 levels for a 39-bit IPA, 4 for 48 bits).
+     * @defaultValue 4
+     */
+    s2Levels?: 3 | 4;
+    /**
+     * Log2 of the main command queue entries.
+     * @defaultValue 8
+     */
+    cmdqLog2?: number;
+    /**
+     * TLB entries (MMU-600-like main TLB, DOMAIN.md §9).
+     * @defaultValue 2048
+     */
+    iotlbEntries?: number;
+    /**
+     * Walk-cache entries, both stages together.
+     * @defaultValue 256
+     */
+    walkCacheEntries?: number;
+    /**
+     * NVIDIA Tegra241 CMDQ-Virtualization present on this instance.
+     * @defaultValue false
+     */
+    cmdqv?: boolean;
+    /**
+     * CMDQV PARAM.NUM_VINTF_LOG2: 2^n VINTFs, VINTF0 kept by the host (estimate: Tegra241 value not public).
+     * @defaultValue 4
+     */
+    vintfsLog2?: number;
+    /**
+     * CMDQV PARAM.NUM_VCMDQ_LOG2: 2^n VCMDQs shared by the VINTFs (estimate).
+     * @defaultValue 7
+     */
+    vcmdqsLog2?: number;
+    /**
+     * CMDQV PARAM.NUM_SID_PER_VM_LOG2: SID substitution entries per VINTF (QEMU exposes 16).
+     * @defaultValue 4
+     */
+    sidsPerVmLog2?: number;
+    /**
+     * VCMDQs the host kernel puts in VINTF0, chosen per CPU.
+     * @defaultValue 2
+     */
+    hostVcmdqs?: number;
+  };
 }
 
 /** The host machine. */
