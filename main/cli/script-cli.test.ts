@@ -61,3 +61,33 @@ test('check validates a script without storing; a bad script is one error with f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a topology the models cannot build and an unknown profile are reported at the builder call', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'viommu-script-'));
+  try {
+    const topo = join(dir, 'topo.ts');
+    writeFileSync(
+      topo,
+      `import { experiment, topology, mapBench } from 'viommu-lab';
+export default experiment('pef').grid({ confidential: ['none', 'pef'] as const }).topology((p) =>
+  topology({ profile: 'power9-kvm' })
+    .host({ arch: 'ppc64le' })
+    .vm('g', { memory: '4GiB', confidential: p.confidential })
+    .viommu('phb0', 'spapr-tce', {})
+    .device('v', { kind: 'virtio-net', attach: 'virtio', accessPlatform: false, viommu: 'phb0', workload: mapBench({ maxOps: 10 }) }),
+);
+`,
+    );
+    const io = capture();
+    assert.equal(await main(['check', topo, '--no-types'], io), 1);
+    assert.match(io.stderr, new RegExp(`^viommu-lab: ${topo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:6: devices\\[0\\]\\.accessPlatform: .*\\(sweep point confidential=pef\\) \\[topology\\]\\n$`));
+
+    const prof = join(dir, 'prof.ts');
+    writeFileSync(prof, "import { topology, boot } from 'viommu-lab';\n\nexport default topology({ profile: 'no-such-profile' })\n  .vm('vm0', { memory: '1GiB' })\n  .device('d', { workload: boot() });\n");
+    const io2 = capture();
+    assert.equal(await main(['check', prof, '--no-types'], io2), 1);
+    assert.match(io2.stderr, /prof\.ts:3:16: .*no-such-profile.* \[profile\]\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

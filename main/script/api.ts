@@ -12,6 +12,13 @@ export interface ScriptExperiment {
   description?: string;
   /** Every expanded spec, validated, each with its parameter point, replication index and seed. */
   specs: Spec[];
+  /**
+   * Parallel to `specs`: JSON path of a part of the spec ('', 'vms[0]', 'devices[1].workload', …) →
+   * the script position of the builder call that declared it. For placing errors found later
+   * (an engine TopologyError names a JSON path) at the right line: use the longest matching prefix
+   * (`positionOfPath` in main/script/sites.ts).
+   */
+  positions?: Record<string, { line: number; column: number }>[];
 }
 
 export interface EvaluateOptions {

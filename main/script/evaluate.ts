@@ -74,6 +74,7 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
   }
 
   const specs: Spec[] = [];
+  const positions: Record<string, { line: number; column: number }>[] = [];
   const used = new Set(expansion.usedSets);
   for (const p of expansion.points) {
     let raw: unknown = p.spec;
@@ -107,9 +108,17 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
       const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more problem${e.issues.length > 2 ? 's' : ''})` : '';
       throw fail('schema', `${issue.path || '(spec)'}: ${issue.message}${where}${more}`, siteForPath(issue.path, p.sites) ?? expansion.site);
     }
-    for (let k = 0; k < expansion.replications; k++) specs.push({ ...spec, seed: expansion.seed + k, replication: k });
+    const pointPositions: Record<string, { line: number; column: number }> = {};
+    for (const [path, site] of p.sites) {
+      const pos = sourceMap.original(site);
+      if (pos) pointPositions[path] = pos;
+    }
+    for (let k = 0; k < expansion.replications; k++) {
+      specs.push({ ...spec, seed: expansion.seed + k, replication: k });
+      positions.push(pointPositions);
+    }
   }
-  const out: ScriptExperiment = { name: expansion.name, specs };
+  const out: ScriptExperiment = { name: expansion.name, specs, positions };
   if (expansion.description !== undefined) out.description = expansion.description;
   return out;
 }

@@ -15,3 +15,8 @@ export function siteForPath(path: string, sites: readonly [string, Site][]): Sit
   }
   return best?.[1];
 }
+
+/** The script position for a JSON path of a spec, from a ScriptExperiment's `positions` entry. */
+export function positionOfPath(path: string, positions: Readonly<Record<string, { line: number; column: number }>> | undefined): { line: number; column: number } | undefined {
+  return positions === undefined ? undefined : siteForPath(path, Object.entries(positions));
+}

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { isScriptFile, loadScript } from '../script-file';
+import { isScriptFile, loadScript, prepareScriptRuns } from '../script-file';
 import { readJsonFile } from '../spec-file';
 import { parseSets, parseTimeout, prepareOrExplain } from './run';
 
@@ -24,7 +24,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   if (isScriptFile(file)) {
     const { experiment } = await loadScript(file, sets, parseTimeout(values.timeout), !values['no-types']);
     // Resolving the profiles too catches an unknown profile or override before anything runs.
-    for (const spec of experiment.specs) prepareOrExplain(file, spec, undefined, []);
+    prepareScriptRuns(file, experiment, undefined);
     const points = new Set(experiment.specs.map((s) => JSON.stringify(s.point))).size;
     const reps = experiment.specs.length / points;
     io.out(`${file}: ok — experiment "${experiment.name}": ${experiment.specs.length} run${experiment.specs.length === 1 ? '' : 's'} (${points} point${points === 1 ? '' : 's'} × ${reps} replication${reps === 1 ? '' : 's'})\n`);

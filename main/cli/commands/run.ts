@@ -12,7 +12,7 @@ import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
-import { isScriptFile, loadScript } from '../script-file';
+import { isScriptFile, loadScript, prepareScriptRuns } from '../script-file';
 import { readJsonFile } from '../spec-file';
 import { formatNumber, table } from '../table';
 
@@ -78,8 +78,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const sets = parseSets(values.set);
   if (isScriptFile(file)) {
     const { source, experiment } = await loadScript(file, sets, parseTimeout(values.timeout));
-    // --seed N replaces the script's seed of replication 0; replication k still runs with N + k in every point.
-    const prepared = experiment.specs.map((spec) => prepareOrExplain(file, seed === undefined ? spec : { ...spec, seed: seed + spec.replication }, undefined, []));
+    const prepared = prepareScriptRuns(file, experiment, seed);
     const name = values.experiment ?? experiment.name;
     return execute(prepared, { file, experiment: name, description: experiment.description, source, db: values.db, json: values.json }, io);
   }
