@@ -678,3 +678,16 @@ export declare class Experiment<P extends Record<string, SweepValue>> {
     /** The topology of each point: a function of the point, or one topology for every point. */
     topology(build: Topology | ((point: P) => Topology)): this;
 }
+
+// --- console
+declare global {
+  /** Collects what a script prints; `viommu-lab run`/`check` show it after the script runs (at most 200 lines). */
+  interface Console {
+    log(...data: unknown[]): void;
+    info(...data: unknown[]): void;
+    warn(...data: unknown[]): void;
+    error(...data: unknown[]): void;
+    debug(...data: unknown[]): void;
+  }
+  var console: Console;
+}

@@ -8,6 +8,7 @@ import { TopologyError } from '../engine/models/model';
 import { evaluateScript, ScriptError, type ScriptExperiment } from '../script/api';
 import { positionOfPath } from '../script/sites';
 import { CliError } from './errors';
+import type { CliIO } from './io';
 
 export function isScriptFile(file: string): boolean {
   return /\.(ts|mts)$/.test(file);
@@ -26,6 +27,11 @@ export async function loadScript(file: string, sets: readonly [string, unknown][
     if (e instanceof ScriptError) throw new CliError(`${e.message} [${e.diagnostic.kind}]`);
     throw e;
   }
+}
+
+/** Shows what the script printed (console.log), each line prefixed with the file name. */
+export function showLogs(file: string, experiment: ScriptExperiment, io: CliIO): void {
+  for (const line of experiment.logs ?? []) io.err(`${file}: ${line}\n`);
 }
 
 /**

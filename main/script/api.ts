@@ -19,6 +19,8 @@ export interface ScriptExperiment {
    * (`positionOfPath` in main/script/sites.ts).
    */
   positions?: Record<string, { line: number; column: number }>[];
+  /** What the script printed with console.log/warn/error (at most 200 lines). */
+  logs?: string[];
 }
 
 export interface EvaluateOptions {

@@ -73,3 +73,14 @@ test('ambient randomness and clocks are refused, so specs depend only on the scr
     await assert.rejects(evaluateScript(`export default String(${expr});\n`, 'rand.ts'), (e: unknown) => e instanceof ScriptError && /not available in a script/.test(e.message), expr);
   }
 });
+
+test('console output comes back as bounded lines; a bare topology is named after its file', async () => {
+  const r = await evaluateScript(
+    "import { topology, boot } from 'viommu-lab';\nconsole.log('points', 3, { a: 1 });\nconsole.warn('careful');\nfor (let i = 0; i < 10_000; i++) console.log(i);\nexport default topology().vm('vm0', { memory: '1GiB' }).device('d', { workload: boot() });\n",
+    'dir/my-run.ts',
+  );
+  assert.deepEqual(r.logs!.slice(0, 3), ['points 3 {"a":1}', 'warning: careful', '0']);
+  assert.equal(r.logs!.length, 200);
+  assert.equal(r.name, 'my-run');
+  assert.equal(r.specs[0]!.name, 'my-run');
+});

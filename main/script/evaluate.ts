@@ -4,6 +4,7 @@
  * take → validate every spec with the spec schema. Every failure becomes one ScriptError at the
  * script's own line:column (mapped back through the source map).
  */
+import { basename } from 'node:path';
 import { paramDef } from '../common/profile/all';
 import { parseSpec, SpecError, type Spec } from '../common/spec';
 import { setPath, SetPathError } from '../common/spec/set-path';
@@ -100,7 +101,8 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
     }
     let spec: Spec;
     try {
-      spec = parseSpec({ ...(raw as object), point: p.point, seed: expansion.seed, replication: 0 });
+      const named = (raw as { name?: unknown }).name === undefined && !expansion.name ? { name: basename(file).replace(/\.m?ts$/, '') } : {};
+      spec = parseSpec({ ...(raw as object), ...named, point: p.point, seed: expansion.seed, replication: 0 });
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       const issue = e.issues[0]!;
@@ -118,7 +120,8 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
       positions.push(pointPositions);
     }
   }
-  const out: ScriptExperiment = { name: expansion.name, specs, positions };
+  const out: ScriptExperiment = { name: expansion.name || basename(file).replace(/\.m?ts$/, ''), specs, positions };
+  if (outcome.logs !== undefined && outcome.logs.length > 0) out.logs = outcome.logs;
   if (expansion.description !== undefined) out.description = expansion.description;
   return out;
 }

@@ -9,6 +9,8 @@ import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 
 const { runtimeJs, scriptJs, scriptModule, setsJson, timeoutMs, memoryLimitBytes, stackLimitBytes, maxResultChars } = workerData;
 const MAX_STACK_TEXT = 4000;
+const MAX_LOG_LINES = 200;
+const MAX_LOG_CHARS = 100_000;
 // The build's initial heap (16 MiB). QuickJS's own malloc limit cannot count allocations in this
 // build (no malloc_usable_size), so the hard limit is the WebAssembly memory's maximum: past it,
 // malloc fails and QuickJS throws 'out of memory'.
@@ -18,6 +20,20 @@ const PAGE = 65536;
 // Results must depend only on the script and the seed: no ambient randomness or clock.
 const PRELUDE = `
 Math.random = function random() { throw new Error('Math.random() is not available in a script: results must depend only on the seed'); };
+// console.* collects bounded text lines that the host shows; nothing else leaves the sandbox.
+(function () {
+  const lines = [];
+  let chars = 0;
+  const show = (v) => (typeof v === 'string' ? v : (() => { try { return JSON.stringify(v); } catch { return String(v); } })());
+  const log = (level) => (...args) => {
+    if (lines.length >= ${MAX_LOG_LINES} || chars > ${MAX_LOG_CHARS}) return;
+    const text = (level ? level + ': ' : '') + args.map(show).join(' ');
+    chars += text.length;
+    lines.push(text.slice(0, 2000));
+  };
+  globalThis.console = { log: log(''), info: log(''), warn: log('warning'), error: log('error'), debug: log('') };
+  Object.defineProperty(globalThis, '__viommuLabLogs', { value: lines, enumerable: false });
+})();
 (function () {
   const noClock = function Date() { throw new Error('Date is not available in a script: results must not depend on the clock'); };
   noClock.now = noClock;
@@ -57,6 +73,18 @@ function errorInfo(ctx, handle) {
     stack: typeof stack === 'string' ? stack.slice(0, MAX_STACK_TEXT) : undefined,
     site: get('site'),
   };
+}
+
+function readLogs(ctx) {
+  try {
+    const h = ctx.getProp(ctx.global, '__viommuLabLogs');
+    const text = ctx.typeof(h) === 'object' ? ctx.getString(ctx.unwrapResult(ctx.evalCode('JSON.stringify(globalThis.__viommuLabLogs)'))) : '[]';
+    h.dispose();
+    const logs = JSON.parse(text);
+    return Array.isArray(logs) ? logs.filter((l) => typeof l === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function run() {
@@ -100,7 +128,7 @@ function run() {
     }
     const out = ctx.getProp(ctx.global, '__viommuLabResult');
     if (ctx.typeof(out) !== 'string') return { ok: false, error: { name: 'Error', message: 'the sandbox produced no result' } };
-    return { ok: true, json: ctx.getString(out) };
+    return { ok: true, json: ctx.getString(out), logs: readLogs(ctx) };
     // Nothing is disposed: the worker is terminated right after it answers.
   });
 }

@@ -26,7 +26,7 @@ export interface SandboxErrorInfo {
   site?: { line: number; column: number };
 }
 
-export type SandboxOutcome = { ok: true; json: string } | { ok: false; error: SandboxErrorInfo };
+export type SandboxOutcome = { ok: true; json: string; logs?: string[] } | { ok: false; error: SandboxErrorInfo };
 
 /** Time the worker gets to start and load QuickJS before the script's deadline starts. */
 const STARTUP_MS = 15_000;

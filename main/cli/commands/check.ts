@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { isScriptFile, loadScript, prepareScriptRuns } from '../script-file';
+import { isScriptFile, loadScript, prepareScriptRuns, showLogs } from '../script-file';
 import { readJsonFile } from '../spec-file';
 import { parseSets, parseTimeout, prepareOrExplain } from './run';
 
@@ -24,6 +24,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   if (isScriptFile(file)) {
     const { experiment } = await loadScript(file, sets, parseTimeout(values.timeout), !values['no-types']);
     // Resolving the profiles too catches an unknown profile or override before anything runs.
+    showLogs(file, experiment, io);
     prepareScriptRuns(file, experiment, undefined);
     const points = new Set(experiment.specs.map((s) => JSON.stringify(s.point))).size;
     const reps = experiment.specs.length / points;

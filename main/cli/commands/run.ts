@@ -12,7 +12,7 @@ import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
-import { isScriptFile, loadScript, prepareScriptRuns } from '../script-file';
+import { isScriptFile, loadScript, prepareScriptRuns, showLogs } from '../script-file';
 import { readJsonFile } from '../spec-file';
 import { formatNumber, table } from '../table';
 
@@ -78,6 +78,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const sets = parseSets(values.set);
   if (isScriptFile(file)) {
     const { source, experiment } = await loadScript(file, sets, parseTimeout(values.timeout));
+    showLogs(file, experiment, io);
     const prepared = prepareScriptRuns(file, experiment, seed);
     const name = values.experiment ?? experiment.name;
     return execute(prepared, { file, experiment: name, description: experiment.description, source, db: values.db, json: values.json }, io);

@@ -38,7 +38,8 @@ export interface Expansion {
 function fromTopology(t: Topology): Expansion {
   const built = t.build();
   const seed = typeof built.spec.seed === 'number' ? built.spec.seed : 1;
-  const name = typeof built.spec.name === 'string' ? built.spec.name : 'script';
+  // Without a name the host names the experiment after the script file.
+  const name = typeof built.spec.name === 'string' ? built.spec.name : '';
   const description = typeof built.spec.description === 'string' ? built.spec.description : undefined;
   return { name, description, seed, replications: 1, points: [{ ...built, point: {} }], usedSets: [], site: built.sites.find(([p]) => p === '')?.[1] };
 }
