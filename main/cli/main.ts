@@ -1,4 +1,5 @@
 /** The viommu-lab command line: dispatches to one command per verb; every error is one sentence and a non-zero exit. */
+import { checkCommand, checkUsage } from './commands/check';
 import { exportCommand, exportUsage } from './commands/export';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
@@ -9,6 +10,7 @@ const USAGE = `vIOMMU Lab — simulate virtual IOMMU and DMA paths, keep every r
 
 usage:
   ${runUsage}
+  ${checkUsage}
   viommu-lab runs [--db FILE] [--experiment NAME] [--status STATUS] [--json]
   ${exportUsage}
 
@@ -21,6 +23,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     switch (verb) {
       case 'run':
         return await runCommand(rest, io);
+      case 'check':
+        return await checkCommand(rest, io);
       case 'runs':
         return runsCommand(rest, io);
       case 'export':
@@ -32,7 +36,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         io.out(USAGE);
         return verb === undefined ? 2 : 0;
       default:
-        throw new CliError(`unknown command "${verb}"; try: run, runs, export`, 2);
+        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {

@@ -36,6 +36,11 @@ const CANONICAL: Record<QuantityKind, string> = { bytes: 'bytes', duration: 'ns'
 
 export class UnitError extends Error {}
 
+/** The unit suffixes each kind accepts (used to generate the script DSL's types). */
+export function unitNames(kind: QuantityKind): string[] {
+  return Object.keys(TABLES[kind]);
+}
+
 /**
  * Parses a quantity. Numbers are taken as already in the canonical unit. Strings need a unit,
  * except hexadecimal byte counts ('0x4000000'). Byte counts and durations must come out as

@@ -12,10 +12,11 @@ import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
+import { isScriptFile, loadScript, prepareScriptRuns, showLogs } from '../script-file';
 import { readJsonFile } from '../spec-file';
 import { formatNumber, table } from '../table';
 
-export const runUsage = 'viommu-lab run <spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME]';
+export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS]';
 
 export function parseSets(values: readonly string[] | undefined): [string, unknown][] {
   return (values ?? []).map((kv) => {
@@ -27,6 +28,13 @@ export function parseSets(values: readonly string[] | undefined): [string, unkno
       throw new CliError(`--set ${kv}: ${(e as Error).message}`, 2);
     }
   });
+}
+
+export function parseTimeout(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`--timeout ${v}: expected a positive number of milliseconds`, 2);
+  return n;
 }
 
 export function parseSeed(v: string | undefined): number | undefined {
@@ -61,13 +69,21 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       set: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       experiment: { type: 'string' },
+      timeout: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${runUsage}`, 2);
   const file = positionals[0]!;
   const seed = parseSeed(values.seed);
   const sets = parseSets(values.set);
-  if (!file.endsWith('.json')) throw new CliError(`${file}: expected a .json spec`, 2);
+  if (isScriptFile(file)) {
+    const { source, experiment } = await loadScript(file, sets, parseTimeout(values.timeout));
+    showLogs(file, experiment, io);
+    const prepared = prepareScriptRuns(file, experiment, seed);
+    const name = values.experiment ?? experiment.name;
+    return execute(prepared, { file, experiment: name, description: experiment.description, source, db: values.db, json: values.json }, io);
+  }
+  if (!file.endsWith('.json')) throw new CliError(`${file}: expected a .ts script or a .json spec`, 2);
   const input = readJsonFile(file);
   const inputs = Array.isArray(input) ? input : [input];
   if (inputs.length === 0) throw new CliError(`${file}: the file holds no spec`);

@@ -44,7 +44,7 @@ export const vmSchema = z
     id: identifier(),
     memory: bytes().describe('guest RAM'),
     maxMemory: bytes().optional().describe('hot-plug maximum (defaults to memory)'),
-    vcpus: positiveCount().default(4),
+    vcpus: positiveCount().default(4).describe('virtual CPUs'),
     confidential: z.enum(['none', 'tdx', 'sev-snp', 'pef']).default('none').describe('confidential-computing kind'),
     dmaMode: z
       .enum(['strict', 'lazy'])
@@ -59,7 +59,7 @@ export const deviceSchema = z
   .object({
     id: identifier(),
     vm: identifier().describe('the VM the device is assigned to'),
-    kind: z.enum(['nic', 'nvme', 'gpu', 'dma-engine', 'virtio-net', 'virtio-blk']).default('nic'),
+    kind: z.enum(['nic', 'nvme', 'gpu', 'dma-engine', 'virtio-net', 'virtio-blk']).default('nic').describe('what the device is'),
     attach: z
       .enum(['vfio', 'emulated', 'vhost', 'virtio'])
       .default('vfio')
@@ -71,15 +71,15 @@ export const deviceSchema = z
       .union([z.number(), z.string()])
       .optional()
       .describe('device link bandwidth override, e.g. "16GB/s" (default: profile device.link_bytes_per_ns)'),
-    workload: workloadSchema,
+    workload: workloadSchema.describe('what the device and its guest driver do'),
     params: z.record(z.unknown()).default({}).describe('device-side settings models read'),
   })
   .strict();
 
 export const hostSchema = z
   .object({
-    arch: z.enum(['x86_64', 'aarch64', 'ppc64le']).default('x86_64'),
-    cpus: positiveCount().default(64),
+    arch: z.enum(['x86_64', 'aarch64', 'ppc64le']).default('x86_64').describe('host CPU architecture'),
+    cpus: positiveCount().default(64).describe('host CPUs'),
     iommus: z.array(hostIommuSchema).default([]),
   })
   .strict();

@@ -25,7 +25,7 @@ export const mapBenchWorkload = z
 export const nicWorkload = z
   .object({
     kind: z.literal('nic'),
-    direction: z.enum(['rx', 'tx']).default('rx'),
+    direction: z.enum(['rx', 'tx']).default('rx').describe('receive (device writes memory) or transmit (device reads memory)'),
     packetRate: rate().optional().describe('offered packets per second (exclusive with bitrate)'),
     bitrate: bitrate().optional().describe('offered load in bit/s on the wire (exclusive with packetRate)'),
     packetSize: distributionOf('bytes').default(1500).describe('packet size in bytes'),

@@ -1,0 +1,127 @@
+/**
+ * The scripting pipeline: transpile (esbuild) → evaluate in the sandbox (QuickJS in a worker) →
+ * parse its JSON text defensively → add replications → apply the `--set`s the sweep did not
+ * take → validate every spec with the spec schema. Every failure becomes one ScriptError at the
+ * script's own line:column (mapped back through the source map).
+ */
+import { basename } from 'node:path';
+import { paramDef } from '../common/profile/all';
+import { parseSpec, SpecError, type Spec } from '../common/spec';
+import { setPath, SetPathError } from '../common/spec/set-path';
+import type { EvaluateOptions, ScriptExperiment } from './api';
+import { classify, type Limits } from './classify';
+import { ScriptError, type ScriptErrorKind } from './diagnostic';
+import type { Site } from './dsl/callsite';
+import type { Expansion } from './dsl/expand';
+import { dslRuntimeSource } from './runtime-bundle';
+import { runInSandbox } from './sandbox';
+import { siteForPath } from './sites';
+import { SourceMap } from './source-map';
+import { transpile } from './transpile';
+
+export const DEFAULTS = { timeoutMs: 500, memoryLimitBytes: 64 * 2 ** 20, stackLimitBytes: 512 * 1024, maxResultChars: 16_000_000 };
+
+/** Top-level spec fields `--set` may write even when the script left them to their defaults. */
+const SPEC_FIELDS = new Set(['name', 'description', 'duration', 'profile', 'host']);
+
+/** JSON.parse that refuses keys which could reach a prototype when the result is copied. */
+function parseResult(text: string): Expansion {
+  return JSON.parse(text, (key, value: unknown) => {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new ForbiddenKey(key);
+    return value;
+  }) as Expansion;
+}
+
+class ForbiddenKey extends Error {
+  constructor(readonly key: string) {
+    super(`the spec may not contain a "${key}" key`);
+  }
+}
+
+export async function evaluate(source: string, file: string, opts: EvaluateOptions): Promise<ScriptExperiment> {
+  const limits: Limits & { maxResultChars: number } = {
+    timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
+    memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULTS.memoryLimitBytes,
+    stackLimitBytes: opts.stackLimitBytes ?? DEFAULTS.stackLimitBytes,
+    maxResultChars: opts.maxResultChars ?? DEFAULTS.maxResultChars,
+  };
+  if (opts.typeCheck === true) {
+    const { typeCheck } = await import('./typecheck');
+    const errors = typeCheck(source, file);
+    if (errors.length > 0) {
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more type error${errors.length > 2 ? 's' : ''})` : '';
+      throw new ScriptError({ ...errors[0]!, message: errors[0]!.message + more });
+    }
+  }
+  const { code, map } = await transpile(source, file);
+  const sourceMap = new SourceMap(map);
+  const fail = (kind: ScriptErrorKind, message: string, site: Site | undefined): ScriptError => {
+    const pos = (site && sourceMap.original(site)) ?? { line: 1, column: 1 };
+    return new ScriptError({ kind, file, line: pos.line, column: pos.column, message });
+  };
+
+  const sets = opts.sets ?? [];
+  const outcome = await runInSandbox({ runtimeJs: await dslRuntimeSource(), scriptJs: code, sets, ...limits });
+  if (!outcome.ok) {
+    const c = classify(outcome.error, limits);
+    throw fail(c.kind, c.message, c.site);
+  }
+  let expansion: Expansion;
+  try {
+    expansion = parseResult(outcome.json);
+  } catch (e) {
+    if (e instanceof ForbiddenKey) throw fail('forbidden', e.message, undefined);
+    throw e;
+  }
+
+  const specs: Spec[] = [];
+  const positions: Record<string, { line: number; column: number }>[] = [];
+  const used = new Set(expansion.usedSets);
+  for (const p of expansion.points) {
+    let raw: unknown = p.spec;
+    for (const [key, value] of sets) {
+      if (used.has(key)) continue;
+      if (paramDef(key) !== undefined) {
+        const r = raw as { profile?: { overrides?: Record<string, unknown> } };
+        raw = { ...r, profile: { ...r.profile, overrides: { ...r.profile?.overrides, [key]: value } } };
+        continue;
+      }
+      const top = key.split(/[.[]/)[0];
+      if (top === undefined || !(top in (raw as object) || SPEC_FIELDS.has(top))) {
+        const params = Object.keys(p.point);
+        const hint = params.length > 0 ? `its sweep parameters are ${params.join(', ')}` : 'it has no sweep parameters';
+        throw fail('schema', `--set ${key}: not a sweep parameter, a profile parameter or a spec field (${hint})`, expansion.site);
+      }
+      try {
+        raw = setPath(raw, key, value);
+      } catch (e) {
+        if (e instanceof SetPathError) throw fail('schema', `${e.message} (and it is neither a sweep parameter nor a profile parameter)`, expansion.site);
+        throw e;
+      }
+    }
+    let spec: Spec;
+    try {
+      const named = (raw as { name?: unknown }).name === undefined && !expansion.name ? { name: basename(file).replace(/\.m?ts$/, '') } : {};
+      spec = parseSpec({ ...(raw as object), ...named, point: p.point, seed: expansion.seed, replication: 0 });
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      const issue = e.issues[0]!;
+      const where = Object.keys(p.point).length > 0 ? ` (sweep point ${Object.entries(p.point).map(([k, v]) => `${k}=${String(v)}`).join(' ')})` : '';
+      const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more problem${e.issues.length > 2 ? 's' : ''})` : '';
+      throw fail('schema', `${issue.path || '(spec)'}: ${issue.message}${where}${more}`, siteForPath(issue.path, p.sites) ?? expansion.site);
+    }
+    const pointPositions: Record<string, { line: number; column: number }> = {};
+    for (const [path, site] of p.sites) {
+      const pos = sourceMap.original(site);
+      if (pos) pointPositions[path] = pos;
+    }
+    for (let k = 0; k < expansion.replications; k++) {
+      specs.push({ ...spec, seed: expansion.seed + k, replication: k });
+      positions.push(pointPositions);
+    }
+  }
+  const out: ScriptExperiment = { name: expansion.name || basename(file).replace(/\.m?ts$/, ''), specs, positions };
+  if (outcome.logs !== undefined && outcome.logs.length > 0) out.logs = outcome.logs;
+  if (expansion.description !== undefined) out.description = expansion.description;
+  return out;
+}

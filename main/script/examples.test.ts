@@ -1,0 +1,30 @@
+// Example scripts that restate a JSON example produce exactly its specs (so the two cannot drift),
+// and every example script evaluates.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resourcesDir } from '../api/resources';
+import { parseSpec } from '../common/spec';
+import { evaluateScript } from './api';
+
+const dir = join(resourcesDir(), 'examples');
+const scripts = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+
+for (const script of scripts) {
+  const twin = script.replace(/\.ts$/, '.json');
+  const json = join(dir, twin);
+  // baseline.ts is a sweep over baseline.json's single topology, not a restatement of it.
+  const restates = existsSync(json) && script !== 'baseline.ts';
+  test(`${script} evaluates${restates ? ` to the specs of ${twin}` : ''}`, async () => {
+    const { specs } = await evaluateScript(readFileSync(join(dir, script), 'utf8'), script);
+    assert.ok(specs.length > 0);
+    if (!restates) return;
+    const raw = JSON.parse(readFileSync(json, 'utf8')) as unknown[];
+    const expected = (Array.isArray(raw) ? raw : [raw]).map(parseSpec);
+    const key = (s: { point: unknown; replication: number }): string => JSON.stringify([s.point, s.replication]);
+    assert.equal(specs.length, expected.length);
+    const byPoint = new Map(specs.map((s) => [key(s), s]));
+    for (const e of expected) assert.deepEqual(byPoint.get(key(e)), e, key(e));
+  });
+}

@@ -1,0 +1,142 @@
+// The script sandbox's worker: evaluates one transpiled script in QuickJS (WebAssembly) with a
+// memory limit, a stack limit and a deadline, and posts back the DSL's JSON text or the error.
+// Plain JavaScript so that it starts without a TypeScript loader. It is given only the code to
+// run and holds nothing else; the script inside QuickJS sees only the DSL module — QuickJS has
+// no require, process, timers, network or file system, and imports other than the DSL fail.
+import { parentPort, workerData } from 'node:worker_threads';
+import { newQuickJSWASMModuleFromVariant, newVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core';
+import releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+
+const { runtimeJs, scriptJs, scriptModule, setsJson, timeoutMs, memoryLimitBytes, stackLimitBytes, maxResultChars } = workerData;
+const MAX_STACK_TEXT = 4000;
+const MAX_LOG_LINES = 200;
+const MAX_LOG_CHARS = 100_000;
+// The build's initial heap (16 MiB). QuickJS's own malloc limit cannot count allocations in this
+// build (no malloc_usable_size), so the hard limit is the WebAssembly memory's maximum: past it,
+// malloc fails and QuickJS throws 'out of memory'.
+const INITIAL_PAGES = 256;
+const PAGE = 65536;
+
+// Results must depend only on the script and the seed: no ambient randomness or clock.
+const PRELUDE = `
+Math.random = function random() { throw new Error('Math.random() is not available in a script: results must depend only on the seed'); };
+// console.* collects bounded text lines that the host shows; nothing else leaves the sandbox.
+(function () {
+  const lines = [];
+  let chars = 0;
+  const show = (v) => (typeof v === 'string' ? v : (() => { try { return JSON.stringify(v); } catch { return String(v); } })());
+  const log = (level) => (...args) => {
+    if (lines.length >= ${MAX_LOG_LINES} || chars > ${MAX_LOG_CHARS}) return;
+    const text = (level ? level + ': ' : '') + args.map(show).join(' ');
+    chars += text.length;
+    lines.push(text.slice(0, 2000));
+  };
+  globalThis.console = { log: log(''), info: log(''), warn: log('warning'), error: log('error'), debug: log('') };
+  Object.defineProperty(globalThis, '__viommuLabLogs', { value: lines, enumerable: false });
+})();
+(function () {
+  const noClock = function Date() { throw new Error('Date is not available in a script: results must not depend on the clock'); };
+  noClock.now = noClock;
+  noClock.parse = noClock;
+  noClock.UTC = noClock;
+  globalThis.Date = noClock;
+})();
+`;
+
+const DRIVER = `
+import { __expandForHost } from 'viommu-lab';
+import * as script from '${scriptModule}';
+globalThis.__viommuLabResult = __expandForHost(script.default, ${JSON.stringify(setsJson)}, ${Number(maxResultChars)});
+`;
+
+function errorInfo(ctx, handle) {
+  const get = (key) => {
+    const h = ctx.getProp(handle, key);
+    try {
+      const t = ctx.typeof(h);
+      if (t === 'string') return ctx.getString(h);
+      if (t === 'number') return ctx.getNumber(h);
+      if (t === 'object' && key === 'site') return ctx.dump(h);
+      return undefined;
+    } finally {
+      h.dispose();
+    }
+  };
+  if (ctx.typeof(handle) !== 'object') {
+    const v = ctx.dump(handle);
+    return { name: 'Error', message: `the script threw ${typeof v === 'string' ? JSON.stringify(v.slice(0, 500)) : String(v)}` };
+  }
+  const stack = get('stack');
+  return {
+    name: get('name') ?? 'Error',
+    message: String(get('message') ?? '').slice(0, 2000),
+    stack: typeof stack === 'string' ? stack.slice(0, MAX_STACK_TEXT) : undefined,
+    site: get('site'),
+  };
+}
+
+function readLogs(ctx) {
+  try {
+    const h = ctx.getProp(ctx.global, '__viommuLabLogs');
+    const text = ctx.typeof(h) === 'object' ? ctx.getString(ctx.unwrapResult(ctx.evalCode('JSON.stringify(globalThis.__viommuLabLogs)'))) : '[]';
+    h.dispose();
+    const logs = JSON.parse(text);
+    return Array.isArray(logs) ? logs.filter((l) => typeof l === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function run() {
+  const wasmMemory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: INITIAL_PAGES + Math.ceil(memoryLimitBytes / PAGE) });
+  return newQuickJSWASMModuleFromVariant(newVariant(releaseSync, { wasmMemory })).then((qjs) => {
+    const forbidden = [];
+    const rt = qjs.newRuntime();
+    rt.setMemoryLimit(memoryLimitBytes);
+    rt.setMaxStackSize(stackLimitBytes);
+    rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs));
+    rt.setModuleLoader((name) => {
+      if (name === 'viommu-lab') return runtimeJs;
+      if (name === scriptModule) return scriptJs;
+      forbidden.push(name);
+      return { error: new Error(`FORBIDDEN: import of "${name}" is not available: a script can only import from 'viommu-lab'`) };
+    });
+    const ctx = rt.newContext();
+    const prelude = ctx.evalCode(PRELUDE, 'prelude.js', { type: 'global' });
+    if (prelude.error) throw new Error('sandbox prelude failed');
+    prelude.value.dispose();
+
+    // From here on the host holds a hard deadline too, for work the interrupt handler cannot stop.
+    parentPort.postMessage({ ready: true });
+    const r = ctx.evalCode(DRIVER, 'driver.js', { type: 'module' });
+    if (r.error) return { ok: false, error: errorInfo(ctx, r.error) };
+    // A module with top-level await evaluates to a promise: run jobs until it settles.
+    let state = ctx.getPromiseState(r.value);
+    while (state.type === 'pending') {
+      const jobs = rt.executePendingJobs();
+      if (jobs.error) return { ok: false, error: errorInfo(ctx, jobs.error) };
+      state = ctx.getPromiseState(r.value);
+      if (state.type === 'pending' && jobs.value === 0) {
+        return { ok: false, error: { name: 'Error', message: 'the script awaits a promise that never settles' } };
+      }
+    }
+    if (state.type === 'rejected') return { ok: false, error: errorInfo(ctx, state.error) };
+    // Jobs the script queued but never awaited (e.g. an un-awaited import()) still run, and are refused.
+    rt.executePendingJobs();
+    if (forbidden.length > 0) {
+      return { ok: false, error: { name: 'Error', message: `FORBIDDEN: import of "${forbidden[0]}" is not available: a script can only import from 'viommu-lab'` } };
+    }
+    const out = ctx.getProp(ctx.global, '__viommuLabResult');
+    if (ctx.typeof(out) !== 'string') return { ok: false, error: { name: 'Error', message: 'the sandbox produced no result' } };
+    return { ok: true, json: ctx.getString(out), logs: readLogs(ctx) };
+    // Nothing is disposed: the worker is terminated right after it answers.
+  });
+}
+
+run().then(
+  (result) => parentPort.postMessage(result),
+  (e) => {
+    const message = e instanceof Error ? e.message : String(e);
+    parentPort.postMessage({ ok: false, error: { name: 'InternalError', message: /memory|OOM|allocation/i.test(message) ? 'out of memory' : message } });
+  },
+);
