@@ -15,6 +15,7 @@ import { ProgressLine } from '../progress';
 import { isScriptFile, loadScript, prepareScriptRuns, showLogs } from '../script-file';
 import { readJsonFile } from '../spec-file';
 import { formatNumber, table } from '../table';
+import { sweepTable } from '../sweep-table';
 
 export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS]';
 
@@ -135,10 +136,11 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
     if (o.json) {
       const payload = prepared.length === 1 && done.length === 1 ? done[0]!.result : results.map((r, i) => ({ point: prepared[i]!.spec.point, replication: prepared[i]!.spec.replication, runId: r.runId, status: r.status, result: r.result ?? null, error: r.error ?? null }));
       io.out(canonicalJson(payload, 2) + '\n');
+    } else if (prepared.length === 1) {
+      const r = results[0]!;
+      if (r.result !== undefined) io.out(summary(prepared[0]!, r.runId, r.result));
     } else {
-      for (const [i, r] of results.entries()) {
-        if (r.result !== undefined) io.out(summary(prepared[i]!, r.runId, r.result));
-      }
+      io.out(sweepTable(results.map((r, i) => ({ runId: r.runId, spec: prepared[i]!.spec, result: r.result, status: r.status }))));
     }
     for (const r of results) {
       if (r.status !== 'done') io.err(`run #${r.runId} ${r.status}: ${r.error}\n`);
