@@ -17,26 +17,26 @@ export default experiment('smmuv3: one vSMMU over 5 SMMUs vs one per SMMU', {
   // 1-vsmmu-lookup: one vSMMU backed by all 5, TLBIs sent only to the instances using the ASID.
   .grid({ shape: ['1-vsmmu', '5-vsmmus', '1-vsmmu-lookup'] })
   .topology((p) => {
-    const perSmmu = p.shape === '5-vsmmus';
-    const vsmmuOf = (i: number): string => (perSmmu ? `vsmmu${i}` : 'vsmmu0');
+    // One vSMMU per physical SMMU, or one vSMMU backed by all of them.
+    const vsmmus = p.shape === '5-vsmmus' ? SMMUS.map((smmu, i) => ({ id: `vsmmu${i}`, backing: [smmu] })) : [{ id: 'vsmmu0', backing: SMMUS }];
+    const dispatch = p.shape === '1-vsmmu-lookup' ? 'lookup' : 'broadcast';
+    const vsmmuOf = (smmu: string): string => vsmmus.find((v) => v.backing.includes(smmu))!.id;
 
-    const t = topology({ name: `smmuv3 5 physical SMMUs: ${p.shape}`, duration: '2ms', profile: 'grace-tegra241' })
-      .host({ arch: 'aarch64', cpus: 72 });
-    for (const smmu of SMMUS) t.hostIommu(smmu, 'smmuv3');
-
-    t.vm('vm0', { memory: '8GiB', vcpus: 4 });
-    if (perSmmu) SMMUS.forEach((smmu, i) => t.viommu(vsmmuOf(i), 'smmuv3', { backing: [smmu] }));
-    else t.viommu('vsmmu0', 'smmuv3', { backing: SMMUS, dispatch: p.shape === '1-vsmmu-lookup' ? 'lookup' : 'broadcast' });
-
-    // gpu0 is the only one doing DMA; the others are attached (booted) so the TLBIs have somewhere to go.
-    SMMUS.forEach((smmu, i) =>
-      t.device(`gpu${i}`, {
-        kind: 'gpu',
-        attach: 'vfio',
-        viommu: vsmmuOf(i),
-        hostIommu: smmu,
-        workload: i === 0 ? mapBench({ threads: 1, granule: '4KiB', dmaBytes: '4KiB', maxOps: 100 }) : boot(),
-      }),
+    return (
+      topology({ name: `smmuv3 5 physical SMMUs: ${p.shape}`, duration: '2ms', profile: 'grace-tegra241' })
+        .host({ arch: 'aarch64', cpus: 72 })
+        .each(SMMUS, (t, smmu) => t.hostIommu(smmu, 'smmuv3'))
+        .vm('vm0', { memory: '8GiB', vcpus: 4 })
+        .each(vsmmus, (t, v) => t.viommu(v.id, 'smmuv3', { backing: v.backing, dispatch }))
+        // gpu0 is the only one doing DMA; the others are attached (booted) so the TLBIs have somewhere to go.
+        .each(SMMUS, (t, smmu, i) =>
+          t.device(`gpu${i}`, {
+            kind: 'gpu',
+            attach: 'vfio',
+            viommu: vsmmuOf(smmu),
+            hostIommu: smmu,
+            workload: i === 0 ? mapBench({ threads: 1, granule: '4KiB', dmaBytes: '4KiB', maxOps: 100 }) : boot(),
+          }),
+        )
     );
-    return t;
   });

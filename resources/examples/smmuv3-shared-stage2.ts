@@ -4,7 +4,6 @@
 import { experiment, topology, mapBench, boot, us } from 'viommu-lab';
 
 const SMMU_COUNT = 8;
-const instances = Array.from({ length: SMMU_COUNT }, (_, i) => i);
 
 export default experiment('smmuv3: stage 2 duplicated vs shared over 8 SMMUs', {
   description:
@@ -12,32 +11,23 @@ export default experiment('smmuv3: stage 2 duplicated vs shared over 8 SMMUs', {
   seed: 8,
 })
   .grid({ stage2: ['duplicated', 'shared'] })
-  .topology((p) => {
-    const t = topology({ name: `smmuv3 stage 2 ${p.stage2}, VM over ${SMMU_COUNT} SMMUs`, duration: '4ms', profile: 'grace-tegra241' })
-      .host({ arch: 'aarch64', cpus: 72 });
-    for (const i of instances) t.hostIommu(`smmu${i}`, 'smmuv3');
-
-    t.vm('vm0', { memory: '1GiB', vcpus: 8 });
-    for (const i of instances) {
-      t.viommu(`vsmmu${i}`, 'smmuv3', {
-        backing: [`smmu${i}`],
-        stage2: p.stage2,
-        s2PageSize: '4KiB',
-        // Balloon / virtio-mem: 2 MiB of guest RAM unmapped and remapped every millisecond.
-        s2ChangeEvery: '1ms',
-        s2ChangeBytes: '2MiB',
-      });
-    }
-
-    // nic0's slow loop gives the run a measured phase; the other NICs are only attached.
-    for (const i of instances) {
-      t.device(`nic${i}`, {
-        kind: 'nic',
-        attach: 'vfio',
-        viommu: `vsmmu${i}`,
-        hostIommu: `smmu${i}`,
-        workload: i === 0 ? mapBench({ threads: 1, granule: '4KiB', dmaBytes: '4KiB', thinkTime: us(20) }) : boot(),
-      });
-    }
-    return t;
-  });
+  .topology((p) =>
+    topology({ name: `smmuv3 stage 2 ${p.stage2}, VM over ${SMMU_COUNT} SMMUs`, duration: '4ms', profile: 'grace-tegra241' })
+      .host({ arch: 'aarch64', cpus: 72 })
+      .each(SMMU_COUNT, (t, i) => t.hostIommu(`smmu${i}`, 'smmuv3'))
+      .vm('vm0', { memory: '1GiB', vcpus: 8 })
+      // One vSMMU per physical SMMU. Balloon / virtio-mem: 2 MiB of guest RAM remapped every millisecond.
+      .each(SMMU_COUNT, (t, i) =>
+        t.viommu(`vsmmu${i}`, 'smmuv3', { backing: [`smmu${i}`], stage2: p.stage2, s2PageSize: '4KiB', s2ChangeEvery: '1ms', s2ChangeBytes: '2MiB' }),
+      )
+      // nic0's slow loop gives the run a measured phase; the other NICs are only attached.
+      .each(SMMU_COUNT, (t, i) =>
+        t.device(`nic${i}`, {
+          kind: 'nic',
+          attach: 'vfio',
+          viommu: `vsmmu${i}`,
+          hostIommu: `smmu${i}`,
+          workload: i === 0 ? mapBench({ threads: 1, granule: '4KiB', dmaBytes: '4KiB', thinkTime: us(20) }) : boot(),
+        }),
+      ),
+  );

@@ -3,7 +3,7 @@
 // sharing the list page around each H_PUT_TCE_INDIRECT (the seed's proposal)? And what did the
 // 2019 kernels, which dropped the whole MULTITCE feature, cost? The script form of
 // spapr-secure.json (a test checks they give the same specs).
-import { experiment, topology, block, KiB, us } from 'viommu-lab';
+import { experiment, topology, block, exponential, KiB, us } from 'viommu-lab';
 
 const GUEST =
   "A 32 GiB secure (PEF) guest with a virtio-blk disk behind the default PHB, TCE hypercalls handled in QEMU userspace as for seed 000's emulated devices. Boot: the ultravisor converts all RAM (UV_ESM), the 64 MiB swiotlb pool is shared once, then ";
@@ -45,6 +45,6 @@ export default experiment('spapr secure guest: mapping TCEs without sharing the 
         kind: 'virtio-blk',
         attach: 'virtio',
         viommu: 'phb0',
-        workload: block({ queueDepth: 8, requestSize: KiB(16), readFraction: 0.5, serviceTime: { kind: 'exponential', mean: us(50) } }),
+        workload: block({ queueDepth: 8, requestSize: KiB(16), readFraction: 0.5, serviceTime: exponential(us(50)) }),
       }),
   );
