@@ -579,6 +579,55 @@ export declare const Kpps: (value: number) => Rate;
 /** `Mpps(1)` → '1Mpps' (10^6 packets/s). */
 export declare const Mpps: (value: number) => Rate;
 
+// --- distributions
+/**
+ * Random-variable helpers for the workload options that take a distribution (a NIC's packet
+ * size, a disk's service time, …): `exponential(us(50))` is `{ kind: 'exponential', mean: '50us' }`.
+ * Values are in the option's unit: a number in the canonical unit or a unit string. The helpers
+ * only build the object; the spec schema checks units and parameters on the host (a bare
+ * quantity, e.g. `'1500'` or `us(50)`, is already a fixed value).
+ */
+/** Always `value`: `fixed(us(20))`. The same as giving the quantity itself. */
+export declare function fixed<Q extends number | string>(value: Q): {
+    kind: 'fixed';
+    value: Q;
+};
+/** Exponentially distributed with the given mean (memoryless: Poisson arrivals, M/M/1 service): `exponential(us(50))`. */
+export declare function exponential<Q extends number | string>(mean: Q): {
+    kind: 'exponential';
+    mean: Q;
+};
+/** Uniform between `min` and `max` (inclusive; max ≥ min): `uniform(64, 1500)`. */
+export declare function uniform<Q extends number | string>(min: Q, max: Q): {
+    kind: 'uniform';
+    min: Q;
+    max: Q;
+};
+/** Normal with the given mean and standard deviation (negative draws are clamped to 0 by the engine). */
+export declare function normal<Q extends number | string>(mean: Q, stddev: Q): {
+    kind: 'normal';
+    mean: Q;
+    stddev: Q;
+};
+/**
+ * Log-normal: exp of a normal with mean `mu` and standard deviation `sigma` (σ ≥ 0), both of the
+ * natural log of the value in the option's canonical unit (bytes, ns).
+ */
+export declare function lognormal(mu: number, sigma: number): {
+    kind: 'lognormal';
+    mu: number;
+    sigma: number;
+};
+/**
+ * One of `values`, drawn with the given relative weights (one non-negative weight per value, not
+ * all zero): `empirical([64, 576, 1500], [0.5, 0.1, 0.4])` — an IMIX-like packet mix.
+ */
+export declare function empirical<Q extends number | string>(values: readonly Q[], weights: readonly number[]): {
+    kind: 'empirical';
+    values: Q[];
+    weights: number[];
+};
+
 // --- topology
 /** Options of `topology()`. */
 export interface TopologyOptions {
@@ -603,7 +652,7 @@ export declare function nic(options: NicOptions): Workload;
 export declare function block(options?: BlockOptions): Workload;
 /** Only the driver's probe-time DMA setup (boot), then idle. */
 export declare function boot(options?: BootOptions): Workload;
-/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()`. */
+/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()` (`.each()` repeats one of them). */
 export declare function topology(options?: TopologyOptions): Topology;
 /** One machine: host, physical IOMMUs, VMs with their vIOMMUs, devices. Every method returns the topology. */
 export declare class Topology {
@@ -634,6 +683,18 @@ export declare class Topology {
      * @param id - device identifier (used in metric names)
      */
     device(id: string, options: DeviceOptions): this;
+    /**
+     * Declares something once per item, in order, without leaving the chain: one physical IOMMU,
+     * vIOMMU or device per instance. Give an array (`add` gets each item and its index) or a
+     * count n (`add` gets the indices 0 … n-1).
+     * @example
+     * topology()
+     *   .each(8, (t, i) => t.hostIommu(`smmu${i}`, 'smmuv3'))
+     *   .vm('vm0', { memory: '8GiB' })
+     *   .each(['nic0', 'nic1'], (t, id, i) => t.device(id, { kind: 'nic', hostIommu: `smmu${i}` }))
+     */
+    each<T>(items: readonly T[], add: (topology: this, item: T, index: number) => void): this;
+    each(count: number, add: (topology: this, index: number) => void): this;
     /** Simulated time to run. Unit: ns as a number, or a Duration string ('20ms'). */
     duration(d: number | Duration): this;
     /**

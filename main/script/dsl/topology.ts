@@ -76,7 +76,7 @@ interface VmEntry {
   viommus: Record<string, unknown>[];
 }
 
-/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()`. */
+/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()` (`.each()` repeats one of them). */
 export function topology(options: TopologyOptions = {}): Topology {
   return new Topology(options, callSite());
 }
@@ -161,6 +161,34 @@ export class Topology {
     const wsite = options.workload !== null && typeof options.workload === 'object' ? workloadSites.get(options.workload) : undefined;
     this.#site(`devices[${index}].workload`, wsite);
     this.#devices.push({ id, ...options, vm });
+    return this;
+  }
+
+  /**
+   * Declares something once per item, in order, without leaving the chain: one physical IOMMU,
+   * vIOMMU or device per instance. Give an array (`add` gets each item and its index) or a
+   * count n (`add` gets the indices 0 … n-1).
+   * @example
+   * topology()
+   *   .each(8, (t, i) => t.hostIommu(`smmu${i}`, 'smmuv3'))
+   *   .vm('vm0', { memory: '8GiB' })
+   *   .each(['nic0', 'nic1'], (t, id, i) => t.device(id, { kind: 'nic', hostIommu: `smmu${i}` }))
+   */
+  each<T>(items: readonly T[], add: (topology: this, item: T, index: number) => void): this;
+  each(count: number, add: (topology: this, index: number) => void): this;
+  each(items: number | readonly unknown[], add: (topology: this, item: never, index: number) => void): this {
+    if (typeof add !== 'function') throw new Error('.each(items, add) needs a function that declares one item');
+    let list: readonly unknown[];
+    if (typeof items === 'number') {
+      if (!Number.isSafeInteger(items) || items < 0) throw new Error(`.each(n, add): n must be a non-negative integer, got ${String(items)}`);
+      list = Array.from({ length: items }, (_, i) => i);
+    } else if (Array.isArray(items)) {
+      list = items;
+    } else {
+      throw new Error('.each(items, add): items must be an array or a count');
+    }
+    const declare = add as (topology: this, item: unknown, index: number) => void;
+    list.forEach((item, i) => declare(this, item, i));
     return this;
   }
 
