@@ -18,3 +18,11 @@ test('a sweep prints one row per run with its point and the metrics that vary or
   assert.match(lines[2]!, /#1\s+1\s+0\s+done\s+1,000/);
   assert.match(lines[3]!, /#2\s+2\s+0\s+failed$/);
 });
+
+test('chosen columns: exact names and prefix.* patterns', () => {
+  const r = result(5);
+  r.scalars['hcalls.h_put_tce'] = 7;
+  r.scalars['hcalls.h_stuff_tce'] = 2;
+  const text = sweepTable([{ runId: 1, spec: spec(1, 0), result: r, status: 'done' }], ['hcalls.*', 'faults.dma']);
+  assert.match(text.split('\n')[0]!, /status\s+hcalls\.h_put_tce\s+hcalls\.h_stuff_tce\s+faults\.dma$/);
+});

@@ -32,9 +32,20 @@ export interface SweepRow {
   status: string;
 }
 
+/** Expands `prefix.*` patterns against the metrics the runs produced, keeping their sorted order. */
+function expand(patterns: readonly string[], rows: readonly SweepRow[]): string[] {
+  const present = [...new Set(rows.flatMap((r) => Object.keys(r.result?.scalars ?? {})))].sort();
+  return [
+    ...new Set(
+      patterns.flatMap((p) => (p.endsWith('.*') ? present.filter((m) => m.startsWith(p.slice(0, -1))) : [p])),
+    ),
+  ];
+}
+
 export function sweepTable(rows: readonly SweepRow[], metrics?: readonly string[]): string {
   const params = [...new Set(rows.flatMap((r) => Object.keys(r.spec.point)))];
-  const chosen = metrics ?? HEADLINES.filter((m) => rows.some((r) => (r.result?.scalars[m] ?? 0) !== 0)).slice(0, MAX_METRICS);
+  const chosen =
+    metrics !== undefined ? expand(metrics, rows) : HEADLINES.filter((m) => rows.some((r) => (r.result?.scalars[m] ?? 0) !== 0)).slice(0, MAX_METRICS);
   const header = ['run', ...params, 'rep', 'status', ...chosen];
   const body = rows.map((r) => [
     `#${r.runId}`,

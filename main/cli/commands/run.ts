@@ -17,7 +17,7 @@ import { readJsonFile } from '../spec-file';
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
-export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS]';
+export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*]';
 
 export function parseSets(values: readonly string[] | undefined): [string, unknown][] {
   return (values ?? []).map((kv) => {
@@ -71,9 +71,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       json: { type: 'boolean', default: false },
       experiment: { type: 'string' },
       timeout: { type: 'string' },
+      metrics: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${runUsage}`, 2);
+  const metrics = values.metrics?.split(',').map((m) => m.trim()).filter((m) => m.length > 0);
   const file = positionals[0]!;
   const seed = parseSeed(values.seed);
   const sets = parseSets(values.set);
@@ -82,7 +84,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     showLogs(file, experiment, io);
     const prepared = prepareScriptRuns(file, experiment, seed);
     const name = values.experiment ?? experiment.name;
-    return execute(prepared, { file, experiment: name, description: experiment.description, source, db: values.db, json: values.json }, io);
+    return execute(prepared, { file, experiment: name, description: experiment.description, source, db: values.db, json: values.json, metrics }, io);
   }
   if (!file.endsWith('.json')) throw new CliError(`${file}: expected a .ts script or a .json spec`, 2);
   const input = readJsonFile(file);
@@ -90,7 +92,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (inputs.length === 0) throw new CliError(`${file}: the file holds no spec`);
   const prepared = inputs.map((one) => prepareOrExplain(file, one, seed, sets));
   const experiment = values.experiment ?? prepared[0]!.spec.name ?? basename(file);
-  return execute(prepared, { file, experiment, description: prepared[0]!.spec.description, db: values.db, json: values.json }, io);
+  return execute(prepared, { file, experiment, description: prepared[0]!.spec.description, db: values.db, json: values.json, metrics }, io);
 }
 
 export interface ExecuteCliOptions {
@@ -100,6 +102,8 @@ export interface ExecuteCliOptions {
   source?: string;
   db?: string;
   json: boolean;
+  /** Columns of the sweep table; `prefix.*` takes every metric under a prefix. */
+  metrics?: string[];
 }
 
 export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO): number {
@@ -140,7 +144,7 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
       const r = results[0]!;
       if (r.result !== undefined) io.out(summary(prepared[0]!, r.runId, r.result));
     } else {
-      io.out(sweepTable(results.map((r, i) => ({ runId: r.runId, spec: prepared[i]!.spec, result: r.result, status: r.status }))));
+      io.out(sweepTable(results.map((r, i) => ({ runId: r.runId, spec: prepared[i]!.spec, result: r.result, status: r.status })), o.metrics));
     }
     for (const r of results) {
       if (r.status !== 'done') io.err(`run #${r.runId} ${r.status}: ${r.error}\n`);
