@@ -24,20 +24,106 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** Parses JSON; a syntax error carries its line:column. */
+/** Parses JSON; a syntax error carries its line:column (found by our own scan: V8's messages often omit the position). */
 export function parseJsonSource(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const pos = m ? positionAt(text, Number(m[1])) : endPosition(text);
-    throw new JsonSyntaxError(msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, ''), pos);
+    const found = findSyntaxError(text);
+    const msg = found?.message ?? (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
+    throw new JsonSyntaxError(msg, positionAt(text, found?.offset ?? text.length));
   }
 }
 
-function endPosition(text: string): Position {
-  return positionAt(text, text.length);
+/** The first syntax error of a JSON text: its offset and a short description, or null if it is valid. */
+export function findSyntaxError(text: string): { offset: number; message: string } | null {
+  let i = 0;
+  class Stop extends Error {
+    constructor(readonly offset: number, message: string) {
+      super(message);
+    }
+  }
+  const fail = (message: string, at = i): never => {
+    throw new Stop(at, message);
+  };
+  const ws = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const describe = (): string => (i >= text.length ? 'unexpected end of input' : `unexpected ${JSON.stringify(text[i])}`);
+  const string = (): void => {
+    i++;
+    for (;;) {
+      if (i >= text.length) fail('unterminated string');
+      const c = text[i]!;
+      if (c === '"') return void i++;
+      if (c === '\\') {
+        const n = text[i + 1];
+        if (n === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) fail('bad \\u escape');
+          i += 6;
+        } else if (n !== undefined && '"\\/bfnrt'.includes(n)) i += 2;
+        else fail('bad escape in string');
+      } else if (c.charCodeAt(0) < 0x20) fail('control character in string');
+      else i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describe().replace('unexpected ', '')}`);
+        string();
+        ws();
+        if (text[i] !== ':') fail(`expected ':' after the property name, found ${describe().replace('unexpected ', '')}`);
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          ws();
+          if (text[i] === '}') fail('trailing comma before }');
+          continue;
+        }
+        if (text[i] === '}') return void i++;
+        fail(`expected ',' or '}', found ${describe().replace('unexpected ', '')}`);
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          ws();
+          if (text[i] === ']') fail('trailing comma before ]');
+          continue;
+        }
+        if (text[i] === ']') return void i++;
+        fail(`expected ',' or ']', found ${describe().replace('unexpected ', '')}`);
+      }
+    }
+    if (c === '"') return string();
+    const lit = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+    if (lit) return void (i += lit[0].length);
+    fail(`${describe()} where a value was expected`);
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail(`${describe()} after the end of the document`);
+    return null;
+  } catch (e) {
+    if (e instanceof Stop) return { offset: e.offset, message: e.message };
+    throw e;
+  }
 }
 
 /** Splits "a.b[2].c" into ["a", "b", 2, "c"]. */
