@@ -33,7 +33,8 @@ export function summarize(values: readonly number[]): Summary | null {
   if (n === 0) return null;
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   let ci95: number | null = null;
-  if (n >= 2) {
+  if (n >= 2 && xs.every((x) => x === xs[0])) ci95 = 0;
+  else if (n >= 2) {
     const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);
     ci95 = tCritical95(n - 1) * Math.sqrt(variance / n);
   }

@@ -148,6 +148,8 @@ export function createCompareView(ctx: AppContext): CompareView {
     if (config) chart = new Chart(canvas, config);
     else if (!hint.textContent) hint.textContent = 'No data for this metric in the selected runs.';
     canvas.dataset.kind = config ? k : 'none';
+    // How many CI whiskers the chart carries (read by the end-to-end tests).
+    canvas.dataset.errorBars = String(config ? config.data.datasets.reduce((n, ds) => n + ((ds as { errorBars?: unknown[] }).errorBars ?? []).filter(Boolean).length, 0) : 0);
     renderTable();
   }
 

@@ -34,6 +34,9 @@ export function setupMonaco(dsl: string | null): typeof monaco {
     // one that declares the module, or one that declares globals.
     ts.typescriptDefaults.addExtraLib(dsl, 'file:///node_modules/viommu-lab/index.d.ts');
   }
+  // JSON specs are checked by the API (syntax and schema, with positions); Monaco's own JSON
+  // validation would mark the same syntax error twice.
+  monaco.json.jsonDefaults.setDiagnosticsOptions({ validate: false });
   monaco.editor.defineTheme('lab-dark', { base: 'vs-dark', inherit: true, rules: [], colors: { 'editor.background': '#1e1f22' } });
   monaco.editor.defineTheme('lab-light', { base: 'vs', inherit: true, rules: [], colors: {} });
   return monaco;

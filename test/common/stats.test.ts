@@ -23,3 +23,7 @@ test('t critical values fall towards 1.96', () => {
   assert.ok(tCritical95(10_000) - 1.96 < 0.001);
   assert.ok(Number.isNaN(tCritical95(0)));
 });
+
+test('identical replications have an interval of exactly zero (no rounding noise)', () => {
+  assert.equal(summarize([761.3, 761.3, 761.3])!.ci95, 0);
+});
