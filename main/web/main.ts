@@ -38,10 +38,11 @@ export async function main(argv: string[]): Promise<number> {
     store.close();
   };
   const chromium = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
   const done = new Promise<void>((resolveDone) => {
     process.once('SIGINT', () => resolveDone());
     process.once('SIGTERM', () => resolveDone());
-    if (!noBrowser && chromium !== undefined) {
+    if (!noBrowser && chromium !== undefined && hasDisplay) {
       const profile = join(dirname(dbPath), 'chromium-profile');
       mkdirSync(profile, { recursive: true });
       const child = spawn(chromium, [`--app=${host.url}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check', '--disable-sync', '--window-size=1440,900'], {
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       child.on('error', (e) => process.stderr.write(`viommu-lab: could not start ${chromium}: ${e.message}; open the URL above instead\n`));
       child.on('exit', () => resolveDone());
     } else if (!noBrowser) {
-      process.stdout.write('No Chromium found: open the URL above in a browser.\n');
+      process.stdout.write(chromium === undefined ? 'No Chromium found: open the URL above in a browser.\n' : 'No display: open the URL above in a browser.\n');
     }
   });
   await done;

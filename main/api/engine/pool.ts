@@ -48,7 +48,8 @@ export interface PoolOptions {
 function defaultWorkerFile(): { file: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
   const bundled = join(here, 'engine-worker.cjs');
-  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  // Packaged: the worker is unpacked next to the asar (worker_threads needs a real file).
+  if (existsSync(bundled)) return { file: bundled.replace(/app\.asar([/\\])/, 'app.asar.unpacked$1'), execArgv: [] };
   return { file: join(here, 'worker-dev.mjs'), execArgv: [] };
 }
 
