@@ -167,6 +167,8 @@ describe('workbench in Chromium', { skip }, () => {
     await lab.service.saveScript({ name: 'fifty.json', source: JSON.stringify(specs, null, 2) });
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
+    // Visit every view once after the reload, so the measurement below sees the sweep's effect, not a first layout.
+    for (const tab of ['runs', 'compare', 'diff', 'editor']) await page.click(`[data-test=tab-${tab}]`);
     await page.click('[data-test=scripts] [data-script="fifty.json"]');
     await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent === '✓ valid · 50 runs');
     await page.keyboard.press('Control+Enter');
