@@ -161,7 +161,7 @@ export function createRunsView(ctx: AppContext): RunsView {
           cols.map((c) => h(`td${c.num ? '.num' : ''}` as 'td', null, c.cell(r))),
         );
         tr.addEventListener('click', (e) => clickRow(i, e));
-        tr.addEventListener('dblclick', () => ctx.diff(r.id, r.id));
+        tr.addEventListener('dblclick', () => void openSpec(r.id));
         return tr;
       }),
     );
@@ -178,7 +178,7 @@ export function createRunsView(ctx: AppContext): RunsView {
       n ? h('span', null, `${n} selected`) : null,
       h('span.spacer'),
       rows.length < total ? moreBtn : null,
-      h('span', null, 'Click, Ctrl-click, Shift-click or Space to select · Del deletes'),
+      h('span', null, 'Click, Ctrl-click, Shift-click or Space to select · Enter or double-click opens the spec · Del deletes'),
     );
   }
 
@@ -226,6 +226,10 @@ export function createRunsView(ctx: AppContext): RunsView {
       const r = rows[focusIndex];
       if (r) toggle(r.id);
       focusRow(focusIndex);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const r = rows[focusIndex];
+      if (r) void openSpec(r.id);
     } else if (e.key === 'Delete') {
       e.preventDefault();
       void remove();
@@ -256,6 +260,16 @@ export function createRunsView(ctx: AppContext): RunsView {
     for (const id of [...selected]) if (!ids.has(id)) selected.delete(id);
     focusIndex = Math.min(focusIndex, Math.max(0, rows.length - 1));
     renderBody();
+  }
+
+  /** Opens a run's stored spec in the editor, ready to change and run again. */
+  async function openSpec(id: number): Promise<void> {
+    try {
+      const d = await ctx.api.getRun({ id });
+      ctx.openDocument(`run-${id}.json`, JSON.stringify(d.spec, null, 2) + '\n');
+    } catch (e) {
+      ctx.fail(e);
+    }
   }
 
   function selectedRuns(): RunSummary[] {

@@ -132,6 +132,11 @@ describe('workbench in Chromium', { skip }, () => {
     await page.selectOption('[data-test=chart-kind]', 'cdf');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-test=chart]')?.dataset.kind === 'cdf');
     await lab.shot('e2e-07-compare-cdf');
+    await page.selectOption('[data-test=chart-kind]', 'series');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-test=chart]')?.dataset.kind === 'series');
+    await page.hover('[data-test=chart]');
+    await page.mouse.wheel(0, -400);
+    await lab.shot('e2e-07b-compare-series-zoomed');
     await page.selectOption('[data-test=chart-kind]', 'bar');
   });
 
@@ -156,6 +161,18 @@ describe('workbench in Chromium', { skip }, () => {
     assert.equal(await page.isChecked('[data-test=diff-only]'), false, 'the toggle survived a reload');
     await page.keyboard.press('Control+4');
     await page.check('[data-test=diff-only]');
+    // The light theme, switched from the keyboard; it persists like the rest of the layout.
+    await page.keyboard.press('Control+2');
+    await page.keyboard.press('Control+Shift+L');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'light');
+    await lab.shot('e2e-08b-runs-light-theme');
+    const row = page.locator('[data-test=runs-table] tbody tr').first();
+    const id = await row.getAttribute('data-id');
+    await row.dblclick();
+    await page.waitForFunction((f) => document.querySelector('[data-test=doc-title]')?.textContent === f, `run-${id}.json`);
+    await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent === '✓ valid · 1 run');
+    await page.keyboard.press('Control+Shift+L');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
   });
 
   test('a 50-run sweep keeps the UI responsive (< 100 ms) and cancel stops it midway', async () => {
