@@ -50,6 +50,7 @@ async function boot(): Promise<void> {
       for (const [name, t] of tabs) t.setAttribute('aria-selected', String(name === view));
       setPref('view', view);
       if (view === 'editor') editor.layout();
+      if (view === 'compare') compare.shown();
     },
     openDocument: (file, source, savedAs) => editor.open(file, source, savedAs),
     compare(q: RunQuery, description: string) {

@@ -18,6 +18,8 @@ export interface CompareView {
   setQuery(q: RunQuery, description: string): void;
   refresh(): Promise<void>;
   redraw(): void;
+  /** Called when the view becomes visible. */
+  shown(): void;
 }
 
 export function createCompareView(ctx: AppContext): CompareView {
@@ -171,7 +173,12 @@ export function createCompareView(ctx: AppContext): CompareView {
     });
   }
   resetZoom.addEventListener('click', () => (chart as unknown as { resetZoom?: () => void } | null)?.resetZoom?.());
-  ctx.onRunsChanged(() => void refresh().catch(ctx.fail));
+  // Re-query when runs change, but only while visible: a hidden comparison refreshes when shown.
+  let stale = false;
+  ctx.onRunsChanged(() => {
+    if (element.classList.contains('active')) void refresh().catch(ctx.fail);
+    else stale = true;
+  });
 
   return {
     element,
@@ -182,5 +189,10 @@ export function createCompareView(ctx: AppContext): CompareView {
     },
     refresh,
     redraw: () => void draw().catch(ctx.fail),
+    shown() {
+      if (!stale) return;
+      stale = false;
+      void refresh().catch(ctx.fail);
+    },
   };
 }
