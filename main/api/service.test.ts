@@ -87,6 +87,7 @@ test('runs list filters by experiment, status, tag, parameter and text, sorts an
   assert.equal((await list({ query: { params: { mode: 'even' } } })).total, 1);
   assert.equal((await list({ query: { points: [{ x: 1, mode: 'odd' }, { x: 2 }] } })).total, 2);
   assert.equal((await list({ query: { search: 'BET' } })).rows[0]!.experiment, 'beta');
+  assert.equal((await list({ query: { params: { 'x") OR 1=1 --': 1, "a'b": 'c' } } })).total, 0, 'parameter names are data, never SQL');
   const asc = await list({ sort: { key: 'id', dir: 'asc' }, limit: 2, offset: 1 });
   assert.deepEqual(asc.rows.map((r) => r.id), [2, 3]);
   assert.equal(asc.total, 4);

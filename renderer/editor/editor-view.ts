@@ -165,10 +165,14 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
       name = /\.(json|ts)$/.test(answer) ? answer : `${answer}${file.endsWith('.ts') ? '.ts' : '.json'}`;
     }
     try {
-      await ctx.api.saveScript({ name, source: editor.getValue() });
+      const source = editor.getValue();
+      await ctx.api.saveScript({ name, source });
+      const languageChanged = name.endsWith('.ts') !== file.endsWith('.ts');
       savedAs = name;
       file = name;
       title.textContent = name;
+      // Saved under the other language's extension: reopen so the editor checks it as that language.
+      if (languageChanged) open(name, source, name);
       toast(`Saved “${name}”.`);
       ctx.scriptsChanged();
     } catch (e) {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { WorkerPool } from '../../main/api/engine/pool';
 import { createLabService, type LabServiceHandle } from '../../main/api/service';
+import type { Evaluate } from '../../main/api/sources';
 import { LabStore } from '../../main/store/store';
 import { startWebHost, type WebHost } from '../../main/web/server';
 // @ts-expect-error: a plain .mjs build script without type declarations
@@ -34,11 +35,11 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-export async function startLab(opts: { workers?: number } = {}): Promise<Lab> {
+export async function startLab(opts: { workers?: number; evaluate?: Evaluate; resources?: string } = {}): Promise<Lab> {
   await buildRenderer();
   const dir = mkdtempSync(join(tmpdir(), 'viommu-lab-e2e-'));
   const store = LabStore.open(join(dir, 'lab.sqlite'));
-  const service = createLabService({ store, executor: new WorkerPool({ size: opts.workers }) });
+  const service = createLabService({ store, executor: new WorkerPool({ size: opts.workers }), evaluate: opts.evaluate, resources: opts.resources });
   const host = await startWebHost({ service, rendererDir: RENDERER_DIST as string, log: () => {} });
   // A fresh --user-data-dir per test (playwright takes it as the persistent context's directory).
   const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {

@@ -78,7 +78,7 @@ describe('workbench in Chromium', { skip }, () => {
     const markers = (await page.evaluate('window.__labEditor.markers()')) as { line: number }[];
     assert.ok(markers.length > 0);
     await lab.shot('e2e-03-script-error-marker');
-    for (let i = 0; i < '\nconst = ;'.length; i++) await page.keyboard.press('Backspace');
+    await openExample(ts.file);
     await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent?.startsWith('✓'), null, { timeout: 20_000 });
   });
 
