@@ -200,7 +200,8 @@ describe('workbench in Chromium', { skip }, () => {
     await page.click('[data-test=scripts] [data-script="fifty.json"]');
     await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent === '✓ valid · 50 runs');
     await page.keyboard.press('Control+Enter');
-    await page.waitForFunction(() => /run \d+ of 50/.test(document.querySelector('[data-test=job-stats]')?.textContent ?? ''));
+    // Measure only once the engine is really computing (events are streaming in).
+    await page.waitForFunction(() => /run \d+ of 50 · [1-9][\d,]* events/.test(document.querySelector('[data-test=job-stats]')?.textContent ?? ''));
     await page.waitForSelector('[data-test=running-run]');
     // Interactions while the engine is busy: switching views must paint within 100 ms.
     const uiTimes: number[] = [];
@@ -243,5 +244,39 @@ describe('workbench in Chromium', { skip }, () => {
     if (expectCancelled) assert.ok(stored.some((r) => r.status === 'cancelled'), `the runs in flight are recorded as cancelled (${stored.map((r) => r.status).join(', ')})`);
     await lab.shot('e2e-10-fifty-run-sweep-cancelled');
     console.log(`# responsiveness: view switch max ${Math.max(...uiTimes).toFixed(1)} ms; API median ${median.toFixed(1)} ms; cancel ${took} ms; ${stored.length} of 50 runs stored`);
+  });
+
+  test('tags, renames and deletes runs (deletion asks first)', async () => {
+    await page.keyboard.press('Control+2');
+    await page.selectOption('[data-test=runs-status]', '');
+    await page.selectOption('[data-test=runs-experiment]', 'responsiveness sweep');
+    const n = lab.store.listRuns({ experiment: 'responsiveness sweep' }).length;
+    await page.waitForFunction((k) => document.querySelector('[data-test=runs-count]')?.textContent === `${k} of ${k} runs`, n);
+    const first = page.locator('[data-test=runs-table] tbody tr').first();
+    await first.click();
+    await page.click('[data-test=tag-selected]');
+    await page.fill('[data-test=dialog-input]', 'keep');
+    await page.click('[data-test=dialog-ok]');
+    await page.fill('[data-test=runs-tag]', 'keep');
+    await page.waitForFunction(() => document.querySelector('[data-test=runs-count]')?.textContent === '1 of 1 runs');
+    await page.locator('[data-test=runs-table] tbody tr').first().click();
+    await page.click('[data-test=rename-selected]');
+    await page.fill('[data-test=dialog-input]', 'kept for the record');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-test=runs-table] tbody tr:has-text("kept for the record")');
+    await page.fill('[data-test=runs-tag]', '');
+    await page.waitForFunction((k) => document.querySelector('[data-test=runs-count]')?.textContent === `${k} of ${k} runs`, n);
+    await page.check('[data-test=select-all]');
+    await page.click('[data-test=delete-selected]');
+    await page.waitForSelector('[role=dialog]');
+    await lab.shot('e2e-13-delete-confirmation');
+    await page.click('[data-test=dialog-cancel]');
+    assert.equal(lab.store.listRuns({ experiment: 'responsiveness sweep' }).length, n, 'cancelling the dialog deletes nothing');
+    await page.click('[data-test=delete-selected]');
+    await page.click('[data-test=dialog-ok]');
+    // The experiment goes with its last run, so the list falls back to all experiments.
+    await page.waitForFunction(() => !document.querySelector('[data-test=runs-table]')?.textContent?.includes('responsiveness sweep'));
+    assert.equal(lab.store.listRuns({ experiment: 'responsiveness sweep' }).length, 0);
+    assert.equal(await page.inputValue('[data-test=runs-experiment]'), '');
   });
 });
