@@ -11,15 +11,15 @@ export const DIST = join(ROOT, 'app', 'dist');
 export const RENDERER_DIST = join(DIST, 'renderer');
 const monaco = (p) => join(ROOT, 'node_modules', 'monaco-editor', 'esm', 'vs', p);
 
-async function buildRenderer() {
-  rmSync(RENDERER_DIST, { recursive: true, force: true });
-  mkdirSync(RENDERER_DIST, { recursive: true });
+async function buildRenderer(out = RENDERER_DIST) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
   const common = { bundle: true, minify: true, sourcemap: false, target: 'chrome120', logLevel: 'warning', legalComments: 'none' };
   await Promise.all([
     esbuild({
       ...common,
       entryPoints: { app: join(ROOT, 'renderer', 'main.ts') },
-      outdir: RENDERER_DIST,
+      outdir: out,
       format: 'iife',
       loader: { '.ttf': 'file' },
       assetNames: 'assets/[name]-[hash]',
@@ -31,11 +31,11 @@ async function buildRenderer() {
         'workers/ts': monaco('language/typescript/ts.worker.js'),
         'workers/json': monaco('language/json/json.worker.js'),
       },
-      outdir: RENDERER_DIST,
+      outdir: out,
       format: 'iife',
     }),
   ]);
-  copyFileSync(join(ROOT, 'renderer', 'index.html'), join(RENDERER_DIST, 'index.html'));
+  copyFileSync(join(ROOT, 'renderer', 'index.html'), join(out, 'index.html'));
 }
 
 async function buildShell() {
@@ -58,8 +58,9 @@ async function buildShell() {
   ]);
 }
 
-export async function build(targets = ['renderer', 'shell']) {
-  if (targets.includes('renderer')) await buildRenderer();
+/** `rendererDir` builds the renderer somewhere else (tests build their own copy, so parallel runs never share files). */
+export async function build(targets = ['renderer', 'shell'], rendererDir = RENDERER_DIST) {
+  if (targets.includes('renderer')) await buildRenderer(rendererDir);
   if (targets.includes('shell')) await buildShell();
 }
 

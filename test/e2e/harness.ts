@@ -12,15 +12,18 @@ import type { Evaluate } from '../../main/api/sources';
 import { LabStore } from '../../main/store/store';
 import { startWebHost, type WebHost } from '../../main/web/server';
 // @ts-expect-error: a plain .mjs build script without type declarations
-import { build, RENDERER_DIST } from '../../scripts/build.mjs';
+import { build } from '../../scripts/build.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, '.test-artifacts');
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
+// Each test process builds its own renderer copy: test files run in parallel processes.
+const RENDERER = mkdtempSync(join(tmpdir(), 'viommu-lab-renderer-'));
+process.on('exit', () => rmSync(RENDERER, { recursive: true, force: true }));
 let built: Promise<void> | undefined;
 export function buildRenderer(): Promise<void> {
-  built ??= (build as (t: string[]) => Promise<void>)(['renderer']);
+  built ??= (build as (t: string[], dir: string) => Promise<void>)(['renderer'], RENDERER);
   return built;
 }
 
@@ -40,7 +43,7 @@ export async function startLab(opts: { workers?: number; evaluate?: Evaluate; re
   const dir = mkdtempSync(join(tmpdir(), 'viommu-lab-e2e-'));
   const store = LabStore.open(join(dir, 'lab.sqlite'));
   const service = createLabService({ store, executor: new WorkerPool({ size: opts.workers }), evaluate: opts.evaluate, resources: opts.resources });
-  const host = await startWebHost({ service, rendererDir: RENDERER_DIST as string, log: () => {} });
+  const host = await startWebHost({ service, rendererDir: RENDERER, log: () => {} });
   // A fresh --user-data-dir per test (playwright takes it as the persistent context's directory).
   const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
