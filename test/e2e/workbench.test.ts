@@ -110,6 +110,7 @@ describe('workbench in Chromium', { skip }, () => {
         .then(() => true, () => false);
     }
     assert.ok(cancelled, 'one run was cancelled');
+    await page.waitForFunction(() => /[1-9][\d,]* events/.test(document.querySelector('[data-test=job-stats]')?.textContent ?? ''));
     await lab.shot('e2e-04-sweep-progress');
     await page.waitForSelector('[data-test=job][data-state=done]', { timeout: 90_000 });
     assert.match((await job.locator('[data-test=job-stats]').textContent()) ?? '', /17 of 18 done · 1 cancelled/);
