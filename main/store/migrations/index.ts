@@ -1,5 +1,6 @@
 /** Every migration, in order. Add one file per schema change and list it here. */
 import { migration as m0001 } from './0001-initial';
+import { migration as m0002 } from './0002-workbench';
 import type { Migration } from './types';
 
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0002];

@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LabStore } from '../../store/store';
+import { prepareRun } from '../runner';
+import { JobManager } from './jobs';
+import { FakeExecutor, fakeResult, specJson, tick } from '../../../test/support/fake-executor';
+
+function setup(size = 2): { store: LabStore; exec: FakeExecutor; jobs: JobManager } {
+  const store = LabStore.open(':memory:');
+  const exec = new FakeExecutor(size);
+  return { store, exec, jobs: new JobManager(store, exec) };
+}
+
+const sweep = (n: number) => Array.from({ length: n }, (_, i) => prepareRun(specJson('sweep', { x: i }, 0, i + 1)));
+
+test('a job runs no more tasks at once than the executor has workers, and stores each run', async () => {
+  const { store, exec, jobs } = setup(2);
+  const id = jobs.start('exp', sweep(5));
+  assert.equal(exec.active.length, 2);
+  assert.deepEqual(store.listRuns().map((r) => r.status), ['running', 'running']);
+  exec.active[0]!.finish({ status: 'done', result: fakeResult(1, { 'dma.bytes': 10 }), wallMs: 5 });
+  await tick();
+  assert.equal(exec.active.length, 2, 'a freed worker takes the next queued run');
+  const snap = jobs.snapshot().jobs.find((j) => j.id === id)!;
+  assert.equal(snap.done, 1);
+  assert.equal(snap.state, 'running');
+  while (exec.active.length) {
+    exec.active[0]!.finish({ status: 'done', result: fakeResult(1, {}), wallMs: 5 });
+    await tick();
+  }
+  const end = jobs.snapshot().jobs.find((j) => j.id === id)!;
+  assert.equal(end.state, 'done');
+  assert.equal(end.done, 5);
+  assert.equal(end.etaMs, 0);
+  assert.equal(store.listRuns({ status: 'done' }).length, 5);
+});
+
+test('progress is reported per running run with its fraction, events and an ETA', async () => {
+  const { exec, jobs } = setup(1);
+  jobs.start('exp', sweep(2));
+  exec.active[0]!.progress({ phase: 'run', simNs: 250, endNs: 1000, events: 4000 });
+  const j = jobs.snapshot().jobs[0]!;
+  assert.equal(j.running.length, 1);
+  assert.equal(j.running[0]!.fraction, 0.25);
+  assert.equal(j.events, 4000);
+  assert.ok(j.etaMs !== null && j.etaMs >= 0);
+  assert.deepEqual(j.running[0]!.point, { x: 0 });
+});
+
+test('cancelling one run records it as cancelled and lets the sweep go on', async () => {
+  const { store, exec, jobs } = setup(2);
+  const id = jobs.start('exp', sweep(3));
+  assert.equal(jobs.cancel(id, 1), 1);
+  await tick();
+  assert.ok(exec.tasks[1]!.cancelled);
+  const cancelled = store.listRuns({ status: 'cancelled' });
+  assert.equal(cancelled.length, 1);
+  assert.deepEqual(cancelled[0]!.point, { x: 1 });
+  assert.equal(exec.active.length, 2, 'the third run started in the freed slot');
+  assert.equal(jobs.snapshot().jobs[0]!.state, 'running');
+});
+
+test('cancelling a job stops its running runs and drops the queued ones without storing them', async () => {
+  const { store, exec, jobs } = setup(2);
+  const id = jobs.start('exp', sweep(6));
+  const n = jobs.cancel(id);
+  assert.equal(n, 6);
+  await tick();
+  const j = jobs.snapshot().jobs[0]!;
+  assert.equal(j.state, 'cancelled');
+  assert.equal(j.cancelled, 2);
+  assert.equal(j.skipped, 4);
+  assert.equal(store.listRuns().length, 2);
+  assert.ok(store.listRuns().every((r) => r.status === 'cancelled'));
+  assert.equal(exec.active.length, 0);
+  assert.equal(jobs.cancel(id), 0, 'a finished job has nothing left to cancel');
+});
+
+test('a failed run is stored as failed with its message and the job carries on', async () => {
+  const { store, exec, jobs } = setup(1);
+  jobs.start('exp', sweep(2));
+  exec.active[0]!.finish({ status: 'failed', message: 'the engine worker crashed: boom', wallMs: 3 });
+  await tick();
+  assert.equal(store.listRuns({ status: 'failed' })[0]!.error, 'the engine worker crashed: boom');
+  assert.equal(jobs.snapshot().jobs[0]!.lastError, 'the engine worker crashed: boom');
+  assert.equal(exec.active.length, 1);
+});
+
+test('watch answers at once when something changed and waits otherwise', async () => {
+  const { exec, jobs } = setup(1);
+  const v0 = jobs.snapshot().version;
+  const immediate = await jobs.watch(v0 - 1, 5000);
+  assert.equal(immediate.version, v0);
+  const waiting = jobs.watch(v0, 5000);
+  jobs.start('exp', sweep(1));
+  const w = await waiting;
+  assert.ok(w.version > v0);
+  const timedOut = await jobs.watch(w.version, 20);
+  assert.equal(timedOut.version, w.version);
+  exec.active[0]!.finish({ status: 'done', result: fakeResult(1, {}), wallMs: 1 });
+  await tick();
+});

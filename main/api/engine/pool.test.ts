@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { prepareRun } from '../runner';
+import { WorkerPool } from './pool';
+import { specJson } from '../../../test/support/fake-executor';
+
+test('engine workers run a spec off the main thread and stop within a second when cancelled', async () => {
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const short = prepareRun(specJson('short'));
+    let progressed = 0;
+    const done = await pool.run(short.spec, short.profile, () => progressed++).outcome;
+    assert.equal(done.status, 'done');
+    assert.ok(done.status === 'done' && done.result.events > 0);
+
+    const long = prepareRun({ ...specJson('long'), duration: '2s' });
+    let events = 0;
+    const handle = pool.run(long.spec, long.profile, (p) => (events = p.events));
+    // Wait until the run is really under way, then cancel.
+    const t0 = Date.now();
+    while (events === 0 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(events > 0, 'progress arrives while the run is going');
+    const cancelledAt = Date.now();
+    handle.cancel();
+    const o = await handle.outcome;
+    assert.equal(o.status, 'cancelled');
+    assert.ok(Date.now() - cancelledAt < 1000, `cancel took ${Date.now() - cancelledAt} ms`);
+
+    // The worker is reusable after a cancel.
+    const again = await pool.run(short.spec, short.profile, () => {}).outcome;
+    assert.equal(again.status, 'done');
+    assert.ok(again.status === 'done' && done.status === 'done' && again.result.events === done.result.events, 'same spec, same result');
+  } finally {
+    await pool.close();
+  }
+});

@@ -1,0 +1,163 @@
+/**
+ * A pool of engine worker threads sized to the machine's cores. Each task runs on one worker;
+ * cancel raises that worker's shared flag, and a worker that does not stop within the grace
+ * period (or dies) is terminated and replaced, its task reported as cancelled or failed.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ResolvedProfile } from '../../common/profile/profile';
+import type { RunResult } from '../../common/result';
+import type { Spec } from '../../common/spec';
+import type { RunTask, WorkerMessage } from './protocol';
+
+export interface TaskProgress {
+  phase: 'boot' | 'run';
+  simNs: number;
+  endNs: number | null;
+  events: number;
+}
+
+export type TaskOutcome =
+  | { status: 'done'; result: RunResult; wallMs: number }
+  | { status: 'failed' | 'cancelled'; message: string; wallMs: number };
+
+export interface TaskHandle {
+  readonly outcome: Promise<TaskOutcome>;
+  cancel(): void;
+}
+
+/** What the job manager needs from an executor; the worker pool is the real one, tests use fakes. */
+export interface RunExecutor {
+  readonly size: number;
+  /** Starts a task now; the caller never has more than `size` in flight. */
+  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  size?: number;
+  /** The worker's entry: the bundled .cjs next to this module, or the source through worker-dev.mjs. */
+  workerFile?: string;
+  /** How long a cancelled run may take to notice before its worker is terminated. */
+  cancelGraceMs?: number;
+}
+
+function defaultWorkerFile(): { file: string; execArgv: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bundled = join(here, 'engine-worker.cjs');
+  // Packaged: the worker is unpacked next to the asar (worker_threads needs a real file).
+  if (existsSync(bundled)) return { file: bundled.replace(/app\.asar([/\\])/, 'app.asar.unpacked$1'), execArgv: [] };
+  return { file: join(here, 'worker-dev.mjs'), execArgv: [] };
+}
+
+interface Slot {
+  worker: Worker;
+  cancel: Int32Array;
+  busy: Active | null;
+}
+
+interface Active {
+  taskId: number;
+  onProgress: (p: TaskProgress) => void;
+  resolve: (o: TaskOutcome) => void;
+  started: number;
+  cancelTimer: NodeJS.Timeout | null;
+  cancelled: boolean;
+}
+
+export class WorkerPool implements RunExecutor {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private readonly entry: { file: string; execArgv: string[] };
+  private readonly cancelGraceMs: number;
+  private nextTask = 1;
+  private closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? availableParallelism());
+    this.entry = opts.workerFile ? { file: opts.workerFile, execArgv: [] } : defaultWorkerFile();
+    this.cancelGraceMs = opts.cancelGraceMs ?? 800;
+  }
+
+  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
+    if (this.closed) throw new Error('the engine pool is closed');
+    const slot = this.idleSlot();
+    Atomics.store(slot.cancel, 0, 0);
+    const taskId = this.nextTask++;
+    let resolve!: (o: TaskOutcome) => void;
+    const outcome = new Promise<TaskOutcome>((r) => (resolve = r));
+    const active: Active = { taskId, onProgress, resolve, started: performance.now(), cancelTimer: null, cancelled: false };
+    slot.busy = active;
+    const task: RunTask = { type: 'run', taskId, spec, profile };
+    slot.worker.postMessage(task);
+    return {
+      outcome,
+      cancel: () => {
+        if (slot.busy !== active || active.cancelled) return;
+        active.cancelled = true;
+        Atomics.store(slot.cancel, 0, 1);
+        active.cancelTimer = setTimeout(() => {
+          if (slot.busy !== active) return;
+          this.replace(slot, { status: 'cancelled', message: 'run cancelled (the engine worker was stopped)', wallMs: performance.now() - active.started });
+        }, this.cancelGraceMs);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const s of slots) if (s.busy) this.settle(s, { status: 'cancelled', message: 'the workbench closed', wallMs: performance.now() - s.busy.started });
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private idleSlot(): Slot {
+    const idle = this.slots.find((s) => s.busy === null);
+    if (idle) return idle;
+    if (this.slots.length >= this.size) throw new Error('every engine worker is busy');
+    const slot = this.spawn();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private spawn(): Slot {
+    const cancelBuffer = new SharedArrayBuffer(4);
+    const worker = new Worker(this.entry.file, { workerData: { cancel: cancelBuffer }, execArgv: this.entry.execArgv });
+    const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), busy: null };
+    worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
+    worker.on('error', (e) => {
+      if (slot.busy) this.replace(slot, { status: 'failed', message: `the engine worker crashed: ${e.message}`, wallMs: performance.now() - slot.busy.started });
+    });
+    worker.on('exit', (code) => {
+      if (slot.busy && this.slots.includes(slot)) this.replace(slot, { status: 'failed', message: `the engine worker exited (code ${code})`, wallMs: performance.now() - slot.busy.started });
+    });
+    return slot;
+  }
+
+  private onMessage(slot: Slot, m: WorkerMessage): void {
+    const a = slot.busy;
+    if (m.type === 'ready' || a === null || m.taskId !== a.taskId) return;
+    if (m.type === 'progress') a.onProgress({ phase: m.phase, simNs: m.simNs, endNs: m.endNs, events: m.events });
+    else if (m.type === 'done') this.settle(slot, { status: 'done', result: m.result, wallMs: m.wallMs });
+    else this.settle(slot, { status: m.cancelled ? 'cancelled' : 'failed', message: m.message, wallMs: m.wallMs });
+  }
+
+  private settle(slot: Slot, o: TaskOutcome): void {
+    const a = slot.busy;
+    if (a === null) return;
+    if (a.cancelTimer) clearTimeout(a.cancelTimer);
+    slot.busy = null;
+    a.resolve(o);
+  }
+
+  /** Terminates a stuck or dead worker and puts a fresh one in its place. */
+  private replace(slot: Slot, o: TaskOutcome): void {
+    this.settle(slot, o);
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    void slot.worker.terminate();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * An engine worker thread: runs one simulation at a time, posts throttled progress, and stops
+ * when the host raises the shared cancel flag (the engine polls it every ~65k events).
+ * It never touches the store: results go back to the host, the single writer.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CancelledError, runSimulation } from '../../engine/run';
+import '../../common/spec/models';
+import '../../common/metrics/all';
+import { PROGRESS_INTERVAL_MS, type RunTask, type WorkerMessage } from './protocol';
+
+const port = parentPort;
+if (port === null) throw new Error('engine worker started outside a worker thread');
+const cancelFlag = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
+const post = (m: WorkerMessage): void => port.postMessage(m);
+
+port.on('message', (task: RunTask) => {
+  const started = performance.now();
+  let lastPost = -Infinity;
+  try {
+    const result = runSimulation(task.spec, task.profile, {
+      shouldCancel: () => Atomics.load(cancelFlag, 0) !== 0,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - lastPost < PROGRESS_INTERVAL_MS) return;
+        lastPost = now;
+        post({ type: 'progress', taskId: task.taskId, phase: p.phase, simNs: p.simNs, endNs: p.endNs, events: p.events });
+      },
+    });
+    post({ type: 'done', taskId: task.taskId, result, wallMs: performance.now() - started });
+  } catch (e) {
+    post({
+      type: 'failed',
+      taskId: task.taskId,
+      cancelled: e instanceof CancelledError,
+      message: e instanceof Error ? e.message : String(e),
+      wallMs: performance.now() - started,
+    });
+  }
+});
+post({ type: 'ready' });

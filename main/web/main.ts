@@ -1,0 +1,70 @@
+/**
+ * `npm start` without an Electron binary: the browser host on loopback, opened in Chromium
+ * (as an app window with its own profile) when one is installed, else its URL is printed.
+ * Stops cleanly on Ctrl+C or when the browser window closes.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WorkerPool } from '../api/engine/pool';
+import { createLabService } from '../api/service';
+import { defaultDbPath } from '../store/paths';
+import { LabStore } from '../store/store';
+import { startWebHost } from './server';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+export async function main(argv: string[]): Promise<number> {
+  const noBrowser = argv.includes('--no-browser');
+  const rendererDir = join(ROOT, 'app', 'dist', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    process.stderr.write('viommu-lab: the renderer is not built; run `npm run build` first\n');
+    return 1;
+  }
+  const dbPath = defaultDbPath();
+  const store = LabStore.open(dbPath);
+  const service = createLabService({ store, executor: new WorkerPool() });
+  const host = await startWebHost({ service, rendererDir });
+  process.stdout.write(`vIOMMU Lab is running at ${host.url}\n(database ${dbPath}; Ctrl+C stops it)\n`);
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await host.close();
+    await service.close();
+    store.close();
+  };
+  const chromium = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+  const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  const done = new Promise<void>((resolveDone) => {
+    process.once('SIGINT', () => resolveDone());
+    process.once('SIGTERM', () => resolveDone());
+    if (!noBrowser && chromium !== undefined && hasDisplay) {
+      const profile = join(dirname(dbPath), 'chromium-profile');
+      mkdirSync(profile, { recursive: true });
+      const child = spawn(chromium, [`--app=${host.url}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check', '--disable-sync', '--window-size=1440,900'], {
+        stdio: 'ignore',
+      });
+      child.on('error', (e) => process.stderr.write(`viommu-lab: could not start ${chromium}: ${e.message}; open the URL above instead\n`));
+      child.on('exit', () => resolveDone());
+    } else if (!noBrowser) {
+      process.stdout.write(chromium === undefined ? 'No Chromium found: open the URL above in a browser.\n' : 'No display: open the URL above in a browser.\n');
+    }
+  });
+  await done;
+  await stop();
+  return 0;
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`viommu-lab: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

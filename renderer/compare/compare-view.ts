@@ -1,0 +1,198 @@
+/**
+ * The comparison view: a chart and a metric table defined by a query (runs selected by
+ * experiment and parameter points, never by run id), so re-running refreshes them. Table: mean
+ * ± 95 % CI and N per configuration. Charts: bars with CI whiskers, a metric against a sweep
+ * parameter, a latency CDF from stored histograms, time series with zoom and pan; linear or log.
+ */
+import type { Chart as ChartT, ChartConfiguration } from 'chart.js';
+import { allMetricDefs } from '../../main/common/metrics/all';
+import type { CompareResult, RunQuery } from '../../main/common/api';
+import { barConfig, cdfConfig, Chart, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
+import type { AppContext } from '../context';
+import { h, replace } from '../ui/dom';
+import { fmtNumber } from '../ui/format';
+import { prefs, setPref } from '../ui/persist';
+
+export interface CompareView {
+  element: HTMLElement;
+  setQuery(q: RunQuery, description: string): void;
+  refresh(): Promise<void>;
+  redraw(): void;
+  /** Called when the view becomes visible. */
+  shown(): void;
+}
+
+export function createCompareView(ctx: AppContext): CompareView {
+  const kind = h(
+    'select.input',
+    { 'aria-label': 'Chart', 'data-test': 'chart-kind' },
+    h('option', { value: 'bar' }, 'Bars ± 95 % CI'),
+    h('option', { value: 'line' }, 'Metric vs parameter'),
+    h('option', { value: 'cdf' }, 'Latency CDF'),
+    h('option', { value: 'series' }, 'Time series'),
+  );
+  const metric = h('select.input', { 'aria-label': 'Metric', 'data-test': 'chart-metric', style: 'max-width:280px' });
+  const xParam = h('select.input', { 'aria-label': 'Sweep parameter on the x axis', 'data-test': 'chart-x' });
+  const log = h('input', { type: 'checkbox', 'data-test': 'chart-log' });
+  const resetZoom = h('button.btn.small', { type: 'button', title: 'Reset zoom' }, 'Reset zoom');
+  const canvas = h('canvas', { 'data-test': 'chart', role: 'img', 'aria-label': 'Comparison chart' });
+  const hint = h('div.chart-hint');
+  const chartBox = h('div.chart-box', null, canvas, hint);
+  const tableHost = h('div.table-wrap', { 'data-test': 'metric-table' });
+  const queryText = h('div.query-text', { 'data-test': 'compare-query' }, 'No comparison yet.');
+  const placeholder = h(
+    'div.placeholder',
+    null,
+    h('h3', null, 'Nothing to compare yet'),
+    h('p', null, 'Select runs in the Runs view (Ctrl+2) and press Compare. The comparison keeps their experiment and parameter points, so re-running refreshes it.'),
+  );
+  const body = h('div.compare-body', { style: 'display:none' }, chartBox, tableHost);
+  const element = h(
+    'section.view',
+    { 'data-view': 'compare', 'aria-label': 'Compare' },
+    h('div.toolbar', null, h('span.title', null, 'Compare'), kind, metric, h('label.inline-field', null, 'x', xParam), h('label.check', null, log, 'log scale'), resetZoom, h('span.spacer')),
+    queryText,
+    placeholder,
+    body,
+  );
+
+  let query: RunQuery | null = null;
+  let result: CompareResult | null = null;
+  let chart: ChartT | null = null;
+  let drawSeq = 0;
+  const histogramNames = allMetricDefs().filter((d) => d.kind === 'histogram').map((d) => d.name);
+  const seriesNames = allMetricDefs().filter((d) => d.kind === 'series').map((d) => d.name);
+
+  const saved = prefs().chart;
+  kind.value = saved.kind;
+  log.checked = saved.log;
+
+  function metricOptions(k: ChartKind): string[] {
+    if (!result) return [];
+    const scalars = result.metrics.map((m) => m.name);
+    if (k === 'cdf') return histogramNames.filter((n) => scalars.includes(`${n}.count`));
+    if (k === 'series') return seriesNames;
+    return scalars;
+  }
+
+  function fillSelectors(): void {
+    const k = kind.value as ChartKind;
+    const opts = metricOptions(k);
+    const want = metric.value || prefs().chart.metric;
+    replace(metric, opts.map((n) => h('option', { value: n }, n)));
+    metric.value = opts.includes(want) ? want : (opts.find((n) => /throughput|latency_ns\.p99|ops\.per_sec/.test(n)) ?? opts[0] ?? '');
+    const params = result?.params ?? [];
+    const wantX = xParam.value || prefs().chart.x;
+    replace(xParam, params.map((p) => h('option', { value: p }, p)));
+    xParam.value = params.includes(wantX) ? wantX : (params[0] ?? '');
+    xParam.disabled = k !== 'line' || params.length === 0;
+    resetZoom.style.display = k === 'series' ? '' : 'none';
+  }
+
+  function persist(): void {
+    setPref('chart', { kind: kind.value, metric: metric.value, x: xParam.value, log: log.checked });
+  }
+
+  function renderTable(): void {
+    if (!result) return;
+    const r = result;
+    replace(
+      tableHost,
+      h(
+        'table.grid',
+        { 'aria-label': 'Metrics per configuration' },
+        h('thead', null, h('tr', null, h('th', null, 'Metric'), h('th', null, 'Unit'), r.groups.map((g) => h('th.num', { title: `runs ${g.runIds.join(', ')}` }, g.label || g.experiment)))),
+        h(
+          'tbody',
+          null,
+          r.metrics.map((m) =>
+            h(
+              'tr',
+              { title: m.doc, class: m.name === metric.value ? 'selected' : null },
+              h('td.mono', null, m.name),
+              h('td', null, m.unit),
+              m.stats.map((s) =>
+                h(
+                  'td.num',
+                  null,
+                  s === null ? '—' : h('span', null, fmtNumber(s.mean), s.ci95 !== null ? h('span.ci', null, ` ± ${fmtNumber(s.ci95, 3)}`) : null, h('span.ci', null, ` (N=${s.n})`)),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function draw(): Promise<void> {
+    const my = ++drawSeq;
+    if (!result || !query) return;
+    const k = kind.value as ChartKind;
+    let config: ChartConfiguration | null = null;
+    hint.textContent = '';
+    if (k === 'bar') config = barConfig(result, metric.value, log.checked);
+    else if (k === 'line') {
+      config = lineConfig(result, metric.value, xParam.value, log.checked);
+      if (!config) hint.textContent = 'These runs vary no sweep parameter: pick runs from a sweep.';
+    } else if (k === 'cdf') {
+      const d = await ctx.api.distribution({ query, metric: metric.value });
+      if (my !== drawSeq) return;
+      config = cdfConfig(d, log.checked);
+    } else {
+      const s = await ctx.api.series({ query, metric: metric.value });
+      if (my !== drawSeq) return;
+      config = seriesConfig(s, log.checked);
+      hint.textContent = 'wheel: zoom · drag: pan';
+    }
+    chart?.destroy();
+    chart = null;
+    if (config) chart = new Chart(canvas, config);
+    else if (!hint.textContent) hint.textContent = 'No data for this metric in the selected runs.';
+    canvas.dataset.kind = config ? k : 'none';
+    // How many CI whiskers the chart carries (read by the end-to-end tests).
+    canvas.dataset.errorBars = String(config ? config.data.datasets.reduce((n, ds) => n + ((ds as { errorBars?: unknown[] }).errorBars ?? []).filter(Boolean).length, 0) : 0);
+    renderTable();
+  }
+
+  async function refresh(): Promise<void> {
+    if (!query) return;
+    result = await ctx.api.compare({ query });
+    placeholder.style.display = result.groups.length ? 'none' : '';
+    body.style.display = result.groups.length ? '' : 'none';
+    if (!result.groups.length) replace(placeholder, h('h3', null, 'No finished runs match this comparison'), h('p', null, 'The runs may have been deleted, or are still running.'));
+    fillSelectors();
+    await draw();
+  }
+
+  for (const el of [kind, metric, xParam, log]) {
+    el.addEventListener('change', () => {
+      if (el === kind) fillSelectors();
+      persist();
+      void draw().catch(ctx.fail);
+    });
+  }
+  resetZoom.addEventListener('click', () => (chart as unknown as { resetZoom?: () => void } | null)?.resetZoom?.());
+  // Re-query when runs change, but only while visible: a hidden comparison refreshes when shown.
+  let stale = false;
+  ctx.onRunsChanged(() => {
+    if (element.classList.contains('active')) void refresh().catch(ctx.fail);
+    else stale = true;
+  });
+
+  return {
+    element,
+    setQuery(q, description) {
+      query = q;
+      queryText.textContent = `query: ${description} · status = done · ${JSON.stringify(q)}`;
+      void refresh().catch(ctx.fail);
+    },
+    refresh,
+    redraw: () => void draw().catch(ctx.fail),
+    shown() {
+      if (!stale) return;
+      stale = false;
+      void refresh().catch(ctx.fail);
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * The editor view: Monaco with the open script, a toolbar (Check, Save, Run), live checking
+ * through the API (errors as markers at their line:column, and a Problems list to jump to them).
+ */
+import type { Diagnostic } from '../../main/common/api/types';
+import type { AppContext } from '../context';
+import { promptDialog, toast } from '../ui/dialog';
+import { h, replace } from '../ui/dom';
+import { prefs, setPref } from '../ui/persist';
+import type { Monaco } from './monaco';
+
+const OWNER = 'viommu-lab';
+
+export interface EditorView {
+  element: HTMLElement;
+  open(file: string, source: string, savedAs?: string): void;
+  run(): Promise<void>;
+  save(): Promise<void>;
+  setTheme(theme: 'light' | 'dark'): void;
+  layout(): void;
+  focus(): void;
+}
+
+export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
+  const title = h('span.title', { 'data-test': 'doc-title' }, 'untitled.json');
+  const lang = h('span.lang', null, 'json');
+  const status = h('span', { 'data-test': 'check-status', 'aria-live': 'polite' }, '');
+  const runBtn = h('button.btn.primary', { type: 'button', title: 'Run (Ctrl+Enter)', 'data-test': 'run' }, '▶ Run');
+  const saveBtn = h('button.btn', { type: 'button', title: 'Save (Ctrl+S)', 'data-test': 'save' }, 'Save');
+  const checkBtn = h('button.btn', { type: 'button', title: 'Check the script now' }, 'Check');
+  const host = h('div.editor-host', { 'data-test': 'editor' });
+  const problemsList = h('div');
+  const problemsCount = h('span', null, 'no problems');
+  const problems = h('div.problems', { 'data-test': 'problems', style: `height:${prefs().problemsHeight}px` }, h('div.problems-head', null, h('span', null, 'Problems'), problemsCount), problemsList);
+  const splitter = h('div.splitter-h', { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' });
+  const element = h(
+    'section.view',
+    { 'data-view': 'editor', 'aria-label': 'Editor' },
+    h('div.toolbar', null, title, lang, h('span.spacer'), status, checkBtn, saveBtn, runBtn),
+    host,
+    splitter,
+    problems,
+  );
+
+  let file = 'untitled.json';
+  let savedAs: string | undefined;
+  let checkTimer: number | undefined;
+  let checkSeq = 0;
+
+  const editor = monaco.editor.create(host, {
+    value: '',
+    language: 'json',
+    automaticLayout: true,
+    minimap: { enabled: false },
+    fontSize: 13,
+    fontFamily: "'DejaVu Sans Mono', 'JetBrains Mono', Menlo, Consolas, monospace",
+    scrollBeyondLastLine: false,
+    tabSize: 2,
+    renderWhitespace: 'selection',
+    fixedOverflowWidgets: true,
+    theme: prefs().theme === 'dark' ? 'lab-dark' : 'lab-light',
+  });
+
+  function showDiagnostics(diags: Diagnostic[]): void {
+    const model = editor.getModel();
+    if (!model) return;
+    monaco.editor.setModelMarkers(
+      model,
+      OWNER,
+      diags.map((d) => ({
+        severity: d.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+        message: d.message,
+        source: d.kind,
+        startLineNumber: d.line,
+        startColumn: d.column,
+        endLineNumber: d.line,
+        endColumn: Math.max(d.column + 1, model.getLineMaxColumn(Math.min(d.line, model.getLineCount()))),
+      })),
+    );
+    problemsCount.textContent = diags.length === 0 ? 'no problems' : `${diags.length} problem${diags.length > 1 ? 's' : ''}`;
+    replace(
+      problemsList,
+      diags.map((d) => {
+        const row = h('div.problem', { tabindex: 0, 'data-test': 'problem' }, h('span.sev', null, '●'), h('span.loc', null, `${file}:${d.line}:${d.column}`), h('span', null, `${d.kind}: ${d.message}`));
+        const jump = (): void => {
+          editor.setPosition({ lineNumber: d.line, column: d.column });
+          editor.revealLineInCenter(d.line);
+          editor.focus();
+        };
+        row.addEventListener('click', jump);
+        row.addEventListener('keydown', (e) => e.key === 'Enter' && jump());
+        return row;
+      }),
+    );
+  }
+
+  async function check(): Promise<boolean> {
+    const seq = ++checkSeq;
+    const source = editor.getValue();
+    try {
+      const r = await ctx.api.checkScript({ file, source });
+      if (seq !== checkSeq) return r.ok;
+      showDiagnostics(r.diagnostics);
+      status.className = r.ok ? 'status-ok' : 'status-err';
+      status.textContent = r.ok ? `✓ valid · ${r.runs} run${r.runs === 1 ? '' : 's'}` : `✗ ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}`;
+      return r.ok;
+    } catch (e) {
+      ctx.fail(e);
+      return false;
+    }
+  }
+
+  function scheduleCheck(): void {
+    window.clearTimeout(checkTimer);
+    status.className = '';
+    status.textContent = 'checking…';
+    checkTimer = window.setTimeout(() => void check(), 350);
+  }
+
+  editor.onDidChangeModelContent(scheduleCheck);
+
+  function open(f: string, source: string, saved?: string): void {
+    file = f;
+    savedAs = saved;
+    title.textContent = saved ? saved : f;
+    const language = f.endsWith('.ts') ? 'typescript' : 'json';
+    lang.textContent = f.endsWith('.ts') ? 'ts' : 'json';
+    const old = editor.getModel();
+    const uri = monaco.Uri.parse(`file:///scripts/${Date.now()}/${encodeURIComponent(f)}`);
+    editor.setModel(monaco.editor.createModel(source, language, uri));
+    old?.dispose();
+    setPref('lastFile', f);
+    scheduleCheck();
+    ctx.show('editor');
+    editor.focus();
+  }
+
+  async function run(): Promise<void> {
+    window.clearTimeout(checkTimer);
+    runBtn.disabled = true;
+    try {
+      const r = await ctx.api.start({ file, source: editor.getValue() });
+      if (!r.ok) {
+        showDiagnostics(r.diagnostics);
+        status.className = 'status-err';
+        status.textContent = `✗ not started: ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}`;
+        toast('The script has problems; nothing was run.', 'error');
+        return;
+      }
+      showDiagnostics([]);
+      toast(`Started ${r.total} run${r.total === 1 ? '' : 's'} (job ${r.jobId}).`);
+    } catch (e) {
+      ctx.fail(e);
+    } finally {
+      runBtn.disabled = false;
+    }
+  }
+
+  async function save(): Promise<void> {
+    let name = savedAs;
+    if (!name) {
+      const suggested = file.startsWith('untitled') ? '' : file;
+      const answer = await promptDialog('Save script', 'Name (ends in .json or .ts)', suggested);
+      if (!answer) return;
+      name = /\.(json|ts)$/.test(answer) ? answer : `${answer}${file.endsWith('.ts') ? '.ts' : '.json'}`;
+    }
+    try {
+      const source = editor.getValue();
+      await ctx.api.saveScript({ name, source });
+      const languageChanged = name.endsWith('.ts') !== file.endsWith('.ts');
+      savedAs = name;
+      file = name;
+      title.textContent = name;
+      // Saved under the other language's extension: reopen so the editor checks it as that language.
+      if (languageChanged) open(name, source, name);
+      toast(`Saved “${name}”.`);
+      ctx.scriptsChanged();
+    } catch (e) {
+      ctx.fail(e);
+    }
+  }
+
+  runBtn.addEventListener('click', () => void run());
+  saveBtn.addEventListener('click', () => void save());
+  checkBtn.addEventListener('click', () => void check());
+
+  // Ctrl+Enter and Ctrl+S inside the editor (Monaco would otherwise keep them).
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => void run());
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => void save());
+
+  splitter.addEventListener('pointerdown', (e) => {
+    const startY = e.clientY;
+    const startH = problems.offsetHeight;
+    splitter.setPointerCapture(e.pointerId);
+    const move = (ev: PointerEvent): void => {
+      const hgt = Math.max(40, Math.min(500, startH - (ev.clientY - startY)));
+      problems.style.height = `${hgt}px`;
+    };
+    splitter.addEventListener('pointermove', move);
+    splitter.addEventListener('pointerup', () => {
+      splitter.removeEventListener('pointermove', move);
+      setPref('problemsHeight', problems.offsetHeight);
+    }, { once: true });
+  });
+
+  // Test hook and console access: read-only facts about the editor state.
+  (window as unknown as { __labEditor: unknown }).__labEditor = {
+    value: () => editor.getValue(),
+    markers: () => monaco.editor.getModelMarkers({ owner: OWNER }).map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message })),
+  };
+
+  return {
+    element,
+    open,
+    run,
+    save,
+    setTheme: (t) => monaco.editor.setTheme(t === 'dark' ? 'lab-dark' : 'lab-light'),
+    layout: () => editor.layout(),
+    focus: () => editor.focus(),
+  };
+}

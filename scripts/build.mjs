@@ -1,0 +1,72 @@
+// Builds what the workbench runs from app/dist: the renderer (with Monaco and its workers, all
+// local), and the Electron main script, preload and engine worker as CommonJS bundles.
+// `node scripts/build.mjs [renderer|shell]…` builds a subset; no argument builds everything.
+import { build as esbuild } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = join(ROOT, 'app', 'dist');
+export const RENDERER_DIST = join(DIST, 'renderer');
+const monaco = (p) => join(ROOT, 'node_modules', 'monaco-editor', 'esm', 'vs', p);
+
+async function buildRenderer(out = RENDERER_DIST) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const common = { bundle: true, minify: true, sourcemap: false, target: 'chrome120', logLevel: 'warning', legalComments: 'none' };
+  await Promise.all([
+    esbuild({
+      ...common,
+      entryPoints: { app: join(ROOT, 'renderer', 'main.ts') },
+      outdir: out,
+      format: 'iife',
+      loader: { '.ttf': 'file' },
+      assetNames: 'assets/[name]-[hash]',
+    }),
+    esbuild({
+      ...common,
+      entryPoints: {
+        'workers/editor': monaco('editor/editor.worker.js'),
+        'workers/ts': monaco('language/typescript/ts.worker.js'),
+        'workers/json': monaco('language/json/json.worker.js'),
+      },
+      outdir: out,
+      format: 'iife',
+    }),
+  ]);
+  copyFileSync(join(ROOT, 'renderer', 'index.html'), join(out, 'index.html'));
+}
+
+async function buildShell() {
+  mkdirSync(DIST, { recursive: true });
+  const common = {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    external: ['electron', 'better-sqlite3'],
+    // import.meta.url in CommonJS: the bundle's own file URL.
+    define: { 'import.meta.url': '__bundleUrl' },
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
+  await Promise.all([
+    esbuild({ ...common, entryPoints: [join(ROOT, 'main', 'shell', 'main.ts')], outfile: join(DIST, 'main.cjs') }),
+    esbuild({ ...common, entryPoints: [join(ROOT, 'main', 'shell', 'preload.ts')], outfile: join(DIST, 'preload.cjs') }),
+    esbuild({ ...common, entryPoints: [join(ROOT, 'main', 'api', 'engine', 'worker.ts')], outfile: join(DIST, 'engine-worker.cjs') }),
+  ]);
+}
+
+/** `rendererDir` builds the renderer somewhere else (tests build their own copy, so parallel runs never share files). */
+export async function build(targets = ['renderer', 'shell'], rendererDir = RENDERER_DIST) {
+  if (targets.includes('renderer')) await buildRenderer(rendererDir);
+  if (targets.includes('shell')) await buildShell();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  const t0 = Date.now();
+  await build(args.length ? args : undefined);
+  console.error(`built ${args.length ? args.join(', ') : 'renderer, shell'} into app/dist in ${Date.now() - t0} ms`);
+}

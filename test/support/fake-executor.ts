@@ -1,0 +1,70 @@
+/** A RunExecutor whose tasks the test finishes by hand: deterministic jobs without engine threads. */
+import type { ResolvedProfile } from '../../main/common/profile/profile';
+import type { RunResult } from '../../main/common/result';
+import type { Spec } from '../../main/common/spec';
+import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from '../../main/api/engine/pool';
+
+export interface FakeTask {
+  spec: Spec;
+  progress: (p: TaskProgress) => void;
+  finish(o: TaskOutcome): void;
+  cancelled: boolean;
+  settled: boolean;
+}
+
+export class FakeExecutor implements RunExecutor {
+  readonly tasks: FakeTask[] = [];
+  closed = false;
+  constructor(readonly size = 2) {}
+
+  run(spec: Spec, _profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
+    let resolve!: (o: TaskOutcome) => void;
+    const outcome = new Promise<TaskOutcome>((r) => (resolve = r));
+    const task: FakeTask = {
+      spec,
+      progress: onProgress,
+      cancelled: false,
+      settled: false,
+      finish: (o) => {
+        if (task.settled) return;
+        task.settled = true;
+        resolve(o);
+      },
+    };
+    this.tasks.push(task);
+    return {
+      outcome,
+      cancel: () => {
+        task.cancelled = true;
+        task.finish({ status: 'cancelled', message: 'run cancelled', wallMs: 1 });
+      },
+    };
+  }
+
+  get active(): FakeTask[] {
+    return this.tasks.filter((t) => !t.settled);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+export function fakeResult(seed: number, scalars: Record<string, number>, extra: Partial<RunResult> = {}): RunResult {
+  return { engineVersion: '0.1.0', seed, simTimeNs: 1000, events: 100, scalars, histograms: {}, series: {}, notes: [], ...extra };
+}
+
+/** Lets queued promise callbacks (outcome handlers) run. */
+export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export function specJson(name: string, point: Record<string, number | string> = {}, replication = 0, seed = 1): Record<string, unknown> {
+  return {
+    name,
+    seed,
+    duration: '1ms',
+    vms: [{ id: 'vm0', memory: '1GiB', vcpus: 1 }],
+    devices: [{ id: 'nic0', vm: 'vm0', kind: 'nic', workload: { kind: 'nic', direction: 'rx', bitrate: '1Gbps', packetSize: 1500, ringSize: 64, queues: 1 } }],
+    point,
+    replication,
+  };
+}
