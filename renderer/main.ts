@@ -118,7 +118,6 @@ async function boot(): Promise<void> {
     h('span.dim', null, `${info.workers} worker${info.workers === 1 ? '' : 's'}`),
     h('span.dim', { title: info.dbPath }, info.dbPath),
     h('span.spacer'),
-    info.scriptsSupported ? null : h('span.dim', null, 'TypeScript scripts: not available in this build (JSON specs run)'),
     jobSummary,
   );
   jobs.onSummary((t) => (jobSummary.textContent = t));

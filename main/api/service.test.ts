@@ -68,12 +68,6 @@ test('TypeScript scripts go through the injected evaluator; its ScriptError beco
   const good = await dispatch(service, 'checkScript', { file: 'x.ts', source: 'fine' });
   assert.equal(good.ok, true);
   assert.equal(good.experiment, 'from-ts');
-  assert.equal((await dispatch(service, 'appInfo', {})).scriptsSupported, true);
-});
-
-test('the stub evaluator is detected, so the UI can say scripts are unavailable', async () => {
-  const { service } = setup();
-  assert.equal((await dispatch(service, 'appInfo', {})).scriptsSupported, false);
 });
 
 test('runs list filters by experiment, status, tag, parameter and text, sorts and pages', async () => {

@@ -38,14 +38,11 @@ export interface LabServiceHandle extends LabService {
   close(): Promise<void>;
 }
 
-const STUB_MESSAGE = 'TypeScript scripts are not supported yet';
-
 export function createLabService(opts: ServiceOptions): LabServiceHandle {
   const { store } = opts;
   const evaluate = opts.evaluate ?? evaluateScript;
   const resources = opts.resources ?? resourcesDir();
   const jobs = new JobManager(store, opts.executor);
-  let scriptsSupported: Promise<boolean> | undefined;
 
   const summary = (r: q.QueriedRun): t.RunSummary => ({
     id: r.id,
@@ -78,10 +75,6 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
     close: () => jobs.close(),
 
     async appInfo() {
-      scriptsSupported ??= evaluate('', 'probe.ts').then(
-        () => true,
-        (e: unknown) => !(e instanceof Error && e.message.includes(STUB_MESSAGE)),
-      );
       const dslFile = join(resources, 'viommu-lab.d.ts');
       return {
         version: opts.appVersion ?? ENGINE_VERSION,
@@ -89,7 +82,6 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         dbPath: store.path,
         workers: jobs.workers,
         dsl: existsSync(dslFile) ? readFileSync(dslFile, 'utf8') : null,
-        scriptsSupported: await scriptsSupported,
       };
     },
 

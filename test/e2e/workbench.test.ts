@@ -62,21 +62,19 @@ describe('workbench in Chromium', { skip }, () => {
     assert.equal(await page.locator('.monaco-editor .squiggly-error').count(), 0);
   });
 
-  test('a TypeScript script error shows as a marker (needs the scripting pipeline)', async (t) => {
-    const info = await lab.service.appInfo({});
-    const ts = (await lab.service.listExamples({})).find((e) => e.language === 'ts');
-    if (!info.scriptsSupported || ts === undefined) {
-      t.skip('evaluateScript is still the stub (issue 3 not merged): TypeScript scripts cannot be checked yet');
-      return;
-    }
+  test('a TypeScript script error shows as a marker at its line and column', async () => {
+    const ts = (await lab.service.listExamples({})).find((e) => e.file === 'baseline.ts');
+    assert.ok(ts !== undefined, 'the examples gallery lists baseline.ts');
     await openExample(ts.file);
     await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent?.startsWith('✓'), null, { timeout: 20_000 });
     await page.click('.monaco-editor .view-lines');
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nconst = ;');
     await page.waitForSelector('[data-test=problem]', { timeout: 20_000 });
-    const markers = (await page.evaluate('window.__labEditor.markers()')) as { line: number }[];
-    assert.ok(markers.length > 0);
+    const text = (await page.evaluate('window.__labEditor.value()')) as string;
+    const markers = (await page.evaluate('window.__labEditor.markers()')) as { line: number; column: number; message: string }[];
+    // The broken declaration is the last line; esbuild reports the missing name at column 7.
+    assert.deepEqual(markers.map((m) => [m.line, m.column]), [[text.split('\n').length, 7]], JSON.stringify(markers));
     await lab.shot('e2e-03-script-error-marker');
     await openExample(ts.file);
     await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent?.startsWith('✓'), null, { timeout: 20_000 });

@@ -186,8 +186,6 @@ export interface AppInfo {
   workers: number;
   /** The DSL's declarations for the editor, or null when resources/viommu-lab.d.ts is absent. */
   dsl: string | null;
-  /** False while the scripting pipeline refuses every TypeScript script. */
-  scriptsSupported: boolean;
 }
 
 export type { HistogramData, SeriesData };
