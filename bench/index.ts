@@ -4,6 +4,7 @@
  */
 import { baselineBench } from './baseline';
 import { kernelBench } from './kernel';
+import { runsListBench } from './runs-list';
 import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
 import type { BenchRow } from './types';
@@ -13,6 +14,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', baselineBench],
   ['spapr', spaprBench],
   ['smmuv3', benchSmmuv3],
+  ['runs-list', () => runsListBench()],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

@@ -11,11 +11,7 @@ import { createLabService } from '../main/api/service';
 import type { RunExecutor } from '../main/api/engine/pool';
 import { LabStore } from '../main/store/store';
 
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-}
+import type { BenchRow } from './types';
 
 const idle: RunExecutor = {
   size: 1,
