@@ -1,6 +1,7 @@
 // Builds what the workbench runs from app/dist: the renderer (with Monaco and its workers, all
 // local), and the Electron main script, preload and engine worker as CommonJS bundles.
 // `node scripts/build.mjs [renderer|shell]…` builds a subset; no argument builds everything.
+import { copyFile } from 'node:fs/promises';
 import { build as esbuild } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -38,23 +39,49 @@ async function buildRenderer(out = RENDERER_DIST) {
   copyFileSync(join(ROOT, 'renderer', 'index.html'), join(out, 'index.html'));
 }
 
+/** Options of the CommonJS bundles that run in Electron's main process and its workers. */
+export const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'warning',
+  // Native or WebAssembly packages load from app/node_modules at run time; typescript is only
+  // used by the CLI's `check`, never by the app.
+  external: ['electron', 'better-sqlite3', 'esbuild', 'quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync', 'typescript'],
+  // import.meta.url in CommonJS: the bundle's own file URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+/**
+ * The script sandbox's files, next to the bundles that use it (main/script finds them relative
+ * to its own module, which is the bundle there): its worker and the DSL runtime it injects.
+ */
+export async function buildScriptSandbox(dir) {
+  mkdirSync(dir, { recursive: true });
+  await Promise.all([
+    esbuild({
+      entryPoints: [join(ROOT, 'main', 'script', 'dsl', 'runtime.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      legalComments: 'none',
+      logLevel: 'warning',
+      outfile: join(dir, 'dsl-runtime.mjs'),
+    }),
+    copyFile(join(ROOT, 'main', 'script', 'sandbox-worker.mjs'), join(dir, 'sandbox-worker.mjs')),
+  ]);
+}
+
 async function buildShell() {
   mkdirSync(DIST, { recursive: true });
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-    external: ['electron', 'better-sqlite3'],
-    // import.meta.url in CommonJS: the bundle's own file URL.
-    define: { 'import.meta.url': '__bundleUrl' },
-    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  };
   await Promise.all([
-    esbuild({ ...common, entryPoints: [join(ROOT, 'main', 'shell', 'main.ts')], outfile: join(DIST, 'main.cjs') }),
-    esbuild({ ...common, entryPoints: [join(ROOT, 'main', 'shell', 'preload.ts')], outfile: join(DIST, 'preload.cjs') }),
-    esbuild({ ...common, entryPoints: [join(ROOT, 'main', 'api', 'engine', 'worker.ts')], outfile: join(DIST, 'engine-worker.cjs') }),
+    buildScriptSandbox(DIST),
+    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'shell', 'main.ts')], outfile: join(DIST, 'main.cjs') }),
+    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'shell', 'preload.ts')], outfile: join(DIST, 'preload.cjs') }),
+    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'api', 'engine', 'worker.ts')], outfile: join(DIST, 'engine-worker.cjs') }),
   ]);
 }
 
