@@ -42,6 +42,11 @@ test('delays must be non-negative integers', () => {
   assert.throws(() => env.schedule(1.5, () => {}), /integer/);
   assert.throws(() => env.schedule(-1, () => {}), /non-negative/);
   assert.throws(() => env.schedule(NaN, () => {}), /integer/);
+  assert.throws(() => env.schedule(2 ** 33 + 0.5, () => {}), /integer/);
+  assert.throws(() => env.schedule(Infinity, () => {}), /integer/);
+  assert.throws(() => env.schedule(1, () => {}, 1.5), /priority/);
+  assert.throws(() => env.schedule(1, () => {}, -1), /priority/);
+  env.schedule(2 ** 33, () => {}); // long delays are fine
   const bad = env.process(
     (function* (): ProcessGenerator<void> {
       yield 0.5;

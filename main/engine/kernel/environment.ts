@@ -42,10 +42,11 @@ export class Environment {
 
   /** Calls fn after `delay` ns. Delays are integers: fractional time would make results depend on rounding order. */
   schedule(delay: number, fn: () => void, priority: number = NORMAL): void {
-    if (!(delay >= 0) || delay !== Math.floor(delay) || delay === Infinity) {
+    // The common case (a delay below 2^32 ns, normal priority) is checked with one comparison.
+    if ((delay >>> 0) !== delay && !(delay >= 0 && delay === Math.floor(delay) && delay !== Infinity)) {
       throw new RangeError(`schedule: delay must be a non-negative integer number of ns, got ${delay}`);
     }
-    if (priority < 0 || priority > MAX_PRIORITY || priority !== (priority | 0)) {
+    if (priority !== NORMAL && (priority < 0 || priority > MAX_PRIORITY || priority !== (priority | 0))) {
       throw new RangeError(`schedule: priority must be an integer in [0, ${MAX_PRIORITY}], got ${priority}`);
     }
     this.queue.push(this._now + delay, priority, fn);
