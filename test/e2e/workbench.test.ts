@@ -227,10 +227,10 @@ describe('workbench in Chromium', { skip }, () => {
     // scheduler hiccup when the whole test suite shares the cores with this sweep.
     const uiMedian = [...uiTimes].sort((a, b) => a - b)[3]!;
     assert.ok(uiMedian < 100 && Math.max(...uiTimes) < 250, `view switches took ${uiTimes.map((t) => t.toFixed(1)).join(', ')} ms`);
-    // The host shares the cores with the engine workers (and, here, with other jobs on the
-    // machine): it must be able to answer within 100 ms while the sweep runs.
+    // The host shares the cores with the engine workers (and, here, with other test files): its
+    // answers while the sweep runs must typically come within 100 ms, and none stall.
     const median = [...apiTimes].sort((a, b) => a - b)[2]!;
-    assert.ok(Math.min(...apiTimes) < 100, `API round trips took ${apiTimes.map((t) => t.toFixed(1)).join(', ')} ms`);
+    assert.ok(median < 100 && Math.max(...apiTimes) < 250, `API round trips took ${apiTimes.map((t) => t.toFixed(1)).join(', ')} ms`);
     await lab.shot('e2e-09-fifty-run-sweep');
     // Runs far from their end will notice the cancel (the engine polls every ~65k events).
     const inFlight = (await lab.service.watch({ after: 0, waitMs: 0 })).jobs.find((j) => j.state === 'running')!.running;
