@@ -54,21 +54,26 @@ export interface ExecutedRun {
   error?: string;
 }
 
+/** Records a prepared run as running in an experiment (with everything that identifies it); returns its id. */
+export function beginPreparedRun(store: LabStore, experimentId: number, run: PreparedRun): number {
+  return store.beginRun({
+    experimentId,
+    configHash: run.configHash,
+    name: run.spec.name,
+    spec: run.spec,
+    profile: run.profile,
+    seed: run.spec.seed,
+    engineVersion: ENGINE_VERSION,
+    point: run.spec.point,
+    replication: run.spec.replication,
+  });
+}
+
 export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts: ExecuteOptions): ExecutedRun[] {
   const experimentId = store.ensureExperiment(opts.experiment, opts.description, opts.source);
   const out: ExecutedRun[] = [];
   for (const [i, run] of runs.entries()) {
-    const runId = store.beginRun({
-      experimentId,
-      configHash: run.configHash,
-      name: run.spec.name,
-      spec: run.spec,
-      profile: run.profile,
-      seed: run.spec.seed,
-      engineVersion: ENGINE_VERSION,
-      point: run.spec.point,
-      replication: run.spec.replication,
-    });
+    const runId = beginPreparedRun(store, experimentId, run);
     opts.onRunStart?.(i, runs.length, run, runId);
     const started = process.hrtime.bigint();
     const wallMs = (): number => Number(process.hrtime.bigint() - started) / 1e6;

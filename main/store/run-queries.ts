@@ -3,7 +3,7 @@
  * and parameter points; sort; page; and the edits the browser makes (tag, rename, delete).
  * Parameter filters match inside the stored point JSON, so they work for any sweep parameter.
  */
-import type { LabStore, RunRow } from './store';
+import { RUN_COLUMNS, toRow, type LabStore, type RawRun, type RunRow } from './store';
 
 export type ParamValue = string | number | boolean;
 
@@ -31,9 +31,6 @@ const SORT_COLUMNS: Record<RunSort['key'], string> = {
   events: 'r.events',
   replication: 'r.replication',
 };
-
-const COLUMNS = `r.id, e.name AS experiment, r.config_hash, r.name, r.seed, r.engine_version, r.point_json, r.replication, r.status, r.error,
-  r.created_at, r.finished_at, r.wall_ms, r.sim_time_ns, r.events, r.tags_json`;
 
 /** A JSON path to one key of the point object, quoted so any key is safe. */
 function pointPath(key: string): string {
@@ -84,47 +81,7 @@ function whereClause(q: RunQuery): { sql: string; args: unknown[] } {
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }
 
-interface Raw {
-  id: number;
-  experiment: string;
-  config_hash: string;
-  name: string;
-  seed: number;
-  engine_version: string;
-  point_json: string;
-  replication: number;
-  status: RunRow['status'];
-  error: string | null;
-  created_at: string;
-  finished_at: string | null;
-  wall_ms: number | null;
-  sim_time_ns: number | null;
-  events: number | null;
-  tags_json: string;
-}
-
-export type QueriedRun = Omit<RunRow, 'experimentId'>;
-
-function toRun(r: Raw): QueriedRun {
-  return {
-    id: r.id,
-    experiment: r.experiment,
-    configHash: r.config_hash,
-    name: r.name,
-    seed: r.seed,
-    engineVersion: r.engine_version,
-    point: JSON.parse(r.point_json) as Record<string, unknown>,
-    replication: r.replication,
-    status: r.status,
-    error: r.error,
-    createdAt: r.created_at,
-    finishedAt: r.finished_at,
-    wallMs: r.wall_ms,
-    simTimeNs: r.sim_time_ns,
-    events: r.events,
-    tags: JSON.parse(r.tags_json) as string[],
-  };
-}
+export type QueriedRun = RunRow;
 
 export function queryRuns(store: LabStore, q: RunQuery, sort: RunSort = { key: 'id', dir: 'desc' }, limit = 200, offset = 0): { rows: QueriedRun[]; total: number } {
   const { sql, args } = whereClause(q);
@@ -132,8 +89,8 @@ export function queryRuns(store: LabStore, q: RunQuery, sort: RunSort = { key: '
   const total = (store.db.prepare(`SELECT count(*) AS n ${from}`).get(...args) as { n: number }).n;
   const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
   const order = `${SORT_COLUMNS[sort.key]} ${dir}${sort.key === 'id' ? '' : `, r.id ${dir}`}`;
-  const rows = store.db.prepare(`SELECT ${COLUMNS} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, Math.floor(limit), Math.floor(offset)) as Raw[];
-  return { rows: rows.map(toRun), total };
+  const rows = store.db.prepare(`SELECT ${RUN_COLUMNS} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...args, Math.floor(limit), Math.floor(offset)) as RawRun[];
+  return { rows: rows.map(toRow), total };
 }
 
 /** Every run matching the query, oldest first, without paging (for comparisons). */

@@ -53,7 +53,8 @@ export interface RunFilter {
   limit?: number;
 }
 
-interface RawRun {
+/** A runs row as SELECTed with RUN_COLUMNS. */
+export interface RawRun {
   id: number;
   experiment_id: number;
   experiment: string;
@@ -73,7 +74,7 @@ interface RawRun {
   tags_json: string;
 }
 
-const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.config_hash, r.name, r.seed, r.engine_version, r.point_json,
+export const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.config_hash, r.name, r.seed, r.engine_version, r.point_json,
   r.replication, r.status, r.error, r.created_at, r.finished_at, r.wall_ms, r.sim_time_ns, r.events, r.tags_json`;
 
 export class LabStore {
@@ -260,7 +261,7 @@ export class LabStore {
   }
 }
 
-function toRow(r: RawRun): RunRow {
+export function toRow(r: RawRun): RunRow {
   return {
     id: r.id,
     experimentId: r.experiment_id,

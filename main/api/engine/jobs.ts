@@ -5,9 +5,8 @@
  * watchers long-poll. Runs a cancel drops from the queue were never started and are not stored.
  */
 import type { JobInfo, RunProgressInfo, WatchResult, ParamValue } from '../../common/api/types';
-import { ENGINE_VERSION } from '../../common/result';
 import type { LabStore } from '../../store/store';
-import type { PreparedRun } from '../runner';
+import { beginPreparedRun, type PreparedRun } from '../runner';
 import type { RunExecutor, TaskHandle } from './pool';
 
 interface QueuedRun {
@@ -172,17 +171,7 @@ export class JobManager {
 
   private launch(job: Job, q: QueuedRun): void {
     const { run } = q;
-    const runId = this.store.beginRun({
-      experimentId: job.experimentId,
-      configHash: run.configHash,
-      name: run.spec.name,
-      spec: run.spec,
-      profile: run.profile,
-      seed: run.spec.seed,
-      engineVersion: ENGINE_VERSION,
-      point: run.spec.point,
-      replication: run.spec.replication,
-    });
+    const runId = beginPreparedRun(this.store, job.experimentId, run);
     const progress: RunProgressInfo = {
       index: q.index,
       runId,
