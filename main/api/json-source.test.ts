@@ -51,3 +51,22 @@ test('findSyntaxError points at the first offending character', () => {
   }
   assert.equal(findSyntaxError('{"a": [1, 2.5e3, true, null, "\\u00e9"]}'), null);
 });
+
+test('syntax errors are placed at their line and column (the CLI reports the same positions)', () => {
+  const at = (t: string) => {
+    try {
+      parseJsonSource(t);
+      return null;
+    } catch (e) {
+      assert.ok(e instanceof JsonSyntaxError);
+      return [e.position.line, e.position.column, e.message] as const;
+    }
+  };
+  assert.equal(at('{"a": [1, 2]}'), null);
+  assert.deepEqual(at('{\n  "vms": [,]\n}')?.slice(0, 2), [2, 11]);
+  assert.deepEqual(at('{"a": 1,}')?.slice(0, 2), [1, 9]);
+  assert.deepEqual(at('{"a": tru}')?.slice(0, 2), [1, 7]);
+  assert.match(at('{"a": "x')![2], /unterminated string/);
+  assert.match(at('[1] 2')![2], /after the end/);
+  assert.match(at('')![2], /end of input/);
+});

@@ -3,6 +3,7 @@
  * value at a spec path such as "devices[0].workload.granule" (so a schema error lands on the
  * offending field, not on line 1). A small scanner, tolerant only of valid JSON.
  */
+import { pathSegments } from '../common/spec/set-path';
 
 export interface Position {
   line: number;
@@ -127,11 +128,7 @@ export function findSyntaxError(text: string): { offset: number; message: string
 }
 
 /** Splits "a.b[2].c" into ["a", "b", 2, "c"]. */
-export function splitPath(path: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
-  return out;
-}
+export const splitPath = pathSegments;
 
 /**
  * The position of the value at `path` (or of its deepest existing ancestor) in `text`.

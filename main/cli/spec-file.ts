@@ -1,7 +1,7 @@
 /** Reads a spec file (JSON) with errors that name the file and, for syntax errors, line:column. */
 import { readFileSync } from 'node:fs';
+import { JsonSyntaxError, parseJsonSource } from '../api/json-source';
 import { CliError } from './errors';
-import { locateJsonError } from './json-error';
 
 export function readJsonFile(path: string): unknown {
   let text: string;
@@ -11,10 +11,9 @@ export function readJsonFile(path: string): unknown {
     throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonSource(text);
   } catch (e) {
-    const at = locateJsonError(text);
-    if (at !== null) throw new CliError(`${path}:${at.line}:${at.column}: invalid JSON: ${at.message}`);
-    throw new CliError(`${path}: invalid JSON: ${(e as Error).message}`);
+    if (e instanceof JsonSyntaxError) throw new CliError(`${path}:${e.position.line}:${e.position.column}: invalid JSON: ${e.message}`);
+    throw e;
   }
 }

@@ -22,11 +22,17 @@ export function parseSetValue(text: string): unknown {
 
 const PATH = /^[A-Za-z_][\w-]*(\[\d+\])*(\.[A-Za-z_][\w-]*(\[\d+\])*)*$/;
 
-export function splitPath(path: string): (string | number)[] {
-  if (!PATH.test(path)) throw new SetPathError(`"${path}" is not a path like devices[0].workload.threads`);
+/** Splits "a.b[2].c" into ["a", "b", 2, "c"] without judging it (paths the schema formatted). */
+export function pathSegments(path: string): (string | number)[] {
   const out: (string | number)[] = [];
   for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
   return out;
+}
+
+/** Splits a path a person typed, refusing anything that is not identifiers and [index] steps. */
+export function splitPath(path: string): (string | number)[] {
+  if (!PATH.test(path)) throw new SetPathError(`"${path}" is not a path like devices[0].workload.threads`);
+  return pathSegments(path);
 }
 
 /** Returns a copy of `input` with `value` at `path`; the parents must exist (a typo is an error, not a new branch). */
