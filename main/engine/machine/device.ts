@@ -16,6 +16,7 @@ import type { Counter, Metrics } from '../metrics/collector';
 import type { Histogram } from '../metrics/histogram';
 import type { Series } from '../metrics/series';
 import { parseQuantity } from '../../common/units';
+import type { Vcpu } from './vcpu';
 import type { VmRuntime } from './vm';
 
 export class DeviceRuntime {
@@ -36,6 +37,8 @@ export class DeviceRuntime {
     readonly path: DmaPath,
     costs: Costs,
     metrics: Metrics,
+    /** The vCPU this device's first workload thread (or queue) runs on; the rest follow it. */
+    readonly firstVcpu = 0,
   ) {
     this.link = new Resource(env, `${spec.id}.link`, 1);
     this.bytesPerNs = spec.linkBandwidth !== undefined ? parseQuantity(spec.linkBandwidth, 'bitrate') / 8e9 : costs.get('device.link_bytes_per_ns');
@@ -47,6 +50,11 @@ export class DeviceRuntime {
     this.faults = metrics.counter('faults.dma');
     this.latency = metrics.histogram('dma.latency_ns');
     this.throughput = metrics.timeSeries('series.throughput_gbps', 'rate', 8);
+  }
+
+  /** The vCPU of workload thread or queue `i`. */
+  vcpu(i: number): Vcpu {
+    return this.vm.vcpu(this.firstVcpu + i);
   }
 
   /** One DMA of `bytes` at bus address `iova`. Returns false if any piece faulted (the rest is not transferred). */

@@ -23,7 +23,7 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const dma = dmaCalls(ctx);
 
   function* slot(s: number): ProcessGenerator<void> {
-    const cpu = device.vm.vcpu(s % w.threads);
+    const cpu = device.vcpu(s % w.threads);
     while (env.now < ctx.endAt) {
       const t0 = env.now;
       const bytes = Math.max(1, Math.round(size()));

@@ -18,7 +18,7 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   const write = w.direction !== 'to-device';
 
   function* thread(t: number): ProcessGenerator<void> {
-    const cpu = device.vm.vcpu(t);
+    const cpu = device.vcpu(t);
     const gpa = device.vm.allocBuffer(w.granule);
     let ops = 0;
     while (env.now < ctx.endAt && (w.maxOps === undefined || ops < w.maxOps)) {

@@ -45,7 +45,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
   }
 
   for (let q = 0; q < w.queues; q++) {
-    const cpu = device.vm.vcpu(q);
+    const cpu = device.vcpu(q);
     const done = new Store<Completion>(env, `${device.spec.id}.q${q}.done`);
     if (w.direction === 'rx') {
       const ready: Mapping[] = [];

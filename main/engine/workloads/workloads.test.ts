@@ -45,3 +45,23 @@ test('a boot-only topology ends when boot ends', () => {
   assert.equal(r.simTimeNs, 100_000, 'one probe of guest.probe_ns, no measured phase');
   assert.equal(r.scalars['boot.dma_setup_ns'], 0);
 });
+
+test("devices' threads take consecutive vCPUs in device order, wrapping around", () => {
+  const twoDevices = (vcpus: number) => {
+    const bench = { kind: 'map-bench', threads: 1, dmaBytes: 0 };
+    const p = prepareRun({
+      duration: '1ms',
+      vms: [{ id: 'vm0', memory: '4GiB', vcpus }],
+      devices: [
+        { id: 'a', vm: 'vm0', workload: bench },
+        { id: 'b', vm: 'vm0', workload: bench },
+      ],
+    });
+    return runSimulation(p.spec, p.profile).scalars['ops.per_sec']!;
+  };
+  // CPU-bound map+unmap (70 ns of guest CPU per pair): on their own vCPUs the two devices double
+  // the rate; with one vCPU they take turns on it.
+  const spread = twoDevices(2);
+  const shared = twoDevices(1);
+  assert.ok(Math.abs(spread / shared - 2) < 0.02, `spread ${spread} vs shared ${shared}`);
+});
