@@ -75,6 +75,24 @@ test('export csv writes RFC 4180 that a CSV parser reads back with the stored va
   store.close();
 });
 
+test('export json gives each run with its spec, resolved profile and the full stored result', async () => {
+  const r = await cli('export', 'json', '--db', db, '--status', 'done');
+  assert.equal(r.code, 0, r.err);
+  const runs = JSON.parse(r.out) as { id: number; status: string; spec: { name: string }; profile: { id: string }; result: { scalars: Record<string, number>; histograms: Record<string, unknown> } }[];
+  const store = LabStore.open(db);
+  assert.equal(runs.length, store.listRuns({ status: 'done' }).length);
+  for (const run of runs) {
+    assert.deepEqual(run.result, JSON.parse(JSON.stringify(store.getResult(run.id))));
+    assert.equal(run.spec.name, 'baseline: dma-direct, no IOMMU');
+    assert.equal(run.profile.id, 'kvm-x86-2024');
+    assert.ok('map.latency_ns' in run.result.histograms);
+  }
+  store.close();
+  const bad = await cli('export', 'pdf', '--db', db);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /expected csv .* or json/);
+});
+
 test('an invalid spec is one message naming the JSON path, a non-zero exit, and the database is unchanged', async () => {
   const before = createHash('sha256').update(readFileSync(db)).digest('hex');
   const bad = join(dir, 'bad.json');

@@ -1,13 +1,14 @@
-/** `viommu-lab export csv [--db FILE] [--experiment NAME] [--status S] [-o FILE]` */
+/** `viommu-lab export csv|json [--db FILE] [--experiment NAME] [--status S] [-o FILE]` */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runsCsv } from '../../report/runs-csv';
+import { runsJson } from '../../report/runs-json';
 import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { parseStatus } from './runs';
 
-export const exportUsage = 'viommu-lab export csv [--db FILE] [--experiment NAME] [--status S] [-o FILE]';
+export const exportUsage = 'viommu-lab export csv|json [--db FILE] [--experiment NAME] [--status S] [-o FILE]';
 
 export function exportCommand(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
@@ -22,19 +23,20 @@ export function exportCommand(argv: string[], io: CliIO): number {
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${exportUsage}`, 2);
   const format = positionals[0];
-  if (format !== 'csv') throw new CliError(`export ${format}: this version exports csv`, 2);
+  const build = format === 'csv' ? runsCsv : format === 'json' ? runsJson : undefined;
+  if (build === undefined) throw new CliError(`export ${format}: expected csv (one row per run) or json (runs with specs and full results)`, 2);
   const store = openStore(values.db);
   try {
-    const csv = runsCsv(store, { experiment: values.experiment, status: parseStatus(values.status) });
+    const text = build(store, { experiment: values.experiment, status: parseStatus(values.status) });
     if (values.output !== undefined) {
       try {
-        writeFileSync(values.output, csv);
+        writeFileSync(values.output, text);
       } catch (e) {
         throw new CliError(`cannot write ${values.output}: ${(e as Error).message}`);
       }
       io.err(`wrote ${values.output}\n`);
     } else {
-      io.out(csv);
+      io.out(text);
     }
     return 0;
   } finally {
