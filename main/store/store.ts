@@ -10,10 +10,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { RunStatus } from '../common/api/types';
 import type { RunResult } from '../common/result';
 import { migrate } from './migrate';
 
-export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+export type { RunStatus };
 
 export interface RunRow {
   id: number;

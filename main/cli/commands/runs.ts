@@ -1,16 +1,16 @@
 /** `viommu-lab runs [--db FILE] [--experiment NAME] [--status S] [--json]` */
 import { parseArgs } from 'node:util';
+import { RUN_STATUSES } from '../../common/api/schemas';
 import type { RunStatus } from '../../store/store';
 import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { table } from '../table';
 
-const STATUSES: RunStatus[] = ['running', 'done', 'failed', 'cancelled', 'interrupted'];
 
 export function parseStatus(s: string | undefined): RunStatus | undefined {
   if (s === undefined) return undefined;
-  if (!(STATUSES as string[]).includes(s)) throw new CliError(`--status ${s}: expected one of ${STATUSES.join(', ')}`, 2);
+  if (!(RUN_STATUSES as readonly string[]).includes(s)) throw new CliError(`--status ${s}: expected one of ${RUN_STATUSES.join(', ')}`, 2);
   return s as RunStatus;
 }
 
