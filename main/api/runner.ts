@@ -3,10 +3,10 @@
  * is stored (bad input stores nothing), then runs each spec and stores its result.
  */
 import { checkTopology, runSimulation, CancelledError, type RunProgress } from '../engine/run';
-import { paramDef } from '../common/profile/all';
 import type { ResolvedProfile } from '../common/profile/profile';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
-import { parseSpec, type Spec } from '../common/spec';
+import type { Spec } from '../common/spec';
+import { catalog, parseSpec } from '../engine/catalog';
 import { setPath } from '../common/spec/set-path';
 import type { LabStore, RunStatus } from '../store/store';
 import { configHash } from './config-hash';
@@ -28,7 +28,7 @@ export function prepareRun(input: unknown, opts: PrepareOptions = {}): PreparedR
   let raw = input;
   const profileSets: Record<string, number | string> = {};
   for (const [key, value] of opts.sets ?? []) {
-    if (paramDef(key) !== undefined) profileSets[key] = value as number | string;
+    if (catalog.params.get(key) !== undefined) profileSets[key] = value as number | string;
     else raw = setPath(raw, key, value);
   }
   if (opts.seed !== undefined) raw = setPath(raw, 'seed', opts.seed);

@@ -5,8 +5,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, runSimulation } from '../../engine/run';
-import '../../common/spec/models';
-import '../../common/metrics/all';
 import { PROGRESS_INTERVAL_MS, type RunTask, type WorkerMessage } from './protocol';
 
 const port = parentPort;
