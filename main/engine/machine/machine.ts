@@ -10,7 +10,7 @@ import type { Costs } from '../costs/costs';
 import type { Metrics } from '../metrics/collector';
 import { DirectPath } from '../dma/direct';
 import type { DmaPath } from '../dma/path';
-import { catalog } from '../catalog';
+import { catalog as registered, type Catalog } from '../catalog';
 import { TopologyError, type ConfidentialInstance, type IommuInstance, type ModelContext, type TransportInstance } from '../models/model';
 import { DeviceRuntime } from './device';
 import { VmRuntime } from './vm';
@@ -41,6 +41,8 @@ export class Machine {
     readonly costs: Costs,
     readonly metrics: Metrics,
     note: (text: string) => void,
+    /** The models to build from (the registry's; a test may pass its own). */
+    catalog: Catalog = registered,
   ) {
     const hostIommus = new Map<string, IommuInstance>();
     const ctx: ModelContext = { env, costs, metrics, spec, hostIommus, note };
