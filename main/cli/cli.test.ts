@@ -56,6 +56,19 @@ test('the same run twice prints byte-identical JSON (but for its new run id); --
   assert.notEqual(a.out, c.out);
 });
 
+test('run --json prints the same shape for a sweep: the experiment with one entry per run, in order', async () => {
+  const spec = JSON.parse(readFileSync(baseline, 'utf8'));
+  const file = join(dir, 'two.json');
+  writeFileSync(file, JSON.stringify([1, 2].map((x) => ({ ...spec, name: 'two points', duration: '1ms', point: { x } }))));
+  const r = await cli('run', file, '--db', join(dir, 'sweep.sqlite'), '--json');
+  assert.equal(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assert.equal(out.experiment, 'two points');
+  assert.equal(out.file, file);
+  assert.deepEqual(out.runs.map((x: { point: unknown; status: string }) => [x.point, x.status]), [[{ x: 1 }, 'done'], [{ x: 2 }, 'done']]);
+  assert.ok(out.runs.every((x: { result: { scalars: object } }) => typeof x.result.scalars === 'object'));
+});
+
 test('runs lists stored runs, filtered by status and experiment', async () => {
   const r = await cli('runs', '--db', db);
   assert.equal(r.code, 0);
