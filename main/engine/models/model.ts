@@ -116,13 +116,5 @@ export function defineModel(m: Model): Model {
   return Object.freeze(m);
 }
 
-/** A configuration the model cannot build (too many VINTFs, VMID exhaustion...): reported as one clear error. */
-export class TopologyError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(`${path}: ${message}`);
-    this.name = 'TopologyError';
-  }
-}
+/** Models throw TopologyError (defined in main/common: the run pipeline and the CLI catch it too). */
+export { TopologyError } from '../../common/diagnostics';
