@@ -24,6 +24,8 @@ import { groupRuns } from './groups';
 import { resourcesDir } from './resources';
 import { prepareSource, type Evaluate } from './sources';
 import { diffValues } from './diff';
+import { jobBackend } from './notebook/job-backend';
+import { notebookOperations, type PdfPrinter } from './notebook/operations';
 
 export interface ServiceOptions {
   store: LabStore;
@@ -31,6 +33,8 @@ export interface ServiceOptions {
   evaluate?: Evaluate;
   resources?: string;
   appVersion?: string;
+  /** Prints a report's HTML to PDF with the host's Chromium engine; null: this host cannot. */
+  printPdf?: PdfPrinter | null;
 }
 
 export interface LabServiceHandle extends LabService {
@@ -70,7 +74,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
 
   const doneRuns = (query: Parsed<'compare'>['query']): q.QueriedRun[] => q.allRuns(store, { ...query, status: 'done' });
 
-  return {
+  const base = {
     jobs,
     close: () => jobs.close(),
 
@@ -248,7 +252,9 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         }),
       };
     },
-  };
+  } satisfies Omit<LabServiceHandle, keyof ReturnType<typeof notebookOperations>>;
+  const backend = jobBackend(store, jobs, evaluate, base, opts.appVersion ?? ENGINE_VERSION);
+  return { ...base, ...notebookOperations(backend, opts.printPdf ?? null) };
 }
 
 /** Sums histograms of replications (same α, so buckets align) into one distribution. */
