@@ -260,7 +260,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
       };
     },
   } satisfies Omit<LabServiceHandle, keyof ReturnType<typeof notebookOperations>>;
-  const backend = jobBackend(store, jobs, evaluate, base, opts.appVersion ?? ENGINE_VERSION);
+  const backend = jobBackend(store, jobs, prepare, base, opts.appVersion ?? ENGINE_VERSION);
   return { ...base, ...notebookOperations(backend, opts.printPdf ?? null) };
 }
 

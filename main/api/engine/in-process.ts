@@ -6,10 +6,16 @@
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { CancelledError, runSimulation } from '../../engine/run';
+import type { TopologyIssue } from '../pipeline/checker';
+import { inProcessChecker } from '../pipeline/topology-check';
 import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from './pool';
 
 export class InProcessExecutor implements RunExecutor {
   readonly size = 1;
+
+  checkTopology(runs: readonly { spec: Spec; profile: ResolvedProfile }[]): Promise<(TopologyIssue | null)[]> {
+    return inProcessChecker.checkTopology(runs);
+  }
 
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
     let cancelled = false;

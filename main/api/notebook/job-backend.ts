@@ -6,21 +6,21 @@
 import type { LabService } from '../../common/api/contract';
 import type { LabStore } from '../../store/store';
 import type { JobManager } from '../engine/jobs';
-import { prepareSource, type Evaluate } from '../sources';
+import type { SourceOutcome } from '../pipeline/pipeline';
 import type { ExperimentOutcome, NotebookBackend } from './backend';
 
-export function jobBackend(store: LabStore, jobs: JobManager, evaluate: Evaluate, queries: Pick<LabService, 'compare' | 'distribution' | 'series'>, appVersion: string): NotebookBackend {
+export function jobBackend(store: LabStore, jobs: JobManager, prepare: (file: string, source: string) => Promise<SourceOutcome>, queries: Pick<LabService, 'compare' | 'distribution' | 'series'>, appVersion: string): NotebookBackend {
   return {
     store,
     queries,
     appVersion,
     async runExperiment(file, source): Promise<ExperimentOutcome> {
-      const o = await prepareSource(file, source, evaluate);
+      const o = await prepare(file, source);
       if (!o.ok) {
         const d = o.diagnostics[0]!;
         return { ok: false, message: `${file}:${d.line}:${d.column}: ${d.message}${o.diagnostics.length > 1 ? ` (and ${o.diagnostics.length - 1} more)` : ''}` };
       }
-      const { prepared } = o;
+      const prepared = o;
       const jobId = jobs.start(prepared.experiment, prepared.runs, prepared.description, source);
       let version = 0;
       for (;;) {
