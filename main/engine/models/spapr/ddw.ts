@@ -11,6 +11,7 @@
  * block (QEMU: 0x80000000 TCEs); reset removes the DDWs and restores the default window.
  * Does not model: PE config addresses (one PE per PHB), DMA migration. Pure: no time.
  */
+import { frameOfAligned } from '../../mem/addr';
 import { LiobnTable, type DmaWindow } from './hcalls';
 import { TceTable } from './tce-table';
 
@@ -114,7 +115,7 @@ export class PhbWindows {
     if (liobn === undefined || this.activeWindows >= this.cfg.maxWindows) return { rc: 'hw_error' };
     const entries = 2 ** (windowShift - pageShift);
     const busOffset = this.activeWindows === 0 ? 0 : this.cfg.dma64Addr;
-    const window: DmaWindow = { liobn, busOffset, pageShift, table: new TceTable(pageShift, entries, this.cfg.levels, this.cfg.levelMinBytes) };
+    const window: DmaWindow = { liobn, busOffset, busPfn: frameOfAligned(busOffset), pageShift, table: new TceTable(pageShift, entries, this.cfg.levels, this.cfg.levelMinBytes) };
     this.liobns.add(window);
     return { rc: 'success', window };
   }
@@ -145,6 +146,7 @@ export class PhbWindows {
     this.liobns.add({
       liobn: this.defaultLiobn,
       busOffset: 0,
+      busPfn: 0,
       pageShift: this.cfg.defaultPageShift,
       table: new TceTable(this.cfg.defaultPageShift, entries, this.cfg.levels, this.cfg.levelMinBytes),
     });

@@ -8,8 +8,11 @@
  * the window, too many pages, misaligned list page, a TCE whose page lies outside guest RAM,
  * H_STUFF_TCE with permission bits. All checks happen before any entry changes, so a failed call
  * changes nothing.
+ * IOBAs are IOMMU-page aligned whenever a call can succeed, hence exact doubles below 2^64
+ * (mem/addr.ts); an IOBA that is not is refused before any arithmetic on it matters.
  * Does not model: H_TOO_HARD fallbacks from real mode to virtual mode. Pure: no time.
  */
+import { FRAME } from '../../mem/addr';
 import { type TceTable, TCE_PERM_MASK, tceAddress, tcePerms } from './tce-table';
 
 export type HcallName = 'h_put_tce' | 'h_put_tce_indirect' | 'h_stuff_tce' | 'h_get_tce';
@@ -21,8 +24,10 @@ export const TCE_LIST_ALIGN = 4096;
 
 export interface DmaWindow {
   readonly liobn: number;
-  /** Bus address of the window's first byte. */
+  /** Bus address of the window's first byte (4 KiB aligned, so exact below 2^64: mem/addr.ts). */
   readonly busOffset: number;
+  /** The same as a 4 KiB frame number. */
+  readonly busPfn: number;
   readonly pageShift: number;
   readonly table: TceTable;
 }
@@ -65,10 +70,10 @@ export class LiobnTable {
     return [...this.windows.values()];
   }
 
-  /** The window containing bus address `iova`, if any. */
-  containing(iova: number): DmaWindow | undefined {
+  /** The window containing the bus address in 4 KiB frame `pfn`, if any (frames keep 64-bit addresses exact). */
+  containing(pfn: number): DmaWindow | undefined {
     for (const w of this.windows.values()) {
-      if (iova >= w.busOffset && iova < w.busOffset + w.table.entries * w.table.pageSize) return w;
+      if (pfn >= w.busPfn && pfn < w.busPfn + w.table.entries * (w.table.pageSize / FRAME)) return w;
     }
     return undefined;
   }
