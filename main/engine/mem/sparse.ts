@@ -113,6 +113,9 @@ export class SparseCounts {
   private readonly chunks = new Map<number, Uint8Array>();
   private readonly overflow = new Map<number, number>();
   private nonZero = 0;
+  /** The chunk touched last: runs of neighbouring keys (a table being filled) skip the Map. */
+  private lastKey = -1;
+  private last: Uint8Array | undefined;
 
   get distinct(): number {
     return this.nonZero;
@@ -126,12 +129,7 @@ export class SparseCounts {
   }
 
   increment(i: number): void {
-    const key = Math.floor(i / ARRAY_CHUNK);
-    let c = this.chunks.get(key);
-    if (c === undefined) {
-      c = new Uint8Array(ARRAY_CHUNK);
-      this.chunks.set(key, c);
-    }
+    const c = this.chunk(Math.floor(i / ARRAY_CHUNK));
     const s = i % ARRAY_CHUNK;
     const v = c[s]!;
     if (v === 0) this.nonZero++;
@@ -143,7 +141,8 @@ export class SparseCounts {
   }
 
   decrement(i: number): void {
-    const c = this.chunks.get(Math.floor(i / ARRAY_CHUNK));
+    const key = Math.floor(i / ARRAY_CHUNK);
+    const c = key === this.lastKey ? this.last : this.chunks.get(key);
     const s = i % ARRAY_CHUNK;
     const v = c?.[s] ?? 0;
     if (c === undefined || v === 0) throw new RangeError(`count of ${i} is already zero`);
@@ -162,5 +161,17 @@ export class SparseCounts {
   /** Bytes of the chunks allocated so far (the overflow map aside). */
   get bytes(): number {
     return this.chunks.size * ARRAY_CHUNK;
+  }
+
+  private chunk(key: number): Uint8Array {
+    if (key === this.lastKey) return this.last!;
+    let c = this.chunks.get(key);
+    if (c === undefined) {
+      c = new Uint8Array(ARRAY_CHUNK);
+      this.chunks.set(key, c);
+    }
+    this.lastKey = key;
+    this.last = c;
+    return c;
   }
 }

@@ -52,6 +52,11 @@ export class SpaprDevicePath implements DmaPath {
     this.freeNs = c.ns('spapr.guest.iommu_free_ns');
   }
 
+  /** The window the device DMAs through once probed (for tests and reports), or null. */
+  get window(): DmaWindow | null {
+    return this.mode?.window ?? null;
+  }
+
   *probe(cpu: Vcpu): ProcessGenerator<void> {
     const dma64 = this.device.params['dma64'] !== false;
     const { mode, times } = yield* this.phb.probe(cpu, dma64);

@@ -13,7 +13,7 @@
  * Does not model: H_TOO_HARD fallbacks from real mode to virtual mode. Pure: no time.
  */
 import { FRAME } from '../../mem/addr';
-import { type TceTable, TCE_PERM_MASK, tceAddress, tcePerms } from './tce-table';
+import { firstBadTce, type TceTable, TCE_PERM_MASK, tceAddress } from './tce-table';
 
 export type HcallName = 'h_put_tce' | 'h_put_tce_indirect' | 'h_stuff_tce' | 'h_get_tce';
 export type HcallRc = 'h_success' | 'h_parameter';
@@ -44,8 +44,8 @@ export interface HcallResult {
 
 export interface GuestMemory {
   readonly ramBytes: number;
-  /** Reads `n` 8-byte TCEs from the list page at guest-physical `addr`. */
-  readTceList(addr: number, n: number): readonly number[];
+  /** Reads `n` 8-byte TCEs from the list page at guest-physical `addr` (a view of guest memory, not a copy). */
+  readTceList(addr: number, n: number): ArrayLike<number>;
 }
 
 const fail = (reason: string): HcallResult => ({ rc: 'h_parameter', tces: 0, reason });
@@ -90,12 +90,13 @@ function locate(liobns: LiobnTable, liobn: number, ioba: number, npages: number)
   return { w, index };
 }
 
+/** Why the hypervisor refuses `tce` (an invalid TCE is always accepted), or null. */
 function checkTce(tce: number, w: DmaWindow, mem: GuestMemory): string | null {
-  if (tcePerms(tce) === 0) return null;
+  const size = w.table.pageSize;
+  if (firstBadTce([tce], 1, size, mem.ramBytes) < 0) return null;
   const gpa = tceAddress(tce);
-  if (gpa % w.table.pageSize !== 0) return `TCE address ${gpa} not aligned to the window's page size`;
-  if (gpa + w.table.pageSize > mem.ramBytes) return `TCE address ${gpa} outside guest RAM`;
-  return null;
+  if (Math.floor(gpa / size) * size !== gpa) return `TCE address ${gpa} not aligned to the window's page size`;
+  return `TCE address ${gpa} outside guest RAM`;
 }
 
 export function hPutTce(liobns: LiobnTable, mem: GuestMemory, liobn: number, ioba: number, tce: number): HcallResult {
@@ -114,11 +115,9 @@ export function hPutTceIndirect(liobns: LiobnTable, mem: GuestMemory, liobn: num
   const at = locate(liobns, liobn, ioba, npages);
   if ('rc' in at) return at;
   const list = mem.readTceList(listAddr, npages);
-  for (const tce of list) {
-    const bad = checkTce(tce, at.w, mem);
-    if (bad !== null) return fail(bad);
-  }
-  list.forEach((tce, i) => at.w.table.set(at.index + i, tce));
+  const bad = firstBadTce(list, npages, at.w.table.pageSize, mem.ramBytes);
+  if (bad >= 0) return fail(checkTce(list[bad] ?? 0, at.w, mem)!);
+  at.w.table.setMany(at.index, list, npages);
   return { rc: 'h_success', tces: npages };
 }
 
@@ -127,7 +126,7 @@ export function hStuffTce(liobns: LiobnTable, liobn: number, ioba: number, value
   if ((value % 4096 & TCE_PERM_MASK) !== 0) return fail('H_STUFF_TCE value carries permission bits');
   const at = locate(liobns, liobn, ioba, npages);
   if ('rc' in at) return at;
-  for (let i = 0; i < npages; i++) at.w.table.set(at.index + i, value);
+  at.w.table.fill(at.index, npages, value);
   return { rc: 'h_success', tces: npages };
 }
 
