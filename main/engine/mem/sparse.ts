@@ -16,13 +16,16 @@ const BITS_CHUNK = 1 << BITS_SHIFT;
 export class SparseBits {
   private readonly chunks = new Map<number, Uint32Array>();
   private count = 0;
+  /** The chunk looked up last: neighbouring keys (allocator scans, page runs) skip the Map. */
+  private lastKey = -1;
+  private last: Uint32Array | undefined;
 
   get size(): number {
     return this.count;
   }
 
   has(i: number): boolean {
-    const c = this.chunks.get(Math.floor(i / BITS_CHUNK));
+    const c = this.lookup(Math.floor(i / BITS_CHUNK), false);
     if (c === undefined) return false;
     const b = i % BITS_CHUNK;
     return (c[b >>> 5]! & (1 << (b & 31))) !== 0;
@@ -30,12 +33,7 @@ export class SparseBits {
 
   /** Adds `i`; returns false when it was already present. */
   add(i: number): boolean {
-    const key = Math.floor(i / BITS_CHUNK);
-    let c = this.chunks.get(key);
-    if (c === undefined) {
-      c = new Uint32Array(BITS_CHUNK / 32);
-      this.chunks.set(key, c);
-    }
+    const c = this.lookup(Math.floor(i / BITS_CHUNK), true)!;
     const b = i % BITS_CHUNK;
     const w = b >>> 5;
     const m = 1 << (b & 31);
@@ -47,7 +45,7 @@ export class SparseBits {
 
   /** Removes `i`; returns false when it was absent. */
   delete(i: number): boolean {
-    const c = this.chunks.get(Math.floor(i / BITS_CHUNK));
+    const c = this.lookup(Math.floor(i / BITS_CHUNK), false);
     if (c === undefined) return false;
     const b = i % BITS_CHUNK;
     const w = b >>> 5;
@@ -61,6 +59,19 @@ export class SparseBits {
   /** Bytes of the chunks allocated so far. */
   get bytes(): number {
     return this.chunks.size * (BITS_CHUNK / 8);
+  }
+
+  private lookup(key: number, create: boolean): Uint32Array | undefined {
+    if (key === this.lastKey) return this.last;
+    let c = this.chunks.get(key);
+    if (c === undefined) {
+      if (!create) return undefined;
+      c = new Uint32Array(BITS_CHUNK / 32);
+      this.chunks.set(key, c);
+    }
+    this.lastKey = key;
+    this.last = c;
+    return c;
   }
 }
 
