@@ -364,12 +364,12 @@ export interface DeviceParamsByIommu {
 /** The host machine. */
 export type HostOptions = {
   /**
-   * Host CPU architecture.
-   * @defaultValue "x86_64"
+   * Host CPU architecture: the models and the cost profile must be for it (default: the one the models exist on, e.g. ppc64le for spapr-tce, else x86_64).
+   * Optional.
    */
   arch?: "x86_64" | "aarch64" | "ppc64le";
   /**
-   * Host CPUs.
+   * Host CPUs: at least the VMs' vCPUs (overcommit is not modelled); models may size host-side concurrency by it.
    * @defaultValue 64
    */
   cpus?: number;
@@ -397,10 +397,15 @@ export type VmOptions = {
   /** Confidential-computing kind of the VM: "none" or a registered kind, optionally with its params. @defaultValue "none" */
   confidential?: 'none' | keyof ConfidentialKinds | { [K in keyof ConfidentialKinds]: { kind: K; params?: ConfidentialKinds[K] } }[keyof ConfidentialKinds];
   /**
-   * Guest DMA-API invalidation policy when behind an IOMMU (iommu.strict=1 / lazy flush queue).
-   * @defaultValue "strict"
+   * Guest dma-iommu invalidation policy (iommu.strict=1 / lazy flush queue); only for a VM with a vIOMMU whose guest driver uses dma-iommu (default strict).
+   * Optional.
    */
   dmaMode?: "strict" | "lazy";
+  /**
+   * (no description)
+   * Optional.
+   */
+  params?: unknown;
 };
 
 /** A device assigned to a VM. `vm` defaults to the VM declared last; `workload` is built with `mapBench()`, `nic()`, `block()` or `boot()`. */
@@ -408,15 +413,15 @@ export type DeviceOptions = {
   /** The VM the device is assigned to. Defaults to the VM declared last. */
   vm?: string;
   /**
-   * What the device is.
-   * @defaultValue "nic"
+   * What the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench, else nic).
+   * Optional.
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
   /**
-   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, vhost, or virtio in the VMM.
-   * @defaultValue "vfio"
+   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, or a virtio device of the VMM (default: virtio for virtio kinds, else vfio).
+   * Optional.
    */
-  attach?: "vfio" | "emulated" | "vhost" | "virtio";
+  attach?: "vfio" | "emulated" | "virtio";
   /**
    * The vIOMMU the device sits behind (omit: none, DMA goes direct).
    * Optional.
@@ -428,8 +433,8 @@ export type DeviceOptions = {
    */
   hostIommu?: string;
   /**
-   * Virtio: VIRTIO_F_ACCESS_PLATFORM negotiated (DMA goes through the platform DMA API).
-   * @defaultValue true
+   * Virtio devices behind an IOMMU or in a confidential VM: VIRTIO_F_ACCESS_PLATFORM negotiated, so DMA goes through the platform DMA API (default true).
+   * Optional.
    */
   accessPlatform?: boolean;
   /**

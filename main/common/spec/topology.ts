@@ -9,7 +9,7 @@
  * never reshapes this file.
  */
 import { z } from 'zod';
-import type { ModelDeclaration, ModelRole, ParamsSchema } from '../models/declaration';
+import { ARCHES, type Arch, type ModelDeclaration, type ModelRole, type ParamsSchema, type VmField } from '../models/declaration';
 import { bytes, duration, identifier, positiveCount } from './quantity';
 import { workloadSchema } from './workload';
 
@@ -73,7 +73,7 @@ function confidentialSchema(decls: Decls) {
       if (kind === 'none') return { kind: 'none', params: {} };
       const d = kinds.get(kind);
       if (d === undefined) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: unknownKind('confidential', kind, kinds, ['none']) });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${unknownKind('confidential', kind, kinds, ['none'])} (a kind is accepted once a model for it is registered)` });
         return z.NEVER;
       }
       const params = parseParams(d.params, typeof v === 'string' ? {} : v.params, ctx, typeof v === 'string' ? [] : ['params']);
@@ -103,12 +103,72 @@ function transportSchema(decls: Decls) {
 
 export const profileRefSchema = z
   .object({
-    base: z.string().default('kvm-x86-2024').describe('profile id in resources/profiles'),
+    base: z.string().optional().describe('profile id in resources/profiles (default: the one for host.arch: kvm-x86-2024, kvm-arm64-kunpeng920, power9-kvm)'),
     overrides: z.record(z.union([z.number(), z.string()])).default({}).describe('parameter name → value'),
   })
   .strict();
 
 export const paramValue = z.union([z.number(), z.string(), z.boolean()]);
+
+/** The profile a spec that names none gets, by host architecture. */
+export const DEFAULT_PROFILE: Record<Arch, string> = { x86_64: 'kvm-x86-2024', aarch64: 'kvm-arm64-kunpeng920', ppc64le: 'power9-kvm' };
+
+export const DEVICE_KINDS = ['nic', 'nvme', 'gpu', 'dma-engine', 'virtio-net', 'virtio-blk'] as const;
+type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/** Which device kinds run each workload's driver (map-bench and boot: any; dma_map_benchmark binds to any device). */
+const WORKLOAD_KINDS: Record<string, readonly DeviceKind[]> = {
+  nic: ['nic', 'virtio-net'],
+  block: ['nvme', 'virtio-blk'],
+};
+
+/** The architecture a spec's host has: as written, else the first one its models exist on, else x86_64. */
+function hostArch(written: Arch | undefined, used: readonly [string, ModelDeclaration | undefined][]): Arch {
+  return written ?? used.find(([, d]) => d?.arches !== undefined)?.[1]?.arches?.[0] ?? 'x86_64';
+}
+
+/** A device's kind: as written, else what its workload's driver is for. */
+function deviceKind(d: { kind?: DeviceKind; workload: { kind: string } }): DeviceKind {
+  return d.kind ?? (d.workload.kind === 'block' ? 'nvme' : d.workload.kind === 'map-bench' ? 'dma-engine' : 'nic');
+}
+
+interface DeviceLike {
+  id: string;
+  kind?: DeviceKind;
+  attach?: string;
+  accessPlatform?: boolean;
+  viommu?: string;
+  hostIommu?: string;
+  workload: { kind: string };
+}
+
+/** What a device's kind allows: its workloads, its attach, and ACCESS_PLATFORM only where it can matter. */
+function deviceRules(
+  d: DeviceLike,
+  i: number,
+  vm: { confidential: { kind: string } } | undefined,
+  hostIommus: readonly { id: string; kind: string }[],
+  ctx: z.RefinementCtx,
+): void {
+  const kind = deviceKind(d);
+  const virtio = kind.startsWith('virtio');
+  const allowed = WORKLOAD_KINDS[d.workload.kind];
+  if (allowed !== undefined && !allowed.includes(kind)) {
+    ctx.addIssue({ code: 'custom', path: ['devices', i, 'workload', 'kind'], message: `a ${kind} device does not run a ${d.workload.kind} workload (its driver is for ${allowed.join(', ')})` });
+  }
+  if (d.attach !== undefined && virtio !== (d.attach === 'virtio')) {
+    ctx.addIssue({ code: 'custom', path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by the VMM's virtio backend: attach "virtio"` : `attach "virtio" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
+  }
+  if (d.accessPlatform !== undefined) {
+    const host = hostIommus.find((h) => h.id === d.hostIommu);
+    const iommu = d.viommu !== undefined || (host !== undefined && host.kind !== 'none');
+    const confidential = vm !== undefined && vm.confidential.kind !== 'none';
+    if (!virtio) ctx.addIssue({ code: 'custom', path: ['devices', i, 'accessPlatform'], message: `VIRTIO_F_ACCESS_PLATFORM is a virtio feature; device ${d.id} is a ${kind}` });
+    else if (!iommu && !confidential) {
+      ctx.addIssue({ code: 'custom', path: ['devices', i, 'accessPlatform'], message: `device ${d.id} has no IOMMU in its path and its VM is not confidential, so ACCESS_PLATFORM would change nothing (DMA uses guest-physical addresses either way)` });
+    }
+  }
+}
 
 /** The spec schema for the given model declarations (the registry's, or a test's). */
 export function buildSpecSchema(decls: Decls) {
@@ -116,6 +176,7 @@ export function buildSpecSchema(decls: Decls) {
   const viommuSchema = instanceSchema(decls, 'viommu').describe('a guest-visible IOMMU');
   const hostKinds = byKind(decls, 'host-iommu');
   const viommuKinds = byKind(decls, 'viommu');
+  const confKinds = byKind(decls, 'confidential');
 
   const vmSchema = z
     .object({
@@ -126,9 +187,11 @@ export function buildSpecSchema(decls: Decls) {
       confidential: confidentialSchema(decls),
       dmaMode: z
         .enum(['strict', 'lazy'])
-        .default('strict')
-        .describe('guest DMA-API invalidation policy when behind an IOMMU (iommu.strict=1 / lazy flush queue)'),
+        .optional()
+        .describe('guest dma-iommu invalidation policy (iommu.strict=1 / lazy flush queue); only for a VM with a vIOMMU whose guest driver uses dma-iommu (default strict)'),
       viommus: z.array(viommuSchema).default([]),
+      /** Not a field: present only to refuse it with a sentence (VMs have no free-form params). */
+      params: z.unknown().optional(),
     })
     .strict();
 
@@ -136,14 +199,20 @@ export function buildSpecSchema(decls: Decls) {
     .object({
       id: identifier(),
       vm: identifier().describe('the VM the device is assigned to'),
-      kind: z.enum(['nic', 'nvme', 'gpu', 'dma-engine', 'virtio-net', 'virtio-blk']).default('nic').describe('what the device is'),
+      kind: z
+        .enum(DEVICE_KINDS)
+        .optional()
+        .describe('what the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench, else nic)'),
       attach: z
-        .enum(['vfio', 'emulated', 'vhost', 'virtio'])
-        .default('vfio')
-        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, vhost, or virtio in the VMM'),
+        .enum(['vfio', 'emulated', 'virtio'])
+        .optional()
+        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, or a virtio device of the VMM (default: virtio for virtio kinds, else vfio)'),
       viommu: identifier().optional().describe('the vIOMMU the device sits behind (omit: none, DMA goes direct)'),
       hostIommu: identifier().optional().describe('the physical IOMMU instance the device sits behind'),
-      accessPlatform: z.boolean().default(true).describe('virtio: VIRTIO_F_ACCESS_PLATFORM negotiated (DMA goes through the platform DMA API)'),
+      accessPlatform: z
+        .boolean()
+        .optional()
+        .describe('virtio devices behind an IOMMU or in a confidential VM: VIRTIO_F_ACCESS_PLATFORM negotiated, so DMA goes through the platform DMA API (default true)'),
       linkBandwidth: z
         .union([z.number(), z.string()])
         .optional()
@@ -156,8 +225,11 @@ export function buildSpecSchema(decls: Decls) {
 
   const hostSchema = z
     .object({
-      arch: z.enum(['x86_64', 'aarch64', 'ppc64le']).default('x86_64').describe('host CPU architecture'),
-      cpus: positiveCount().default(64).describe('host CPUs'),
+      arch: z
+        .enum(ARCHES)
+        .optional()
+        .describe('host CPU architecture: the models and the cost profile must be for it (default: the one the models exist on, e.g. ppc64le for spapr-tce, else x86_64)'),
+      cpus: positiveCount().default(64).describe('host CPUs: at least the VMs\' vCPUs (overcommit is not modelled); models may size host-side concurrency by it'),
       iommus: z.array(hostIommuSchema).default([]),
     })
     .strict();
@@ -185,7 +257,43 @@ export function buildSpecSchema(decls: Decls) {
         if (vm.maxMemory !== undefined && vm.maxMemory < vm.memory) {
           ctx.addIssue({ code: 'custom', path: ['vms', i, 'maxMemory'], message: 'maxMemory is smaller than memory' });
         }
+        if (vm.params !== undefined) {
+          const keys = vm.params !== null && typeof vm.params === 'object' ? Object.keys(vm.params) : [];
+          ctx.addIssue({
+            code: 'custom',
+            path: ['vms', i, 'params'],
+            message: `VMs take no free-form params${keys.length ? ` (got ${keys.map((k) => `"${k}"`).join(', ')})` : ''}: every VM setting is a declared field, and a model's own settings go in its params (a confidential kind's in confidential: { kind, params })`,
+          });
+        }
+        // A VM field only some models act on is refused where none of the VM's models does.
+        const vmModels = [...vm.viommus.map((v) => viommuKinds.get(v.kind)), confKinds.get(vm.confidential.kind)].filter((d) => d !== undefined);
+        const fields: [VmField, string][] = [
+          ['dmaMode', 'maps through the guest dma-iommu layer, so strict/lazy would change nothing'],
+          ['maxMemory', 'sizes anything by the hot-plug maximum, so it would change nothing'],
+        ];
+        for (const [field, why] of fields) {
+          if (vm[field] === undefined || vmModels.some((d) => d.vmFields?.includes(field))) continue;
+          const which = vmModels.length ? `its models (${vmModels.map((d) => d.kind).join(', ')})` : 'it has no vIOMMU or confidential model';
+          ctx.addIssue({ code: 'custom', path: ['vms', i, field], message: `no model of VM ${vm.id} ${why} (${which})` });
+        }
       });
+      const vcpus = spec.vms.reduce((s, vm) => s + vm.vcpus, 0);
+      if (vcpus > spec.host.cpus) {
+        ctx.addIssue({ code: 'custom', path: ['host', 'cpus'], message: `the VMs have ${vcpus} vCPUs but the host has ${spec.host.cpus} CPUs: overcommit is not modelled (a vCPU never waits for a host CPU)` });
+      }
+      // Each model exists on some host architectures only.
+      const used: [string, ModelDeclaration | undefined][] = [
+        ...spec.host.iommus.map((h, i): [string, ModelDeclaration | undefined] => [`host.iommus[${i}]`, hostKinds.get(h.kind)]),
+        ...spec.vms.flatMap((vm, i) => [
+          ...vm.viommus.map((v, j): [string, ModelDeclaration | undefined] => [`vms[${i}].viommus[${j}]`, viommuKinds.get(v.kind)]),
+          [`vms[${i}].confidential`, confKinds.get(vm.confidential.kind)] as [string, ModelDeclaration | undefined],
+        ]),
+      ];
+      const arch = hostArch(spec.host.arch, used);
+      for (const [where, d] of used) {
+        if (d?.arches === undefined || d.arches.includes(arch)) continue;
+        ctx.addIssue({ code: 'custom', path: ['host', 'arch'], message: `${where} is a ${d.kind} ${ROLE_WORDS[d.role]} model, which exists on ${d.arches.join(' or ')} hosts, not ${arch}` });
+      }
       const hostIds = new Set(spec.host.iommus.map((m) => m.id));
       const devIds = new Set<string>();
       spec.devices.forEach((d, i) => {
@@ -200,12 +308,15 @@ export function buildSpecSchema(decls: Decls) {
         if (d.hostIommu !== undefined && !hostIds.has(d.hostIommu)) {
           ctx.addIssue({ code: 'custom', path: ['devices', i, 'hostIommu'], message: `host has no IOMMU "${d.hostIommu}"` });
         }
+        deviceRules(d, i, vm, spec.host.iommus, ctx);
       });
     })
     .transform((spec, ctx) => {
       // A device's params belong to the IOMMU model in its path: the vIOMMU, else the host IOMMU.
       let failed = false;
-      const devices = spec.devices.map((d, i) => {
+      const devices = spec.devices.map((raw, i) => {
+        const kind = deviceKind(raw);
+        const d = { ...raw, kind, attach: raw.attach ?? (kind.startsWith('virtio') ? ('virtio' as const) : ('vfio' as const)) };
         const vm = spec.vms.find((v) => v.id === d.vm);
         const viommu = d.viommu !== undefined ? vm?.viommus.find((v) => v.id === d.viommu) : undefined;
         const host = d.hostIommu !== undefined ? spec.host.iommus.find((h) => h.id === d.hostIommu) : undefined;
@@ -225,7 +336,14 @@ export function buildSpecSchema(decls: Decls) {
         }
         return { ...d, params };
       });
-      return failed ? z.NEVER : { ...spec, devices };
+      const vms = spec.vms.map(({ params: _refused, ...vm }) => vm);
+      const arch = hostArch(spec.host.arch, [
+        ...spec.host.iommus.map((h): [string, ModelDeclaration | undefined] => ['', hostKinds.get(h.kind)]),
+        ...spec.vms.flatMap((vm) => [...vm.viommus.map((v): [string, ModelDeclaration | undefined] => ['', viommuKinds.get(v.kind)]), ['', confKinds.get(vm.confidential.kind)] as [string, ModelDeclaration | undefined]]),
+      ]);
+      const host = { ...spec.host, arch };
+      const profile = { ...spec.profile, base: spec.profile.base ?? DEFAULT_PROFILE[arch] };
+      return failed ? z.NEVER : { ...spec, host, profile, vms, devices };
     });
 
   return { specSchema, hostIommuSchema, viommuSchema, vmSchema, deviceSchema, hostSchema };
@@ -236,8 +354,8 @@ type Schemas = ReturnType<typeof buildSpecSchema>;
 export type SpecInput = z.input<Schemas['specSchema']>;
 /** A validated spec: canonical units, defaults filled. */
 export type Spec = z.output<Schemas['specSchema']>;
-export type VmSpec = z.output<Schemas['vmSchema']>;
-export type DeviceSpec = z.output<Schemas['deviceSchema']>;
+export type VmSpec = Spec['vms'][number];
+export type DeviceSpec = Spec['devices'][number];
 export type HostIommuSpec = z.output<Schemas['hostIommuSchema']>;
 export type ViommuSpec = z.output<Schemas['viommuSchema']>;
 export type ConfidentialSpec = VmSpec['confidential'];
