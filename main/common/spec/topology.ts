@@ -35,6 +35,12 @@ function unknownKind(role: ModelRole, kind: string, kinds: Map<string, ModelDecl
 
 type Params = Record<string, unknown>;
 
+/**
+ * Marks an issue raised by a rule between fields (as opposed to a value its own type refuses),
+ * so a test can tell "the spec acts on this knob by refusing it here" from "not a valid value".
+ */
+export const RULE = { rule: 'cross-field' } as const;
+
 /** Parses `params` with a model's schema (strict: a misspelt field is an error), issues under `at`. */
 function parseParams(schema: ParamsSchema, params: unknown, ctx: z.RefinementCtx, at: (string | number)[]): Params | null {
   const parsed = schema.strict().safeParse(params ?? {});
@@ -154,18 +160,18 @@ function deviceRules(
   const virtio = kind.startsWith('virtio');
   const allowed = WORKLOAD_KINDS[d.workload.kind];
   if (allowed !== undefined && !allowed.includes(kind)) {
-    ctx.addIssue({ code: 'custom', path: ['devices', i, 'workload', 'kind'], message: `a ${kind} device does not run a ${d.workload.kind} workload (its driver is for ${allowed.join(', ')})` });
+    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'workload', 'kind'], message: `a ${kind} device does not run a ${d.workload.kind} workload (its driver is for ${allowed.join(', ')})` });
   }
   if (d.attach !== undefined && virtio !== (d.attach === 'virtio')) {
-    ctx.addIssue({ code: 'custom', path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by the VMM's virtio backend: attach "virtio"` : `attach "virtio" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
+    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by the VMM's virtio backend: attach "virtio"` : `attach "virtio" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
   }
   if (d.accessPlatform !== undefined) {
     const host = hostIommus.find((h) => h.id === d.hostIommu);
     const iommu = d.viommu !== undefined || (host !== undefined && host.kind !== 'none');
     const confidential = vm !== undefined && vm.confidential.kind !== 'none';
-    if (!virtio) ctx.addIssue({ code: 'custom', path: ['devices', i, 'accessPlatform'], message: `VIRTIO_F_ACCESS_PLATFORM is a virtio feature; device ${d.id} is a ${kind}` });
+    if (!virtio) ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'accessPlatform'], message: `VIRTIO_F_ACCESS_PLATFORM is a virtio feature; device ${d.id} is a ${kind}` });
     else if (!iommu && !confidential) {
-      ctx.addIssue({ code: 'custom', path: ['devices', i, 'accessPlatform'], message: `device ${d.id} has no IOMMU in its path and its VM is not confidential, so ACCESS_PLATFORM would change nothing (DMA uses guest-physical addresses either way)` });
+      ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'accessPlatform'], message: `device ${d.id} has no IOMMU in its path and its VM is not confidential, so ACCESS_PLATFORM would change nothing (DMA uses guest-physical addresses either way)` });
     }
   }
 }
@@ -252,15 +258,16 @@ export function buildSpecSchema(decls: Decls) {
     .superRefine((spec, ctx) => {
       const vmIds = new Set<string>();
       spec.vms.forEach((vm, i) => {
-        if (vmIds.has(vm.id)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'id'], message: `duplicate VM id "${vm.id}"` });
+        if (vmIds.has(vm.id)) ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, 'id'], message: `duplicate VM id "${vm.id}"` });
         vmIds.add(vm.id);
         if (vm.maxMemory !== undefined && vm.maxMemory < vm.memory) {
-          ctx.addIssue({ code: 'custom', path: ['vms', i, 'maxMemory'], message: 'maxMemory is smaller than memory' });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, 'maxMemory'], message: 'maxMemory is smaller than memory' });
         }
         if (vm.params !== undefined) {
           const keys = vm.params !== null && typeof vm.params === 'object' ? Object.keys(vm.params) : [];
           ctx.addIssue({
             code: 'custom',
+            params: RULE,
             path: ['vms', i, 'params'],
             message: `VMs take no free-form params${keys.length ? ` (got ${keys.map((k) => `"${k}"`).join(', ')})` : ''}: every VM setting is a declared field, and a model's own settings go in its params (a confidential kind's in confidential: { kind, params })`,
           });
@@ -274,12 +281,12 @@ export function buildSpecSchema(decls: Decls) {
         for (const [field, why] of fields) {
           if (vm[field] === undefined || vmModels.some((d) => d.vmFields?.includes(field))) continue;
           const which = vmModels.length ? `its models (${vmModels.map((d) => d.kind).join(', ')})` : 'it has no vIOMMU or confidential model';
-          ctx.addIssue({ code: 'custom', path: ['vms', i, field], message: `no model of VM ${vm.id} ${why} (${which})` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, field], message: `no model of VM ${vm.id} ${why} (${which})` });
         }
       });
       const vcpus = spec.vms.reduce((s, vm) => s + vm.vcpus, 0);
       if (vcpus > spec.host.cpus) {
-        ctx.addIssue({ code: 'custom', path: ['host', 'cpus'], message: `the VMs have ${vcpus} vCPUs but the host has ${spec.host.cpus} CPUs: overcommit is not modelled (a vCPU never waits for a host CPU)` });
+        ctx.addIssue({ code: 'custom', params: RULE, path: ['host', 'cpus'], message: `the VMs have ${vcpus} vCPUs but the host has ${spec.host.cpus} CPUs: overcommit is not modelled (a vCPU never waits for a host CPU)` });
       }
       // Each model exists on some host architectures only.
       const used: [string, ModelDeclaration | undefined][] = [
@@ -292,21 +299,21 @@ export function buildSpecSchema(decls: Decls) {
       const arch = hostArch(spec.host.arch, used);
       for (const [where, d] of used) {
         if (d?.arches === undefined || d.arches.includes(arch)) continue;
-        ctx.addIssue({ code: 'custom', path: ['host', 'arch'], message: `${where} is a ${d.kind} ${ROLE_WORDS[d.role]} model, which exists on ${d.arches.join(' or ')} hosts, not ${arch}` });
+        ctx.addIssue({ code: 'custom', params: RULE, path: ['host', 'arch'], message: `${where} is a ${d.kind} ${ROLE_WORDS[d.role]} model, which exists on ${d.arches.join(' or ')} hosts, not ${arch}` });
       }
       const hostIds = new Set(spec.host.iommus.map((m) => m.id));
       const devIds = new Set<string>();
       spec.devices.forEach((d, i) => {
-        if (devIds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}"` });
+        if (devIds.has(d.id)) ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'id'], message: `duplicate device id "${d.id}"` });
         devIds.add(d.id);
         const vm = spec.vms.find((v) => v.id === d.vm);
         if (vm === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'vm'], message: `no VM with id "${d.vm}"` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'vm'], message: `no VM with id "${d.vm}"` });
         } else if (d.viommu !== undefined && !vm.viommus.some((v) => v.id === d.viommu)) {
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'viommu'], message: `VM "${vm.id}" has no vIOMMU "${d.viommu}"` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'viommu'], message: `VM "${vm.id}" has no vIOMMU "${d.viommu}"` });
         }
         if (d.hostIommu !== undefined && !hostIds.has(d.hostIommu)) {
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'hostIommu'], message: `host has no IOMMU "${d.hostIommu}"` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'hostIommu'], message: `host has no IOMMU "${d.hostIommu}"` });
         }
         deviceRules(d, i, vm, spec.host.iommus, ctx);
       });
@@ -325,7 +332,7 @@ export function buildSpecSchema(decls: Decls) {
         if (schema === undefined) {
           if (Object.keys(d.params).length === 0) return d;
           const where = decl === undefined ? `device ${d.id} has no IOMMU in its path` : `the ${decl.kind} model in device ${d.id}'s path declares no device settings`;
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'params'], message: `${where}, so it takes no params (got ${Object.keys(d.params).map((k) => `"${k}"`).join(', ')})` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'params'], message: `${where}, so it takes no params (got ${Object.keys(d.params).map((k) => `"${k}"`).join(', ')})` });
           failed = true;
           return d;
         }
