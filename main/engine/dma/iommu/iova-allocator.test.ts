@@ -118,6 +118,32 @@ test('a million live allocations: the tree stays consistent and frees find their
   assert.equal(a.treePages, 64 * n);
 });
 
+test('random sizes, CPUs and free order: ranges never overlap, stay aligned and inside the space; the tree stays balanced', () => {
+  let s = 12345;
+  const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const a = new IovaAllocator(1, 2 ** 20);
+  const live: { pfn: number; pages: number }[] = [];
+  for (let step = 0; step < 20000; step++) {
+    if (live.length > 0 && rnd() < 0.48) {
+      const i = Math.floor(rnd() * live.length);
+      const x = live[i]!;
+      live[i] = live[live.length - 1]!;
+      live.pop();
+      a.free(x.pfn, x.pages, Math.floor(rnd() * 4));
+    } else {
+      const pages = 1 + Math.floor(rnd() * rnd() * 100);
+      const x = a.alloc(pages, Math.floor(rnd() * 4));
+      if (x === null) continue;
+      assert.equal(x.pfn % roundUpPow2(pages), 0);
+      live.push({ pfn: x.pfn, pages: x.pages });
+    }
+  }
+  a.checkTree();
+  const sorted = [...live].sort((p, q) => p.pfn - q.pfn);
+  for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i - 1]!.pfn + sorted[i - 1]!.pages <= sorted[i]!.pfn, 'no overlap');
+  assert.ok(sorted[0]!.pfn >= 1 && sorted.at(-1)!.pfn + sorted.at(-1)!.pages <= 2 ** 20);
+});
+
 test('flush queue: entries wait for a flush that started after they were queued', () => {
   const fq = new FlushQueues(2);
   fq.push(0, { pfn: 1, pages: 1, mappedPages: 1, iova: 4096 });

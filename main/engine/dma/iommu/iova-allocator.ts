@@ -97,6 +97,11 @@ export class IovaAllocator {
     return this.tree.size - 1;
   }
 
+  /** Checks the tree's red-black invariants (tests). */
+  checkTree(): void {
+    this.tree.check();
+  }
+
   /** The tree's ranges in order (the anchor aside), for tests. */
   ranges(): [number, number][] {
     return this.tree.ranges().slice(0, -1);
@@ -191,10 +196,12 @@ export class IovaAllocator {
     let curr = low32 ? this.cached32Node : this.cachedNode;
     const retryPfn = t.hi[curr]!;
     let newPfn: number;
+    let prev: number;
     for (;;) {
       do {
         high = Math.min(high, t.lo[curr]!);
         newPfn = high >= size ? Math.floor((high - size) / align) * align : -1;
+        prev = curr;
         curr = t.prev(curr);
       } while (curr !== NIL && newPfn >= 0 && newPfn <= t.hi[curr]! && newPfn >= low);
       if (high >= size && newPfn >= low) break;
@@ -208,8 +215,8 @@ export class IovaAllocator {
       this.max32AllocSize = size;
       return -1;
     }
-    // Linux inserts from the last range visited (a hint); a search from the root finds the same slot.
-    const node = t.insert(newPfn, newPfn + size - 1);
+    // As Linux, insert from the range just above the slot: the slot is in its left subtree.
+    const node = t.insert(newPfn, newPfn + size - 1, prev);
     if (newPfn + size - 1 < DMA_32BIT_PFN) this.cached32Node = node;
     else this.cachedNode = node;
     this.pagesInTree += size;

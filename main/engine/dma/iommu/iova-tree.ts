@@ -46,13 +46,17 @@ export class IovaTree {
     return this.lo.length * (8 + 8 + 4 + 4 + 4 + 1);
   }
 
-  /** Inserts [lo, hi] (not overlapping any range present) and returns its node. */
-  insert(lo: number, hi: number): number {
+  /**
+   * Inserts [lo, hi] (not overlapping any range present) and returns its node. `hint` is a node
+   * whose subtree holds the new range's slot (iova_insert_rbtree's start: the range just above a
+   * slot the allocator found); the descent starts there instead of at the root.
+   */
+  insert(lo: number, hi: number, hint = NIL): number {
     const z = this.allocNode();
     this.lo[z] = lo;
     this.hi[z] = hi;
-    let y = NIL;
-    let x = this.root;
+    let y = hint === NIL ? NIL : this.parent[hint]!;
+    let x = hint === NIL ? this.root : hint;
     while (x !== NIL) {
       y = x;
       x = lo < this.lo[x]! ? this.left[x]! : this.right[x]!;
