@@ -50,13 +50,13 @@ interface CpuCache {
 }
 
 export function roundUpPow2(n: number): number {
-  if (n <= 1) return 1;
-  return 2 ** Math.ceil(Math.log2(n));
+  return 2 ** order(n);
 }
 
-/** order_base_2: the smallest k with 2^k ≥ n. */
+/** order_base_2: the smallest k with 2^k ≥ n (clz32 below 2^31 pages, log2 above). */
 function order(n: number): number {
-  return n <= 1 ? 0 : Math.ceil(Math.log2(n));
+  if (n <= 1) return 0;
+  return n <= 2 ** 31 ? 32 - Math.clz32(n - 1) : Math.ceil(Math.log2(n));
 }
 
 export class IovaAllocator {
@@ -224,10 +224,26 @@ export class IovaAllocator {
     return newPfn;
   }
 
+  /**
+   * private_find_iova, looking first at the cached node and its neighbours: a ring frees next to
+   * where it last allocated. Elsewhere an O(log n) search from the root. The range found is the
+   * same either way; only the simulator's work differs.
+   */
+  private findNear(pfn: number): number {
+    const t = this.tree;
+    const c = this.cachedNode;
+    if (c !== this.anchor) {
+      if (pfn >= t.lo[c]! && pfn <= t.hi[c]!) return c;
+      const n = pfn < t.lo[c]! ? t.prev(c) : t.next(c);
+      if (n !== NIL && pfn >= t.lo[n]! && pfn <= t.hi[n]!) return n;
+    }
+    return t.find(pfn);
+  }
+
   /** free_iova: find the range holding `pfn`, move the cached nodes off it, erase it. */
   private treeFree(pfn: number): void {
     const t = this.tree;
-    const node = t.find(pfn);
+    const node = this.findNear(pfn);
     if (node === NIL || node === this.anchor) throw new Error(`IOVA free of pfn ${pfn}, which is not allocated`);
     const lo = t.lo[node]!;
     const hi = t.hi[node]!;
