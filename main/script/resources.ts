@@ -1,4 +1,8 @@
-/** Locates the shipped resources (profiles, examples, the DSL's .d.ts) from the source tree or a packaged app. */
+/**
+ * Locates the shipped resources (profiles, examples, the DSL's .d.ts) from the source tree or a
+ * packaged app. It lives in main/script, the lowest Node-side layer that needs it (the type check
+ * reads the .d.ts); the API reaches it through main/api/resources.ts.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
