@@ -2,7 +2,8 @@
  * Prepares and executes runs: validates every spec and resolves every profile before anything
  * is stored (bad input stores nothing), then runs each spec and stores its result.
  */
-import { checkTopology, runSimulation, CancelledError, type RunProgress } from '../engine/run';
+import { CancelledError } from '../common/errors';
+import { checkTopology, runSimulation, type RunProgress } from '../engine/run';
 import { paramDef } from '../common/profile/all';
 import type { ResolvedProfile } from '../common/profile/profile';
 import { ENGINE_VERSION, type RunResult } from '../common/result';

@@ -4,7 +4,8 @@
  * It never touches the store: results go back to the host, the single writer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CancelledError, runSimulation } from '../../engine/run';
+import { CancelledError } from '../../common/errors';
+import { runSimulation } from '../../engine/run';
 import '../../common/spec/models';
 import '../../common/metrics/all';
 import { PROGRESS_INTERVAL_MS, type RunTask, type WorkerMessage } from './protocol';
