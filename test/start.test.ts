@@ -86,7 +86,12 @@ function processTree(pid: number): { pid: number; args: string }[] {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const r of rows) if (tree.has(r.ppid) && !tree.has(r.pid)) (tree.add(r.pid), (grew = true));
+    for (const r of rows) {
+      if (tree.has(r.ppid) && !tree.has(r.pid)) {
+        tree.add(r.pid);
+        grew = true;
+      }
+    }
   }
   return rows.filter((r) => tree.has(r.pid)).map(({ pid: p, args }) => ({ pid: p, args }));
 }
