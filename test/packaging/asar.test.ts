@@ -98,7 +98,8 @@ import { evaluateScript } from './main/script/api';
 import { LabStore } from './main/store/store';
 export async function probe(resourcesPath: string, source: string, db: string): Promise<string> {
   applyPackagedEnvironment(resourcesPath, __filename);
-  const experiment = await evaluateScript(source, 'baseline.ts');
+  // A generous deadline: the machine may be loaded, and the limit is not what is tested here.
+  const experiment = await evaluateScript(source, 'baseline.ts', { timeoutMs: 60_000 });
   const spec = { ...experiment.specs[0]!, duration: 200_000 };
   const pool = new WorkerPool({ size: 1 });
   const outcome = await pool.run(spec, loadProfile(spec.profile.base, spec.profile.overrides), () => {}).outcome;
