@@ -42,9 +42,9 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
       const media = Math.max(0, Math.round(service()));
       if (read) {
         yield media;
-        yield* device.dma(m.iova, bytes, true);
+        yield* device.dma(m.iovaPfn, m.iovaOff, bytes, true);
       } else {
-        yield* device.dma(m.iova, bytes, false);
+        yield* device.dma(m.iovaPfn, m.iovaOff, bytes, false);
         yield media;
       }
       yield* cpu.run(
