@@ -12,5 +12,8 @@ export class CancelledError extends Error {
   }
 }
 
+/** A PDF report could not be made (no Chromium to print with); the CLI prints it as one sentence. */
+export class PdfError extends Error {}
+
 /** The database was written by a newer vIOMMU Lab (schema version above the latest migration); the store refuses it. */
 export class StoreVersionError extends Error {}
