@@ -8,6 +8,7 @@ import { Metrics } from '../../main/engine/metrics/collector';
 import { fromBigInt } from '../../main/engine/mem/addr';
 import type { SpaprDevicePath } from '../../main/engine/models/spapr/device-path';
 import { TceTable, tceValue, TCE_READ } from '../../main/engine/models/spapr/tce-table';
+import { SPAPR_METRICS } from '../../main/engine/models/spapr/metrics';
 
 const TiB = 2 ** 40;
 
@@ -37,7 +38,7 @@ test('a 1 TiB guest with a 64 KiB-page DDW maps all RAM: 2^24 TCEs in a direct w
   const dev = m.devices[0]!;
   drive(env, dev.vm.vcpu(0).run(dev.path.probe(dev.vm.vcpu(0))));
   assert.deepEqual(notes, []);
-  assert.equal(metrics.counter('hcalls.tces.h_put_tce_indirect').value, TiB / 65536);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsTcesOf.of('h_put_tce_indirect')).value, TiB / 65536);
   const w = (dev.path as SpaprDevicePath).window!;
   assert.equal(w.busOffset, 2 ** 59);
   assert.equal(w.table.validCount, 2 ** 24);

@@ -6,8 +6,9 @@
 //   common ← engine, store, script ← report ← api ← web ← shell      renderer → common only
 //                                              ↖ cli (api, engine entry, store, script, report)
 //
-// - main/engine is entered only through its deliberate surface (ENGINE_ENTRY): a run, the
-//   topology check, the model registry. Other layers never reach into kernel/, dma/, models/...
+// - main/engine is entered only through its deliberate surface (ENGINE_ENTRY): run.ts (a run,
+//   the topology check) and catalog.ts (spec schema, cost parameters and metric names built from
+//   the model registry). Other layers never reach into kernel/, dma/, models/...
 // - models never import each other (main/engine/models/<kind>/).
 // - Packages: common takes only zod; engine none; the renderer no Node built-in and no Node-side
 //   package. A package with native code or a Node-only runtime has one owning zone (OWNED):
@@ -41,7 +42,7 @@ export const ZONES = {
 };
 
 /** The only engine files other zones may import. */
-export const ENGINE_ENTRY = ['main/engine/run.ts', 'main/engine/models/registry.ts'];
+export const ENGINE_ENTRY = ['main/engine/run.ts', 'main/engine/catalog.ts'];
 
 /** Packages that belong to one zone. */
 export const OWNED = {

@@ -14,6 +14,7 @@ import { FRAME, frameAt, splitSafe } from '../../mem/addr';
 import type { VmRuntime } from '../../machine/vm';
 import type { PhysicalSmmu } from './physical-smmu';
 import type { SmmuWorld } from './world';
+import { CORE_COSTS } from '../../../common/profile/core';
 
 export class HostOnlyPath implements DmaPath {
   readonly name: string;
@@ -29,8 +30,8 @@ export class HostOnlyPath implements DmaPath {
   ) {
     this.name = `dma-direct over ${smmu.id} stage 2`;
     this.psid = smmu.allocSid();
-    this.mapNs = world.costs.ns('guest.dma_direct_map_ns');
-    this.unmapNs = world.costs.ns('guest.dma_direct_unmap_ns');
+    this.mapNs = world.costs.ns(CORE_COSTS.guestDmaDirectMapNs);
+    this.unmapNs = world.costs.ns(CORE_COSTS.guestDmaDirectUnmapNs);
   }
 
   *probe(_cpu: Vcpu): ProcessGenerator<void> {
