@@ -12,6 +12,7 @@ import { createEditorView } from './editor/editor-view';
 import { setupMonaco } from './editor/monaco';
 import { createJobsPanel } from './jobs/jobs-panel';
 import { createNotebookView } from './notebook/notebook-view';
+import { createProfilesView } from './profiles/profiles-view';
 import { bindKeys } from './keys';
 import { createRunsView } from './runs/runs-view';
 import { connect } from './services/client';
@@ -26,6 +27,7 @@ const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'compare', label: 'Compare' },
   { name: 'diff', label: 'Diff' },
   { name: 'notebook', label: 'Notebook' },
+  { name: 'profiles', label: 'Profiles' },
 ];
 
 function applyTheme(t: 'light' | 'dark'): void {
@@ -55,6 +57,7 @@ async function boot(): Promise<void> {
       setPref('view', view);
       if (view === 'editor') editor.layout();
       if (view === 'compare') compare.shown();
+      if (view === 'profiles') profiles.shown();
     },
     openDocument: (file, source, savedAs) => {
       if (!editor.dirty()) return editor.open(file, source, savedAs);
@@ -83,9 +86,10 @@ async function boot(): Promise<void> {
   const compare = createCompareView(ctx);
   const diff = createDiffView(ctx);
   const notebook = createNotebookView(ctx, monaco);
+  const profiles = createProfilesView(ctx);
   const jobs = createJobsPanel(ctx);
   const sidebar = createSidebar(ctx);
-  sections.set('editor', editor.element).set('runs', runs.element).set('compare', compare.element).set('diff', diff.element).set('notebook', notebook.element);
+  sections.set('editor', editor.element).set('runs', runs.element).set('compare', compare.element).set('diff', diff.element).set('notebook', notebook.element).set('profiles', profiles.element);
 
   const themeBtn = h('button.btn.small', { type: 'button', title: 'Toggle light/dark (Ctrl+Shift+L)', 'data-test': 'theme' }, prefs().theme === 'dark' ? '☀ Light' : '☾ Dark');
   const toggleTheme = (): void => {
@@ -117,7 +121,7 @@ async function boot(): Promise<void> {
   );
 
   const splitterV = h('div.splitter-v', { role: 'separator', 'aria-orientation': 'vertical', title: 'Drag to resize' });
-  const content = h('div.content', null, editor.element, runs.element, compare.element, diff.element, notebook.element);
+  const content = h('div.content', null, editor.element, runs.element, compare.element, diff.element, notebook.element, profiles.element);
   const main = h('div.main', { style: `--sidebar-w:${prefs().sidebarWidth}px` }, sidebar, splitterV, content);
   jobs.element.style.height = `${prefs().jobsHeight}px`;
   const splitterH = h('div.splitter-h', { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' });

@@ -5,7 +5,7 @@ const KEY = 'viommu-lab.prefs.v1';
 
 export interface Prefs {
   theme: 'light' | 'dark';
-  view: 'editor' | 'runs' | 'compare' | 'diff' | 'notebook';
+  view: 'editor' | 'runs' | 'compare' | 'diff' | 'notebook' | 'profiles';
   sidebarWidth: number;
   jobsHeight: number;
   problemsHeight: number;
