@@ -5,7 +5,6 @@
  * parameter, a latency CDF from stored histograms, time series with zoom and pan; linear or log.
  */
 import type { Chart as ChartT, ChartConfiguration } from 'chart.js';
-import { allMetricDefs } from '../../main/common/metrics/all';
 import type { CompareResult, RunQuery } from '../../main/common/api';
 import { barConfig, cdfConfig, Chart, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
 import type { AppContext } from '../context';
@@ -61,8 +60,8 @@ export function createCompareView(ctx: AppContext): CompareView {
   let result: CompareResult | null = null;
   let chart: ChartT | null = null;
   let drawSeq = 0;
-  const histogramNames = allMetricDefs().filter((d) => d.kind === 'histogram').map((d) => d.name);
-  const seriesNames = allMetricDefs().filter((d) => d.kind === 'series').map((d) => d.name);
+  const histogramNames = ctx.info.metrics.filter((d) => d.kind === 'histogram').map((d) => d.name);
+  const seriesNames = ctx.info.metrics.filter((d) => d.kind === 'series').map((d) => d.name);
 
   const saved = prefs().chart;
   kind.value = saved.kind;
@@ -81,7 +80,7 @@ export function createCompareView(ctx: AppContext): CompareView {
     const opts = metricOptions(k);
     const want = metric.value || prefs().chart.metric;
     const docOf = (n: string): string => {
-      const d = allMetricDefs().find((x) => x.name === n || n.startsWith(x.name + '.'));
+      const d = ctx.info.metrics.find((x) => x.name === n || n.startsWith(x.name + '.'));
       return d ? `${d.unit} — ${d.doc}` : '';
     };
     replace(metric, opts.map((n) => h('option', { value: n, title: docOf(n) }, n)));
@@ -158,7 +157,7 @@ export function createCompareView(ctx: AppContext): CompareView {
     // How many x labels are drawn, and legend entries (read by the end-to-end tests).
     canvas.dataset.ticks = String(chart?.scales.x?.ticks.length ?? 0);
     canvas.dataset.legend = String(chart?.legend?.legendItems?.length ?? 0);
-    const def = allMetricDefs().find((d) => d.name === metric.value || metric.value.startsWith(d.name + '.'));
+    const def = ctx.info.metrics.find((d) => d.name === metric.value || metric.value.startsWith(d.name + '.'));
     metricDoc.textContent = def ? `${metric.value} (${def.unit}): ${def.doc}` : metric.value;
     // How many CI whiskers the chart carries (read by the end-to-end tests).
     canvas.dataset.errorBars = String(config ? config.data.datasets.reduce((n, ds) => n + ((ds as { errorBars?: unknown[] }).errorBars ?? []).filter(Boolean).length, 0) : 0);

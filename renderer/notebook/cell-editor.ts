@@ -3,7 +3,6 @@
  * experiment's language follows its file name, with the DSL's completion), and small forms for
  * chart and table queries. Every edit calls `changed` with the new cell.
  */
-import { allMetricDefs } from '../../main/common/metrics/all';
 import { CHART_KINDS, type Cell } from '../../main/common/notebook/schema';
 import type { Monaco } from '../editor/monaco';
 import { h } from '../ui/dom';
@@ -34,9 +33,14 @@ function parseFilter(text: string): Record<string, string | number> {
 
 let modelSeq = 0;
 let metricList: HTMLDataListElement | null = null;
+let metricDefs: readonly { name: string; unit: string; doc: string }[] = [];
+/** The declared metrics (from appInfo), offered as completions of a chart's metric. */
+export function setMetricCatalog(defs: readonly { name: string; unit: string; doc: string }[]): void {
+  metricDefs = defs;
+}
 function metricsDatalist(): string {
   if (metricList === null) {
-    metricList = h('datalist', { id: 'nb-metrics' }, allMetricDefs().map((d) => h('option', { value: d.name }, `${d.unit} — ${d.doc}`)));
+    metricList = h('datalist', { id: 'nb-metrics' }, metricDefs.map((d) => h('option', { value: d.name }, `${d.unit} — ${d.doc}`)));
     document.body.append(metricList);
   }
   return 'nb-metrics';

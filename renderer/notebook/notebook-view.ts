@@ -17,7 +17,7 @@ import { h, replace } from '../ui/dom';
 import { saveExported } from '../ui/download';
 import { prefs, setPref } from '../ui/persist';
 import { toDom } from '../ui/vdom';
-import { createCellEditor, type CellEditor } from './cell-editor';
+import { createCellEditor, setMetricCatalog, type CellEditor } from './cell-editor';
 import { newCell } from './templates';
 
 export interface NotebookViewHandle {
@@ -46,6 +46,7 @@ interface Card {
 }
 
 export function createNotebookView(ctx: AppContext, monaco: Monaco): NotebookViewHandle {
+  setMetricCatalog(ctx.info.metrics);
   const picker = h('select.input', { 'aria-label': 'Notebook', 'data-test': 'nb-picker', style: 'max-width:260px' });
   const newBtn = h('button.btn.small', { type: 'button', 'data-test': 'nb-new' }, '+ New notebook');
   const importInput = h('input', { type: 'file', accept: '.json,application/json', style: 'display:none', 'data-test': 'nb-import-file' });
