@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkerPool } from '../api/engine/pool';
 import { createLabService } from '../api/service';
+import { htmlToPdf } from '../report/pdf';
 import { defaultDbPath } from '../store/paths';
 import { LabStore } from '../store/store';
 import { writeLaunchPage } from './launch-page';
@@ -32,7 +33,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dbPath = defaultDbPath();
   const store = LabStore.open(dbPath);
-  const service = createLabService({ store, executor: new WorkerPool() });
+  // Reports print to PDF with the same Chromium engine the CLI uses.
+  const service = createLabService({ store, executor: new WorkerPool(), printPdf: (html) => htmlToPdf(html) });
   const host = await startWebHost({ service, rendererDir });
   process.stdout.write(`vIOMMU Lab is running at ${host.url}\n(database ${dbPath}; Ctrl+C stops it)\n`);
   const printLink = (why: string): void => void process.stdout.write(`${why}: open this one-time link in a browser: ${host.launchUrl()}\n`);
