@@ -5,6 +5,7 @@
 //
 //   common ← engine, store, script ← report ← api ← web ← shell      renderer → common only
 //                                              ↖ cli (api, engine entry, store, script, report)
+//   (web and shell, composition roots, also open the store and hand report's PDF printer to the API)
 //
 // - main/engine is entered only through its deliberate surface (ENGINE_ENTRY): run.ts (a run,
 //   the topology check) and catalog.ts (spec schema, cost parameters and metric names built from
@@ -35,8 +36,8 @@ export const ZONES = {
   script: { imports: ['common', 'engine:entry'], doc: 'TypeScript scripts to specs: transpile, sandbox, DSL and its .d.ts' },
   report: { imports: ['common', 'store'], doc: 'CSV / JSON / PDF builders over stored runs' },
   api: { imports: ['common', 'engine:entry', 'store', 'script', 'report'], doc: 'the API service, the run pipeline and the engine host (worker pool)' },
-  web: { imports: ['common', 'api', 'store'], doc: 'the browser host: loopback HTTP in front of the API service' },
-  shell: { imports: ['common', 'api', 'store', 'web'], doc: 'the Electron shell: windows, protocol, preload, menus' },
+  web: { imports: ['common', 'api', 'store', 'report'], doc: 'the browser host: loopback HTTP in front of the API service (a composition root: store, service, PDF printer)' },
+  shell: { imports: ['common', 'api', 'store', 'report', 'web'], doc: 'the Electron shell: windows, protocol, preload, menus (a composition root)' },
   cli: { imports: ['common', 'api', 'engine:entry', 'store', 'script', 'report'], doc: 'the viommu-lab command' },
   renderer: { imports: ['common'], doc: 'the UI (renderer/): browser code only' },
 };
