@@ -39,6 +39,18 @@ export interface WalkResult {
   readonly leafSize: number;
 }
 
+/** One descriptor read of a range scan (see RadixPageTable.scan). */
+export interface ScanStep {
+  readonly kind: 'leaf' | 'empty' | 'table';
+  readonly level: number;
+  /** First input address of the slot. */
+  readonly va: number;
+  /** Input bytes the slot covers. */
+  readonly span: number;
+  /** Leaf: output address of the slot's base; table: the next table's address; empty: 0. */
+  readonly out: number;
+}
+
 export class RadixPageTable {
   private readonly rootNode: TableNode;
   private pages = 0;
@@ -117,6 +129,16 @@ export class RadixPageTable {
     return this.walk(va).out;
   }
 
+  /**
+   * A software walker's pass over [start, end) (QEMU's vtd_page_walk): in address order, one
+   * step per descriptor it reads — every slot of every table it descends into that intersects
+   * the range. A step is a leaf (its input base, span and output base), an empty slot (its
+   * span; the walker learns nothing is mapped there), or a table pointer it then descends.
+   */
+  *scan(start: number, end: number): Generator<ScanStep> {
+    if (end > start) yield* this.scanNode(this.rootNode, 0, start, Math.min(end, 2 ** this.inputBits));
+  }
+
   /** The table page reached after `level` steps of the walk for `va` (level 0 = root), or null. */
   tableAt(va: number, level: number): number | null {
     let node: TableNode | undefined = this.rootNode;
@@ -125,6 +147,23 @@ export class RadixPageTable {
       if (node === undefined) return null;
     }
     return node.addr;
+  }
+
+  private *scanNode(node: TableNode, level: number, start: number, end: number): Generator<ScanStep> {
+    const span = this.leafSpan(level);
+    let va = Math.floor(start / span) * span;
+    while (va < end) {
+      const idx = this.index(va, level);
+      const leaf = node.leaves?.[idx] ?? EMPTY;
+      const child = node.children?.[idx];
+      if (leaf !== EMPTY) yield { kind: 'leaf', level, va, span, out: leaf };
+      else if (child === undefined) yield { kind: 'empty', level, va, span, out: 0 };
+      else {
+        yield { kind: 'table', level, va, span, out: child.addr };
+        yield* this.scanNode(child, level + 1, Math.max(start, va), Math.min(end, va + span));
+      }
+      va += span;
+    }
   }
 
   private levelOfLeaf(leafSize: number): number {
