@@ -23,15 +23,16 @@ export const PERM_RW = 3;
 export type ShadowOp =
   | { readonly op: 'map'; readonly iova: number; readonly size: number; readonly out: number }
   | { readonly op: 'unmap'; readonly iova: number; readonly size: number }
-  /** One guest descriptor read by the walk (charged by the caller). */
-  | { readonly op: 'read' };
+  /** One guest descriptor read by the walk (charged by the caller); a leaf is also looked up in the tree. */
+  | { readonly op: 'read'; readonly leaf: boolean };
 
-const READ: ShadowOp = { op: 'read' };
+const READ: ShadowOp = { op: 'read', leaf: false };
+const READ_LEAF: ShadowOp = { op: 'read', leaf: true };
 
 export function* syncRange(guest: RadixPageTable, tree: IovaTree, start: number, end: number): Generator<ShadowOp> {
   for (const s of guest.scan(start, end)) {
-    yield READ;
     if (s.kind === 'leaf') {
+      yield READ_LEAF;
       if (tree.hasExact(s.va, s.span, s.out, PERM_RW)) continue;
       if (tree.overlaps(s.va, s.va + s.span)) {
         tree.remove(s.va, s.va + s.span);
@@ -39,7 +40,10 @@ export function* syncRange(guest: RadixPageTable, tree: IovaTree, start: number,
       }
       tree.insert(s.va, s.span, s.out, PERM_RW);
       yield { op: 'map', iova: s.va, size: s.span, out: s.out };
-    } else if (s.kind === 'empty' && tree.overlaps(s.va, s.va + s.span)) {
+      continue;
+    }
+    yield READ;
+    if (s.kind === 'empty' && tree.overlaps(s.va, s.va + s.span)) {
       tree.remove(s.va, s.va + s.span);
       yield { op: 'unmap', iova: s.va, size: s.span };
     }
