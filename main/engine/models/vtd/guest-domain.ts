@@ -17,7 +17,7 @@ import type { ProcessGenerator } from '../../kernel';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import type { Direction } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
-import { iotlbDescFor, VTD_PAGE, type Desc } from './inv-desc';
+import { alignedPsi, iotlbDescFor, VTD_PAGE, type Desc } from './inv-desc';
 import type { VtdCostValues, VtdCounters } from './knobs';
 import type { QemuVtd, VtdAddressSpace } from './qemu-vtd';
 
@@ -74,13 +74,19 @@ export class GuestVtdDomain implements IommuDomainDriver {
   }
 
   *flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    const descs: Desc[] = [iotlbDescFor(this.as.did, iova, bytes, this.opts.maxAm)];
+    const descs: Desc[] = [this.as.notifier === 'passthrough' ? this.pasidDesc(iova, bytes) : iotlbDescFor(this.as.did, iova, bytes, this.opts.maxAm)];
     if (this.opts.ats) descs.push({ type: 'dev-tlb', sid: this.as.sid, addr: iova, bytes });
     yield* this.qemu.submit(cpu, descs);
   }
 
+  /** Scalable mode: a PASID-based IOTLB invalidation for the range (PASID 0, the RID2PASID). */
+  private pasidDesc(iova: number, bytes: number): Desc {
+    const { addr, am } = alignedPsi(iova, bytes);
+    return { type: 'pasid-iotlb', did: this.as.did, pasid: 0, addr: am > this.opts.maxAm ? 0 : addr, am: Math.min(am, 63) };
+  }
+
   *flushAll(cpu: Vcpu): ProcessGenerator<void> {
-    const descs: Desc[] = [{ type: 'iotlb-dsi', did: this.as.did }];
+    const descs: Desc[] = [this.as.notifier === 'passthrough' ? this.pasidDesc(0, 2 ** this.as.guest.inputBits) : { type: 'iotlb-dsi', did: this.as.did }];
     if (this.opts.ats) descs.push({ type: 'dev-tlb', sid: this.as.sid, addr: 0, bytes: 2 ** this.as.guest.inputBits });
     yield* this.qemu.submit(cpu, descs);
   }
@@ -90,6 +96,10 @@ export class GuestVtdDomain implements IommuDomainDriver {
     if (this.as.notifier === 'map') {
       yield this.k.hwTranslateNs;
       ok = this.as.vfio!.lookup(iova);
+    } else if (this.as.notifier === 'passthrough') {
+      // The physical IOMMU walks the guest's first-stage table nested over the host stage 2.
+      yield this.k.hwTranslateNs;
+      ok = this.as.guest.translate(iova) !== null;
     } else if (this.as.notifier === 'unmap-only') {
       ok = yield* this.vhostTranslate(iova);
     } else {

@@ -38,7 +38,8 @@ export interface VtdAddressSpace {
   readonly sid: number;
   readonly did: number;
   readonly name: string;
-  readonly notifier: 'map' | 'unmap-only' | 'none';
+  /** map: vfio-pci shadowed; unmap-only: vhost; none: emulated; passthrough: scalable-mode nested HWPT (no shadow). */
+  readonly notifier: 'map' | 'unmap-only' | 'none' | 'passthrough';
   readonly guest: RadixPageTable;
   /** MAP notifier: the IOVA tree and where its notifications go. */
   readonly tree: IovaTree | null;
@@ -141,7 +142,16 @@ export class QemuVtd {
         if (as?.notifier === 'unmap-only') yield* this.vhostUnmap(as, d.addr, d.bytes);
         return;
       }
-      case 'pasid-iotlb':
+      case 'pasid-iotlb': {
+        // Scalable-mode passthrough: the hardware walks the guest's first-stage table, so QEMU
+        // only forwards the invalidation to the host IOMMU (IOMMU_HWPT_INVALIDATE).
+        for (const as of this.spaces) {
+          if (as.did !== d.did || as.notifier !== 'passthrough') continue;
+          this.c.hwptInvalidates.inc();
+          yield this.k.hwptInvalidateNs + this.k.hostIotlbFlushNs;
+        }
+        return;
+      }
       case 'wait':
         return;
     }
