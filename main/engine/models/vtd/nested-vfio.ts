@@ -40,35 +40,33 @@ export class NestedVfio implements VfioBackend {
   }
 
   *map(iova: number, size: number, out: number): ProcessGenerator<VfioMapResult> {
-    const self = this;
-    return yield* this.l1cpu.run(
-      (function* (): ProcessGenerator<VfioMapResult> {
-        self.c.vfioMaps.inc();
-        yield self.k.mapIoctlNs + Math.ceil(size / VTD_PAGE) * self.k.pinPageNs;
-        const r = self.container.map(iova, size, out, self.env.now);
+    return yield* this.l1cpu.run(this.l1Map(iova, size, out));
+  }
+
+  private *l1Map(iova: number, size: number, out: number): ProcessGenerator<VfioMapResult> {
+    this.c.vfioMaps.inc();
+        yield this.k.mapIoctlNs + Math.ceil(size / VTD_PAGE) * this.k.pinPageNs;
+        const r = this.container.map(iova, size, out, this.env.now);
         if (r !== 'ok') {
-          self.c.vfioMapFailures.inc();
+          this.c.vfioMapFailures.inc();
           return r;
         }
         const leaf = size >= 2 ** 30 && iova % 2 ** 30 === 0 ? 2 ** 30 : size >= 2 ** 21 && iova % 2 ** 21 === 0 ? 2 ** 21 : VTD_PAGE;
-        const ok = yield* self.l1.mapLeaves(self.l1cpu, iova, self.l2RamBase + out, size, leaf);
+        const ok = yield* this.l1.mapLeaves(this.l1cpu, iova, this.l2RamBase + out, size, leaf);
         return ok ? 'ok' : 'eexist';
-      })(),
-    );
   }
 
   *unmap(iova: number, size: number): ProcessGenerator<void> {
-    const self = this;
-    yield* this.l1cpu.run(
-      (function* (): ProcessGenerator<void> {
-        self.c.vfioUnmaps.inc();
-        const gone = self.container.unmap(iova, size, self.env.now);
-        yield self.k.unmapIoctlNs + Math.ceil(gone.bytes / VTD_PAGE) * self.k.unpinPageNs;
+    yield* this.l1cpu.run(this.l1Unmap(iova, size));
+  }
+
+  private *l1Unmap(iova: number, size: number): ProcessGenerator<void> {
+    this.c.vfioUnmaps.inc();
+        const gone = this.container.unmap(iova, size, this.env.now);
+        yield this.k.unmapIoctlNs + Math.ceil(gone.bytes / VTD_PAGE) * this.k.unpinPageNs;
         if (gone.entries === 0) return;
-        yield* self.l1.unmapPages(self.l1cpu, iova, size);
-        yield* self.l1.flushRange(self.l1cpu, iova, Math.min(size, 2 ** self.l1.as.guest.inputBits - iova));
-      })(),
-    );
+        yield* this.l1.unmapPages(this.l1cpu, iova, size);
+        yield* this.l1.flushRange(this.l1cpu, iova, Math.min(size, 2 ** this.l1.as.guest.inputBits - iova));
   }
 
   lookup(iova: number): boolean {

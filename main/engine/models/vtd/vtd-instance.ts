@@ -12,7 +12,7 @@
  * inside the guest), and three-layer nesting through the L1 unit named in `nestedIn`.
  * Does not model: several DMAR units per VM, RMRRs, interrupt remapping.
  */
-import type { Environment, ProcessGenerator } from '../../kernel';
+import type { Environment, ProcessGenerator, Resource } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Metrics } from '../../metrics/collector';
 import type { DeviceSpec } from '../../../common/spec';
@@ -29,10 +29,9 @@ import { IovaTree } from './iova-tree';
 import type { VtdCostValues, VtdCounters } from './knobs';
 import { NestedVfio } from './nested-vfio';
 import { QemuVtd, type ResyncPolicy, type VtdAddressSpace } from './qemu-vtd';
-import { UnsafeWindow } from './unsafe-window';
+import { type UnsafeWindow } from './unsafe-window';
 import { HostVfio, type VfioBackend } from './vfio-backend';
 import { VhostIotlb } from './vhost-iotlb';
-import type { Resource } from '../../kernel';
 
 export interface VtdParams {
   readonly cachingMode: boolean;
