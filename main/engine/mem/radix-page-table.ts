@@ -57,11 +57,15 @@ export class RadixPageTable {
   /** Leaf descriptors currently valid. */
   leafCount = 0;
 
+  /** Input bytes one slot covers at each level (precomputed: walks ask for it at every step). */
+  private readonly spans: number[];
+
   constructor(
     readonly levels: number,
     private readonly allocTablePage: () => number,
   ) {
     if (!Number.isInteger(levels) || levels < 1 || levels > 5) throw new RangeError(`page table levels must be 1..5, got ${levels}`);
+    this.spans = Array.from({ length: levels }, (_, level) => 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (levels - 1 - level)));
     this.rootNode = this.newNode();
   }
 
@@ -81,7 +85,7 @@ export class RadixPageTable {
 
   /** Bytes of input address space one leaf at `level` covers. */
   leafSpan(level: number): number {
-    return 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (this.levels - 1 - level));
+    return this.spans[level]!;
   }
 
   /** Input address bits this table translates. */
@@ -126,7 +130,15 @@ export class RadixPageTable {
 
   /** The output address for `va`, or null. */
   translate(va: number): number | null {
-    return this.walk(va).out;
+    // The walk without recording its steps (no allocation: devices translate on every access).
+    let node: TableNode | undefined = this.rootNode;
+    for (let level = 0; level < this.levels && node !== undefined; level++) {
+      const idx = this.index(va, level);
+      const leaf = node.leaves?.[idx] ?? EMPTY;
+      if (leaf !== EMPTY) return leaf + (va % this.leafSpan(level));
+      node = node.children?.[idx];
+    }
+    return null;
   }
 
   /**

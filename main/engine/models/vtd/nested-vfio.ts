@@ -39,7 +39,8 @@ export class NestedVfio implements VfioBackend {
     this.container = new VfioContainer(k.dmaEntryLimit, window, guestMaps);
   }
 
-  *map(iova: number, size: number, out: number): ProcessGenerator<VfioMapResult> {
+  *map(iova: number, size: number, out: number, pendingNs: number): ProcessGenerator<VfioMapResult> {
+    if (pendingNs > 0) yield pendingNs;
     return yield* this.l1cpu.run(this.l1Map(iova, size, out));
   }
 

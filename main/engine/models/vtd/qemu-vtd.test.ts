@@ -83,7 +83,7 @@ function setup(resync: ResyncPolicy, notifier: 'map' | 'unmap-only' = 'map', k: 
   const notes: string[] = [];
   const qemu = new QemuVtd(env, vm, k, c, { resync, unmapOnlyWalk, nestedGuest: false }, window);
   const guest = new RadixPageTable(4, tablePageAllocator(3 * 2 ** 30, 64 * MiB, 'gt'));
-  const vfio = notifier === 'map' ? new HostVfio(env, k, c, HostVfio.lock(env, 'lock'), window, (iova) => guest.translate(iova) !== null, (t) => notes.push(t), 'nic0') : null;
+  const vfio = notifier === 'map' ? new HostVfio(env, k, c, window, (iova) => guest.translate(iova) !== null, (t) => notes.push(t), 'nic0') : null;
   const as: VtdAddressSpace = {
     sid: 8,
     did: 1,

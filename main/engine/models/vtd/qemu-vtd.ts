@@ -26,7 +26,7 @@ import { ContextCache, EmulatedIotlb } from './emulated-iotlb';
 import { psiRange, QEMU_MAMV, QI_BATCH, submissions, VTD_PAGE, type Desc } from './inv-desc';
 import type { IovaTree } from './iova-tree';
 import type { VtdCostValues, VtdCounters } from './knobs';
-import { syncRange, unmapAll, unmapAllReplay, type ShadowOp } from './shadow-sync';
+import { newTally, syncRange, unmapAll, unmapAllReplay, type ShadowOp, type WalkTally } from './shadow-sync';
 import type { UnsafeWindow } from './unsafe-window';
 import type { VfioBackend } from './vfio-backend';
 import type { VhostIotlb } from './vhost-iotlb';
@@ -166,19 +166,21 @@ export class QemuVtd {
     if (as.notifier !== 'map') return;
     this.c.resyncs.inc();
     this.c.walks.inc();
-    if (unmapFirst || this.opts.resync === 'unmap-all-replay') yield* this.apply(as, unmapAllReplay(as.guest, as.tree!));
-    else yield* this.apply(as, syncRange(as.guest, as.tree!, 0, 2 ** as.guest.inputBits));
+    const t = newTally();
+    if (unmapFirst || this.opts.resync === 'unmap-all-replay') yield* this.apply(as, unmapAllReplay(as.guest, as.tree!, t), t);
+    else yield* this.apply(as, syncRange(as.guest, as.tree!, 0, 2 ** as.guest.inputBits, t), t);
   }
 
   /** Context entry gone (detach): unmap all, no replay. */
   *unmapAll(as: VtdAddressSpace): ProcessGenerator<void> {
-    if (as.notifier === 'map') yield* this.apply(as, unmapAll(as.guest, as.tree!));
+    if (as.notifier === 'map') yield* this.apply(as, unmapAll(as.guest, as.tree!), newTally());
   }
 
   private *psi(as: VtdAddressSpace, start: number, end: number): ProcessGenerator<void> {
     if (as.notifier === 'map') {
       this.c.walks.inc();
-      yield* this.apply(as, syncRange(as.guest, as.tree!, start, end));
+      const t = newTally();
+      yield* this.apply(as, syncRange(as.guest, as.tree!, start, end, t), t);
       return;
     }
     if (as.notifier !== 'unmap-only') return;
@@ -196,21 +198,30 @@ export class QemuVtd {
     }
   }
 
-  /** Charges and applies a shadow sync's notifications one by one, at their instants. */
-  private *apply(as: VtdAddressSpace, ops: Generator<ShadowOp>): ProcessGenerator<void> {
+  /**
+   * Charges and applies a shadow sync's notifications one by one, at their instants. Reads and
+   * tree work between two notifications are charged in the same hold as the next ioctl (no
+   * observer can tell the difference: nothing outside QEMU changes until the ioctl does).
+   */
+  private *apply(as: VtdAddressSpace, ops: Generator<ShadowOp>, tally: WalkTally): ProcessGenerator<void> {
     const vfio = as.vfio!;
+    let charged = { reads: 0, leaves: 0 };
+    const owed = (): number => {
+      const ns = (tally.reads - charged.reads) * this.k.pteReadNs + (tally.leaves - charged.leaves) * this.k.treeLookupNs;
+      charged = { reads: tally.reads, leaves: tally.leaves };
+      return ns;
+    };
     for (const op of ops) {
-      if (op.op === 'read') {
-        this.c.pteReads.inc();
-        yield op.leaf ? this.k.pteReadNs + this.k.treeLookupNs : this.k.pteReadNs;
-      } else if (op.op === 'map') {
-        yield this.k.treeUpdateNs;
-        yield* vfio.map(op.iova, op.size, op.out);
+      if (op.op === 'map') {
+        yield* vfio.map(op.iova, op.size, op.out, owed() + this.k.treeUpdateNs);
       } else {
-        yield this.k.treeUpdateNs;
+        yield owed() + this.k.treeUpdateNs;
         yield* vfio.unmap(op.iova, op.size);
       }
     }
+    this.c.pteReads.inc(tally.reads);
+    const rest = owed();
+    if (rest > 0) yield rest;
   }
 
   /** An UNMAP notification to vhost: QEMU writes VHOST_IOTLB_INVALIDATE, vhost drops the range. */

@@ -22,17 +22,24 @@ export const PERM_RW = 3;
 
 export type ShadowOp =
   | { readonly op: 'map'; readonly iova: number; readonly size: number; readonly out: number }
-  | { readonly op: 'unmap'; readonly iova: number; readonly size: number }
-  /** One guest descriptor read by the walk (charged by the caller); a leaf is also looked up in the tree. */
-  | { readonly op: 'read'; readonly leaf: boolean };
+  | { readonly op: 'unmap'; readonly iova: number; readonly size: number };
 
-const READ: ShadowOp = { op: 'read', leaf: false };
-const READ_LEAF: ShadowOp = { op: 'read', leaf: true };
+/** What a walk read: descriptors, and how many of them were leaves (each also looked up in the tree). */
+export interface WalkTally {
+  reads: number;
+  leaves: number;
+}
 
-export function* syncRange(guest: RadixPageTable, tree: IovaTree, start: number, end: number): Generator<ShadowOp> {
+export function newTally(): WalkTally {
+  return { reads: 0, leaves: 0 };
+}
+
+/** The delta sync over [start, end); reads are tallied as they happen (the caller charges them before each notification). */
+export function* syncRange(guest: RadixPageTable, tree: IovaTree, start: number, end: number, tally: WalkTally): Generator<ShadowOp> {
   for (const s of guest.scan(start, end)) {
+    tally.reads++;
     if (s.kind === 'leaf') {
-      yield READ_LEAF;
+      tally.leaves++;
       if (tree.hasExact(s.va, s.span, s.out, PERM_RW)) continue;
       if (tree.overlaps(s.va, s.va + s.span)) {
         tree.remove(s.va, s.va + s.span);
@@ -40,10 +47,7 @@ export function* syncRange(guest: RadixPageTable, tree: IovaTree, start: number,
       }
       tree.insert(s.va, s.span, s.out, PERM_RW);
       yield { op: 'map', iova: s.va, size: s.span, out: s.out };
-      continue;
-    }
-    yield READ;
-    if (s.kind === 'empty' && tree.overlaps(s.va, s.va + s.span)) {
+    } else if (s.kind === 'empty' && tree.overlaps(s.va, s.va + s.span)) {
       tree.remove(s.va, s.va + s.span);
       yield { op: 'unmap', iova: s.va, size: s.span };
     }
@@ -55,7 +59,7 @@ export function* unmapAll(guest: RadixPageTable, tree: IovaTree): Generator<Shad
   yield { op: 'unmap', iova: 0, size: 2 ** guest.inputBits };
 }
 
-export function* unmapAllReplay(guest: RadixPageTable, tree: IovaTree): Generator<ShadowOp> {
+export function* unmapAllReplay(guest: RadixPageTable, tree: IovaTree, tally: WalkTally): Generator<ShadowOp> {
   yield* unmapAll(guest, tree);
-  yield* syncRange(guest, tree, 0, 2 ** guest.inputBits);
+  yield* syncRange(guest, tree, 0, 2 ** guest.inputBits, tally);
 }

@@ -4,21 +4,24 @@
  * guest's VFIO, whose type1 driver maps through L1's own vIOMMU domain (NestedVfio), which L1's
  * VMM shadows in turn.
  *
- * Models: each notification as one ioctl holding the container's lock (vfio_iommu->lock, a
- * contended resource in the host kernel): MAP = fixed cost + pinning per 4 KiB page + one host
- * IOMMU PTE, applied to the host mapping when the ioctl completes; UNMAP = the host mapping
- * removed when the ioctl starts, then fixed cost + unpinning + host IOTLB flush; a MAP refused
- * (dma_entry_limit, overlap) is counted and reported once, and the device then faults there.
+ * Models: each notification as one ioctl, a syscall in the context of the VMM thread that
+ * issues it (so it occupies that thread; one VMM thread issues all of a VM's ioctls, which is
+ * why the container's own lock adds no contention and is not modelled): MAP = fixed cost +
+ * pinning per 4 KiB page + one host IOMMU PTE, applied to the host mapping when the ioctl
+ * completes; UNMAP = the host mapping removed when the ioctl starts, then fixed cost + unpinning
+ * + host PTE clears + host IOTLB flush; a MAP refused (dma_entry_limit, overlap) is counted and
+ * reported once, and the device then faults there.
  * Does not model: the host IOMMU's page-table pages, batching of pins across ioctls.
  */
-import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
+import type { Environment, ProcessGenerator } from '../../kernel';
 import type { VtdCostValues, VtdCounters } from './knobs';
 import { VTD_PAGE } from './inv-desc';
 import { VfioContainer, type VfioMapResult } from './vfio-container';
 import type { UnsafeWindow } from './unsafe-window';
 
 export interface VfioBackend {
-  map(iova: number, size: number, out: number): ProcessGenerator<VfioMapResult>;
+  /** `pendingNs`: time the caller still owes before this ioctl starts (charged in the same hold). */
+  map(iova: number, size: number, out: number, pendingNs: number): ProcessGenerator<VfioMapResult>;
   unmap(iova: number, size: number): ProcessGenerator<void>;
   /** Whether the physical IOMMU translates `iova` for the device now. */
   lookup(iova: number): boolean;
@@ -34,8 +37,6 @@ export class HostVfio implements VfioBackend {
     private readonly env: Environment,
     private readonly k: VtdCostValues,
     private readonly c: VtdCounters,
-    /** The container lock (shared by the devices of one container). */
-    private readonly lock: Resource,
     window: UnsafeWindow,
     guestMaps: (iova: number) => boolean,
     private readonly note: (text: string) => void,
@@ -44,33 +45,19 @@ export class HostVfio implements VfioBackend {
     this.container = new VfioContainer(k.dmaEntryLimit, window, guestMaps);
   }
 
-  static lock(env: Environment, name: string): Resource {
-    return new Resource(env, name, 1);
-  }
-
-  *map(iova: number, size: number, out: number): ProcessGenerator<VfioMapResult> {
-    yield this.lock.request();
-    try {
-      this.c.vfioMaps.inc();
-      const pages = Math.ceil(size / VTD_PAGE);
-      yield this.k.mapIoctlNs + pages * this.k.pinPageNs + this.k.hostPteNs;
-      const r = this.container.map(iova, size, out, this.env.now);
-      if (r !== 'ok') this.refused(r, iova, size);
-      return r;
-    } finally {
-      this.lock.release();
-    }
+  *map(iova: number, size: number, out: number, pendingNs: number): ProcessGenerator<VfioMapResult> {
+    this.c.vfioMaps.inc();
+    const pages = Math.ceil(size / VTD_PAGE);
+    yield pendingNs + this.k.mapIoctlNs + pages * this.k.pinPageNs + this.k.hostPteNs;
+    const r = this.container.map(iova, size, out, this.env.now);
+    if (r !== 'ok') this.refused(r, iova, size);
+    return r;
   }
 
   *unmap(iova: number, size: number): ProcessGenerator<void> {
-    yield this.lock.request();
-    try {
-      this.c.vfioUnmaps.inc();
-      const gone = this.container.unmap(iova, size, this.env.now);
-      yield this.k.unmapIoctlNs + Math.ceil(gone.bytes / VTD_PAGE) * this.k.unpinPageNs + gone.entries * this.k.hostPteNs + this.k.hostIotlbFlushNs;
-    } finally {
-      this.lock.release();
-    }
+    this.c.vfioUnmaps.inc();
+    const gone = this.container.unmap(iova, size, this.env.now);
+    yield this.k.unmapIoctlNs + Math.ceil(gone.bytes / VTD_PAGE) * this.k.unpinPageNs + gone.entries * this.k.hostPteNs + this.k.hostIotlbFlushNs;
   }
 
   lookup(iova: number): boolean {

@@ -1,26 +1,30 @@
 /**
  * A VFIO type1 container on the host (or, nested, inside an L1 guest): the DMA mappings its
- * VFIO_IOMMU_MAP_DMA / UNMAP_DMA ioctls created, which the IOMMU behind it uses to translate
- * the device's DMA.
+ * VFIO_IOMMU_MAP_DMA / UNMAP_DMA ioctls created, held as the IOMMU page table behind it, which
+ * translates the device's DMA at the instant of each access.
  *
- * Models: one vfio_dma record per MAP (kept in a balanced tree, as the kernel's rb-tree), the
- * dma_entry_limit (65535 by default: a MAP beyond it fails with ENOSPC, as Linux's does), MAP of
- * an overlapping range failing with EEXIST, UNMAP removing every record in its range, the host
- * mapping looked up at the instant of each DMA, and the unsafe window: a record removed while
- * the guest still maps its IOVA opens a gap that its re-MAP (or the guest's own unmap) closes.
- * Does not model: the memory of the kernel's records, dirty tracking, vaddr updates.
+ * Models: one mapping record (vfio_dma) per MAP — QEMU maps one guest leaf per notification, so
+ * a record is one leaf of the table, of the leaf's size; the dma_entry_limit (65535 by default:
+ * a MAP beyond it fails with ENOSPC, as Linux's does); a MAP over an existing mapping failing
+ * with EEXIST; UNMAP removing every record in its range; and the unsafe window: a record removed
+ * while the guest still maps its IOVA opens a gap that its re-MAP (or the guest's own unmap)
+ * closes.
+ * Does not model: the memory of the kernel's records and of the host table, dirty tracking.
  * Timing is the caller's (the ioctls' costs are charged by the VMM process issuing them).
  */
-import { IovaTree } from './iova-tree';
+import { RadixPageTable } from '../../mem/radix-page-table';
 import type { UnsafeWindow } from './unsafe-window';
 
 export type VfioMapResult = 'ok' | 'enospc' | 'eexist';
 
-/** The kernel's records are counted, their memory is not reported: zero sizes. */
-const UNCOUNTED = { nodeBytes: 0, elementBytes: 0, mallocHeaderBytes: 0, mallocAlignBytes: 1, mallocMinChunkBytes: 0 };
+/** Host table pages get fake addresses: their memory is not reported. */
+function fakeTablePages(): () => number {
+  let next = 0;
+  return () => (next += 4096);
+}
 
 export class VfioContainer {
-  private readonly records = new IovaTree(UNCOUNTED);
+  private readonly table = new RadixPageTable(4, fakeTablePages());
 
   constructor(
     readonly dmaEntryLimit: number,
@@ -32,35 +36,44 @@ export class VfioContainer {
   }
 
   get entries(): number {
-    return this.records.nodes;
+    return this.table.leafCount;
   }
 
   map(iova: number, size: number, out: number, now: number): VfioMapResult {
-    if (this.records.overlaps(iova, iova + size)) return 'eexist';
-    if (this.records.nodes >= this.dmaEntryLimit) return 'enospc';
-    this.records.insert(iova, size, out, 3);
+    if (this.table.translate(iova) !== null || this.table.translate(iova + size - 1) !== null) return 'eexist';
+    if (this.table.leafCount >= this.dmaEntryLimit) return 'enospc';
+    try {
+      this.table.map(iova, out, size, size >= 2 ** 30 && iova % 2 ** 30 === 0 && out % 2 ** 30 === 0 ? 2 ** 30 : size >= 2 ** 21 && iova % 2 ** 21 === 0 && out % 2 ** 21 === 0 ? 2 ** 21 : 4096);
+    } catch {
+      return 'eexist';
+    }
     this.window.closeGap(iova, now);
     return 'ok';
   }
 
   /** Removes every record in [start, start+size); returns how many and the bytes they covered. */
   unmap(start: number, size: number, now: number): { entries: number; bytes: number } {
-    const gone = this.records.remove(start, start + size);
+    const end = Math.min(start + size, 2 ** this.table.inputBits);
+    let entries = 0;
     let bytes = 0;
-    for (const r of gone) {
-      bytes += r.size;
-      if (this.guestMaps(r.iova)) this.window.openGap(r.iova, now);
+    for (const s of this.table.scan(start, end)) {
+      if (s.kind !== 'leaf') continue;
+      entries++;
+      bytes += s.span;
+      if (this.guestMaps(s.va)) this.window.openGap(s.va, now);
     }
-    return { entries: gone.length, bytes };
+    if (entries > 0) this.table.unmap(start, end - start);
+    return { entries, bytes };
   }
 
   /** Whether the host IOMMU translates `iova` now. */
   lookup(iova: number): boolean {
-    return this.records.overlaps(iova, iova + 1);
+    return this.table.translate(iova) !== null;
   }
 
   /** The guest cleared its own PTEs for [iova, iova+bytes): no longer a still-mapped IOVA. */
   guestUnmapped(iova: number, bytes: number, leaf: number, now: number): void {
+    if (this.window.open === 0) return;
     for (let a = iova - (iova % leaf); a < iova + bytes; a += leaf) this.window.closeGap(a, now);
   }
 }

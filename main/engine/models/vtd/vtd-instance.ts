@@ -12,7 +12,7 @@
  * inside the guest), and three-layer nesting through the L1 unit named in `nestedIn`.
  * Does not model: several DMAR units per VM, RMRRs, interrupt remapping.
  */
-import type { Environment, ProcessGenerator, Resource } from '../../kernel';
+import type { Environment, ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Metrics } from '../../metrics/collector';
 import type { DeviceSpec } from '../../../common/spec';
@@ -69,8 +69,6 @@ export interface VtdRun {
   deviceIndex(device: DeviceSpec): number;
   /** Device params as parsed by the model's device schema. */
   deviceParams(device: DeviceSpec): VtdDeviceParams;
-  /** The host container lock (one VFIO container per VM on the host). */
-  containerLock(vmId: string): Resource;
   readonly window: UnsafeWindow;
 }
 
@@ -167,7 +165,7 @@ export class VtdInstance implements IommuInstance {
   }
 
   private hostBackend(device: DeviceSpec, guestMaps: (iova: number) => boolean): HostVfio {
-    return new HostVfio(this.run.env, this.run.k, this.run.c, this.run.containerLock(this.vmId), this.run.window, guestMaps, (t) => this.run.note(t), `${this.vmId}/${device.id}`);
+    return new HostVfio(this.run.env, this.run.k, this.run.c, this.run.window, guestMaps, (t) => this.run.note(t), `${this.vmId}/${device.id}`);
   }
 
   /** L2's VFIO goes into L1: build the device's L1 half (its domain in the L1 unit, shadowed by L0). */
