@@ -70,3 +70,10 @@ test('scan: one step per descriptor read over a range, leaves and empty slots in
   assert.deepEqual([...t.scan(GiB, 2 * GiB)].map((s) => `${s.level}:${s.kind}`), ['0:table', '1:empty']);
   assert.deepEqual([...t.scan(5, 5)], []);
 });
+
+test('scan from an unaligned start reads the slots containing the range, aligned', () => {
+  const t = new RadixPageTable(4, tablePageAllocator(0, 64 * MiB, 't'));
+  t.map(0, 0x1000_0000, 4 * GRANULE);
+  const leaves = [...t.scan(GRANULE + 100, 3 * GRANULE + 1)].filter((s) => s.level === 3);
+  assert.deepEqual(leaves.map((s) => s.va), [GRANULE, 2 * GRANULE, 3 * GRANULE]);
+});

@@ -161,20 +161,36 @@ export class RadixPageTable {
     return node.addr;
   }
 
-  private *scanNode(node: TableNode, level: number, start: number, end: number): Generator<ScanStep> {
-    const span = this.leafSpan(level);
-    let va = Math.floor(start / span) * span;
-    while (va < end) {
-      const idx = this.index(va, level);
-      const leaf = node.leaves?.[idx] ?? EMPTY;
+  private *scanNode(root: TableNode, rootLevel: number, start: number, end: number): Generator<ScanStep> {
+    // Iterative descent with an explicit stack: one generator however deep the table.
+    const nodes: TableNode[] = [root];
+    const next: number[] = [Math.floor(start / this.leafSpan(rootLevel)) * this.leafSpan(rootLevel)];
+    const ends: number[] = [end];
+    while (nodes.length > 0) {
+      const d = nodes.length - 1;
+      const level = rootLevel + d;
+      const node = nodes[d]!;
+      const va = next[d]!;
+      if (va >= ends[d]!) {
+        nodes.pop();
+        next.pop();
+        ends.pop();
+        continue;
+      }
+      const span = this.spans[level]!;
+      next[d] = va + span;
+      const idx = Math.floor(va / span) % ENTRIES;
+      const leaf = node.leaves === null ? EMPTY : node.leaves[idx]!;
       const child = node.children?.[idx];
       if (leaf !== EMPTY) yield { kind: 'leaf', level, va, span, out: leaf };
       else if (child === undefined) yield { kind: 'empty', level, va, span, out: 0 };
       else {
         yield { kind: 'table', level, va, span, out: child.addr };
-        yield* this.scanNode(child, level + 1, Math.max(start, va), Math.min(end, va + span));
+        nodes.push(child);
+        const childSpan = this.spans[level + 1]!;
+        next.push(Math.floor(Math.max(start, va) / childSpan) * childSpan);
+        ends.push(Math.min(ends[d]!, va + span));
       }
-      va += span;
     }
   }
 
