@@ -58,7 +58,10 @@ export interface VtdCounters {
   readonly exits: Counter;
   readonly vmmNs: Counter;
   readonly walks: Counter;
+  /** Guest descriptors read by invalidation-time walks (PSI ranges, resyncs). */
   readonly pteReads: Counter;
+  /** Guest descriptors read by QEMU's translate (emulated devices, vhost misses). */
+  readonly translateReads: Counter;
   readonly resyncs: Counter;
   readonly vfioMaps: Counter;
   readonly vfioUnmaps: Counter;

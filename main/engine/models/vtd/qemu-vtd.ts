@@ -251,7 +251,7 @@ export class QemuVtd {
       }
       this.c.iotlbMisses.inc();
       const w = as.guest.walk(iova);
-      this.c.pteReads.inc(w.steps.length);
+      this.c.translateReads.inc(w.steps.length);
       yield w.steps.length * this.k.pteReadNs;
       if (w.out === null) return null;
       this.iotlb.insert(as.sid, as.did, iova, w.leafSize, w.out);
