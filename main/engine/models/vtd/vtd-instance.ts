@@ -112,6 +112,11 @@ export class VtdInstance implements IommuInstance {
       throw new TopologyError(`${di}.attach`, `scalable-mode first-stage passthrough needs an assigned (vfio) device for iommufd's nested HWPT, not "${device.attach}"`);
     }
     const dp = this.run.deviceParams(device);
+    if (dp.premap > 0) {
+      if (dp.premap % dp.premapLeaf !== 0) throw new TopologyError(`${di}.params.premap`, `${dp.premap} bytes is not a whole number of ${dp.premapLeaf}-byte leaves`);
+      const ram = this.vmMemory - this.vmMemory / 16;
+      if (dp.premap > ram) throw new TopologyError(`${di}.params.premap`, `${dp.premap} bytes is more than VM ${this.vmId}'s RAM outside its IOMMU page tables (${ram} bytes)`);
+    }
     const { domain, as } = this.buildDomain(device, vm, di, dp);
     const guestMode = this.params.cachingMode && this.params.guestStrictWithCm && this.params.mode === 'legacy' ? 'strict' : vm.spec.dmaMode;
     const path = new DmaIommuPath(this.run.env, this.run.costs, this.run.metrics, domain, {
@@ -188,8 +193,15 @@ export class VtdInstance implements IommuInstance {
     return new NestedVfio(this.run.env, this.run.k, this.run.c, l1cpu, domain, this.params.l2RamBase, this.run.window, guestMaps);
   }
 
-  /** Domains this unit built for the L1 half of nested devices (probed with the L2 device). */
+  /** Domains this unit built for the L1 half of nested devices. */
   readonly l1Halves: GuestVtdDomain[] = [];
+  /** Set by model.ts: end-of-run gauges. */
+  finish?: () => void;
+
+  /** Times QEMU's emulated IOTLB was found full and cleared. */
+  get iotlbResets(): number {
+    return this.qemu?.iotlb.resets ?? 0;
+  }
 
   private deviceIndex(device: DeviceSpec): number {
     return this.run.deviceIndex(device);
