@@ -38,7 +38,7 @@ test('unsafe window: removed records of still-mapped IOVAs open gaps that re-MAP
   assert.equal(w.totalNs, 300);
   assert.equal(w.longestNs, 300);
   assert.equal(w.gaps, 2);
-  w.openGap(7, 1000);
+  w.openGap('x:7', 1000);
   w.closeAll(1010);
   assert.equal(w.totalNs, 310);
 });

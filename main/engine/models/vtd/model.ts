@@ -9,7 +9,7 @@ import { defineModel, type ModelContext } from '../model';
 import { CORE_COSTS } from '../../../common/profile/core';
 import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
 import type { DeviceSpec } from '../../../common/spec';
-import type { Counter } from '../../metrics/collector';
+import { Counter } from '../../metrics/collector';
 import { VTD_COSTS } from './costs';
 import { descMetricSeg, type DescType } from './inv-desc';
 import type { VtdCostValues, VtdCounters } from './knobs';
@@ -17,6 +17,22 @@ import { VTD_METRICS } from './metrics';
 import { LEAF_BYTES, vtdDeviceParams, vtdParams } from './params';
 import { UnsafeWindow } from './unsafe-window';
 import { VtdInstance, type VtdRun } from './vtd-instance';
+
+/** A counter that also bumps two registered ones. */
+class TeeCounter extends Counter {
+  constructor(
+    private readonly a: Counter,
+    private readonly b: Counter,
+  ) {
+    super();
+  }
+
+  override inc(n = 1): void {
+    super.inc(n);
+    this.a.inc(n);
+    this.b.inc(n);
+  }
+}
 
 /** Run-wide state shared by the VT-d units of one run (looked up by context). */
 class VtdWorld {
@@ -77,9 +93,8 @@ class VtdWorld {
       desc(t) {
         let x = descs.get(t);
         if (x === undefined) {
-          const own = m.counter(M.descOf.of(descMetricSeg(t)));
           // Every descriptor also counts in the cross-model inval.guest.cmds.
-          x = { inc: (n = 1) => (own.inc(n), guestCmds.inc(n)) } as Counter;
+          x = new TeeCounter(m.counter(M.descOf.of(descMetricSeg(t))), guestCmds);
           descs.set(t, x);
         }
         return x;

@@ -7,7 +7,8 @@
  * longest single IOVA's gap, and how many gaps opened.
  */
 export class UnsafeWindow {
-  private readonly openAt = new Map<number, number>();
+  /** Open gaps by "<container>:<iova>" (several containers may use the same IOVA). */
+  private readonly openAt = new Map<string, number>();
   private unionStart = 0;
   totalNs = 0;
   longestNs = 0;
@@ -18,7 +19,7 @@ export class UnsafeWindow {
   }
 
   /** The host mapping of the guest-mapped IOVA `key` went away at `now`. */
-  openGap(key: number, now: number): void {
+  openGap(key: string, now: number): void {
     if (this.openAt.has(key)) return;
     if (this.openAt.size === 0) this.unionStart = now;
     this.openAt.set(key, now);
@@ -26,7 +27,7 @@ export class UnsafeWindow {
   }
 
   /** `key` is backed again (or the guest no longer maps it) at `now`. */
-  closeGap(key: number, now: number): void {
+  closeGap(key: string, now: number): void {
     const t0 = this.openAt.get(key);
     if (t0 === undefined) return;
     this.openAt.delete(key);

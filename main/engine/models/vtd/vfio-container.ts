@@ -23,8 +23,12 @@ function fakeTablePages(): () => number {
   return () => (next += 4096);
 }
 
+let containers = 0;
+
 export class VfioContainer {
   private readonly table = new RadixPageTable(4, fakeTablePages());
+  /** Distinguishes this container's IOVAs in the run's unsafe-window tracker. */
+  private readonly tag = `c${containers++}:`;
 
   constructor(
     readonly dmaEntryLimit: number,
@@ -47,7 +51,7 @@ export class VfioContainer {
     } catch {
       return 'eexist';
     }
-    this.window.closeGap(iova, now);
+    this.window.closeGap(this.tag + iova, now);
     return 'ok';
   }
 
@@ -60,7 +64,7 @@ export class VfioContainer {
       if (s.kind !== 'leaf') continue;
       entries++;
       bytes += s.span;
-      if (this.guestMaps(s.va)) this.window.openGap(s.va, now);
+      if (this.guestMaps(s.va)) this.window.openGap(this.tag + s.va, now);
     }
     if (entries > 0) this.table.unmap(start, end - start);
     return { entries, bytes };
@@ -74,6 +78,6 @@ export class VfioContainer {
   /** The guest cleared its own PTEs for [iova, iova+bytes): no longer a still-mapped IOVA. */
   guestUnmapped(iova: number, bytes: number, leaf: number, now: number): void {
     if (this.window.open === 0) return;
-    for (let a = iova - (iova % leaf); a < iova + bytes; a += leaf) this.window.closeGap(a, now);
+    for (let a = iova - (iova % leaf); a < iova + bytes; a += leaf) this.window.closeGap(this.tag + a, now);
   }
 }
