@@ -46,6 +46,20 @@ test('a VFIO container over its dma_entry_limit: maps fail as on Linux, counted,
   assert.ok(r.notes.some((n) => /vfio_dma_map.*-28 \(No space left on device\)/.test(n)));
 });
 
+test('the same on a block device: requests whose DMA faults end as I/O errors, not completions', () => {
+  const r = runSpec(
+    vtdSpec({
+      duration: '5ms',
+      overrides: { 'vfio.dma_entry_limit': 8 },
+      device: { kind: 'nvme' },
+      workload: { kind: 'block', queueDepth: 16, requestSize: '4KiB', serviceTime: { kind: 'fixed', value: '20us' } },
+    }),
+  );
+  assert.ok(r.scalars['vfio.map_failures']! > 0);
+  assert.ok(r.scalars['io.errors']! > 0);
+  assert.ok(r.scalars['io.completed']! > 0, 'requests whose buffers did get a host mapping complete');
+});
+
 /** A deterministic PRNG for the mutants. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
