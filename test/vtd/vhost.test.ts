@@ -16,7 +16,8 @@ test('walk skipped: no PTE reads on PSIs, one vhost UNMAP per PSI; walk kept: PT
   // One vhost UNMAP per PSI (the run may end between a PSI's submission and its delivery).
   assert.ok(skip['vtd.desc.iotlb_psi']! - skip['vhost.iotlb_invalidations']! <= 1);
   assert.ok(skip['vhost.iotlb_invalidations']! <= skip['vtd.desc.iotlb_psi']!);
-  assert.ok(walk['vtd.pte_reads']! >= 4 * walk['vtd.desc.iotlb_psi']!);
+  // Four descriptor reads per one-page PSI (3 table levels and the leaf slot); the last PSI may be cut by the end of the run.
+  assert.ok(walk['vtd.pte_reads']! >= 4 * (walk['vtd.desc.iotlb_psi']! - 1));
   // Both refill vhost's device IOTLB through misses answered by QEMU's translate.
   assert.ok(skip['vhost.iotlb_misses']! > 0 && walk['vhost.iotlb_misses']! > 0);
   assert.ok(skip['vtd.translate_reads']! > 0);

@@ -47,9 +47,9 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
       let ok: boolean;
       if (read) {
         yield media;
-        ok = yield* device.dma(m.iova, bytes, true);
+        ok = yield* device.dma(m.iovaPfn, m.iovaOff, bytes, true);
       } else {
-        ok = yield* device.dma(m.iova, bytes, false);
+        ok = yield* device.dma(m.iovaPfn, m.iovaOff, bytes, false);
         yield media;
       }
       yield* cpu.run(

@@ -17,6 +17,7 @@ import type { ProcessGenerator } from '../../kernel';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import type { Direction } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
+import { FRAME, frameAt } from '../../mem/addr';
 import { alignedPsi, iotlbDescFor, VTD_PAGE, type Desc } from './inv-desc';
 import type { VtdCostValues, VtdCounters } from './knobs';
 import type { QemuVtd, VtdAddressSpace } from './qemu-vtd';
@@ -91,7 +92,9 @@ export class GuestVtdDomain implements IommuDomainDriver {
     yield* this.qemu.submit(cpu, descs);
   }
 
-  *translate(iova: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    // Translation is per 4 KiB page; the page's aligned address is exact (mem/addr.ts).
+    const iova = frameAt(pfn, off) * FRAME;
     let ok: boolean;
     if (this.as.notifier === 'map') {
       yield this.k.hwTranslateNs;

@@ -110,10 +110,10 @@ test('CM=1: a map is a PSI that QEMU walks and turns into one VFIO MAP; strict u
   const results: boolean[] = [];
   run(env, function* () {
     yield* cpu.run(dom.mapPages(cpu, 0x10_0000, 0x8000_0000, P, 'from-device'));
-    results.push(yield* dom.translate(0x10_0000, 64, true));
+    results.push(yield* dom.translate((0x10_0000) / P, 0, 64, true));
     yield* cpu.run(dom.unmapPages(cpu, 0x10_0000, P));
     yield* cpu.run(dom.flushRange(cpu, 0x10_0000, P));
-    results.push(yield* dom.translate(0x10_0000, 64, true));
+    results.push(yield* dom.translate((0x10_0000) / P, 0, 64, true));
   });
   assert.deepEqual(results, [true, false]);
   assert.equal(c.descs.get('iotlb-psi')!.value, 2);
@@ -160,7 +160,7 @@ function dsiRace(resync: ResyncPolicy, pages: number) {
         // Only buffers whose dma_map has returned, as a driver only posts those.
         if (posted > 0) {
           dmas++;
-          if (!(yield* dom.translate(0x10_0000 + (i++ % posted) * P, 1500, true))) faults++;
+          if (!(yield* dom.translate((0x10_0000 + (i++ % posted) * P) / P, 0, 1500, true))) faults++;
         }
         yield 2000;
       }
@@ -202,7 +202,7 @@ test('dma_entry_limit: MAPs beyond it fail (counted, noted once) and the device 
   const ok: boolean[] = [];
   run(env, function* () {
     for (let i = 0; i < 6; i++) yield* cpu.run(dom.mapPages(cpu, i * P + P, 0x8000_0000 + i * P, P, 'to-device'));
-    for (let i = 0; i < 6; i++) ok.push(yield* dom.translate(i * P + P, 64, false));
+    for (let i = 0; i < 6; i++) ok.push(yield* dom.translate((i * P + P) / P, 0, 64, false));
   });
   assert.equal(c.vfioMapFailures.value, 2);
   assert.deepEqual(ok, [true, true, true, true, false, false]);
@@ -215,11 +215,11 @@ test('vhost (UNMAP-only): a PSI is one UNMAP with no page walk; with the walk ke
     const hits: boolean[] = [];
     run(env, function* () {
       yield* cpu.run(dom.mapPages(cpu, 0x10_0000, 0x8000_0000, 4 * P, 'to-device'));
-      hits.push(yield* dom.translate(0x10_0000, 64, false));
-      hits.push(yield* dom.translate(0x10_0000, 64, false));
+      hits.push(yield* dom.translate((0x10_0000) / P, 0, 64, false));
+      hits.push(yield* dom.translate((0x10_0000) / P, 0, 64, false));
       yield* cpu.run(dom.unmapPages(cpu, 0x10_0000, 4 * P));
       yield* cpu.run(dom.flushRange(cpu, 0x10_0000, 4 * P));
-      hits.push(yield* dom.translate(0x10_0000, 64, false));
+      hits.push(yield* dom.translate((0x10_0000) / P, 0, 64, false));
     });
     assert.deepEqual(hits, [true, true, false]);
     assert.equal(c.vhostMisses.value, 2, 'one miss fills, the second access hits; after the unmap it misses again');
