@@ -12,18 +12,18 @@
  * inside the guest), and three-layer nesting through the L1 unit named in `nestedIn`.
  * Does not model: several DMAR units per VM, RMRRs, interrupt remapping.
  */
-import type { Environment, ProcessGenerator } from '../../kernel';
+import type { Environment } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Metrics } from '../../metrics/collector';
 import type { DeviceSpec } from '../../../common/spec';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
 import type { DmaPath } from '../../dma/path';
 import { RadixPageTable, tablePageAllocator } from '../../mem/radix-page-table';
-import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
 import { TopologyError, type IommuInstance } from '../model';
 import { DomainIds } from './domain-ids';
-import { GuestVtdDomain } from './guest-domain';
+import type { GuestVtdDomain } from './guest-domain';
+import { PremapDomain } from './premap-domain';
 import { VTD_PAGE } from './inv-desc';
 import { IovaTree } from './iova-tree';
 import type { VtdCostValues, VtdCounters } from './knobs';
@@ -205,28 +205,5 @@ export class VtdInstance implements IommuInstance {
 
   private deviceIndex(device: DeviceSpec): number {
     return this.run.deviceIndex(device);
-  }
-}
-
-/** The guest domain plus the probe-time premapped region (a VFIO user inside the guest). */
-export class PremapDomain extends GuestVtdDomain {
-  constructor(
-    qemu: QemuVtd,
-    as: VtdAddressSpace,
-    k: VtdCostValues,
-    c: VtdCounters,
-    private readonly o: ConstructorParameters<typeof GuestVtdDomain>[4] & { premap: VtdDeviceParams },
-  ) {
-    super(qemu, as, k, c, o);
-  }
-
-  override *probe(cpu: Vcpu): ProcessGenerator<void> {
-    yield* super.probe(cpu);
-    const { premap, premapLeaf, premapChunk } = this.o.premap;
-    const chunk = Math.max(premapLeaf, Math.floor(premapChunk / premapLeaf) * premapLeaf);
-    for (let a = 0; a < premap; a += chunk) {
-      const n = Math.min(chunk, Math.ceil((premap - a) / premapLeaf) * premapLeaf);
-      if (!(yield* this.mapLeaves(cpu, a, a, n, premapLeaf))) break;
-    }
   }
 }
