@@ -7,6 +7,7 @@ import { kernelBench } from './kernel';
 import { runsListBench } from './runs-list';
 import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
+import { structuresBench } from './structures';
 import { vtdBench } from './vtd';
 import type { BenchRow } from './types';
 
@@ -16,6 +17,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['spapr', spaprBench],
   ['smmuv3', benchSmmuv3],
   ['vtd', vtdBench],
+  ['structures', structuresBench],
   ['runs-list', () => runsListBench()],
 ];
 
