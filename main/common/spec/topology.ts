@@ -162,8 +162,8 @@ function deviceRules(
   if (allowed !== undefined && !allowed.includes(kind)) {
     ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'workload', 'kind'], message: `a ${kind} device does not run a ${d.workload.kind} workload (its driver is for ${allowed.join(', ')})` });
   }
-  if (d.attach !== undefined && virtio !== (d.attach === 'virtio')) {
-    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by the VMM's virtio backend: attach "virtio"` : `attach "virtio" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
+  if (d.attach !== undefined && virtio !== (d.attach === 'virtio' || d.attach === 'vhost')) {
+    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by a virtio backend: attach "virtio" (QEMU) or "vhost"` : `attach "${d.attach}" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
   }
   if (d.accessPlatform !== undefined) {
     const host = hostIommus.find((h) => h.id === d.hostIommu);
@@ -210,9 +210,9 @@ export function buildSpecSchema(decls: Decls) {
         .optional()
         .describe('what the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench, else nic)'),
       attach: z
-        .enum(['vfio', 'emulated', 'virtio'])
+        .enum(['vfio', 'emulated', 'virtio', 'vhost'])
         .optional()
-        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, or a virtio device of the VMM (default: virtio for virtio kinds, else vfio)'),
+        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio)'),
       viommu: identifier().optional().describe('the vIOMMU the device sits behind (omit: none, DMA goes direct)'),
       hostIommu: identifier().optional().describe('the physical IOMMU instance the device sits behind'),
       accessPlatform: z

@@ -492,10 +492,10 @@ export type DeviceOptions = {
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
   /**
-   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, or a virtio device of the VMM (default: virtio for virtio kinds, else vfio).
+   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio).
    * Optional.
    */
-  attach?: "vfio" | "emulated" | "virtio";
+  attach?: "vfio" | "emulated" | "virtio" | "vhost";
   /**
    * The vIOMMU the device sits behind (omit: none, DMA goes direct).
    * Optional.
