@@ -8,7 +8,7 @@ import type { ResolvedProfile } from '../common/profile/profile';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
 import { parseSpec, type Spec } from '../common/spec';
 import { setPath } from '../common/spec/set-path';
-import type { LabStore, RunStatus } from '../store/store';
+import { ResultSpilledError, type LabStore, type RunStatus } from '../store/store';
 import { configHash } from './config-hash';
 import { loadProfile } from './profiles';
 
@@ -52,6 +52,8 @@ export interface ExecutedRun {
   status: RunStatus;
   result?: RunResult;
   error?: string;
+  /** The result finished but the database could not take it: the spill file that keeps it. */
+  spilled?: string;
 }
 
 /** Records a prepared run as running in an experiment (with everything that identifies it); returns its id. */
@@ -77,19 +79,28 @@ export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts:
     opts.onRunStart?.(i, runs.length, run, runId);
     const started = process.hrtime.bigint();
     const wallMs = (): number => Number(process.hrtime.bigint() - started) / 1e6;
+    let result: RunResult;
     try {
-      const result = runSimulation(run.spec, run.profile, {
+      result = runSimulation(run.spec, run.profile, {
         onProgress: opts.onProgress ? (p) => opts.onProgress!(i, p) : undefined,
         shouldCancel: opts.shouldCancel,
       });
-      store.finishRun(runId, result, wallMs());
-      out.push({ runId, status: 'done', result });
     } catch (e) {
       const cancelled = e instanceof CancelledError;
       const message = e instanceof Error ? e.message : String(e);
       store.endRun(runId, cancelled ? 'cancelled' : 'failed', message, wallMs());
       out.push({ runId, status: cancelled ? 'cancelled' : 'failed', error: message });
       if (cancelled) break;
+      continue;
+    }
+    try {
+      store.finishRun(runId, result, wallMs());
+      out.push({ runId, status: 'done', result });
+    } catch (e) {
+      if (!(e instanceof ResultSpilledError)) throw e;
+      // The store cannot take more now; later runs would only spill too.
+      out.push({ runId, status: 'done', result, error: e.message, spilled: e.spillFile });
+      break;
     }
   }
   return out;

@@ -3,7 +3,9 @@ import { checkCommand, checkUsage } from './commands/check';
 import { exportCommand, exportUsage } from './commands/export';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
+import { dbCommand, dbUsage } from './commands/db';
 import { CliError } from './errors';
+import { StoreError } from '../store/errors';
 import { processIO, type CliIO } from './io';
 
 const USAGE = `vIOMMU Lab — simulate virtual IOMMU and DMA paths, keep every run.
@@ -13,6 +15,7 @@ usage:
   ${checkUsage}
   viommu-lab runs [--db FILE] [--experiment NAME] [--status STATUS] [--json]
   ${exportUsage}
+  ${dbUsage}
 
 The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB).
 `;
@@ -29,6 +32,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return runsCommand(rest, io);
       case 'export':
         return exportCommand(rest, io);
+      case 'db':
+        return dbCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -36,12 +41,16 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         io.out(USAGE);
         return verb === undefined ? 2 : 0;
       default:
-        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export`, 2);
+        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, db`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {
       io.err(`viommu-lab: ${e.message}\n`);
       return e.exitCode;
+    }
+    if (e instanceof StoreError) {
+      io.err(`viommu-lab: ${e.message}\n`);
+      return 1;
     }
     if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`viommu-lab: ${e.message}\n`);

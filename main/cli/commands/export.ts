@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runsCsv } from '../../report/runs-csv';
 import { runsJson } from '../../report/runs-json';
-import { openStore } from '../db';
+import { openStore, withStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { parseStatus } from './runs';
@@ -25,8 +25,7 @@ export function exportCommand(argv: string[], io: CliIO): number {
   const format = positionals[0];
   const build = format === 'csv' ? runsCsv : format === 'json' ? runsJson : undefined;
   if (build === undefined) throw new CliError(`export ${format}: expected csv (one row per run) or json (runs with specs and full results)`, 2);
-  const store = openStore(values.db);
-  try {
+  return withStore(openStore(values.db, io), (store) => {
     const text = build(store, { experiment: values.experiment, status: parseStatus(values.status) });
     if (values.output !== undefined) {
       try {
@@ -39,7 +38,5 @@ export function exportCommand(argv: string[], io: CliIO): number {
       io.out(text);
     }
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }

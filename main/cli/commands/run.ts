@@ -147,10 +147,11 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
       io.out(sweepTable(results.map((r, i) => ({ runId: r.runId, spec: prepared[i]!.spec, result: r.result, status: r.status })), o.metrics));
     }
     for (const r of results) {
-      if (r.status !== 'done') io.err(`run #${r.runId} ${r.status}: ${r.error}\n`);
+      if (r.status !== 'done' || r.spilled !== undefined) io.err(`run #${r.runId} ${r.spilled !== undefined ? 'not stored' : r.status}: ${r.error}\n`);
     }
-    io.err(`stored ${done.length} of ${prepared.length} run${prepared.length > 1 ? 's' : ''} in experiment "${o.experiment}" (${store.path})\n`);
-    return results.every((r) => r.status === 'done') ? 0 : 1;
+    const stored = done.filter((r) => r.spilled === undefined).length;
+    io.err(`stored ${stored} of ${prepared.length} run${prepared.length > 1 ? 's' : ''} in experiment "${o.experiment}" (${store.path})\n`);
+    return stored === prepared.length ? 0 : 1;
   } finally {
     process.off('SIGINT', onSigint);
     store.close();

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { specSchema, type Spec } from './topology';
 import './models';
+import { guardSpecInput } from './input-guard';
 
 export interface SpecIssue {
   /** JSON path, e.g. "devices[0].workload.granule". */
@@ -46,6 +47,8 @@ function depth(e: z.ZodError): number {
 
 /** Validates untrusted input; throws SpecError with every issue. */
 export function parseSpec(input: unknown): Spec {
+  const guard = guardSpecInput(input);
+  if (guard !== undefined) throw new SpecError([guard]);
   const r = specSchema.safeParse(input);
   if (!r.success) throw new SpecError(zodIssues(r.error));
   return r.data;
