@@ -9,6 +9,7 @@ import { SpecError } from '../../common/spec';
 import { parseSetValue, SetPathError } from '../../common/spec/set-path';
 import { TopologyError } from '../../engine/models/model';
 import { openStore } from '../db';
+import { MAX_TIMEOUT_MS } from '../../script/evaluate';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
@@ -34,7 +35,7 @@ export function parseSets(values: readonly string[] | undefined): [string, unkno
 export function parseTimeout(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`--timeout ${v}: expected a positive number of milliseconds`, 2);
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) throw new CliError(`--timeout ${v}: expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, 2);
   return n;
 }
 
