@@ -4,6 +4,8 @@ import { exportCommand, exportUsage } from './commands/export';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { dbCommand, dbUsage } from './commands/db';
+import { mergeCommand, mergeUsage } from './commands/merge';
+import { slurmCommand, slurmUsage } from './commands/slurm';
 import { CliError } from './errors';
 import { StoreError } from '../store/errors';
 import { processIO, type CliIO } from './io';
@@ -16,6 +18,8 @@ usage:
   viommu-lab runs [--db FILE] [--experiment NAME] [--status STATUS] [--json]
   ${exportUsage}
   ${dbUsage}
+  ${mergeUsage}
+  ${slurmUsage}
 
 The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB).
 `;
@@ -34,6 +38,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return exportCommand(rest, io);
       case 'db':
         return dbCommand(rest, io);
+      case 'merge':
+        return mergeCommand(rest, io);
+      case 'slurm':
+        return slurmCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -41,7 +49,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         io.out(USAGE);
         return verb === undefined ? 2 : 0;
       default:
-        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, db`, 2);
+        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, db, merge, slurm`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {

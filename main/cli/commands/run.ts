@@ -9,6 +9,7 @@ import { SpecError } from '../../common/spec';
 import { parseSetValue, SetPathError } from '../../common/spec/set-path';
 import { TopologyError } from '../../engine/models/model';
 import { openStore } from '../db';
+import { parseShard, selectShard, ShardError } from '../../api/shard';
 import { MAX_TIMEOUT_MS } from '../../script/evaluate';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
@@ -18,7 +19,7 @@ import { readJsonFile } from '../spec-file';
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
-export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*]';
+export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*] [--shard K/N]';
 
 export function parseSets(values: readonly string[] | undefined): [string, unknown][] {
   return (values ?? []).map((kv) => {
@@ -37,6 +38,18 @@ export function parseTimeout(v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) throw new CliError(`--timeout ${v}: expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, 2);
   return n;
+}
+
+/** `--shard K/N`: keeps the K-th of N disjoint slices of the prepared runs (all of them without the option). */
+export function parseShardOption(v: string | undefined): (runs: PreparedRun[]) => PreparedRun[] {
+  if (v === undefined) return (runs) => runs;
+  try {
+    const shard = parseShard(v);
+    return (runs) => selectShard(runs, shard);
+  } catch (e) {
+    if (e instanceof ShardError) throw new CliError(e.message, 2);
+    throw e;
+  }
 }
 
 export function parseSeed(v: string | undefined): number | undefined {
@@ -73,6 +86,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       experiment: { type: 'string' },
       timeout: { type: 'string' },
       metrics: { type: 'string' },
+      shard: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${runUsage}`, 2);
@@ -80,10 +94,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const file = positionals[0]!;
   const seed = parseSeed(values.seed);
   const sets = parseSets(values.set);
+  const shard = parseShardOption(values.shard);
   if (isScriptFile(file)) {
     const { source, experiment } = await loadScript(file, sets, parseTimeout(values.timeout));
     showLogs(file, experiment, io);
-    const prepared = prepareScriptRuns(file, experiment, seed);
+    const prepared = shard(prepareScriptRuns(file, experiment, seed));
     const name = values.experiment ?? experiment.name;
     return execute(prepared, { file, experiment: name, description: experiment.description, source, db: values.db, json: values.json, metrics }, io);
   }
@@ -91,7 +106,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const input = readJsonFile(file);
   const inputs = Array.isArray(input) ? input : [input];
   if (inputs.length === 0) throw new CliError(`${file}: the file holds no spec`);
-  const prepared = inputs.map((one) => prepareOrExplain(file, one, seed, sets));
+  const prepared = shard(inputs.map((one) => prepareOrExplain(file, one, seed, sets)));
   const experiment = values.experiment ?? prepared[0]!.spec.name ?? basename(file);
   return execute(prepared, { file, experiment, description: prepared[0]!.spec.description, db: values.db, json: values.json, metrics }, io);
 }
