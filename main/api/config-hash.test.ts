@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { canonicalJson } from '../common/result';
-import { parseSpec, SpecError } from '../common/spec';
+import { SpecError } from '../common/spec';
+import { parseSpec } from '../engine/catalog';
 import { prepareRun } from './runner';
 
 const baseline = JSON.parse(readFileSync(new URL('../../resources/examples/baseline.json', import.meta.url), 'utf8'));

@@ -4,6 +4,7 @@
  */
 import { checkCommand, checkUsage } from './commands/check';
 import { exportCommand, exportUsage } from './commands/export';
+import { notebookCommand, notebookUsage } from './commands/notebook';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { dbCommand, dbUsage } from './commands/db';
@@ -23,6 +24,7 @@ usage:
   ${dbUsage}
   ${mergeUsage}
   ${slurmUsage}
+  ${notebookUsage}
 
 The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB).
 `;
@@ -38,13 +40,15 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       case 'runs':
         return runsCommand(rest, io);
       case 'export':
-        return exportCommand(rest, io);
+        return await exportCommand(rest, io);
       case 'db':
         return dbCommand(rest, io);
       case 'merge':
         return mergeCommand(rest, io);
       case 'slurm':
         return slurmCommand(rest, io);
+      case 'notebook':
+        return await notebookCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -52,7 +56,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         io.out(USAGE);
         return verb === undefined ? 2 : 0;
       default:
-        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, db, merge, slurm`, 2);
+        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, notebook, db, merge, slurm`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {

@@ -1,7 +1,5 @@
 /** Spec validation with errors that name the JSON path and say what is wrong. */
 import type { z } from 'zod';
-import { specSchema, type Spec } from './topology';
-import './models';
 import { guardSpecInput } from './input-guard';
 
 export interface SpecIssue {
@@ -45,11 +43,11 @@ function depth(e: z.ZodError): number {
   return Math.max(0, ...e.issues.map((i) => i.path.length));
 }
 
-/** Validates untrusted input; throws SpecError with every issue. */
-export function parseSpec(input: unknown): Spec {
+/** Validates untrusted input with a schema (the catalog's spec schema); throws SpecError with every issue. */
+export function parseWith<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown): T {
   const guard = guardSpecInput(input);
   if (guard !== undefined) throw new SpecError([guard]);
-  const r = specSchema.safeParse(input);
+  const r = schema.safeParse(input);
   if (!r.success) throw new SpecError(zodIssues(r.error));
   return r.data;
 }
