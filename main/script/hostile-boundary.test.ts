@@ -10,7 +10,7 @@ import { main } from '../cli/main';
 const TOPO = `topology().vm('vm0', { memory: '1GiB' }).device('d', { workload: mapBench() })`;
 const IMPORTS = `import { experiment, topology, mapBench } from 'viommu-lab';\n`;
 
-async function refused(source: string, kind: ScriptErrorKind, message: RegExp, opts: Parameters<typeof evaluateScript>[2] = {}): Promise<ScriptError> {
+async function refused(source: string, kind: ScriptErrorKind, message: RegExp, opts: Parameters<typeof evaluateScript>[2] = { timeoutMs: 5000 }): Promise<ScriptError> {
   const rssBefore = process.memoryUsage().rss;
   const started = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
@@ -51,12 +51,12 @@ test('a Proxy default export that passes the instanceof check ends in one messag
 
 test('1,000 points × replicate(10000) is refused before anything is expanded on the host', async () => {
   const src = `${IMPORTS}export default experiment('big').grid({ n: Array.from({ length: 1000 }, (_, i) => i + 1) }).replicate(10000).topology((p) => topology({ seed: p.n }).vm('vm0', { memory: '1GiB' }).device('d', { workload: mapBench() }));\n`;
-  await refused(src, 'limit', /expands to 10,000,000 runs \(1000 points × 10000 replications\); at most 10,000 runs/);
+  await refused(src, 'limit', /expands to 10,000,000 runs \(1000 points × 10000 replications\); at most 10,000 runs/, { timeoutMs: 5000 });
 });
 
 test('a 300,000-line log flood is capped at 200 lines, also when the script looks for the log array', async () => {
   const src = `${IMPORTS}(globalThis as any).__viommuLabLogs?.push(...Array(1000).fill('x'));\n(globalThis as any).__viommuLabLogLines?.push(...Array(1000).fill('x'));\nfor (let i = 0; i < 300000; i++) console.log('line ' + i);\nexport default ${TOPO};\n`;
-  const r = await evaluateScript(src, 'flood.ts', { timeoutMs: 5000 });
+  const r = await evaluateScript(src, 'flood.ts', { timeoutMs: 30_000 });
   assert.ok((r.logs ?? []).length <= 201, `${r.logs?.length} lines`);
   assert.equal(r.logs?.[0], 'line 0');
 });

@@ -138,7 +138,6 @@ function run() {
     const rt = qjs.newRuntime();
     rt.setMemoryLimit(memoryLimitBytes);
     rt.setMaxStackSize(stackLimitBytes);
-    rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs));
     rt.setModuleLoader((name) => {
       if (name === 'viommu-lab') return runtimeJs;
       if (name === scriptModule) return scriptJs;
@@ -149,6 +148,9 @@ function run() {
     const prelude = ctx.evalCode(PRELUDE, 'prelude.js', { type: 'global' });
     if (prelude.error) throw new Error('sandbox prelude failed');
     const logLines = prelude.value;
+    // The script's deadline starts after the prelude, which is ours (a loaded machine must not
+    // interrupt it and fail every script).
+    rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs));
 
     // From here on the host holds a hard deadline too, for work the interrupt handler cannot stop.
     parentPort.postMessage({ ready: true });
