@@ -27,10 +27,10 @@ const shard = (k: number): string => join(dir, `shard-${k}.sqlite`);
 const merged = join(dir, 'merged.sqlite');
 
 test('4 shards merged give exactly the runs and result hashes of the sweep run in one piece', async () => {
-  assert.equal((await cli('run', script, '--db', whole, '--set', 'duration=1ms')).code, 0);
+  assert.equal((await cli('run', script, '--db', whole, '--set', 'duration=1ms', '--timeout', '20000')).code, 0);
   const sizes: number[] = [];
   for (let k = 1; k <= 4; k++) {
-    const r = await cli('run', script, '--db', shard(k), '--set', 'duration=1ms', '--shard', `${k}/4`);
+    const r = await cli('run', script, '--db', shard(k), '--set', 'duration=1ms', '--shard', `${k}/4`, '--timeout', '20000');
     assert.equal(r.code, 0, r.err);
     sizes.push(dumpRuns(shard(k)).length);
   }

@@ -30,7 +30,7 @@ test('viommu-lab slurm: the job array and its merge job run on a real Slurm and 
   }
   try {
     const jobs = join(dir, 'jobs');
-    const gen = await cli('slurm', script, '--shards', '4', '--dir', jobs, '--set', 'duration=1ms');
+    const gen = await cli('slurm', script, '--shards', '4', '--dir', jobs, '--set', 'duration=1ms', '--timeout', '20000');
     assert.equal(gen.code, 0, gen.err);
     assert.match(readFileSync(join(jobs, 'sweep.sbatch'), 'utf8'), /#SBATCH --array=1-4\n/);
     assert.match(readFileSync(join(jobs, 'merge.sbatch'), 'utf8'), / merge .*merged\.sqlite .*shard-1\.sqlite .*shard-4\.sqlite/);
@@ -47,7 +47,7 @@ test('viommu-lab slurm: the job array and its merge job run on a real Slurm and 
     const merged = join(jobs, 'merged.sqlite');
     assert.ok(existsSync(merged), `no merged store; merge log: ${existsSync(join(jobs, 'merge.log')) ? readFileSync(join(jobs, 'merge.log'), 'utf8') : '(none)'}`);
     const whole = join(dir, 'whole.sqlite');
-    assert.equal((await cli('run', script, '--db', whole, '--set', 'duration=1ms')).code, 0);
+    assert.equal((await cli('run', script, '--db', whole, '--set', 'duration=1ms', '--timeout', '20000')).code, 0);
     assert.deepEqual(dumpRuns(merged), dumpRuns(whole));
   } finally {
     slurm.stop();

@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { shellQuote, slurmScripts } from '../slurm-script';
+import { parseTimeout } from './run';
 
-export const slurmUsage = 'viommu-lab slurm <script.ts|spec.json> --shards N [--dir DIR] [--out FILE] [--partition P] [--time T] [--cpus-per-task C] [--command CMD] [--set key=value]...';
+export const slurmUsage = 'viommu-lab slurm <script.ts|spec.json> --shards N [--dir DIR] [--out FILE] [--partition P] [--time T] [--cpus-per-task C] [--command CMD] [--set key=value]... [--timeout MS]';
 
 /** How this installation is started: node with this bin script (the nodes share the file system). */
 function defaultCommand(): string {
@@ -27,6 +28,7 @@ export function slurmCommand(argv: string[], io: CliIO): number {
       'cpus-per-task': { type: 'string' },
       command: { type: 'string' },
       set: { type: 'string', multiple: true },
+      timeout: { type: 'string' },
     },
   });
   if (positionals.length !== 1 || values.shards === undefined) throw new CliError(`usage: ${slurmUsage}`, 2);
@@ -47,7 +49,7 @@ export function slurmCommand(argv: string[], io: CliIO): number {
     partition: values.partition,
     time: values.time,
     cpusPerTask: cpus,
-    runArgs: (values.set ?? []).flatMap((s) => ['--set', shellQuote(s)]),
+    runArgs: [...(values.set ?? []).flatMap((s) => ['--set', shellQuote(s)]), ...(values.timeout !== undefined ? ['--timeout', shellQuote(String(parseTimeout(values.timeout)))] : [])],
   };
   const { array, merge, submit } = slurmScripts(plan);
   try {
