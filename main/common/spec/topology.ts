@@ -10,8 +10,15 @@
  */
 import { z } from 'zod';
 import type { ModelDeclaration, ModelRole, ParamsSchema } from '../models/declaration';
-import { bytes, duration, identifier, positiveCount } from './quantity';
+import { bitrate, bytes, count, duration, identifier, positiveCount } from './quantity';
 import { workloadSchema } from './workload';
+
+/** Smallest guest: room for the kernel's first 16 MiB, its IOMMU tables and a 16 MiB buffer (MAX_BUFFER) in the upper half. */
+export const MIN_GUEST_MEMORY = 64 * 2 ** 20;
+/** Largest guest (16 TiB): the machine holds per-page state only where DMA touches it, but tables scale with RAM. */
+export const MAX_GUEST_MEMORY = 16 * 2 ** 40;
+/** Longest simulated time (60 s): the work estimate bounds the events inside it. */
+export const MAX_DURATION = 60e9;
 
 type Decls = readonly ModelDeclaration[];
 
@@ -120,15 +127,15 @@ export function buildSpecSchema(decls: Decls) {
   const vmSchema = z
     .object({
       id: identifier(),
-      memory: bytes().describe('guest RAM'),
-      maxMemory: bytes().optional().describe('hot-plug maximum (defaults to memory)'),
-      vcpus: positiveCount().default(4).describe('virtual CPUs'),
+      memory: bytes({ min: MIN_GUEST_MEMORY, max: MAX_GUEST_MEMORY }).describe('guest RAM (64 MiB … 16 TiB)'),
+      maxMemory: bytes({ min: MIN_GUEST_MEMORY, max: MAX_GUEST_MEMORY }).optional().describe('hot-plug maximum (defaults to memory; at most 16 TiB)'),
+      vcpus: positiveCount(1024).default(4).describe('virtual CPUs (1 … 1024)'),
       confidential: confidentialSchema(decls),
       dmaMode: z
         .enum(['strict', 'lazy'])
         .default('strict')
         .describe('guest DMA-API invalidation policy when behind an IOMMU (iommu.strict=1 / lazy flush queue)'),
-      viommus: z.array(viommuSchema).default([]),
+      viommus: z.array(viommuSchema).max(16).default([]).describe('guest-visible IOMMUs (at most 16)'),
     })
     .strict();
 
@@ -144,10 +151,9 @@ export function buildSpecSchema(decls: Decls) {
       viommu: identifier().optional().describe('the vIOMMU the device sits behind (omit: none, DMA goes direct)'),
       hostIommu: identifier().optional().describe('the physical IOMMU instance the device sits behind'),
       accessPlatform: z.boolean().default(true).describe('virtio: VIRTIO_F_ACCESS_PLATFORM negotiated (DMA goes through the platform DMA API)'),
-      linkBandwidth: z
-        .union([z.number(), z.string()])
+      linkBandwidth: bitrate({ min: 1e6, max: 1e13 })
         .optional()
-        .describe('device link bandwidth override, e.g. "16GB/s" (default: profile device.link_bytes_per_ns)'),
+        .describe('device link bandwidth override, e.g. "16GB/s" (1 Mbit/s … 10 Tbit/s; default: profile device.link_bytes_per_ns)'),
       transport: transportSchema(decls),
       workload: workloadSchema.describe('what the device and its guest driver do'),
       params: z.record(z.unknown()).default({}).describe('settings of the device declared by the IOMMU model in its path (its deviceParams)'),
@@ -157,8 +163,8 @@ export function buildSpecSchema(decls: Decls) {
   const hostSchema = z
     .object({
       arch: z.enum(['x86_64', 'aarch64', 'ppc64le']).default('x86_64').describe('host CPU architecture'),
-      cpus: positiveCount().default(64).describe('host CPUs'),
-      iommus: z.array(hostIommuSchema).default([]),
+      cpus: positiveCount(4096).default(64).describe('host CPUs (1 … 4096)'),
+      iommus: z.array(hostIommuSchema).max(64).default([]).describe('physical IOMMU instances (at most 64)'),
     })
     .strict();
 
@@ -168,13 +174,13 @@ export function buildSpecSchema(decls: Decls) {
       name: z.string().min(1).max(200).default('unnamed'),
       description: z.string().max(10_000).optional(),
       seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
-      duration: duration().default(10_000_000).describe('simulated time to run (ns); boot-only runs end when boot ends'),
+      duration: duration({ max: MAX_DURATION }).default(10_000_000).describe('simulated time to run (ns; 0 … 60 s); boot-only runs end when boot ends'),
       profile: profileRefSchema.default({}),
       host: hostSchema.default({}),
-      vms: z.array(vmSchema).min(1),
-      devices: z.array(deviceSchema).min(1),
+      vms: z.array(vmSchema).min(1).max(64).describe('guests (1 … 64)'),
+      devices: z.array(deviceSchema).min(1).max(1024).describe('devices (1 … 1024)'),
       point: z.record(paramValue).default({}).describe('sweep parameter point this spec belongs to'),
-      replication: z.number().int().nonnegative().default(0).describe('replication index within its sweep point'),
+      replication: count(100_000).default(0).describe('replication index within its sweep point'),
     })
     .strict()
     .superRefine((spec, ctx) => {
