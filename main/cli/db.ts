@@ -1,8 +1,8 @@
 /** Opens the store named by --db (or the default), reporting lock waits on stderr; open errors are one sentence. */
 import { LabStore } from '../store/store';
 import { defaultDbPath } from '../store/paths';
-import { StoreVersionError } from '../store/migrate';
-import { describeStoreError, sqliteCode, StoreError } from '../store/errors';
+import { StoreVersionError } from '../common/errors';
+import { describeStoreError, sqliteCode, StoreError } from '../common/store-errors';
 import { CliError } from './errors';
 import { processIO, type CliIO } from './io';
 

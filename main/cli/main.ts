@@ -11,7 +11,7 @@ import { dbCommand, dbUsage } from './commands/db';
 import { mergeCommand, mergeUsage } from './commands/merge';
 import { slurmCommand, slurmUsage } from './commands/slurm';
 import { CliError } from './errors';
-import { StoreError } from '../store/errors';
+import { StoreError } from '../common/store-errors';
 import { processIO, type CliIO } from './io';
 
 const USAGE = `vIOMMU Lab — simulate virtual IOMMU and DMA paths, keep every run.

@@ -4,7 +4,7 @@
  * SQLITE_BUSY is safe) in slices of that timeout, reporting the wait between slices, and gives
  * up with one sentence after the overall limit.
  */
-import { isBusy, StoreError } from './errors';
+import { isBusy, StoreError } from '../common/store-errors';
 
 /** How long one SQLite busy wait lasts before we report progress and try again. */
 export const BUSY_SLICE_MS = 1000;

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson, type RunResult } from '../common/result';
-import { StoreError } from './errors';
+import { StoreError } from '../common/store-errors';
 import { LabStore } from './store';
 
 export interface MergeOptions {

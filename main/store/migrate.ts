@@ -9,10 +9,9 @@
  * read off the schema itself — the tables and indexes each migration creates — and recorded.
  */
 import type Database from 'better-sqlite3';
+import { StoreVersionError } from '../common/errors';
 import { migrations as all } from './migrations';
 import type { Migration } from './migrations/types';
-
-export class StoreVersionError extends Error {}
 
 export function latestVersion(migrations: readonly Migration[] = all): number {
   return migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;

@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { RunStatus } from '../common/api/types';
 import type { RunResult } from '../common/result';
-import { describeStoreError, isBusy, isFull, isReadOnly, StoreError } from './errors';
+import { describeStoreError, isBusy, isFull, isReadOnly, ResultSpilledError, StoreError } from '../common/store-errors';
+
+export { ResultSpilledError };
 import { BUSY_SLICE_MS, withLockWait, type LockWaitOptions } from './lock-wait';
 import { migrate } from './migrate';
 import { placeMarker, processAlive, removeMarker, takeStaleMarkers } from './shutdown-marker';
@@ -88,17 +90,6 @@ export interface StoreOpenOptions extends LockWaitOptions {
   readOnly?: boolean;
 }
 
-/** A finished result the database could not take: kept in a spill file and imported on the next open. */
-export class ResultSpilledError extends StoreError {
-  constructor(
-    file: string,
-    readonly spillFile: string,
-    reason: string,
-  ) {
-    super(file, `the finished result could not be stored (${reason}); it is kept in ${spillFile} and will be imported the next time the database is opened`);
-    this.name = 'ResultSpilledError';
-  }
-}
 
 export class LabStore {
   readonly db: Database.Database;

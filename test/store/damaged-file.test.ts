@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync, writeSync, fstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { latestVersion } from '../../main/store/migrate';
 import { LabStore } from '../../main/store/store';
-import { StoreError } from '../../main/store/errors';
+import { StoreError } from '../../main/common/store-errors';
 import { assertNoStackTrace, baseline, cliSync, root, tempDir } from './support';
 
 /** A store with n finished runs of a few hundred scalars each (several pages of b-tree), checkpointed. */

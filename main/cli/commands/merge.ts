@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ENGINE_VERSION } from '../../common/result';
 import { mergeStores } from '../../store/merge';
-import { StoreError } from '../../store/errors';
+import { StoreError } from '../../common/store-errors';
 import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';

@@ -5,7 +5,7 @@ import { catalog } from '../../engine/catalog';
 import { canonicalJson, type RunResult } from '../../common/result';
 import { parseSetValue } from '../../common/spec/set-path';
 import { openStore } from '../db';
-import { parseShard, selectShard, ShardError } from '../../api/shard';
+import { parseShard, selectShard, ShardError } from '../../common/shard';
 import { MAX_TIMEOUT_MS } from '../../script/evaluate';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';

@@ -1,5 +1,5 @@
 /**
- * Store errors as one sentence each: which file, what happened, what to do. Every SQLite or file
+ * Store errors as one sentence each (shared by the store, the API and the CLI, hence in common): which file, what happened, what to do. Every SQLite or file
  * system error that leaves the store goes through describeStoreError, so no caller ever shows a
  * user a stack trace or a bare "SQLITE_CORRUPT".
  */
@@ -55,3 +55,15 @@ export function sqliteCode(e: unknown): string | undefined {
 export const isBusy = (e: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test(sqliteCode(e) ?? '');
 export const isFull = (e: unknown): boolean => /^SQLITE_FULL/.test(sqliteCode(e) ?? '') || sqliteCode(e) === 'ENOSPC' || /^SQLITE_IOERR/.test(sqliteCode(e) ?? '');
 export const isReadOnly = (e: unknown): boolean => /^SQLITE_(READONLY|CANTOPEN|PERM)/.test(sqliteCode(e) ?? '') || sqliteCode(e) === 'EROFS' || sqliteCode(e) === 'EACCES';
+
+/** A finished result the database could not take: kept in a spill file and imported on the next open. */
+export class ResultSpilledError extends StoreError {
+  constructor(
+    file: string,
+    readonly spillFile: string,
+    reason: string,
+  ) {
+    super(file, `the finished result could not be stored (${reason}); it is kept in ${spillFile} and will be imported the next time the database is opened`);
+    this.name = 'ResultSpilledError';
+  }
+}
