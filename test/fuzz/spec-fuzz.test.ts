@@ -12,7 +12,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareSource } from '../../main/api/pipeline/pipeline';
 import { inProcessChecker } from '../../main/api/pipeline/topology-check';
-import { CancelledError, runSimulation } from '../../main/engine/run';
+import { CancelledError } from '../../main/common/errors';
+import { runSimulation } from '../../main/engine/run';
 import { HOSTILE_SPECS } from './hostile-specs';
 
 const ROOT = join(import.meta.dirname, '..', '..');

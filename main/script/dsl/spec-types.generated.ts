@@ -85,7 +85,7 @@ export interface ViommuKinds {
      */
     nestedIn?: string;
     /**
-     * Nested: where this L2 guest's RAM sits in the L1 guest's physical memory.
+     * Nested: where this L2 guest's RAM sits in the L1 guest's physical memory (0 … 64 TiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 4294967296
      */
@@ -400,7 +400,7 @@ export interface DeviceParamsByIommu {
      */
     ats?: boolean;
     /**
-     * Guest RAM a VFIO user inside the guest (an L2 VM's QEMU, DPDK) maps through this device's domain at probe, IOVA = GPA; 0: none.
+     * Guest RAM a VFIO user inside the guest (an L2 VM's QEMU, DPDK) maps through this device's domain at probe, IOVA = GPA; 0: none; at most 16 TiB.
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 0
      */
@@ -411,7 +411,7 @@ export interface DeviceParamsByIommu {
      */
     premapLeaf?: "4KiB" | "2MiB" | "1GiB";
     /**
-     * Bytes per iommu_map call of the premapped region (one iotlb_sync_map, so one PSI under caching mode).
+     * Bytes per iommu_map call of the premapped region (one iotlb_sync_map, so one PSI under caching mode; 4 KiB … 1 GiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 2097152
      */
