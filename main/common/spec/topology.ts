@@ -10,8 +10,15 @@
  */
 import { z } from 'zod';
 import { ARCHES, type Arch, type ModelDeclaration, type ModelRole, type ParamsSchema, type VmField } from '../models/declaration';
-import { bytes, duration, identifier, positiveCount } from './quantity';
+import { bitrate, bytes, count, duration, identifier, positiveCount } from './quantity';
 import { workloadSchema } from './workload';
+
+/** Smallest guest: room for the kernel's first 16 MiB, its IOMMU tables and a 16 MiB buffer (MAX_BUFFER) in the upper half. */
+export const MIN_GUEST_MEMORY = 64 * 2 ** 20;
+/** Largest guest (16 TiB): the machine holds per-page state only where DMA touches it, but tables scale with RAM. */
+export const MAX_GUEST_MEMORY = 16 * 2 ** 40;
+/** Longest simulated time (60 s): the work estimate bounds the events inside it. */
+export const MAX_DURATION = 60e9;
 
 type Decls = readonly ModelDeclaration[];
 
@@ -187,15 +194,15 @@ export function buildSpecSchema(decls: Decls) {
   const vmSchema = z
     .object({
       id: identifier(),
-      memory: bytes().describe('guest RAM'),
-      maxMemory: bytes().optional().describe('hot-plug maximum (defaults to memory)'),
-      vcpus: positiveCount().default(4).describe('virtual CPUs'),
+      memory: bytes({ min: MIN_GUEST_MEMORY, max: MAX_GUEST_MEMORY }).describe('guest RAM (64 MiB … 16 TiB)'),
+      maxMemory: bytes({ min: MIN_GUEST_MEMORY, max: MAX_GUEST_MEMORY }).optional().describe('hot-plug maximum (defaults to memory; at most 16 TiB)'),
+      vcpus: positiveCount(1024).default(4).describe('virtual CPUs (1 … 1024)'),
       confidential: confidentialSchema(decls),
       dmaMode: z
         .enum(['strict', 'lazy'])
         .optional()
         .describe('guest dma-iommu invalidation policy (iommu.strict=1 / lazy flush queue); only for a VM with a vIOMMU whose guest driver uses dma-iommu (default strict)'),
-      viommus: z.array(viommuSchema).default([]),
+      viommus: z.array(viommuSchema).max(16).default([]).describe('guest-visible IOMMUs (at most 16)'),
       /** Not a field: present only to refuse it with a sentence (VMs have no free-form params). */
       params: z.unknown().optional(),
     })
@@ -219,10 +226,9 @@ export function buildSpecSchema(decls: Decls) {
         .boolean()
         .optional()
         .describe('virtio devices behind an IOMMU or in a confidential VM: VIRTIO_F_ACCESS_PLATFORM negotiated, so DMA goes through the platform DMA API (default true)'),
-      linkBandwidth: z
-        .union([z.number(), z.string()])
+      linkBandwidth: bitrate({ min: 1e6, max: 1e13 })
         .optional()
-        .describe('device link bandwidth override, e.g. "16GB/s" (default: profile device.link_bytes_per_ns)'),
+        .describe('device link bandwidth override, e.g. "16GB/s" (1 Mbit/s … 10 Tbit/s; default: profile device.link_bytes_per_ns)'),
       transport: transportSchema(decls),
       workload: workloadSchema.describe('what the device and its guest driver do'),
       params: z.record(z.unknown()).default({}).describe('settings of the device declared by the IOMMU model in its path (its deviceParams)'),
@@ -235,8 +241,8 @@ export function buildSpecSchema(decls: Decls) {
         .enum(ARCHES)
         .optional()
         .describe('host CPU architecture: the models and the cost profile must be for it (default: the one the models exist on, e.g. ppc64le for spapr-tce, else x86_64)'),
-      cpus: positiveCount().default(64).describe('host CPUs: at least the VMs\' vCPUs (overcommit is not modelled); models may size host-side concurrency by it'),
-      iommus: z.array(hostIommuSchema).default([]),
+      cpus: positiveCount(4096).default(64).describe('host CPUs (1 … 4096): at least the VMs\' vCPUs (overcommit is not modelled); models may size host-side concurrency by it'),
+      iommus: z.array(hostIommuSchema).max(64).default([]).describe('physical IOMMU instances (at most 64)'),
     })
     .strict();
 
@@ -246,13 +252,13 @@ export function buildSpecSchema(decls: Decls) {
       name: z.string().min(1).max(200).default('unnamed'),
       description: z.string().max(10_000).optional(),
       seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
-      duration: duration().default(10_000_000).describe('simulated time to run (ns); boot-only runs end when boot ends'),
+      duration: duration({ max: MAX_DURATION }).default(10_000_000).describe('simulated time to run (ns; 0 … 60 s); boot-only runs end when boot ends'),
       profile: profileRefSchema.default({}),
       host: hostSchema.default({}),
-      vms: z.array(vmSchema).min(1),
-      devices: z.array(deviceSchema).min(1),
+      vms: z.array(vmSchema).min(1).max(64).describe('guests (1 … 64)'),
+      devices: z.array(deviceSchema).min(1).max(1024).describe('devices (1 … 1024)'),
       point: z.record(paramValue).default({}).describe('sweep parameter point this spec belongs to'),
-      replication: z.number().int().nonnegative().default(0).describe('replication index within its sweep point'),
+      replication: count(100_000).default(0).describe('replication index within its sweep point'),
     })
     .strict()
     .superRefine((spec, ctx) => {
