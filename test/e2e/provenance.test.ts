@@ -76,6 +76,12 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     assert.equal(await page.getAttribute('[data-test=chart]', 'data-legend'), '2', 'a legend entry per mode');
     assert.match((await page.textContent('[data-test=metric-doc]')) ?? '', /^dma\.throughput_gbps \(Gbit\/s\): /);
     await lab.shot('e2e-prov-01-compare-28-configurations');
+    // The chart as files: SVG drawn by the reports' renderer, PNG from the canvas.
+    const svg = readFileSync(await download(page, '[data-test=chart-svg]', out), 'utf8');
+    assert.match(svg, /^<\?xml[\s\S]*<svg [^>]*data-kind="bar"[^>]*data-bars="28"/);
+    assert.equal((svg.match(/class="bar-label"/g) ?? []).length, 28);
+    const png = readFileSync(await download(page, '[data-test=chart-png]', out));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
     // The 28-column metric table is wider than the window: it scrolls sideways instead of being cut off.
     const scrolled = await page.locator('[data-test=metric-table]').evaluate((el) => {
       el.scrollLeft = 10_000;
