@@ -231,12 +231,13 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
       return {
         metric,
         unit: catalog.metrics.lookup(metric)?.unit ?? '',
-        groups: groups.flatMap((group) => {
-          // Replications are independent realisations; one per configuration keeps the chart readable.
-          const runId = group.runIds[0]!;
-          const data = q.seriesOf(store, runId, metric);
-          return data === undefined ? [] : [{ group, runId, data: JSON.parse(data) as SeriesData }];
-        }),
+        // Every replication: each is an independent realisation, and the chart shows their spread.
+        groups: groups.flatMap((group) =>
+          group.runIds.flatMap((runId, replication) => {
+            const data = q.seriesOf(store, runId, metric);
+            return data === undefined ? [] : [{ group, runId, replication: store.getRun(runId)?.replication ?? replication, data: JSON.parse(data) as SeriesData }];
+          }),
+        ),
       };
     },
 

@@ -166,7 +166,8 @@ export interface DistributionResult {
 export interface SeriesResult {
   metric: string;
   unit: string;
-  groups: { group: ConfigGroup; runId: number; data: SeriesData }[];
+  /** One entry per run: every replication of every configuration. */
+  groups: { group: ConfigGroup; runId: number; replication: number; data: SeriesData }[];
 }
 
 export interface DiffEntry {
