@@ -120,6 +120,14 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     assert.ok(json.every((r) => r.result && Object.keys(r.result.histograms).length > 0), JSON.stringify(json[0]).slice(0, 300));
   });
 
+  test('"+ TS" starts a TypeScript script that checks, "+ JSON" a JSON spec', async () => {
+    await page.click('[data-test=new-ts]');
+    await page.waitForFunction(() => document.querySelector('[data-test=doc-title]')?.textContent === 'untitled.ts');
+    await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent === '✓ valid · 4 runs', null, { timeout: 30_000 });
+    await page.click('[data-test=new-json]');
+    await page.waitForFunction(() => document.querySelector('[data-test=doc-title]')?.textContent === 'untitled.json');
+  });
+
   test('the profile browser lists every cost parameter with its unit, meaning and source', async () => {
     await page.click('[data-test=tab-profiles]');
     await page.waitForSelector('[data-test=profile-table] tbody tr');
