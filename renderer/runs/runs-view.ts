@@ -304,8 +304,9 @@ export function createRunsView(ctx: AppContext): RunsView {
     ctx.compare(q, `${exps.join(', ')} · ${points.length} configuration${points.length === 1 ? '' : 's'}`);
   });
   diffBtn.addEventListener('click', () => {
-    const [a, b] = selectedRuns();
-    if (a && b) ctx.diff(a.id, b.id);
+    // A is the run selected first, B the second (a Set keeps insertion order), not table order.
+    const [a, b] = [...selected];
+    if (a !== undefined && b !== undefined) ctx.diff(a, b);
   });
   tagBtn.addEventListener('click', async () => {
     const runs = selectedRuns();

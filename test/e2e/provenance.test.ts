@@ -109,6 +109,27 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     await page.click('[data-test=details-close]');
   });
 
+  test('Diff takes A and B in the order clicked, and a failed lookup clears the old diff', async () => {
+    await page.click('[data-test=tab-runs]');
+    await page.uncheck('[data-test=select-all]');
+    const runs = lab.store.listRuns({ experiment: EXPERIMENT });
+    const older = runs[2]!.id;
+    const newer = runs[5]!.id;
+    // The table lists newest first: click the lower (older) row first, then the upper one.
+    await page.click(`[data-test=runs-table] tr[data-id="${older}"] td:nth-child(3)`);
+    await page.click(`[data-test=runs-table] tr[data-id="${newer}"] td:nth-child(3)`, { modifiers: ['Control'] });
+    await page.click('[data-test=diff-selected]');
+    await page.waitForSelector('[data-test=diff-table] table');
+    assert.equal(await page.inputValue('[data-test=diff-a]'), String(older));
+    assert.equal(await page.inputValue('[data-test=diff-b]'), String(newer));
+    assert.match((await page.textContent('[data-test=diff-table] thead')) ?? '', new RegExp(`A · #${older} .*B · #${newer} `));
+    await page.fill('[data-test=diff-a]', '99999');
+    await page.click('[data-test=diff-go]');
+    await page.waitForSelector('[data-test=diff-error]');
+    assert.equal(await page.locator('[data-test=diff-table] table').count(), 0, 'the old diff is gone');
+    await page.keyboard.press('Escape');
+  });
+
   test('CSV and JSON of the selected runs, through the API', async () => {
     await page.click('[data-test=tab-runs]');
     await page.check('[data-test=select-all]');
