@@ -130,6 +130,16 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     await page.keyboard.press('Escape');
   });
 
+  test('the parameter filter takes names as typed; an unknown one says so instead of giving 0 runs', async () => {
+    await page.click('[data-test=tab-runs]');
+    await page.fill('[data-test=runs-param]', 'Rate=3');
+    await page.waitForFunction(() => document.querySelector('[data-test=runs-count]')?.textContent === '2 of 2 runs');
+    await page.fill('[data-test=runs-param]', 'threads=2');
+    await page.waitForFunction(() => /no sweep parameter "threads"; these runs have: mode, rate/.test(document.querySelector('[data-test=runs-param-error]')?.textContent ?? ''));
+    await page.fill('[data-test=runs-param]', '');
+    await page.waitForFunction(() => document.querySelector('[data-test=runs-count]')?.textContent === '28 of 28 runs');
+  });
+
   test('CSV and JSON of the selected runs, through the API', async () => {
     await page.click('[data-test=tab-runs]');
     await page.check('[data-test=select-all]');
