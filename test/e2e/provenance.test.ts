@@ -159,6 +159,10 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     await page.waitForFunction(() => document.querySelector('[data-test=doc-title]')?.textContent === 'untitled.json');
   });
 
+  test('the status bar says the workbench\'s script time limit and the CLI\'s', async () => {
+    assert.equal(await page.textContent('[data-test=script-limit]'), 'script limit 10 s here · CLI 0.5 s (--timeout)');
+  });
+
   test('the profile browser lists every cost parameter with its unit, meaning and source', async () => {
     await page.click('[data-test=tab-profiles]');
     await page.waitForSelector('[data-test=profile-table] tbody tr');

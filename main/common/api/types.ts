@@ -193,6 +193,9 @@ export interface AppInfo {
   dsl: string | null;
   /** Every declared metric (core and registered models): names, kinds, units, meanings. */
   metrics: MetricDef[];
+  /** The deadline of a script evaluated by the workbench, and the CLI's default (its --timeout). */
+  scriptTimeoutMs: number;
+  cliScriptTimeoutMs: number;
 }
 
 export type { HistogramData, SeriesData };
