@@ -8,6 +8,7 @@ import { runsListBench } from './runs-list';
 import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
 import { structuresBench } from './structures';
+import { vtdBench } from './vtd';
 import type { BenchRow } from './types';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', baselineBench],
   ['spapr', spaprBench],
   ['smmuv3', benchSmmuv3],
+  ['vtd', vtdBench],
   ['structures', structuresBench],
   ['runs-list', () => runsListBench()],
 ];

@@ -12,7 +12,7 @@ import { catalog } from '../engine/catalog';
 import type { HistogramData, SeriesData } from '../common/result';
 import { ENGINE_VERSION } from '../common/result';
 import { summarize } from '../common/stats';
-import { quantileOf } from '../engine/metrics/histogram';
+import { quantileOf } from '../common/histogram';
 import { DEFAULT_SCRIPT_TIMEOUT_MS, evaluateScript } from '../script/api';
 import * as q from '../store/run-queries';
 import * as scripts from '../store/scripts';

@@ -55,7 +55,7 @@ export async function startLab(opts: { workers?: number; evaluate?: Evaluate; re
   const page = browser.pages()[0] ?? (await browser.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(host.url);
+  await page.goto(host.launchUrl());
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
