@@ -255,7 +255,7 @@ export function buildSpecSchema(decls: Decls) {
       duration: duration({ max: MAX_DURATION }).default(10_000_000).describe('simulated time to run (ns; 0 … 60 s); boot-only runs end when boot ends'),
       profile: profileRefSchema.default({}),
       host: hostSchema.default({}),
-      vms: z.array(vmSchema).min(1).max(64).describe('guests (1 … 64)'),
+      vms: z.array(vmSchema).min(1).max(1024).describe('guests (1 … 1024)'),
       devices: z.array(deviceSchema).min(1).max(1024).describe('devices (1 … 1024)'),
       point: z.record(paramValue).default({}).describe('sweep parameter point this spec belongs to'),
       replication: count(100_000).default(0).describe('replication index within its sweep point'),
