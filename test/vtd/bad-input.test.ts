@@ -132,6 +132,7 @@ test('1,000 mutants of VT-d specs: each runs or gives one clear error, none cras
     }
   }
   assert.equal(ran + refused, 1000);
-  assert.ok(ran > 200 && refused > 200, `ran ${ran}, refused ${refused}`);
+  // The schema ranges (issue 10) refuse more of the extreme mutants; both outcomes must still be common.
+  assert.ok(ran > 100 && refused > 200, `ran ${ran}, refused ${refused}`);
   console.log(`VT-d fuzz: ${ran} mutants ran, ${refused} refused with one clear error`);
 });
