@@ -8,6 +8,7 @@
  */
 import type { ProcessGenerator } from '../kernel';
 import type { Vcpu } from '../machine/vcpu';
+import type { UnmapNotifier } from './unmap-notifier';
 
 export type Direction = 'to-device' | 'from-device' | 'bidirectional';
 
@@ -31,4 +32,39 @@ export interface DmaPath {
   unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void>;
   /** Device side: translates an access of `bytes` at `iova`; false is a DMA fault. */
   translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
+  /**
+   * dma_map_sg: maps a scatter list in one call (one mapping per segment, in order), or null when
+   * it fails. Paths without it are mapped one segment at a time (see mapScatterList).
+   */
+  mapSg?(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null>;
+  /** dma_unmap_sg of what one mapSg call returned. */
+  unmapSg?(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
+  /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
+  readonly unmapNotifier?: UnmapNotifier;
+}
+
+export interface Segment {
+  readonly gpa: number;
+  readonly bytes: number;
+}
+
+/** dma_map_sg through any path: its own mapSg, or one map per segment (undone on failure). */
+export function* mapScatterList(path: DmaPath, cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null> {
+  if (path.mapSg !== undefined) return yield* path.mapSg(cpu, segs, dir);
+  const out: Mapping[] = [];
+  for (const s of segs) {
+    const m = yield* path.map(cpu, s.gpa, s.bytes, dir);
+    if (m === null) {
+      for (const d of out) yield* path.unmap(cpu, d);
+      return null;
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** dma_unmap_sg through any path. */
+export function* unmapScatterList(path: DmaPath, cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void> {
+  if (path.unmapSg !== undefined) return yield* path.unmapSg(cpu, ms);
+  for (const m of ms) yield* path.unmap(cpu, m);
 }

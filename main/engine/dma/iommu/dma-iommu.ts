@@ -8,13 +8,18 @@
  * timer causes one whole-domain flush, after which queued IOVAs are freed. A device access that
  * translates although the guest has already unmapped that page is counted in security.stale_dma
  * (the lazy window, or the short window between PTE clear and invalidation).
- * Does not model: scatter-gather lists, swiotlb bouncing of untrusted devices, the IOVA depot trim.
+ * Scatter lists (dma_map_sg): one IOVA range for the whole list, one mapPages per segment,
+ * iotlb_sync_map once when the driver can defer it; unmapped as one range.
+ * Shadowing IOMMUs (virtio-iommu) may ask for Linux's single flush queue shared by all CPUs
+ * (IOVA_SINGLE_FQ_SIZE / IOVA_SINGLE_FQ_TIMEOUT), passed in the options.
+ * Does not model: swiotlb bouncing of untrusted devices, the IOVA depot trim.
  */
 import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
-import type { DmaPath, Direction, Mapping } from '../path';
+import type { DmaPath, Direction, Mapping, Segment } from '../path';
+import type { UnmapNotifier } from '../unmap-notifier';
 import type { IommuDomainDriver } from './driver';
 import { FlushQueues } from './flush-queue';
 import { IovaAllocator } from './iova-allocator';
@@ -29,6 +34,11 @@ export interface DmaIommuOptions {
   readonly dmaLimit: number;
   /** Lowest usable IOVA (Linux keeps page 0 unused). */
   readonly iovaBase?: number;
+  /**
+   * One flush queue for all CPUs with its own size and timeout (Linux's single queue for
+   * shadowing IOMMUs); omitted: per-CPU queues of guest.iommu_fq_entries / guest.iommu_fq_timeout_ns.
+   */
+  readonly singleFlushQueue?: { readonly entries: number; readonly timeoutNs: number };
 }
 
 export class DmaIommuPath implements DmaPath {
@@ -39,6 +49,8 @@ export class DmaIommuPath implements DmaPath {
   readonly treeLock: Resource;
   private readonly live = new Set<number>();
   private readonly allocPages = new Map<number, number>();
+  /** Mapped pages of each live scatter list, by its first IOVA page. */
+  private readonly sgPages = new Map<number, number>();
   private readonly mapNs: number;
   private readonly unmapNs: number;
   private readonly rcacheNs: number;
@@ -58,16 +70,21 @@ export class DmaIommuPath implements DmaPath {
   ) {
     this.name = `dma-iommu(${driver.name}, ${opts.mode})`;
     this.iovas = new IovaAllocator(Math.max(1, Math.floor((opts.iovaBase ?? PAGE) / PAGE)), Math.floor(opts.dmaLimit / PAGE));
-    this.fq = new FlushQueues(Math.max(1, Math.round(costs.get('guest.iommu_fq_entries'))));
+    const single = opts.singleFlushQueue;
+    this.fq = new FlushQueues(Math.max(1, Math.round(single?.entries ?? costs.get('guest.iommu_fq_entries'))));
     this.treeLock = new Resource(env, `${driver.name}.iova_lock`, 1);
     this.mapNs = costs.ns('guest.dma_iommu_map_ns');
     this.unmapNs = costs.ns('guest.dma_iommu_unmap_ns');
     this.rcacheNs = costs.ns('guest.iova_rcache_ns');
     this.treeNs = costs.ns('guest.iova_tree_ns');
-    this.fqTimeoutNs = costs.ns('guest.iommu_fq_timeout_ns');
+    this.fqTimeoutNs = single !== undefined ? Math.round(single.timeoutNs) : costs.ns('guest.iommu_fq_timeout_ns');
     this.stale = metrics.counter('security.stale_dma');
     this.treeOps = metrics.counter('iova.tree_ops');
     this.fqFlushes = metrics.counter('iommu.fq_flushes');
+  }
+
+  get unmapNotifier(): UnmapNotifier | undefined {
+    return this.driver.unmapNotifier;
   }
 
   /** Pages the guest currently has mapped through this path. */
@@ -100,7 +117,8 @@ export class DmaIommuPath implements DmaPath {
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
     const pfn = Math.floor(m.iova / PAGE);
-    const pages = Math.ceil(((m.iova % PAGE) + m.bytes) / PAGE);
+    const pages = this.sgPages.get(pfn) ?? Math.ceil(((m.iova % PAGE) + m.bytes) / PAGE);
+    this.sgPages.delete(pfn);
     const reserved = this.allocPages.get(pfn);
     if (reserved === undefined) throw new Error(`${this.name}: unmap of IOVA ${m.iova.toString(16)}, which is not mapped`);
     this.allocPages.delete(pfn);
@@ -111,9 +129,50 @@ export class DmaIommuPath implements DmaPath {
       yield* this.chargeIova(this.iovas.free(pfn, reserved, cpu.index));
       return;
     }
-    if (this.fq.isFull(cpu.index)) yield* this.flushAndReap(cpu, cpu.index);
-    this.fq.push(cpu.index, { pfn, pages: reserved, mappedPages: pages, iova: pfn * PAGE });
+    const ring = this.opts.singleFlushQueue !== undefined ? 0 : cpu.index;
+    if (this.fq.isFull(ring)) yield* this.flushAndReap(cpu, ring);
+    this.fq.push(ring, { pfn, pages: reserved, mappedPages: pages, iova: pfn * PAGE });
     this.armTimer();
+  }
+
+  *mapSg(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null> {
+    if (segs.length === 0) throw new RangeError(`${this.name}: dma_map_sg of an empty list`);
+    yield this.mapNs;
+    // Each segment is padded to whole pages (iommu_dma_map_sg) and placed one after another.
+    const spans = segs.map((s) => Math.ceil(((s.gpa % PAGE) + s.bytes) / PAGE));
+    const pages = spans.reduce((a, b) => a + b, 0);
+    const a = this.iovas.alloc(pages, cpu.index);
+    yield* this.chargeIova(a === null || a.tree);
+    if (a === null) return null;
+    const deferred = this.driver.mapPagesNoSync !== undefined && this.driver.syncMap !== undefined;
+    const out: Mapping[] = [];
+    let page = a.pfn;
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      const offset = s.gpa % PAGE;
+      const bytes = spans[i]! * PAGE;
+      const ok = deferred
+        ? yield* this.driver.mapPagesNoSync!(cpu, page * PAGE, s.gpa - offset, bytes, dir)
+        : yield* this.driver.mapPages(cpu, page * PAGE, s.gpa - offset, bytes, dir);
+      if (!ok) {
+        if (page > a.pfn) yield* this.driver.unmapPages(cpu, a.pfn * PAGE, (page - a.pfn) * PAGE);
+        if (page > a.pfn) yield* this.driver.flushRange(cpu, a.pfn * PAGE, (page - a.pfn) * PAGE);
+        yield* this.chargeIova(this.iovas.free(a.pfn, a.pages, cpu.index));
+        return null;
+      }
+      out.push({ iova: page * PAGE + offset, bytes: s.bytes, dir, gpa: s.gpa });
+      page += spans[i]!;
+    }
+    if (deferred) yield* this.driver.syncMap!(cpu, a.pfn * PAGE, pages * PAGE);
+    this.allocPages.set(a.pfn, a.pages);
+    this.sgPages.set(a.pfn, pages);
+    for (let p = 0; p < pages; p++) this.live.add(a.pfn + p);
+    return out;
+  }
+
+  *unmapSg(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void> {
+    if (ms.length === 0) return;
+    yield* this.unmap(cpu, ms[0]!);
   }
 
   *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {

@@ -1,0 +1,106 @@
+/**
+ * Test-only scaffolding: a VM, a device and a VirtioTransport over a given DMA path, with the
+ * transport's costs added to a real profile. Not used by the engine.
+ */
+import { Environment, type ProcessGenerator } from '../../kernel';
+import { Costs } from '../../costs/costs';
+import { Metrics } from '../../metrics/collector';
+import { DeviceRuntime } from '../../machine/device';
+import { VmRuntime } from '../../machine/vm';
+import type { DmaPath, Direction, Mapping } from '../../dma/path';
+import type { Vcpu } from '../../machine/vcpu';
+import { Resource } from '../../kernel';
+import { parseSpec } from '../../../common/spec';
+import { declareMetrics, lookupMetric } from '../../../common/metrics/names';
+import '../../../common/metrics/all';
+import type { ResolvedProfile } from '../../../common/profile/profile';
+import { readVirtioCosts, VIRTIO_COSTS, type VirtioCosts } from './cost-table';
+import { VIRTIO_METRICS } from './metric-table';
+import { VirtioTransport, type TransportOptions } from './transport';
+import type { DmaRoute } from './features';
+
+/** Adds the transport's default costs (and `extra`) to a loaded profile. */
+export function withVirtioCosts(p: ResolvedProfile, extra: Record<string, number> = {}): ResolvedProfile {
+  for (const d of Object.values(VIRTIO_COSTS)) p.params[d.name] ??= { value: d.value, unit: d.unit, source: d.source, from: 'test' };
+  for (const [k, v] of Object.entries(extra)) p.params[k] = { value: v, unit: 'ns', source: 'test', from: 'test' };
+  return p;
+}
+
+export function declareTestMetrics(): void {
+  declareMetrics(VIRTIO_METRICS.filter((d) => lookupMetric(d.name) === undefined));
+}
+
+/** A path that counts DMA-API calls on top of another. */
+export class CountingPath implements DmaPath {
+  maps = 0;
+  unmaps = 0;
+  readonly name: string;
+  constructor(readonly inner: DmaPath) {
+    this.name = `counting(${inner.name})`;
+  }
+  get unmapNotifier() {
+    return this.inner.unmapNotifier;
+  }
+  *probe(cpu: Vcpu): ProcessGenerator<void> {
+    yield* this.inner.probe(cpu);
+  }
+  *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
+    this.maps++;
+    return yield* this.inner.map(cpu, gpa, bytes, dir);
+  }
+  *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
+    this.unmaps++;
+    yield* this.inner.unmap(cpu, m);
+  }
+  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    return yield* this.inner.translate(iova, bytes, write);
+  }
+}
+
+export interface Rig {
+  env: Environment;
+  costs: Costs;
+  vc: VirtioCosts;
+  metrics: Metrics;
+  vm: VmRuntime;
+  device: DeviceRuntime;
+  transport: VirtioTransport;
+  notes: string[];
+}
+
+export function rig(opts: {
+  route: DmaRoute;
+  dma: (env: Environment, costs: Costs, metrics: Metrics, vm: VmRuntime) => DmaPath | null;
+  backend?: 'qemu' | 'vhost';
+  indirect?: boolean;
+  restricted?: () => boolean;
+  profile: ResolvedProfile;
+  vcpus?: number;
+}): Rig {
+  const spec = parseSpec({ vms: [{ id: 'vm0', memory: '4GiB', vcpus: opts.vcpus ?? 2 }], devices: [{ id: 'd0', vm: 'vm0', workload: { kind: 'boot' } }] });
+  const env = new Environment(1);
+  const costs = new Costs(opts.profile);
+  const metrics = new Metrics(1000);
+  const vm = new VmRuntime(env, spec.vms[0]!);
+  const notes: string[] = [];
+  const vc = readVirtioCosts((n) => costs.get(n));
+  const dma = opts.dma(env, costs, metrics, vm);
+  const backend = opts.backend ?? 'qemu';
+  const t: TransportOptions = {
+    deviceId: 'd0',
+    route: opts.route,
+    backend,
+    ioeventfd: true,
+    queueSize: 256,
+    queues: 1,
+    indirect: opts.indirect ?? false,
+    eventIdx: false,
+    backendThread: backend === 'vhost' ? new Resource(env, 'd0.vhost', 1) : vm.vmmThread,
+    vmmThread: vm.vmmThread,
+    restricted: opts.restricted ?? (() => false),
+    note: (s) => notes.push(s),
+  };
+  const transport = new VirtioTransport(env, vc, metrics, dma, t, (q) => vm.vcpu(q));
+  const device = new DeviceRuntime(env, spec.devices[0]!, vm, transport, costs, metrics, 0);
+  return { env, costs, vc, metrics, vm, device, transport, notes };
+}
