@@ -24,7 +24,7 @@
  *   the addresses it is given; each such I/O fails, counted, and the run says why once.
  * Does not model: packed rings, multiqueue interrupt affinity, MSI-X vector sharing.
  */
-import { Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
+import type { Environment, ProcessGenerator, Resource, SimEvent } from '../../kernel';
 import type { Direction, DmaPath, Mapping } from '../../dma/path';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
@@ -350,9 +350,8 @@ export class VirtioTransport implements DmaPath {
     this.m.irqs.inc();
     const vq = this.vqs[q]!;
     const cpu = this.irqCpu[q]!;
-    const self = this;
     yield* cpu.run(
-      (function* (): ProcessGenerator<void> {
+      (function* (self: VirtioTransport): ProcessGenerator<void> {
         yield self.c.guestIrqNs;
         for (;;) {
           vq.driverInterrupt(false);
@@ -370,7 +369,7 @@ export class VirtioTransport implements DmaPath {
           vq.driverInterrupt(true);
           if (self.completions[q]!.length === 0) break;
         }
-      })(),
+      })(this),
     );
     this.irqBusy[q] = false;
   }
