@@ -5,7 +5,8 @@
  * they can see themselves.
  */
 
-export type UnmapListener = (iova: number, bytes: number) => void;
+/** A listener acts at once and returns the time (ns) its handling costs the notifier's caller. */
+export type UnmapListener = (iova: number, bytes: number) => number;
 
 export class UnmapNotifier {
   private readonly listeners: UnmapListener[] = [];
@@ -14,8 +15,10 @@ export class UnmapNotifier {
     this.listeners.push(l);
   }
 
-  /** A whole-address-space invalidation is notified as [0, Infinity). */
-  notify(iova: number, bytes: number): void {
-    for (const l of this.listeners) l(iova, bytes);
+  /** Notifies every listener; returns the total time their handling costs the caller, who charges it. A whole address space is [0, Infinity). */
+  notify(iova: number, bytes: number): number {
+    let ns = 0;
+    for (const l of this.listeners) ns += l(iova, bytes);
+    return ns;
   }
 }

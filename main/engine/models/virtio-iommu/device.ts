@@ -211,7 +211,8 @@ export class VirtioIommuDevice {
             this.m.window.record(p.inCall ? 0 : this.env.now - p.at);
           }
         }
-        d.notifier.notify(r.virtStart, r.virtEnd - r.virtStart + 1);
+        const notifyNs = d.notifier.notify(r.virtStart, r.virtEnd - r.virtStart + 1);
+        if (notifyNs > 0) yield notifyNs;
         return 'ok';
       }
     }

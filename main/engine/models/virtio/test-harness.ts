@@ -34,6 +34,8 @@ export function declareTestMetrics(): void {
 export class CountingPath implements DmaPath {
   maps = 0;
   unmaps = 0;
+  /** Every mapping handed out, in order. */
+  readonly mapped: Mapping[] = [];
   readonly name: string;
   constructor(readonly inner: DmaPath) {
     this.name = `counting(${inner.name})`;
@@ -46,7 +48,9 @@ export class CountingPath implements DmaPath {
   }
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     this.maps++;
-    return yield* this.inner.map(cpu, gpa, bytes, dir);
+    const m = yield* this.inner.map(cpu, gpa, bytes, dir);
+    if (m !== null) this.mapped.push(m);
+    return m;
   }
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     this.unmaps++;
