@@ -9,6 +9,7 @@
 import type { ProcessGenerator } from '../kernel';
 import type { Vcpu } from '../machine/vcpu';
 import type { UnmapNotifier } from './unmap-notifier';
+import type { BlockQueue } from '../machine/block-queue';
 
 export type Direction = 'to-device' | 'from-device' | 'bidirectional';
 
@@ -41,6 +42,8 @@ export interface DmaPath {
   unmapSg?(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
   /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
   readonly unmapNotifier?: UnmapNotifier;
+  /** Whole block requests, when a transport's driver builds and maps them (virtio-blk). */
+  readonly blockQueue?: BlockQueue;
 }
 
 export interface Segment {

@@ -18,7 +18,7 @@ function runReads(opts: { indirect: boolean; requests: number; fragments?: numbe
     indirect: opts.indirect,
     dma: (_env, costs) => (opts.route === 'gpa' ? null : (counting = new CountingPath(new DirectPath(costs)))),
   });
-  const blk = new VirtioBlk(r.transport, r.device, { segMax: 126, sizeMax: 2 ** 20 });
+  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096));
   const slot = r.vm.allocBuffer(4096);
   const data = r.vm.allocBuffer(64 * 1024 * 16);
   const outcomes: boolean[] = [];
@@ -27,8 +27,8 @@ function runReads(opts: { indirect: boolean; requests: number; fragments?: numbe
       const cpu = r.vm.vcpu(0);
       yield* cpu.run(r.transport.probe(cpu));
       for (let i = 0; i < opts.requests; i++) {
-        const io: BlkIo = { read: true, bytes: 64 * 1024, dataGpa: data, fragments: opts.fragments ?? 1, mediaNs: 10_000, slotGpa: slot };
-        const o = yield* blk.request(cpu, io);
+        const io: BlkIo = { read: true, bytes: 64 * 1024, dataGpa: data, fragments: opts.fragments ?? 1, mediaNs: 10_000, slotGpa: slot, device: r.device };
+        const o = yield* blk.submit(cpu, io);
         outcomes.push(o.ok);
       }
     })(),

@@ -15,14 +15,10 @@
 import type { ProcessGenerator, SimEvent } from '../../kernel';
 import type { Direction, Mapping } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
+import type { BlockIo, BlockOutcome, BlockQueue, DeviceDma } from '../../machine/block-queue';
 import { blkRequestBuffers, fragment, limitSegments, type BlkLimits } from './blk-layout';
 import type { VirtioTransport } from './transport';
 import type { Chain } from './virtqueue';
-
-/** What the device needs to move data: the DeviceRuntime's DMA (translate through the transport, then the link). */
-export interface DeviceDma {
-  dma(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
-}
 
 export interface BlkIo {
   readonly read: boolean;
@@ -35,29 +31,42 @@ export interface BlkIo {
   readonly mediaNs: number;
   /** The slot's page for header, status and indirect table. */
   readonly slotGpa: number;
+  /** Moves the data (the DeviceRuntime). */
+  readonly device: DeviceDma;
 }
 
-export type BlkOutcome = { ok: true } | { ok: false; reason: 'map' | 'device' };
+export type BlkOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Spacing of fragments: far enough apart that no two runs are physically adjacent. */
 const FRAGMENT_STRIDE = 2 * 2 ** 20;
 const HEADER_OFFSET = 0;
 const TABLE_OFFSET = 64;
 
-export class VirtioBlk {
+export class VirtioBlk implements BlockQueue {
+  private readonly slots: number[] = [];
+
   constructor(
     private readonly t: VirtioTransport,
-    private readonly device: DeviceDma,
     readonly limits: BlkLimits,
+    /** Allocates one page of guest memory (per-slot request memory). */
+    private readonly allocPage: () => number,
   ) {
     t.serve(0, (chain) => this.handle(chain));
   }
 
+  /** BlockQueue: a workload's request, with per-slot header/status/table memory. */
+  *request(cpu: Vcpu, io: BlockIo, device: DeviceDma): ProcessGenerator<BlockOutcome> {
+    const slotGpa = (this.slots[io.slot] ??= this.allocPage());
+    return yield* this.submit(cpu, { read: io.read, bytes: io.bytes, dataGpa: io.dataGpa, fragments: io.segments, mediaNs: io.mediaNs, slotGpa, device });
+  }
+
   /** Driver side: submit one request and wait for its completion. The caller holds no vCPU. */
-  *request(cpu: Vcpu, io: BlkIo): ProcessGenerator<BlkOutcome> {
+  *submit(cpu: Vcpu, io: BlkIo): ProcessGenerator<BlkOutcome> {
     const data = limitSegments(fragment(io.dataGpa, io.bytes, io.fragments, FRAGMENT_STRIDE), this.limits);
     const bufs = blkRequestBuffers(io.slotGpa + HEADER_OFFSET, data, io.read);
     const t = this.t;
+    const refusal = t.refusal;
+    if (refusal !== null) return { ok: false, reason: refusal };
     for (;;) {
       const r = yield* cpu.run(
         (function* (): ProcessGenerator<'map' | 'full' | SimEvent<boolean> | null> {
@@ -80,13 +89,13 @@ export class VirtioBlk {
           return yield* t.add(cpu, 0, mapped, table ?? null, io);
         })(),
       );
-      if (r === 'map') return { ok: false, reason: 'map' };
+      if (r === 'map') return { ok: false, reason: 'a DMA-API map failed (no IOVA space or bounce slot)' };
       if (r === 'full' || r === null) {
         yield t.space(0);
         continue;
       }
       const ok = (yield r) as boolean;
-      return ok ? { ok: true } : { ok: false, reason: 'device' };
+      return ok ? { ok: true } : { ok: false, reason: 'the device could not reach a buffer (translation fault or memory the host cannot read)' };
     }
   }
 
@@ -96,12 +105,12 @@ export class VirtioBlk {
     const b = chain.buffers;
     const header = b[0]!;
     const status = b[b.length - 1]!;
-    if (!(yield* this.device.dma(header.addr, header.bytes, false))) return false;
+    if (!(yield* io.device.dma(header.addr, header.bytes, false))) return false;
     if (io.read) yield io.mediaNs;
     for (let i = 1; i < b.length - 1; i++) {
-      if (!(yield* this.device.dma(b[i]!.addr, b[i]!.bytes, io.read))) return false;
+      if (!(yield* io.device.dma(b[i]!.addr, b[i]!.bytes, io.read))) return false;
     }
     if (!io.read) yield io.mediaNs;
-    return yield* this.device.dma(status.addr, status.bytes, true);
+    return yield* io.device.dma(status.addr, status.bytes, true);
   }
 }

@@ -6,7 +6,7 @@
 
 export interface CostDef {
   readonly name: string;
-  readonly unit: 'ns' | 'count';
+  readonly unit: 'ns' | 'count' | 'bytes';
   readonly doc: string;
   readonly value: number;
   readonly source: string;
@@ -82,6 +82,13 @@ export const VIRTIO_COSTS = {
     doc: 'vhost device-IOTLB capacity; the oldest entry is retired when full',
     value: 2048,
     source: 'constant: drivers/vhost/vhost.c max_iotlb_entries default 2048',
+  },
+  swiotlbBytes: {
+    name: 'virtio.guest.swiotlb_bytes',
+    unit: 'bytes',
+    doc: 'swiotlb pool a restricted guest bounces NO_IOMMU devices through',
+    value: 64 * 2 ** 20,
+    source: 'constant: Linux IO_TLB_DEFAULT_SIZE 64 MiB (DOMAIN.md section 7)',
   },
   irqInjectNs: {
     name: 'virtio.backend.irq_ns',

@@ -104,7 +104,7 @@ export function rig(opts: {
     restricted: opts.restricted ?? (() => false),
     note: (s) => notes.push(s),
   };
-  const transport = new VirtioTransport(env, vc, metrics, dma, t, (q) => vm.vcpu(q));
+  const transport = new VirtioTransport(env, vc, metrics, dma, t);
   const device = new DeviceRuntime(env, spec.devices[0]!, vm, transport, costs, metrics, 0);
   return { env, costs, vc, metrics, vm, device, transport, notes };
 }

@@ -28,6 +28,7 @@ import type { Environment, ProcessGenerator, Resource, SimEvent } from '../../ke
 import type { Direction, DmaPath, Mapping } from '../../dma/path';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
+import type { BlockQueue } from '../../machine/block-queue';
 import type { VirtioCosts } from './cost-table';
 import { restrictedFailure, type DmaRoute } from './features';
 import { IOTLB_PAGE, VhostIotlb } from './vhost-iotlb';
@@ -51,6 +52,13 @@ export interface TransportOptions {
   readonly vmmThread: Resource;
   /** Whether the guest's memory is restricted from the host at this instant. */
   restricted(): boolean;
+  /** The driver refused the device at probe (a CVM without ACCESS_PLATFORM): no I/O ever starts. */
+  readonly refusedAtProbe?: boolean;
+  /**
+   * The platform's path for the device, probed whatever the route (PCI setup — TCE tables,
+   * dma_set_mask's DDW — happens before virtio looks at its features); defaults to the DMA path.
+   */
+  readonly platformPath?: DmaPath;
   /** Adds a note to the run (once per distinct text is the caller's business). */
   note(text: string): void;
 }
@@ -77,7 +85,10 @@ export class VirtioTransport implements DmaPath {
   private readonly backendBusy: boolean[];
   private readonly completions: Request[][];
   private readonly irqBusy: boolean[];
-  private readonly irqCpu: Vcpu[];
+  /** vCPU that takes queue i's interrupt: the first one that submitted to it (its MSI-X affinity). */
+  private readonly irqCpu: (Vcpu | null)[];
+  /** Whole block requests (virtio-blk's driver), set by the builder. */
+  blockQueue?: BlockQueue;
   private readonly spaceWaiters: SimEvent<void>[][];
   private failureNoted = false;
   private readonly m: {
@@ -105,8 +116,6 @@ export class VirtioTransport implements DmaPath {
     /** The DMA path buffers are mapped through (null on the 'gpa' route). */
     readonly dma: DmaPath | null,
     readonly opts: TransportOptions,
-    /** vCPU of queue i's interrupt. */
-    vcpuOf: (queue: number) => Vcpu,
   ) {
     if ((opts.route === 'gpa') !== (dma === null)) throw new Error(`${opts.deviceId}: a DMA path is needed exactly when the DMA API is used`);
     this.name = `virtio(${opts.route}, ${opts.backend}${dma !== null ? `, ${dma.name}` : ''})`;
@@ -116,7 +125,7 @@ export class VirtioTransport implements DmaPath {
     this.backendBusy = this.vqs.map(() => false);
     this.completions = this.vqs.map(() => []);
     this.irqBusy = this.vqs.map(() => false);
-    this.irqCpu = this.vqs.map((_, i) => vcpuOf(i));
+    this.irqCpu = this.vqs.map(() => null);
     this.spaceWaiters = this.vqs.map(() => []);
     this.iotlb = opts.backend === 'vhost' && dma !== null ? new VhostIotlb(c.vhostIotlbEntries) : null;
     this.m = {
@@ -155,9 +164,16 @@ export class VirtioTransport implements DmaPath {
 
   // ---- DmaPath: the guest side as the device driver sees it ----
 
+  /** Why every I/O of this device fails before it starts, or null. */
+  get refusal(): string | null {
+    return this.opts.refusedAtProbe === true ? 'the driver refused the device at probe: this guest requires VIRTIO_F_ACCESS_PLATFORM' : null;
+  }
+
   *probe(cpu: Vcpu): ProcessGenerator<void> {
-    if (this.dma === null) return;
-    yield* this.dma.probe(cpu);
+    const platform = this.opts.platformPath ?? this.dma;
+    if (platform !== null) yield* platform.probe(cpu);
+    if (this.dma !== null && this.dma !== platform) yield* this.dma.probe(cpu);
+    if (this.dma === null || this.opts.refusedAtProbe === true) return;
     // vring_create_virtqueue: each ring allocated once with dma_alloc_coherent, mapped for good.
     for (let q = 0; q < this.vqs.length; q++) {
       const gpa = this.ringGpa(q);
@@ -168,6 +184,7 @@ export class VirtioTransport implements DmaPath {
   }
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
+    if (this.opts.refusedAtProbe === true) return null;
     if (this.dma === null) return { iova: gpa, bytes, dir, gpa };
     const m = yield* this.dma.map(cpu, gpa, bytes, dir);
     if (m !== null) {
@@ -202,6 +219,7 @@ export class VirtioTransport implements DmaPath {
    */
   *add(cpu: Vcpu, q: number, buffers: readonly { m: Mapping; write: boolean }[], indirect: Mapping | null, token: unknown): ProcessGenerator<SimEvent<boolean> | null> {
     const vq = this.vqs[q]!;
+    this.irqCpu[q] ??= cpu;
     const chainBuffers = buffers.map((b) => ({ addr: b.m.iova, bytes: b.m.bytes, write: b.write }));
     const chain = vq.add(chainBuffers, token);
     if (chain === null) return null;

@@ -34,7 +34,7 @@ function scenario(mode: 'strict' | 'lazy') {
       return (counting = new CountingPath(path));
     },
   });
-  const blk = new VirtioBlk(r.transport, r.device, { segMax: 126, sizeMax: 2 ** 20 });
+  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096));
   const seen: { at: string; ok: boolean; stale: number; invalidations: number }[] = [];
   const snap = (at: string, ok: boolean) => {
     const s = r.metrics.collect().scalars;
@@ -44,7 +44,7 @@ function scenario(mode: 'strict' | 'lazy') {
     (function* (): ProcessGenerator<void> {
       const cpu = r.vm.vcpu(0);
       yield* cpu.run(r.transport.probe(cpu));
-      const o = yield* blk.request(cpu, { read: true, bytes: 4096, dataGpa: r.vm.allocBuffer(4096), fragments: 1, mediaNs: 10_000, slotGpa: r.vm.allocBuffer(4096) });
+      const o = yield* blk.submit(cpu, { read: true, bytes: 4096, dataGpa: r.vm.allocBuffer(4096), fragments: 1, mediaNs: 10_000, slotGpa: r.vm.allocBuffer(4096), device: r.device });
       assert.equal(o.ok, true);
       // A device access through the data buffer's address after the guest unmapped it.
       const data = counting!.mapped.find((m) => m.bytes === 4096)!;
