@@ -22,16 +22,21 @@ import type { RunExecutor } from './engine/pool';
 import { listExamples } from './examples';
 import { groupRuns } from './groups';
 import { resourcesDir } from './resources';
-import { prepareSource, type Evaluate } from './sources';
+import { prepareSource, type Evaluate } from './pipeline/pipeline';
+import type { PositionedDiagnostic } from '../common/diagnostics';
 import { diffValues } from './diff';
 
 export interface ServiceOptions {
   store: LabStore;
+  /** Runs and topology checks: both build machines, so both happen in the engine host, never here. */
   executor: RunExecutor;
   evaluate?: Evaluate;
   resources?: string;
   appVersion?: string;
 }
+
+/** A script in the editor may take longer than the CLI's default: a large sweep expands in the sandbox. */
+const SCRIPT_TIMEOUT_MS = 10_000;
 
 export interface LabServiceHandle extends LabService {
   readonly jobs: JobManager;
@@ -68,6 +73,9 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
     return r;
   };
 
+  /** The run pipeline with the engine host as its topology checker. */
+  const prepare = (file: string, source: string) => prepareSource({ file, source, timeoutMs: SCRIPT_TIMEOUT_MS }, { evaluate, checker: opts.executor });
+  const markers = (list: readonly PositionedDiagnostic[]): t.Diagnostic[] => list.map((d) => ({ severity: 'error', kind: d.kind, line: d.line, column: d.column, message: d.message }));
   const doneRuns = (query: Parsed<'compare'>['query']): q.QueriedRun[] => q.allRuns(store, { ...query, status: 'done' });
 
   return {
@@ -147,17 +155,16 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
     },
 
     async checkScript({ file, source }) {
-      const o = await prepareSource(file, source, evaluate);
-      if (!o.ok) return { ok: false, diagnostics: o.diagnostics, runs: 0, experiment: null };
-      return { ok: true, diagnostics: [], runs: o.prepared.runs.length, experiment: o.prepared.experiment };
+      const o = await prepare(file, source);
+      if (!o.ok) return { ok: false, diagnostics: markers(o.diagnostics), runs: 0, experiment: null };
+      return { ok: true, diagnostics: [], runs: o.runs.length, experiment: o.experiment };
     },
 
     async start({ file, source, experiment }) {
-      const o = await prepareSource(file, source, evaluate);
-      if (!o.ok) return { ok: false, jobId: null, total: 0, diagnostics: o.diagnostics };
-      const { prepared } = o;
-      const jobId = jobs.start(experiment ?? prepared.experiment, prepared.runs, prepared.description, source);
-      return { ok: true, jobId, total: prepared.runs.length, diagnostics: [] };
+      const o = await prepare(file, source);
+      if (!o.ok) return { ok: false, jobId: null, total: 0, diagnostics: markers(o.diagnostics) };
+      const jobId = jobs.start(experiment ?? o.experiment, o.runs, o.description, source);
+      return { ok: true, jobId, total: o.runs.length, diagnostics: [] };
     },
 
     cancel({ jobId, runIndex }) {

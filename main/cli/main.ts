@@ -1,4 +1,7 @@
-/** The viommu-lab command line: dispatches to one command per verb; every error is one sentence and a non-zero exit. */
+/**
+ * The viommu-lab command line: dispatches to one command per verb; every error is one sentence
+ * (one per line when a file has several problems, each `file:line:column: …`) and a non-zero exit.
+ */
 import { checkCommand, checkUsage } from './commands/check';
 import { exportCommand, exportUsage } from './commands/export';
 import { runCommand, runUsage } from './commands/run';
@@ -40,7 +43,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
   } catch (e) {
     if (e instanceof CliError) {
-      io.err(`viommu-lab: ${e.message}\n`);
+      for (const line of e.message.split('\n')) io.err(`viommu-lab: ${line}\n`);
       return e.exitCode;
     }
     if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {

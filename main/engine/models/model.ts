@@ -35,13 +35,5 @@ export interface IommuModel<S = ViommuSpec | HostIommuSpec> {
   create(ctx: ModelContext, spec: S): IommuInstance;
 }
 
-/** A configuration the model cannot build (too many VINTFs, VMID exhaustion...): reported as one clear error. */
-export class TopologyError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(`${path}: ${message}`);
-    this.name = 'TopologyError';
-  }
-}
+/** Models throw TopologyError (defined in main/common: the run pipeline and the CLI catch it too). */
+export { TopologyError } from '../../common/diagnostics';
