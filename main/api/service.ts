@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type LabService, type Parsed } from '../common/api/contract';
 import type * as t from '../common/api/types';
-import { lookupMetric } from '../common/metrics/all';
+import { catalog } from '../engine/catalog';
 import type { HistogramData, SeriesData } from '../common/result';
 import { ENGINE_VERSION } from '../common/result';
 import { summarize } from '../common/stats';
@@ -90,6 +90,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         dbPath: store.path,
         workers: jobs.workers,
         dsl: existsSync(dslFile) ? readFileSync(dslFile, 'utf8') : null,
+        metrics: [...catalog.metrics.all()],
       };
     },
 
@@ -184,7 +185,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         groups,
         params,
         metrics: names.map((name) => {
-          const def = lookupMetric(name);
+          const def = catalog.metrics.lookup(name);
           return {
             name,
             unit: def?.unit ?? '',
@@ -201,7 +202,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
       const hist = q.histogramsOf(store, runs.map((r) => r.id), metric);
       return {
         metric,
-        unit: lookupMetric(metric)?.unit ?? '',
+        unit: catalog.metrics.lookup(metric)?.unit ?? '',
         groups: groups.flatMap((group) => {
           const merged = mergeHistograms(group.runIds.map((id) => hist.get(id)).filter((h): h is string => h !== undefined).map((h) => JSON.parse(h) as HistogramData));
           if (merged === null || merged.count === 0) return [];
@@ -216,7 +217,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
       const { groups } = groupRuns(doneRuns(query));
       return {
         metric,
-        unit: lookupMetric(metric)?.unit ?? '',
+        unit: catalog.metrics.lookup(metric)?.unit ?? '',
         groups: groups.flatMap((group) => {
           // Replications are independent realisations; one per configuration keeps the chart readable.
           const runId = group.runIds[0]!;
@@ -245,7 +246,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
           const delta = va !== null && vb !== null ? vb - va : null;
           return {
             name,
-            unit: lookupMetric(name)?.unit ?? '',
+            unit: catalog.metrics.lookup(name)?.unit ?? '',
             a: va,
             b: vb,
             delta,

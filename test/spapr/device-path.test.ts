@@ -8,6 +8,7 @@ import { Metrics } from '../../main/engine/metrics/collector';
 import type { DmaPath, Mapping } from '../../main/engine/dma/path';
 import { hostKernel } from '../../main/engine/models/spapr/hcall-path';
 import { runSimulation } from '../../main/engine/run';
+import { SPAPR_METRICS } from '../../main/engine/models/spapr/metrics';
 
 function machine(params: Record<string, unknown>, memory = '4GiB', confidential = 'none'): { env: Environment; m: Machine; metrics: Metrics; notes: string[] } {
   const p = prepareRun({
@@ -60,10 +61,10 @@ test('direct window: bus address = window offset + guest address, no hypercall p
   const { env, m, metrics } = machine({ hcallPath: 'kvm-real' });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  const before = metrics.counter('hcalls.h_put_tce').value + metrics.counter('hcalls.h_put_tce_indirect').value;
+  const before = metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value + metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value;
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x12345000, 8192, 'bidirectional')))!;
   assert.equal(map.iova, 2 ** 59 + 0x12345000);
-  assert.equal(metrics.counter('hcalls.h_put_tce').value + metrics.counter('hcalls.h_put_tce_indirect').value, before);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value + metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value, before);
   assert.equal(drive(env, m.devices[0]!.path.translate(map.iova, 4096, true)), true);
 });
 
@@ -86,8 +87,8 @@ test('no free window: Linux removes the unused default window and retries; the D
   const { env, m, metrics } = machine({ maxWindows: 1, hcallPath: 'kvm-real' });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  assert.equal(metrics.counter('rtas.remove_pe_dma_window').value, 1);
-  assert.equal(metrics.counter('rtas.query_pe_dma_window').value, 2);
+  assert.equal(metrics.counter(SPAPR_METRICS.rtasOf.of('remove_pe_dma_window')).value, 1);
+  assert.equal(metrics.counter(SPAPR_METRICS.rtasOf.of('query_pe_dma_window')).value, 2);
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x1000, 4096, 'bidirectional')))!;
   assert.equal(map.iova, 0x1000, 'direct window at bus address 0');
 });
@@ -96,10 +97,10 @@ test('memory hot-plug maps the new range into the direct window', () => {
   const { env, m, metrics } = machine({ hcallPath: 'kvm-real', memoryHotplug: [{ at: '1s', size: '2GiB' }] });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  const tces = metrics.counter('hcalls.tces.h_put_tce_indirect').value;
+  const tces = metrics.counter(SPAPR_METRICS.hcallsTcesOf.of('h_put_tce_indirect')).value;
   assert.equal(tces, (4 * 2 ** 30) / 2 ** 24);
   env.run();
-  assert.equal(metrics.counter('hcalls.tces.h_put_tce_indirect').value - tces, (2 * 2 ** 30) / 2 ** 24);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsTcesOf.of('h_put_tce_indirect')).value - tces, (2 * 2 ** 30) / 2 ** 24);
   const dev = m.devices[0]!;
   assert.equal(drive(env, dev.path.translate(2 ** 59 + 5 * 2 ** 30, 4096, true)), true, 'hot-plugged memory is DMA-reachable');
 });
@@ -112,13 +113,13 @@ test('a multi-page map on a dynamic window: ≤ 512 TCEs per H_PUT_TCE_INDIRECT,
   const { env, m, metrics } = machine({ ddw: false, hcallPath: 'kvm-real' });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  const stuffAtBoot = metrics.counter('hcalls.h_stuff_tce').value;
+  const stuffAtBoot = metrics.counter(SPAPR_METRICS.hcallsOf.of('h_stuff_tce')).value;
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x20000000, 768 * 4096, 'to-device')))!;
-  assert.equal(metrics.counter('hcalls.h_put_tce_indirect').value, 2);
-  assert.equal(metrics.counter('hcalls.tces.h_put_tce_indirect').value, 768);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value, 2);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsTcesOf.of('h_put_tce_indirect')).value, 768);
   assert.equal(drive(env, m.devices[0]!.path.translate(map.iova + 767 * 4096, 4096, false)), true);
   drive(env, onCpu(m, (p) => p.unmap(cpu, map)));
-  assert.equal(metrics.counter('hcalls.h_stuff_tce').value - stuffAtBoot, 2);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_stuff_tce')).value - stuffAtBoot, 2);
   assert.equal(drive(env, m.devices[0]!.path.translate(map.iova, 4096, false)), false);
 });
 
@@ -128,15 +129,15 @@ test('without PUT_TCE_IND and STUFF_TCE the same map is one H_PUT_TCE per page, 
   drive(env, onCpu(m, (p) => p.probe(cpu)));
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x20000000, 768 * 4096, 'to-device')))!;
   drive(env, onCpu(m, (p) => p.unmap(cpu, map)));
-  assert.equal(metrics.counter('hcalls.h_put_tce').value, 2 * 768);
-  assert.equal(metrics.counter('hcalls.h_put_tce_indirect').value, 0);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value, 2 * 768);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value, 0);
 });
 
 test('removing the default window cleans it with H_STUFF_TCE even without the STUFF_TCE feature', () => {
   const { env, m, metrics } = machine({ maxWindows: 1, hcallPath: 'kvm-real', clearDefaultWindow: false, firmwareFeatures: { putTceInd: true, stuffTce: false } });
   drive(env, onCpu(m, (p) => p.probe(m.devices[0]!.vm.vcpu(0))));
-  assert.equal(metrics.counter('hcalls.h_stuff_tce').value, 2 ** 30 / 4096 / 512);
-  assert.equal(metrics.counter('hcalls.h_put_tce').value, 0);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_stuff_tce')).value, 2 ** 30 / 4096 / 512);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value, 0);
 });
 
 test('seed 001: virtio without ACCESS_PLATFORM bypasses the TCEs; a secure guest refuses such a device', () => {

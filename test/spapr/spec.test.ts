@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpec, SpecError } from '../../main/common/spec';
+import { SpecError } from '../../main/common/spec';
+import { parseSpec } from '../../main/engine/catalog';
 
 const spec = (params: Record<string, unknown>): unknown => ({
   vms: [{ id: 'g', memory: '4GiB', viommus: [{ id: 'phb0', kind: 'spapr-tce', params }] }],

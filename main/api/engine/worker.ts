@@ -6,8 +6,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, runSimulation } from '../../engine/run';
-import '../../common/spec/models';
-import '../../common/metrics/all';
 import { topologyIssue } from '../pipeline/topology-check';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
 

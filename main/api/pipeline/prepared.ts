@@ -1,13 +1,14 @@
 /**
  * A prepared run: a validated spec with its resolved profile and configuration hash — everything
  * a run needs except the topology check, which builds a machine and so runs in the engine host
- * (pipeline.ts, topology-check.ts). Nothing here touches the engine: Electron's main thread
+ * (pipeline.ts, topology-check.ts). Of the engine it reads only the catalogue (the spec schema and
+ * parameter names built from the model registry), never run or machine: Electron's main thread
  * imports it.
  */
-import { paramDef } from '../../common/profile/all';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import { ENGINE_VERSION } from '../../common/result';
-import { parseSpec, type Spec } from '../../common/spec';
+import type { Spec } from '../../common/spec';
+import { catalog, parseSpec } from '../../engine/catalog';
 import { setPath } from '../../common/spec/set-path';
 import type { LabStore } from '../../store/store';
 import { configHash } from '../config-hash';
@@ -31,7 +32,7 @@ export function prepareSpec(input: unknown, opts: PrepareOptions = {}): Prepared
   let raw = input;
   const profileSets: Record<string, number | string> = {};
   for (const [key, value] of opts.sets ?? []) {
-    if (paramDef(key) !== undefined) profileSets[key] = value as number | string;
+    if (catalog.params.get(key) !== undefined) profileSets[key] = value as number | string;
     else raw = setPath(raw, key, value);
   }
   if (opts.seed !== undefined) raw = setPath(raw, 'seed', opts.seed);

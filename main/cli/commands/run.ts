@@ -1,7 +1,7 @@
 /** `viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]… [--json] [--experiment NAME] [--timeout MS] [--metrics …]` */
 import { parseArgs } from 'node:util';
 import { executeRuns, type ExecutedRun, type PreparedRun } from '../../api/runner';
-import { lookupMetric } from '../../common/metrics/all';
+import { catalog } from '../../engine/catalog';
 import { canonicalJson, type RunResult } from '../../common/result';
 import { parseSetValue } from '../../common/spec/set-path';
 import { openStore } from '../db';
@@ -158,7 +158,7 @@ function describePoint(run: PreparedRun): string {
 }
 
 function summary(run: PreparedRun, runId: number, r: RunResult): string {
-  const rows = Object.entries(r.scalars).map(([name, v]) => [name, formatNumber(v), lookupMetric(name)?.unit ?? '']);
+  const rows = Object.entries(r.scalars).map(([name, v]) => [name, formatNumber(v), catalog.metrics.lookup(name)?.unit ?? '']);
   const head = `run #${runId}  ${run.spec.name}  seed ${run.spec.seed}  profile ${run.profile.id}  config ${run.configHash.slice(0, 12)}\n`;
   return head + table(['metric', 'value', 'unit'], rows, ['l', 'r', 'l']) + (r.notes.length ? `notes:\n${r.notes.map((n) => `  - ${n}`).join('\n')}\n` : '') + '\n';
 }

@@ -9,6 +9,7 @@ import type { ProcessGenerator } from '../kernel';
 import type { Costs } from '../costs/costs';
 import type { Vcpu } from '../machine/vcpu';
 import type { DmaPath, Direction, Mapping } from './path';
+import { CORE_COSTS } from '../../common/profile/core';
 
 export class DirectPath implements DmaPath {
   readonly name = 'dma-direct';
@@ -16,8 +17,8 @@ export class DirectPath implements DmaPath {
   private readonly unmapNs: number;
 
   constructor(costs: Costs) {
-    this.mapNs = costs.ns('guest.dma_direct_map_ns');
-    this.unmapNs = costs.ns('guest.dma_direct_unmap_ns');
+    this.mapNs = costs.ns(CORE_COSTS.guestDmaDirectMapNs);
+    this.unmapNs = costs.ns(CORE_COSTS.guestDmaDirectUnmapNs);
   }
 
   *probe(_cpu: Vcpu): ProcessGenerator<void> {}

@@ -15,6 +15,9 @@ import type { Counter, Metrics } from '../metrics/collector';
 import type { Vcpu } from '../machine/vcpu';
 import type { Direction, DmaPath, Mapping } from './path';
 import { type SwiotlbPool, type SwiotlbSlot } from './swiotlb-pool';
+import { CORE_COSTS } from '../../common/profile/core';
+import { SWIOTLB_COSTS } from '../../common/profile/swiotlb';
+import { SWIOTLB_METRICS } from '../../common/metrics/swiotlb';
 
 export interface Bounce {
   readonly slot: SwiotlbSlot;
@@ -38,11 +41,11 @@ export class SwiotlbBouncer {
     name: string,
   ) {
     this.locks = pool.areas.map((_, i) => new Resource(env, `${name}.swiotlb.area${i}`, 1));
-    this.allocNs = costs.ns('swiotlb.alloc_ns');
-    this.freeNs = costs.ns('swiotlb.free_ns');
-    this.bounced = metrics.counter('swiotlb.bounce_bytes');
-    this.maps = metrics.counter('swiotlb.maps');
-    this.full = metrics.counter('swiotlb.full');
+    this.allocNs = costs.ns(SWIOTLB_COSTS.allocNs);
+    this.freeNs = costs.ns(SWIOTLB_COSTS.freeNs);
+    this.bounced = metrics.counter(SWIOTLB_METRICS.bounceBytes);
+    this.maps = metrics.counter(SWIOTLB_METRICS.maps);
+    this.full = metrics.counter(SWIOTLB_METRICS.full);
   }
 
   /** Bounces a buffer on the vCPU the caller holds; null if the pool is full. */
@@ -63,7 +66,7 @@ export class SwiotlbBouncer {
     }
     this.maps.inc();
     if (dir !== 'from-device') yield* this.copy(bytes);
-    this.metrics.gaugeMax('swiotlb.used_slots_max', this.pool.slotsInUse);
+    this.metrics.gaugeMax(SWIOTLB_METRICS.usedSlotsMax, this.pool.slotsInUse);
     return { slot, bytes, dir };
   }
 
@@ -80,11 +83,11 @@ export class SwiotlbBouncer {
   }
 
   finish(): void {
-    this.metrics.gauge('mem.swiotlb_bytes', this.pool.memoryBytes);
+    this.metrics.gauge(SWIOTLB_METRICS.memSwiotlbBytes, this.pool.memoryBytes);
   }
 
   private *copy(bytes: number): ProcessGenerator<void> {
-    yield this.costs.transferNs(bytes, 'guest.memcpy_bytes_per_ns');
+    yield this.costs.transferNs(bytes, CORE_COSTS.guestMemcpyBytesPerNs);
     this.bounced.inc(bytes);
   }
 }

@@ -5,10 +5,11 @@ import { Costs } from '../../costs/costs';
 import { Metrics } from '../../metrics/collector';
 import { Vcpu } from '../../machine/vcpu';
 import type { ResolvedProfile } from '../../../common/profile/profile';
-import '../../../common/metrics/all';
 import type { IommuDomainDriver } from './driver';
 import { DmaIommuPath } from './dma-iommu';
 import type { Mapping } from '../path';
+import { CORE_METRICS } from '../../../common/metrics/core';
+import { DMA_IOMMU_METRICS } from '../../../common/metrics/dma-iommu';
 
 function profile(fqEntries: number): ResolvedProfile {
   const p = (value: number) => ({ value, unit: 'ns', source: 'test', from: 'test' });
@@ -86,7 +87,7 @@ test('strict unmap: clear PTEs, invalidate, then the IOVA is free; a DMA afterwa
   env.run();
   assert.deepEqual(driver.log, ['map 8192', 'clear', 'flush-range']);
   assert.equal(after, false);
-  assert.equal(metrics.counter('security.stale_dma').value, 0);
+  assert.equal(metrics.counter(CORE_METRICS.securityStaleDma).value, 0);
 });
 
 test('lazy unmap: the device keeps a stale translation until the flush queue flushes; each use is counted', () => {
@@ -110,7 +111,7 @@ test('lazy unmap: the device keeps a stale translation until the flush queue flu
   );
   env.run(5_000_000);
   assert.deepEqual(stale, [true, false]);
-  assert.equal(metrics.counter('security.stale_dma').value, 1);
+  assert.equal(metrics.counter(CORE_METRICS.securityStaleDma).value, 1);
   assert.equal(driver.log.filter((l) => l === 'flush-all').length, 1);
   assert.equal(driver.log.filter((l) => l === 'flush-range').length, 0);
 });
@@ -127,6 +128,6 @@ test('lazy mode: the 10 ms timer flushes what is queued', () => {
   assert.equal(driver.log.includes('flush-all'), false);
   env.run(20_000_000);
   assert.equal(driver.log.filter((l) => l === 'flush-all').length, 1);
-  assert.equal(metrics.counter('iommu.fq_flushes').value, 1);
+  assert.equal(metrics.counter(DMA_IOMMU_METRICS.iommuFqFlushes).value, 1);
   assert.equal(path.fq.queued, 0);
 });

@@ -23,6 +23,9 @@ import type { UnmapNotifier } from '../unmap-notifier';
 import type { IommuDomainDriver } from './driver';
 import { FlushQueues } from './flush-queue';
 import { IovaAllocator } from './iova-allocator';
+import { CORE_METRICS } from '../../../common/metrics/core';
+import { DMA_IOMMU_COSTS } from '../../../common/profile/dma-iommu';
+import { DMA_IOMMU_METRICS } from '../../../common/metrics/dma-iommu';
 
 const PAGE = 4096;
 
@@ -71,16 +74,16 @@ export class DmaIommuPath implements DmaPath {
     this.name = `dma-iommu(${driver.name}, ${opts.mode})`;
     this.iovas = new IovaAllocator(Math.max(1, Math.floor((opts.iovaBase ?? PAGE) / PAGE)), Math.floor(opts.dmaLimit / PAGE));
     const single = opts.singleFlushQueue;
-    this.fq = new FlushQueues(Math.max(1, Math.round(single?.entries ?? costs.get('guest.iommu_fq_entries'))));
+    this.fq = new FlushQueues(Math.max(1, Math.round(single?.entries ?? costs.get(DMA_IOMMU_COSTS.iommuFqEntries))));
     this.treeLock = new Resource(env, `${driver.name}.iova_lock`, 1);
-    this.mapNs = costs.ns('guest.dma_iommu_map_ns');
-    this.unmapNs = costs.ns('guest.dma_iommu_unmap_ns');
-    this.rcacheNs = costs.ns('guest.iova_rcache_ns');
-    this.treeNs = costs.ns('guest.iova_tree_ns');
-    this.fqTimeoutNs = single !== undefined ? Math.round(single.timeoutNs) : costs.ns('guest.iommu_fq_timeout_ns');
-    this.stale = metrics.counter('security.stale_dma');
-    this.treeOps = metrics.counter('iova.tree_ops');
-    this.fqFlushes = metrics.counter('iommu.fq_flushes');
+    this.mapNs = costs.ns(DMA_IOMMU_COSTS.dmaIommuMapNs);
+    this.unmapNs = costs.ns(DMA_IOMMU_COSTS.dmaIommuUnmapNs);
+    this.rcacheNs = costs.ns(DMA_IOMMU_COSTS.iovaRcacheNs);
+    this.treeNs = costs.ns(DMA_IOMMU_COSTS.iovaTreeNs);
+    this.fqTimeoutNs = single !== undefined ? Math.round(single.timeoutNs) : costs.ns(DMA_IOMMU_COSTS.iommuFqTimeoutNs);
+    this.stale = metrics.counter(CORE_METRICS.securityStaleDma);
+    this.treeOps = metrics.counter(DMA_IOMMU_METRICS.iovaTreeOps);
+    this.fqFlushes = metrics.counter(DMA_IOMMU_METRICS.iommuFqFlushes);
   }
 
   get unmapNotifier(): UnmapNotifier | undefined {

@@ -18,6 +18,7 @@ import type { Command } from './commands';
 import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import type { VSmmu } from './vsmmu';
+import { SMMUV3_COSTS } from './costs';
 
 export interface DomainDevice {
   readonly vsid: number;
@@ -39,7 +40,7 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     private readonly cdOf: () => GuestCd,
   ) {
     this.name = `${vsmmu.id}.${device.id}`;
-    this.pteNs = vsmmu.world.costs.ns('guest.smmu_pte_write_ns');
+    this.pteNs = vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs);
   }
 
   *probe(cpu: Vcpu): ProcessGenerator<void> {

@@ -13,6 +13,7 @@ import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
 import type { PhysicalSmmu } from './physical-smmu';
 import type { SmmuWorld } from './world';
+import { CORE_COSTS } from '../../../common/profile/core';
 
 export class HostOnlyPath implements DmaPath {
   readonly name: string;
@@ -28,8 +29,8 @@ export class HostOnlyPath implements DmaPath {
   ) {
     this.name = `dma-direct over ${smmu.id} stage 2`;
     this.psid = smmu.allocSid();
-    this.mapNs = world.costs.ns('guest.dma_direct_map_ns');
-    this.unmapNs = world.costs.ns('guest.dma_direct_unmap_ns');
+    this.mapNs = world.costs.ns(CORE_COSTS.guestDmaDirectMapNs);
+    this.unmapNs = world.costs.ns(CORE_COSTS.guestDmaDirectUnmapNs);
   }
 
   *probe(_cpu: Vcpu): ProcessGenerator<void> {

@@ -15,14 +15,14 @@
 import type { ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
-import type { DeviceSpec, ViommuSpec, VmSpec } from '../../../common/spec';
-import type { Smmuv3ViommuParams } from '../../../common/spec/models/smmuv3';
+import type { DeviceSpec, VmSpec } from '../../../common/spec';
+import { smmuv3DeviceParams, type Smmuv3ViommuParams } from './params';
 import { GRANULE, RadixPageTable } from '../../mem/radix-page-table';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
 import type { DmaPath } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
-import { TopologyError, type IommuInstance, type ModelContext } from '../model';
+import { TopologyError, type IommuInstance, type ModelContext, type ViommuSite } from '../model';
 import { CommandQueue } from './cmdq';
 import type { Vcmdq, Vintf } from './cmdqv/cmdqv';
 import { familyOf, IOMMUFD_FORWARDABLE, isDeviceCommand, metricOpName, VCMDQ_ALLOWED, type Command, type Opcode } from './commands';
@@ -32,6 +32,10 @@ import { CMDQ_BATCH_ENTRIES } from './linux-constants';
 import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { TaggedCache } from './tagged-cache';
 import { SmmuWorld, type VmNest } from './world';
+import { CORE_COSTS } from '../../../common/profile/core';
+import { SMMUV3_COSTS } from './costs';
+import { SMMUV3_METRICS } from './metrics';
+import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
 
 interface VDevice {
   readonly vsid: number;
@@ -44,6 +48,7 @@ interface VDevice {
 
 export class VSmmu implements IommuInstance {
   readonly id: string;
+  readonly vm: VmSpec;
   readonly params: Smmuv3ViommuParams;
   readonly path: string;
   readonly world: SmmuWorld;
@@ -67,14 +72,15 @@ export class VSmmu implements IommuInstance {
 
   constructor(
     private readonly ctx: ModelContext,
-    spec: ViommuSpec,
-    readonly vm: VmSpec,
-    vmIndex: number,
-    vIndex: number,
+    params: Smmuv3ViommuParams,
+    at: ViommuSite,
   ) {
+    const spec = at.spec;
+    const vm = at.vm;
+    this.vm = vm;
     this.id = spec.id;
-    this.params = spec.params as Smmuv3ViommuParams;
-    this.path = `vms[${vmIndex}].viommus[${vIndex}]`;
+    this.params = params;
+    this.path = at.path;
     this.world = SmmuWorld.of(ctx);
     const p = this.params;
     // An emulated vSMMU is QEMU alone: no physical instance behind it.
@@ -91,7 +97,7 @@ export class VSmmu implements IommuInstance {
     this.nest = this.world.vmNest(vm, p.stage2, p.s2PageSize, this.path);
     this.queue = new CommandQueue(`${vm.id}.${spec.id}.cmdq`, p.cmdqLog2);
     const costs: Costs = ctx.costs;
-    this.swIotlb = new TaggedCache<number>(Math.max(1, Math.round(costs.get('vsmmu.sw_iotlb_entries'))));
+    this.swIotlb = new TaggedCache<number>(Math.max(1, Math.round(costs.get(SMMUV3_COSTS.vsmmuSwIotlbEntries))));
     this.metrics = ctx.metrics;
     if (p.mode === 'nested') {
       // One iommufd vIOMMU object per physical instance, each holding this VM's VMID there.
@@ -116,28 +122,28 @@ export class VSmmu implements IommuInstance {
       this.vintf = vintf;
     }
     this.cost = {
-      write: costs.ns('guest.smmu_cmd_write_ns'),
-      doorbell: costs.ns('guest.smmu_doorbell_ns'),
-      exit: costs.ns('vmexit.mmio_user_ns'),
-      emulate: costs.ns('vsmmu.cmd_emulate_ns'),
-      cfgi: costs.ns('vsmmu.cfgi_emulate_ns'),
-      ioctl: costs.ns('iommufd.invalidate_ioctl_ns'),
-      convert: costs.ns('iommufd.invalidate_cmd_ns'),
-      hwpt: costs.ns('iommufd.hwpt_ioctl_ns'),
-      swLookup: costs.ns('vsmmu.sw_iotlb_lookup_ns'),
-      swRead: costs.ns('vsmmu.sw_walk_read_ns'),
+      write: costs.ns(SMMUV3_COSTS.guestSmmuCmdWriteNs),
+      doorbell: costs.ns(SMMUV3_COSTS.guestSmmuDoorbellNs),
+      exit: costs.ns(CORE_COSTS.vmexitMmioUserNs),
+      emulate: costs.ns(SMMUV3_COSTS.vsmmuCmdEmulateNs),
+      cfgi: costs.ns(SMMUV3_COSTS.vsmmuCfgiEmulateNs),
+      ioctl: costs.ns(SMMUV3_COSTS.iommufdInvalidateIoctlNs),
+      convert: costs.ns(SMMUV3_COSTS.iommufdInvalidateCmdNs),
+      hwpt: costs.ns(SMMUV3_COSTS.iommufdHwptIoctlNs),
+      swLookup: costs.ns(SMMUV3_COSTS.vsmmuSwIotlbLookupNs),
+      swRead: costs.ns(SMMUV3_COSTS.vsmmuSwWalkReadNs),
     };
-    const mc = (n: string): Counter => ctx.metrics.counter(n);
+    const mc = ctx.metrics;
     this.m = {
-      guest: mc('inval.guest.cmds'),
-      trapped: mc('inval.trapped.cmds'),
-      direct: mc('inval.direct.cmds'),
-      exits: mc('exits.mmio'),
-      vmmNs: mc('inval.vmm_ns'),
-      ioctls: mc('iommufd.invalidate_ioctls'),
-      hwpt: mc('iommufd.hwpt_ioctls'),
-      swHits: mc('vsmmu.sw_iotlb_hits'),
-      swWalks: mc('vsmmu.sw_walks'),
+      guest: mc.counter(IOMMU_METRICS.invalGuestCmds),
+      trapped: mc.counter(SMMUV3_METRICS.invalTrappedCmds),
+      direct: mc.counter(SMMUV3_METRICS.invalDirectCmds),
+      exits: mc.counter(IOMMU_METRICS.exitsMmio),
+      vmmNs: mc.counter(SMMUV3_METRICS.invalVmmNs),
+      ioctls: mc.counter(SMMUV3_METRICS.iommufdInvalidateIoctls),
+      hwpt: mc.counter(SMMUV3_METRICS.iommufdHwptIoctls),
+      swHits: mc.counter(SMMUV3_METRICS.vsmmuSwIotlbHits),
+      swWalks: mc.counter(SMMUV3_METRICS.vsmmuSwWalks),
     };
   }
 
@@ -169,7 +175,7 @@ export class VSmmu implements IommuInstance {
     const s1 = this.newGuestTable();
     const cdIpas = p.cdTable === 'linear' ? [this.nest.guestTableAlloc()] : [this.nest.guestTableAlloc(), this.nest.guestTableAlloc()];
     const cd: GuestCd = { asid, s1, cdIpas };
-    const ats = device.params.ats === true;
+    const ats = smmuv3DeviceParams.parse(device.params).ats;
     const vd: VDevice = { vsid, smmu, psid, cd, ats, steInstalled: false };
     this.vdevices.set(vsid, vd);
     if (ats && smmu !== null) this.nest.atsSids.set(smmu, [...(this.nest.atsSids.get(smmu) ?? []), psid]);
@@ -254,13 +260,13 @@ export class VSmmu implements IommuInstance {
 
   private opCounter(op: Opcode): Counter {
     let c = this.opCounters.get(op);
-    if (c === undefined) this.opCounters.set(op, (c = this.metrics.counter(`inval.guest.cmd.${metricOpName(op)}`)));
+    if (c === undefined) this.opCounters.set(op, (c = this.metrics.counter(SMMUV3_METRICS.invalGuestCmdOf.of(metricOpName(op)))));
     return c;
   }
 
   private familyCounter(f: string): Counter {
     let c = this.familyCounters.get(f);
-    if (c === undefined) this.familyCounters.set(f, (c = this.metrics.counter(`inval.trapped.cmds.${f}`)));
+    if (c === undefined) this.familyCounters.set(f, (c = this.metrics.counter(SMMUV3_METRICS.invalTrappedCmdsOf.of(f))));
     return c;
   }
 

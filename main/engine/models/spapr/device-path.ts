@@ -18,9 +18,13 @@ import type { Direction, DmaPath, Mapping } from '../../dma/path';
 import type { Bounce, SwiotlbBouncer } from '../../dma/swiotlb';
 import type { Vcpu } from '../../machine/vcpu';
 import { permsFor } from './guest-tce';
+import type { SpaprDeviceParams } from './params';
 import type { DmaMode, SpaprPhb } from './phb';
 import { metricSegment } from './segment';
 import { TCE_READ, TCE_WRITE, tcePerms } from './tce-table';
+import { CORE_COSTS } from '../../../common/profile/core';
+import { SPAPR_COSTS } from './costs';
+import { SPAPR_METRICS } from './metrics';
 
 interface Live {
   first: number;
@@ -41,28 +45,29 @@ export class SpaprDevicePath implements DmaPath {
   constructor(
     private readonly phb: SpaprPhb,
     private readonly device: DeviceSpec,
+    private readonly deviceParams: SpaprDeviceParams,
     private readonly bouncer: SwiotlbBouncer | null,
   ) {
     const c = phb.costs;
-    this.directMapNs = c.ns('guest.dma_direct_map_ns');
-    this.directUnmapNs = c.ns('guest.dma_direct_unmap_ns');
-    this.mapCallNs = c.ns('spapr.guest.map_call_ns');
-    this.allocNs = c.ns('spapr.guest.iommu_alloc_ns');
-    this.freeNs = c.ns('spapr.guest.iommu_free_ns');
+    this.directMapNs = c.ns(CORE_COSTS.guestDmaDirectMapNs);
+    this.directUnmapNs = c.ns(CORE_COSTS.guestDmaDirectUnmapNs);
+    this.mapCallNs = c.ns(SPAPR_COSTS.guestMapCallNs);
+    this.allocNs = c.ns(SPAPR_COSTS.guestIommuAllocNs);
+    this.freeNs = c.ns(SPAPR_COSTS.guestIommuFreeNs);
   }
 
   *probe(cpu: Vcpu): ProcessGenerator<void> {
-    const dma64 = this.device.params['dma64'] !== false;
+    const dma64 = this.deviceParams.dma64;
     const { mode, times } = yield* this.phb.probe(cpu, dma64);
     this.mode = mode;
     const seg = metricSegment(this.device.id);
     const m = this.phb.metrics;
-    m.gauge(`boot.tce_clear_ns.${seg}`, times.clearNs);
-    m.gauge(`boot.ddw_setup_ns.${seg}`, times.ddwNs);
+    m.gauge(SPAPR_METRICS.bootTceClearNsOf.of(seg), times.clearNs);
+    m.gauge(SPAPR_METRICS.bootDdwSetupNsOf.of(seg), times.ddwNs);
     const isDdw = mode.window.liobn !== this.phb.windows.defaultLiobn;
-    m.gauge(`ddw.page_size.${seg}`, isDdw ? mode.window.table.pageSize : 0);
-    m.gauge(`ddw.window_bytes.${seg}`, isDdw ? mode.window.table.entries * mode.window.table.pageSize : 0);
-    m.gauge(`ddw.direct.${seg}`, mode.kind === 'direct' ? 1 : 0);
+    m.gauge(SPAPR_METRICS.ddwPageSizeOf.of(seg), isDdw ? mode.window.table.pageSize : 0);
+    m.gauge(SPAPR_METRICS.ddwWindowBytesOf.of(seg), isDdw ? mode.window.table.entries * mode.window.table.pageSize : 0);
+    m.gauge(SPAPR_METRICS.ddwDirectOf.of(seg), mode.kind === 'direct' ? 1 : 0);
   }
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {

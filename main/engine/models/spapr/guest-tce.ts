@@ -17,6 +17,8 @@ import type { Counter, Metrics } from '../../metrics/collector';
 import type { HcallHandler } from './hcall-path';
 import { hPutTce, hPutTceIndirect, hStuffTce, MAX_INDIRECT_TCES, type DmaWindow, type GuestMemory, type HcallResult, type LiobnTable } from './hcalls';
 import { tceValue, TCE_READ, TCE_WRITE } from './tce-table';
+import { SPAPR_COSTS } from './costs';
+import { SPAPR_METRICS } from './metrics';
 
 export interface GuestFeatures {
   putTceInd: boolean;
@@ -73,14 +75,14 @@ export class GuestTceOps {
     private readonly lists: TceListPages,
     readonly features: GuestFeatures,
   ) {
-    this.issueNs = costs.ns('spapr.guest.hcall_issue_ns');
-    this.fillNs = costs.ns('spapr.guest.tce_fill_ns');
-    this.shareNs = costs.ns('spapr.uv.share_ns');
-    this.unshareNs = costs.ns('spapr.uv.unshare_ns');
-    this.sharePerPage = costs.ns('spapr.uv.share_ns_per_page');
-    this.exposureWindows = metrics.counter('security.exposure_windows');
-    this.shares = metrics.counter('uv.share_page');
-    this.unshares = metrics.counter('uv.unshare_page');
+    this.issueNs = costs.ns(SPAPR_COSTS.guestHcallIssueNs);
+    this.fillNs = costs.ns(SPAPR_COSTS.guestTceFillNs);
+    this.shareNs = costs.ns(SPAPR_COSTS.uvShareNs);
+    this.unshareNs = costs.ns(SPAPR_COSTS.uvUnshareNs);
+    this.sharePerPage = costs.ns(SPAPR_COSTS.uvShareNsPerPage);
+    this.exposureWindows = metrics.counter(SPAPR_METRICS.securityExposureWindows);
+    this.shares = metrics.counter(SPAPR_METRICS.uvOf.of('share_page'));
+    this.unshares = metrics.counter(SPAPR_METRICS.uvOf.of('unshare_page'));
   }
 
   /** Maps `npages` window pages from `first` (index in the window) to guest pages from `gpa`. Returns false on a hypercall error. */

@@ -36,7 +36,7 @@ export class VirtioIommuInstance {
     readonly id: string,
     private readonly params: VirtioIommuParams,
   ) {
-    this.c = readVirtioIommuCosts((n) => costs.get(n));
+    this.c = readVirtioIommuCosts(costs);
   }
 
   /** The DMA path of one endpoint (a device behind this vIOMMU). */

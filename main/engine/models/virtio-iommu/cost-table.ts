@@ -3,15 +3,11 @@
  * (vfio.*) and the notify exit (vmexit.mmio_kernel_ns) come from the core profile.
  */
 
-export interface CostDef {
-  readonly name: string;
-  readonly unit: 'ns' | 'count';
-  readonly doc: string;
-  readonly value: number;
-  readonly source: string;
-}
+import { declareCosts } from '../../../common/profile/params';
+import { CORE_COSTS } from '../../../common/profile/core';
+import type { Costs } from '../../costs/costs';
 
-export const VIRTIO_IOMMU_COSTS = {
+export const VIRTIO_IOMMU_COSTS = declareCosts({
   guestReqNs: {
     name: 'virtio_iommu.guest.req_ns',
     unit: 'ns',
@@ -47,7 +43,7 @@ export const VIRTIO_IOMMU_COSTS = {
     value: 1_000_000_000,
     source: 'constant: drivers/iommu/dma-iommu.c IOVA_SINGLE_FQ_TIMEOUT 1000 ms (DOMAIN.md section 2)',
   },
-} as const satisfies Record<string, CostDef>;
+});
 
 export type VirtioIommuCosts = { readonly [K in keyof typeof VIRTIO_IOMMU_COSTS]: number } & {
   readonly kickNs: number;
@@ -56,12 +52,12 @@ export type VirtioIommuCosts = { readonly [K in keyof typeof VIRTIO_IOMMU_COSTS]
   readonly vfioPinNsPerPage: number;
 };
 
-export function readVirtioIommuCosts(get: (name: string) => number): VirtioIommuCosts {
+export function readVirtioIommuCosts(costs: Costs): VirtioIommuCosts {
   const out: Record<string, number> = {};
-  for (const [k, d] of Object.entries(VIRTIO_IOMMU_COSTS)) out[k] = get(d.name);
-  out['kickNs'] = get('vmexit.mmio_kernel_ns');
-  out['vfioMapNs'] = get('vfio.map_ioctl_ns');
-  out['vfioUnmapNs'] = get('vfio.unmap_ioctl_ns');
-  out['vfioPinNsPerPage'] = get('vfio.pin_ns_per_page');
+  for (const [k, c] of Object.entries(VIRTIO_IOMMU_COSTS)) out[k] = costs.get(c);
+  out['kickNs'] = costs.ns(CORE_COSTS.vmexitMmioKernelNs);
+  out['vfioMapNs'] = costs.ns(CORE_COSTS.vfioMapIoctlNs);
+  out['vfioUnmapNs'] = costs.ns(CORE_COSTS.vfioUnmapIoctlNs);
+  out['vfioPinNsPerPage'] = costs.get(CORE_COSTS.vfioPinNsPerPage);
   return out as VirtioIommuCosts;
 }

@@ -23,6 +23,8 @@ import type { Histogram } from '../../metrics/histogram';
 import type { VmRuntime } from '../../machine/vm';
 import { UnmapNotifier } from '../../dma/unmap-notifier';
 import type { VirtioIommuCosts } from './cost-table';
+import { VIRTIO_IOMMU_METRICS } from './metric-table';
+import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
 import { DomainMappings } from './domain-state';
 import { encode, decode, writeStatus, type Request, type Status } from './requests';
 
@@ -83,16 +85,17 @@ export class VirtioIommuDevice {
     readonly probeSize: number,
   ) {
     this.lock = new Resource(env, `${name}.request_lock`, 1);
-    const kind = (k: string) => metrics.counter(`virtio_iommu.requests.${k}`);
+    const M = VIRTIO_IOMMU_METRICS;
+    const kind = (k: string) => metrics.counter(M.requestsOf.of(k));
     this.m = {
-      kicks: metrics.counter('virtio_iommu.kicks'),
-      exits: metrics.counter('exits.mmio'),
-      requests: metrics.counter('virtio_iommu.requests'),
+      kicks: metrics.counter(M.kicks),
+      exits: metrics.counter(IOMMU_METRICS.exitsMmio),
+      requests: metrics.counter(M.requests),
       byKind: { attach: kind('attach'), detach: kind('detach'), map: kind('map'), unmap: kind('unmap'), probe: kind('probe') },
-      vfioMap: metrics.counter('virtio_iommu.vfio_map_ioctls'),
-      vfioUnmap: metrics.counter('virtio_iommu.vfio_unmap_ioctls'),
-      errors: metrics.counter('virtio_iommu.request_errors'),
-      window: metrics.histogram('virtio_iommu.stale_window_ns'),
+      vfioMap: metrics.counter(M.vfioMapIoctls),
+      vfioUnmap: metrics.counter(M.vfioUnmapIoctls),
+      errors: metrics.counter(M.requestErrors),
+      window: metrics.histogram(M.staleWindowNs),
     };
   }
 
@@ -129,7 +132,7 @@ export class VirtioIommuDevice {
 
   /** End of run: gauges (several vIOMMUs: the peak of the largest). */
   finish(): void {
-    this.metrics.gaugeMax('virtio_iommu.mappings_max', this.mappingsPeak);
+    this.metrics.gaugeMax(VIRTIO_IOMMU_METRICS.mappingsMax, this.mappingsPeak);
   }
 
   get now(): number {

@@ -1,29 +1,17 @@
 /**
  * Test-only scaffolding: a VM with one virtio-iommu device and the dma-iommu path of one
- * endpoint behind it, with the model's costs added to a loaded profile. Not used by the engine.
+ * endpoint behind it. Not used by the engine.
  */
 import { Environment } from '../../kernel';
 import { Costs } from '../../costs/costs';
 import { Metrics } from '../../metrics/collector';
 import { VmRuntime } from '../../machine/vm';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
-import { parseSpec } from '../../../common/spec';
-import { declareMetrics, lookupMetric } from '../../../common/metrics/names';
-import '../../../common/metrics/all';
+import { parseSpec } from '../../catalog';
 import type { ResolvedProfile } from '../../../common/profile/profile';
-import { readVirtioIommuCosts, VIRTIO_IOMMU_COSTS } from './cost-table';
-import { VIRTIO_IOMMU_METRICS } from './metric-table';
+import { readVirtioIommuCosts } from './cost-table';
 import { VirtioIommuDevice } from './device';
 import { VirtioIommuDomain } from './guest-domain';
-
-export function withVirtioIommuCosts(p: ResolvedProfile): ResolvedProfile {
-  for (const d of Object.values(VIRTIO_IOMMU_COSTS)) p.params[d.name] ??= { value: d.value, unit: d.unit, source: d.source, from: 'test' };
-  return p;
-}
-
-export function declareVirtioIommuMetrics(): void {
-  declareMetrics(VIRTIO_IOMMU_METRICS.filter((d) => lookupMetric(d.name.replace('*', 'x')) === undefined));
-}
 
 export function viommuRig(profile: ResolvedProfile, mode: 'strict' | 'lazy', batchMaps: boolean, vfio = true) {
   const spec = parseSpec({ vms: [{ id: 'vm0', memory: '4GiB', vcpus: 2 }], devices: [{ id: 'd0', vm: 'vm0', workload: { kind: 'boot' } }] });
@@ -31,7 +19,7 @@ export function viommuRig(profile: ResolvedProfile, mode: 'strict' | 'lazy', bat
   const costs = new Costs(profile);
   const metrics = new Metrics(1000);
   const vm = new VmRuntime(env, spec.vms[0]!);
-  const c = readVirtioIommuCosts((n) => costs.get(n));
+  const c = readVirtioIommuCosts(costs);
   const dev = new VirtioIommuDevice(env, c, metrics, vm, 'viommu0', 256, 512);
   dev.addEndpoint({ id: 8, vfio });
   const driver = new VirtioIommuDomain(dev, 1, { batchMaps, endpoint: 8 });

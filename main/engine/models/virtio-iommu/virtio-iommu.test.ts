@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import type { ProcessGenerator } from '../../kernel';
 import { mapScatterList, unmapScatterList, type Mapping } from '../../dma/path';
 import { loadProfile } from '../../../api/profiles';
-import { declareVirtioIommuMetrics, viommuRig, withVirtioIommuCosts } from './test-support';
+import { viommuRig } from './test-support';
 
-declareVirtioIommuMetrics();
-const profile = withVirtioIommuCosts(loadProfile('kvm-x86-2024'));
+const profile = loadProfile('kvm-x86-2024');
 
 /** An NVMe-like driver: each 64 KiB read is one dma_map_sg of `segs` physically separate runs. */
 function nvmeReads(mode: 'strict' | 'lazy', batchMaps: boolean, ios: number, segs: number) {

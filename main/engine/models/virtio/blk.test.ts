@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import type { ProcessGenerator } from '../../kernel';
 import { DirectPath } from '../../dma/direct';
 import { loadProfile } from '../../../api/profiles';
-import { CountingPath, declareTestMetrics, rig, withVirtioCosts } from './test-harness';
+import { CountingPath, rig } from './test-harness';
 import { VirtioBlk } from './blk';
 import type { BlkIo } from './blk';
 
-declareTestMetrics();
-const profile = withVirtioCosts(loadProfile('kvm-x86-2024'));
+const profile = loadProfile('kvm-x86-2024');
 
 function runReads(opts: { indirect: boolean; requests: number; fragments?: number; route?: 'platform' | 'gpa' }) {
   let counting: CountingPath | null = null;

@@ -6,15 +6,14 @@ import { Metrics } from '../../metrics/collector';
 import { DeviceRuntime } from '../../machine/device';
 import { VmRuntime } from '../../machine/vm';
 import { DirectPath } from '../../dma/direct';
-import { parseSpec } from '../../../common/spec';
+import { parseSpec } from '../../catalog';
 import { TopologyError } from '../../../common/diagnostics';
 import { loadProfile } from '../../../api/profiles';
-import { CountingPath, declareTestMetrics, withVirtioCosts } from './test-harness';
+import { CountingPath } from './test-harness';
 import { buildVirtio } from './build';
 import { virtioParams } from './params';
 
-declareTestMetrics();
-const profile = withVirtioCosts(loadProfile('power9-kvm'));
+const profile = loadProfile('power9-kvm');
 
 /** Ten 64 KiB virtio-blk reads on a pseries (or other) host under one flag setting. */
 function run(opts: { arch?: string; confidential?: string; accessPlatform?: boolean; noIommu?: boolean }) {

@@ -22,7 +22,7 @@ import { defaultAreas, IO_TLB_SIZE, SwiotlbPool } from '../../dma/swiotlb-pool';
 import type { VmRuntime } from '../../machine/vm';
 import { TopologyError } from '../model';
 import { VirtioBlk } from './blk';
-import { readVirtioCosts } from './cost-table';
+import { readVirtioCosts, VIRTIO_COSTS } from './cost-table';
 import { FEATURES, FeatureError, negotiate, type DmaRoute, type Feature, type PlatformInfo } from './features';
 import type { VirtioParams } from './params';
 import { VirtioTransport } from './transport';
@@ -82,7 +82,7 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
   else if (route === 'restricted-direct') dma = platform.restricted ? bounceFor(env, costs, metrics, vm) : new DirectPath(costs);
   const vhost = params.backend === 'vhost';
   const backendThread = vhost ? new Resource(env, `${device.id}.vhost`, 1) : params.iothread ? new Resource(env, `${device.id}.iothread`, 1) : vm.vmmThread;
-  const t = new VirtioTransport(env, readVirtioCosts((n) => costs.get(n)), metrics, dma, {
+  const t = new VirtioTransport(env, readVirtioCosts(costs), metrics, dma, {
     deviceId: device.id,
     route,
     backend: params.backend,
@@ -105,7 +105,7 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
 function bounceFor(env: Environment, costs: Costs, metrics: Metrics, vm: VmRuntime): SwiotlbPath {
   let b = bouncers.get(vm);
   if (b === undefined) {
-    const bytes = costs.get('virtio.guest.swiotlb_bytes');
+    const bytes = costs.get(VIRTIO_COSTS.swiotlbBytes);
     const nslabs = Math.floor(bytes / IO_TLB_SIZE);
     // Below the top 64 MiB so it never overlaps a platform pool placed at the top of RAM.
     const base = Math.floor((vm.spec.memory - 2 * bytes) / 65536) * 65536;

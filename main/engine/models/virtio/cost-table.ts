@@ -1,18 +1,13 @@
 /**
- * The cost parameters the virtio transport charges, with their defaults and sources. The model
- * declaration hands them to the profile registry; the engine code reads them once into
- * VirtioCosts. Parameters shared with other layers (vmexit.*, device.*) come from the core profile.
+ * The cost parameters the virtio transport charges, with their base values and sources; the
+ * engine code reads them once into VirtioCosts. Parameters shared with other layers (vmexit.*,
+ * device.*) come from the core profile.
  */
+import { declareCosts } from '../../../common/profile/params';
+import { CORE_COSTS } from '../../../common/profile/core';
+import type { Costs } from '../../costs/costs';
 
-export interface CostDef {
-  readonly name: string;
-  readonly unit: 'ns' | 'count' | 'bytes';
-  readonly doc: string;
-  readonly value: number;
-  readonly source: string;
-}
-
-export const VIRTIO_COSTS = {
+export const VIRTIO_COSTS = declareCosts({
   addDescNs: {
     name: 'virtio.guest.add_desc_ns',
     unit: 'ns',
@@ -97,7 +92,7 @@ export const VIRTIO_COSTS = {
     value: 500,
     source: 'estimate: one eventfd write into KVM irqfd',
   },
-} as const satisfies Record<string, CostDef>;
+});
 
 export type VirtioCosts = { readonly [K in keyof typeof VIRTIO_COSTS]: number } & {
   /** A kick through ioeventfd: the notify exit handled in the host kernel. */
@@ -106,11 +101,11 @@ export type VirtioCosts = { readonly [K in keyof typeof VIRTIO_COSTS]: number } 
   readonly kickUserNs: number;
 };
 
-/** Reads every cost once (by name) from a resolved-profile getter. */
-export function readVirtioCosts(get: (name: string) => number): VirtioCosts {
+/** Reads every cost once from the resolved profile. */
+export function readVirtioCosts(costs: Costs): VirtioCosts {
   const out: Record<string, number> = {};
-  for (const [k, d] of Object.entries(VIRTIO_COSTS)) out[k] = get(d.name);
-  out['kickKernelNs'] = get('vmexit.mmio_kernel_ns');
-  out['kickUserNs'] = get('vmexit.mmio_user_ns');
+  for (const [k, c] of Object.entries(VIRTIO_COSTS)) out[k] = costs.get(c);
+  out['kickKernelNs'] = costs.ns(CORE_COSTS.vmexitMmioKernelNs);
+  out['kickUserNs'] = costs.ns(CORE_COSTS.vmexitMmioUserNs);
   return out as VirtioCosts;
 }

@@ -1,21 +1,19 @@
 /** The metrics the virtio transport emits (name, kind, unit, meaning); the model declaration registers them. */
-import type { MetricDef } from '../../../common/metrics/names';
+import { declareMetrics } from '../../../common/metrics/names';
 
-export const VIRTIO_METRICS_DEFS = {
-  virtioKicks: { name: 'virtio.kicks', kind: 'counter', unit: 'count', doc: 'driver notifications to the device (each a notify exit: ioeventfd in KVM or a VMM exit)' },
-  virtioKicksSuppressed: { name: 'virtio.kicks_suppressed', kind: 'counter', unit: 'count', doc: 'additions that needed no kick because the backend had notifications off (NO_NOTIFY / avail_event)' },
-  virtioInterrupts: { name: 'virtio.interrupts', kind: 'counter', unit: 'count', doc: 'virtqueue interrupts the guest took' },
-  virtioChains: { name: 'virtio.chains', kind: 'counter', unit: 'count', doc: 'descriptor chains the device returned' },
-  virtioDmaMaps: { name: 'virtio.dma_maps', kind: 'counter', unit: 'count', doc: 'DMA-API maps of virtqueue buffers (header, data segments, status...; not rings or indirect tables)' },
-  virtioDmaUnmaps: { name: 'virtio.dma_unmaps', kind: 'counter', unit: 'count', doc: 'DMA-API unmaps of virtqueue buffers' },
-  virtioIndirectMaps: { name: 'virtio.indirect_maps', kind: 'counter', unit: 'count', doc: 'DMA-API maps of indirect descriptor tables' },
-  virtioRingMaps: { name: 'virtio.ring_maps', kind: 'counter', unit: 'count', doc: 'virtqueue rings allocated with the coherent DMA API at probe' },
-  virtioBackendTranslations: { name: 'virtio.backend_translations', kind: 'counter', unit: 'count', doc: 'descriptor addresses the backend translated through the vIOMMU (QEMU) or looked up in the device IOTLB (vhost)' },
-  virtioVhostIotlbHits: { name: 'virtio.vhost.iotlb_hits', kind: 'counter', unit: 'count', doc: 'vhost device-IOTLB lookups that hit' },
-  virtioVhostIotlbMisses: { name: 'virtio.vhost.iotlb_misses', kind: 'counter', unit: 'count', doc: 'vhost device-IOTLB misses (one VHOST_IOTLB_MISS round trip to the VMM each)' },
-  virtioVhostInvalidations: { name: 'virtio.vhost.invalidations', kind: 'counter', unit: 'count', doc: 'UNMAP notifications that reached the vhost device IOTLB' },
-  virtioVhostStaleUses: { name: 'virtio.vhost.stale_uses', kind: 'counter', unit: 'count', doc: 'vhost accesses through a device-IOTLB entry the guest had already unmapped (also in security.stale_dma)' },
+export const VIRTIO_METRICS = declareMetrics({
+  kicks: { name: 'virtio.kicks', kind: 'counter', unit: 'count', doc: 'driver notifications to the device (each a notify exit: ioeventfd in KVM or a VMM exit)' },
+  kicksSuppressed: { name: 'virtio.kicks_suppressed', kind: 'counter', unit: 'count', doc: 'additions that needed no kick because the backend had notifications off (NO_NOTIFY / avail_event)' },
+  interrupts: { name: 'virtio.interrupts', kind: 'counter', unit: 'count', doc: 'virtqueue interrupts the guest took' },
+  chains: { name: 'virtio.chains', kind: 'counter', unit: 'count', doc: 'descriptor chains the device returned' },
+  dmaMaps: { name: 'virtio.dma_maps', kind: 'counter', unit: 'count', doc: 'DMA-API maps of virtqueue buffers (header, data segments, status...; not rings or indirect tables)' },
+  dmaUnmaps: { name: 'virtio.dma_unmaps', kind: 'counter', unit: 'count', doc: 'DMA-API unmaps of virtqueue buffers' },
+  indirectMaps: { name: 'virtio.indirect_maps', kind: 'counter', unit: 'count', doc: 'DMA-API maps of indirect descriptor tables' },
+  ringMaps: { name: 'virtio.ring_maps', kind: 'counter', unit: 'count', doc: 'virtqueue rings allocated with the coherent DMA API at probe' },
+  backendTranslations: { name: 'virtio.backend_translations', kind: 'counter', unit: 'count', doc: 'descriptor addresses the backend translated through the vIOMMU (QEMU) or looked up in the device IOTLB (vhost)' },
+  vhostIotlbHits: { name: 'virtio.vhost.iotlb_hits', kind: 'counter', unit: 'count', doc: 'vhost device-IOTLB lookups that hit' },
+  vhostIotlbMisses: { name: 'virtio.vhost.iotlb_misses', kind: 'counter', unit: 'count', doc: 'vhost device-IOTLB misses (one VHOST_IOTLB_MISS round trip to the VMM each)' },
+  vhostInvalidations: { name: 'virtio.vhost.invalidations', kind: 'counter', unit: 'count', doc: 'UNMAP notifications that reached the vhost device IOTLB' },
+  vhostStaleUses: { name: 'virtio.vhost.stale_uses', kind: 'counter', unit: 'count', doc: 'vhost accesses through a device-IOTLB entry the guest had already unmapped (also in security.stale_dma)' },
   ioErrors: { name: 'io.errors', kind: 'counter', unit: 'count', doc: 'I/O requests that failed (map failure, DMA fault, device cannot reach the buffer); the run notes say why' },
-} as const satisfies Record<string, MetricDef>;
-
-export const VIRTIO_METRICS: readonly MetricDef[] = Object.values(VIRTIO_METRICS_DEFS);
+});

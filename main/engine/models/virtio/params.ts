@@ -3,7 +3,7 @@
  * the device offers and the driver accepts, the backend, and the virtqueue features. Defaults
  * are QEMU's for virtio-pci devices and Linux's driver behaviour.
  */
-import { z } from 'zod';
+import { z } from '../../../common/models/params-kit';
 
 export const virtioParams = z
   .object({

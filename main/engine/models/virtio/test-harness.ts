@@ -10,25 +10,11 @@ import { VmRuntime } from '../../machine/vm';
 import type { DmaPath, Direction, Mapping } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import { Resource } from '../../kernel';
-import { parseSpec } from '../../../common/spec';
-import { declareMetrics, lookupMetric } from '../../../common/metrics/names';
-import '../../../common/metrics/all';
+import { parseSpec } from '../../catalog';
 import type { ResolvedProfile } from '../../../common/profile/profile';
-import { readVirtioCosts, VIRTIO_COSTS, type VirtioCosts } from './cost-table';
-import { VIRTIO_METRICS } from './metric-table';
+import { readVirtioCosts, type VirtioCosts } from './cost-table';
 import { VirtioTransport, type TransportOptions } from './transport';
 import type { DmaRoute } from './features';
-
-/** Adds the transport's default costs (and `extra`) to a loaded profile. */
-export function withVirtioCosts(p: ResolvedProfile, extra: Record<string, number> = {}): ResolvedProfile {
-  for (const d of Object.values(VIRTIO_COSTS)) p.params[d.name] ??= { value: d.value, unit: d.unit, source: d.source, from: 'test' };
-  for (const [k, v] of Object.entries(extra)) p.params[k] = { value: v, unit: 'ns', source: 'test', from: 'test' };
-  return p;
-}
-
-export function declareTestMetrics(): void {
-  declareMetrics(VIRTIO_METRICS.filter((d) => lookupMetric(d.name) === undefined));
-}
 
 /** A path that counts DMA-API calls on top of another. */
 export class CountingPath implements DmaPath {
@@ -87,7 +73,7 @@ export function rig(opts: {
   const metrics = new Metrics(1000);
   const vm = new VmRuntime(env, spec.vms[0]!);
   const notes: string[] = [];
-  const vc = readVirtioCosts((n) => costs.get(n));
+  const vc = readVirtioCosts(costs);
   const dma = opts.dma(env, costs, metrics, vm);
   const backend = opts.backend ?? 'qemu';
   const t: TransportOptions = {

@@ -30,6 +30,9 @@ import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
 import type { BlockQueue } from '../../machine/block-queue';
 import type { VirtioCosts } from './cost-table';
+import { VIRTIO_METRICS } from './metric-table';
+import { CORE_METRICS } from '../../../common/metrics/core';
+import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
 import { restrictedFailure, type DmaRoute } from './features';
 import { IOTLB_PAGE, VhostIotlb } from './vhost-iotlb';
 import { ringBytes, SplitVirtqueue, type Chain } from './virtqueue';
@@ -129,21 +132,21 @@ export class VirtioTransport implements DmaPath {
     this.spaceWaiters = this.vqs.map(() => []);
     this.iotlb = opts.backend === 'vhost' && dma !== null ? new VhostIotlb(c.vhostIotlbEntries) : null;
     this.m = {
-      kicks: metrics.counter('virtio.kicks'),
-      suppressed: metrics.counter('virtio.kicks_suppressed'),
-      exits: metrics.counter('exits.mmio'),
-      irqs: metrics.counter('virtio.interrupts'),
-      chains: metrics.counter('virtio.chains'),
-      maps: metrics.counter('virtio.dma_maps'),
-      unmaps: metrics.counter('virtio.dma_unmaps'),
-      indirectMaps: metrics.counter('virtio.indirect_maps'),
-      ringMaps: metrics.counter('virtio.ring_maps'),
-      translations: metrics.counter('virtio.backend_translations'),
-      iotlbHits: metrics.counter('virtio.vhost.iotlb_hits'),
-      iotlbMisses: metrics.counter('virtio.vhost.iotlb_misses'),
-      invalidations: metrics.counter('virtio.vhost.invalidations'),
-      stale: metrics.counter('virtio.vhost.stale_uses'),
-      staleAll: metrics.counter('security.stale_dma'),
+      kicks: metrics.counter(VIRTIO_METRICS.kicks),
+      suppressed: metrics.counter(VIRTIO_METRICS.kicksSuppressed),
+      exits: metrics.counter(IOMMU_METRICS.exitsMmio),
+      irqs: metrics.counter(VIRTIO_METRICS.interrupts),
+      chains: metrics.counter(VIRTIO_METRICS.chains),
+      maps: metrics.counter(VIRTIO_METRICS.dmaMaps),
+      unmaps: metrics.counter(VIRTIO_METRICS.dmaUnmaps),
+      indirectMaps: metrics.counter(VIRTIO_METRICS.indirectMaps),
+      ringMaps: metrics.counter(VIRTIO_METRICS.ringMaps),
+      translations: metrics.counter(VIRTIO_METRICS.backendTranslations),
+      iotlbHits: metrics.counter(VIRTIO_METRICS.vhostIotlbHits),
+      iotlbMisses: metrics.counter(VIRTIO_METRICS.vhostIotlbMisses),
+      invalidations: metrics.counter(VIRTIO_METRICS.vhostInvalidations),
+      stale: metrics.counter(VIRTIO_METRICS.vhostStaleUses),
+      staleAll: metrics.counter(CORE_METRICS.securityStaleDma),
     };
     if (this.iotlb !== null) {
       const notifier = dma!.unmapNotifier;

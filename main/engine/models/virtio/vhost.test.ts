@@ -4,16 +4,13 @@ import assert from 'node:assert/strict';
 import type { ProcessGenerator } from '../../kernel';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
 import { loadProfile } from '../../../api/profiles';
-import { CountingPath, declareTestMetrics, rig, withVirtioCosts } from './test-harness';
+import { CountingPath, rig } from './test-harness';
 import { VirtioBlk } from './blk';
 import { readVirtioIommuCosts } from '../virtio-iommu/cost-table';
 import { VirtioIommuDevice } from '../virtio-iommu/device';
 import { VirtioIommuDomain } from '../virtio-iommu/guest-domain';
-import { declareVirtioIommuMetrics, withVirtioIommuCosts } from '../virtio-iommu/test-support';
 
-declareTestMetrics();
-declareVirtioIommuMetrics();
-const profile = withVirtioIommuCosts(withVirtioCosts(loadProfile('kvm-x86-2024')));
+const profile = loadProfile('kvm-x86-2024');
 
 function scenario(mode: 'strict' | 'lazy') {
   let counting: CountingPath | null = null;
@@ -22,7 +19,7 @@ function scenario(mode: 'strict' | 'lazy') {
     backend: 'vhost',
     profile,
     dma: (env, costs, metrics, vm) => {
-      const c = readVirtioIommuCosts((n) => costs.get(n));
+      const c = readVirtioIommuCosts(costs);
       const dev = new VirtioIommuDevice(env, c, metrics, vm, 'viommu0', 256, 512);
       dev.addEndpoint({ id: 8, vfio: false });
       const path = new DmaIommuPath(env, costs, metrics, new VirtioIommuDomain(dev, 1, { batchMaps: true, endpoint: 8 }), {

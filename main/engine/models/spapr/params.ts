@@ -5,9 +5,7 @@
  * (firmware features, secure-guest variant). The secure (PEF) switch itself is the VM's
  * `confidential: "pef"`.
  */
-import { z } from 'zod';
-import { registerViommu } from '../model-params';
-import { bytes, count, duration } from '../quantity';
+import { bytes, count, duration, z } from '../../../common/models/params-kit';
 
 export const SPAPR_HCALL_PATHS = ['qemu', 'kvm-virtual', 'kvm-real'] as const;
 export type SpaprHcallPath = (typeof SPAPR_HCALL_PATHS)[number];
@@ -69,7 +67,9 @@ export const spaprTceParams = z.object({
 
 export type SpaprTceParams = z.output<typeof spaprTceParams>;
 
-registerViommu('spapr-tce', {
-  summary: 'sPAPR PHB with TCE tables, a default DMA window and dynamic DMA windows, TCE hypercalls (POWER, pseries)',
-  schema: spaprTceParams,
+/** Settings of a device behind the PHB (devices[].params). */
+export const spaprDeviceParams = z.object({
+  dma64: z.boolean().default(true).describe('the driver sets a 64-bit DMA mask, so it may ask for a dynamic DMA window (false: 32-bit device, default window only)'),
 });
+
+export type SpaprDeviceParams = z.output<typeof spaprDeviceParams>;

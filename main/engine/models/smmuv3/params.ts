@@ -2,9 +2,7 @@
  * Parameters of the Arm SMMUv3 model: the physical instance (host.iommus[].kind = "smmuv3") and
  * the guest-visible vSMMU (vms[].viommus[].kind = "smmuv3").
  */
-import { z } from 'zod';
-import { registerHostIommu, registerViommu } from '../model-params';
-import { bytes, duration, identifier } from '../quantity';
+import { bytes, duration, identifier, z } from '../../../common/models/params-kit';
 
 const log2 = (max: number) => z.number().int().min(0).max(max);
 
@@ -44,8 +42,11 @@ export const smmuv3ViommuParams = z.object({
   churnEvery: duration().default(0).describe('ns between device re-attaches (detach + attach: STE/CD rewrite, CFGI_STE/CD, TLBI_NH_ASID) per device; 0 = none'),
 });
 
-registerHostIommu('smmuv3', { summary: 'Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV)', schema: smmuv3HostParams });
-registerViommu('smmuv3', { summary: 'guest-visible Arm SMMUv3 (QEMU): nested over physical SMMUs via iommufd, or emulated', schema: smmuv3ViommuParams });
+
+/** Settings of a device behind a vSMMU (devices[].params). */
+export const smmuv3DeviceParams = z.object({
+  ats: z.boolean().default(false).describe('the device uses PCIe ATS: unmaps also invalidate its ATC (CMD_ATC_INV)'),
+});
 
 export type Smmuv3HostParams = z.output<typeof smmuv3HostParams>;
 export type Smmuv3ViommuParams = z.output<typeof smmuv3ViommuParams>;
