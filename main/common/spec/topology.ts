@@ -143,7 +143,6 @@ export function buildSpecSchema(decls: Decls) {
         .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, vhost, or virtio in the VMM'),
       viommu: identifier().optional().describe('the vIOMMU the device sits behind (omit: none, DMA goes direct)'),
       hostIommu: identifier().optional().describe('the physical IOMMU instance the device sits behind'),
-      accessPlatform: z.boolean().default(true).describe('virtio: VIRTIO_F_ACCESS_PLATFORM negotiated (DMA goes through the platform DMA API)'),
       linkBandwidth: z
         .union([z.number(), z.string()])
         .optional()

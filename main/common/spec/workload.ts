@@ -50,6 +50,12 @@ export const blockWorkload = z
     readFraction: z.number().min(0).max(1).default(1).describe('fraction of requests that are reads (device → memory)'),
     serviceTime: distributionOf('duration').default({ kind: 'exponential', mean: 80_000 }).describe('device media latency per request'),
     threads: positiveCount().default(1).describe('submitting vCPUs'),
+    requests: positiveCount()
+      .optional()
+      .describe('requests to issue in total (omit: until the run ends); the run ends once every workload with a count has finished, or at duration'),
+    segments: positiveCount()
+      .default(1)
+      .describe('physically separate runs of pages the data of one request forms (1: contiguous): one scatter-list entry, and one mapping, each'),
   })
   .strict();
 

@@ -1,7 +1,13 @@
 /**
- * Closed-loop block I/O at a fixed queue depth (fio-like): each slot submits a request (map its
- * buffer), waits for the device (media time plus DMA), completes it (unmap), and resubmits.
+ * Closed-loop block I/O at a fixed queue depth (fio-like): each slot submits a request, waits
+ * for the device (media time plus DMA), completes it, and resubmits — until the run ends, or
+ * until `requests` requests have been issued in total.
  *
+ * Two drivers: when the device's path offers whole-request queuing (a transport's BlockQueue,
+ * e.g. virtio-blk: header, data and status mapped separately, kicks and interrupts), the request
+ * is handed to it; otherwise the driver maps the data itself, as an NVMe-like driver does — one
+ * dma_map_sg of the request's `segments` physically separate runs (one map call; one mapping per
+ * segment), the device moving each segment, then dma_unmap_sg.
  * Models: driver CPU cost, DMA mapping cost and device service per request; contention for the
  * submitting vCPUs and the device link.
  * Does not model: request merging, multiple hardware queues' interrupt routing.
@@ -12,6 +18,11 @@ import { MIN_ITERATION_NS, type WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
 import { CORE_COSTS } from '../../common/profile/core';
 import { CORE_METRICS } from '../../common/metrics/core';
+import type { Mapping, Segment } from '../dma/path';
+
+/** Separate runs of one request sit this far apart, so no two are physically adjacent. */
+const SEGMENT_STRIDE = 2 * 2 ** 20;
+const PAGE = 4096;
 
 export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device, costs } = ctx;
@@ -23,43 +34,89 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const latency = metrics.histogram(CORE_METRICS.ioLatencyNs);
   const completed = metrics.counter(CORE_METRICS.ioCompleted);
   const dma = dmaCalls(ctx);
+  const queue = device.path.blockQueue;
+  let issued = 0;
+  let outstanding = 0;
+  let announced = false;
+  const more = (): boolean => env.now < ctx.endAt && (w.requests === undefined || issued < w.requests);
+  const done = (): void => {
+    if (w.requests !== undefined && issued >= w.requests && outstanding === 0 && !announced) {
+      announced = true;
+      ctx.finished();
+    }
+  };
+
+  /** The request's data as `segments` runs of whole pages (the last takes the rest). */
+  function segmentsOf(gpa: number, bytes: number): Segment[] {
+    const pages = Math.max(1, Math.ceil(bytes / PAGE));
+    const n = Math.min(w.segments, pages);
+    const per = Math.floor(pages / n);
+    const out: Segment[] = [];
+    let left = bytes;
+    for (let i = 0; i < n; i++) {
+      const len = Math.min(left, (i === n - 1 ? pages - per * (n - 1) : per) * PAGE);
+      out.push({ gpa: gpa + i * SEGMENT_STRIDE, bytes: len });
+      left -= len;
+    }
+    return out;
+  }
+
+  /** The NVMe-like driver: returns false if the request could not be mapped. */
+  function* mapped(cpu: ReturnType<typeof device.vcpu>, gpa: number, bytes: number, read: boolean): ProcessGenerator<boolean> {
+    const dir = read ? 'from-device' : 'to-device';
+    const ms = yield* cpu.run(
+      (function* (): ProcessGenerator<Mapping[] | null> {
+        yield submitNs;
+        return yield* dma.mapSg(cpu, segmentsOf(gpa, bytes), dir);
+      })(),
+    );
+    if (ms === null) return false;
+    const media = Math.max(0, Math.round(service()));
+    if (read) yield media;
+    for (const m of ms) if (!(yield* device.dma(m.iova, m.bytes, read))) break;
+    if (!read) yield media;
+    yield* cpu.run(
+      (function* () {
+        yield* dma.unmapSg(cpu, ms);
+        yield completeNs;
+      })(),
+    );
+    return true;
+  }
 
   function* slot(s: number): ProcessGenerator<void> {
     const cpu = device.vcpu(s % w.threads);
-    while (env.now < ctx.endAt) {
+    while (more()) {
       const t0 = env.now;
       const bytes = Math.max(1, Math.round(size()));
       const read = mix.float() < w.readFraction;
-      const gpa = device.vm.allocBuffer(bytes);
-      const m = yield* cpu.run(
-        (function* () {
-          yield submitNs;
-          return yield* dma.map(cpu, gpa, bytes, read ? 'from-device' : 'to-device');
-        })(),
-      );
-      if (m === null) {
-        if (env.now === t0) yield MIN_ITERATION_NS;
-        continue;
-      }
-      const media = Math.max(0, Math.round(service()));
-      if (read) {
-        yield media;
-        yield* device.dma(m.iova, bytes, true);
+      const gpa = device.vm.allocBuffer(bytes + (w.segments - 1) * SEGMENT_STRIDE);
+      issued++;
+      outstanding++;
+      let ok: boolean;
+      if (queue !== undefined) {
+        yield* cpu.run(hold(submitNs));
+        const media = Math.max(0, Math.round(service()));
+        ok = (yield* queue.request(cpu, { read, bytes, dataGpa: gpa, segments: w.segments, mediaNs: media, slot: s }, device)).ok;
+        yield* cpu.run(hold(completeNs));
       } else {
-        yield* device.dma(m.iova, bytes, false);
-        yield media;
+        ok = yield* mapped(cpu, gpa, bytes, read);
+        // A request that could not be mapped is retried, as before: it does not count.
+        if (!ok) issued--;
       }
-      yield* cpu.run(
-        (function* () {
-          yield* dma.unmap(cpu, m);
-          yield completeNs;
-        })(),
-      );
-      completed.inc();
-      latency.record(env.now - t0);
+      outstanding--;
+      if (ok) {
+        completed.inc();
+        latency.record(env.now - t0);
+      }
       if (env.now === t0) yield MIN_ITERATION_NS;
     }
+    done();
   }
 
   for (let s = 0; s < w.queueDepth; s++) env.process(slot(s), `${device.spec.id}.slot${s}`);
+}
+
+function* hold(ns: number): ProcessGenerator<void> {
+  yield ns;
 }
