@@ -110,6 +110,7 @@ export class VirtioTransport implements DmaPath {
     invalidations: Counter;
     stale: Counter;
     staleAll: Counter;
+    errors: Counter;
   };
 
   constructor(
@@ -147,6 +148,7 @@ export class VirtioTransport implements DmaPath {
       invalidations: metrics.counter(VIRTIO_METRICS.vhostInvalidations),
       stale: metrics.counter(VIRTIO_METRICS.vhostStaleUses),
       staleAll: metrics.counter(CORE_METRICS.securityStaleDma),
+      errors: metrics.counter(VIRTIO_METRICS.ioErrors),
     };
     if (this.iotlb !== null) {
       const notifier = dma!.unmapNotifier;
@@ -205,10 +207,12 @@ export class VirtioTransport implements DmaPath {
     if (this.iotlb !== null && this.dma.unmapNotifier === undefined) this.invalidateIotlb(m.iova, m.bytes);
   }
 
-  /** Device side: an access outside a popped chain is translated on the spot. */
+  /** Device side: an access outside a popped chain is translated on the spot; one that fails is a failed I/O. */
   *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     if (this.isPinned(iova, bytes)) return true;
-    return yield* this.translateDesc(iova, bytes, write);
+    const ok = yield* this.translateDesc(iova, bytes, write);
+    if (!ok) this.m.errors.inc();
+    return ok;
   }
 
   // ---- the ring protocol ----
@@ -224,9 +228,10 @@ export class VirtioTransport implements DmaPath {
     const vq = this.vqs[q]!;
     this.irqCpu[q] ??= cpu;
     const chainBuffers = buffers.map((b) => ({ addr: b.m.iova, bytes: b.m.bytes, write: b.write }));
+    // The descriptors are written before the avail index is published.
+    yield this.c.addDescNs * chainBuffers.length;
     const chain = vq.add(chainBuffers, token);
     if (chain === null) return null;
-    yield this.c.addDescNs * chainBuffers.length;
     const req: Request = { chain, ok: true, done: this.env.event<boolean>(), maps: buffers.map((b) => b.m), indirect };
     this.requests.set(chain, req);
     if (vq.kickPrepare()) yield* this.kick(cpu, q);

@@ -31,7 +31,7 @@ function scenario(mode: 'strict' | 'lazy') {
       return (counting = new CountingPath(path));
     },
   });
-  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096));
+  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096), r.metrics);
   const seen: { at: string; ok: boolean; stale: number; invalidations: number }[] = [];
   const snap = (at: string, ok: boolean) => {
     const s = r.metrics.collect().scalars;
