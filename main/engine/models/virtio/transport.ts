@@ -12,12 +12,14 @@
  *   then the backend thread wakes) or in the VMM without it (vmexit.mmio_user_ns on the vCPU, the
  *   VMM runs the queue); the backend suppresses kicks while it drains the ring (NO_NOTIFY or
  *   avail_event) and re-checks before sleeping;
- * - the backend pops each chain on its thread (QEMU's main loop or an iothread; a vhost worker)
- *   and translates each descriptor there: QEMU through the vIOMMU's memory region (the path's
- *   translate plus virtio.qemu.translate_ns), vhost through its device IOTLB (vhost-iotlb.ts),
- *   whose misses are answered by the VMM thread and whose entries UNMAP notifications remove;
- *   translated buffers stay pinned until the chain is returned (the device's DMA into them needs
- *   no further translation); anything else the device touches is translated on the spot;
+ * - the backend pops each chain and translates each descriptor, holding its thread (QEMU's main
+ *   loop or an iothread; a vhost worker) for its own work only — parsing, QEMU's memory-region
+ *   lookup (virtio.qemu.translate_ns) — while a vIOMMU whose walk is emulated charges the
+ *   resources it uses itself (the path's translate); vhost looks up its device IOTLB
+ *   (vhost-iotlb.ts), whose misses are answered by the VMM thread and whose entries UNMAP
+ *   notifications remove; translated buffers stay pinned until the chain is returned (the
+ *   device's DMA into them needs no further translation); anything else the device touches is
+ *   translated on the spot;
  * - the interrupt back to the guest (irqfd), taken on the queue's vCPU, whose handler drains
  *   the used ring with callbacks disabled (virtqueue_disable_cb / enable_cb);
  * - a guest whose memory is restricted (secure, CVM) on the 'gpa' route: the device cannot read
@@ -305,21 +307,16 @@ export class VirtioTransport implements DmaPath {
     for (;;) {
       this.backendBusy[q] = true;
       vq.deviceNotify(false);
-      yield this.opts.backendThread.request();
-      try {
-        for (;;) {
-          const chain = vq.pop();
-          if (chain === null) {
-            // Re-enable notifications, then look once more (the race virtio_queue_set_notification covers).
-            vq.deviceNotify(true);
-            if (!vq.hasAvail()) break;
-            vq.deviceNotify(false);
-            continue;
-          }
-          yield* this.popChain(q, chain);
+      for (;;) {
+        const chain = vq.pop();
+        if (chain === null) {
+          // Re-enable notifications, then look once more (the race virtio_queue_set_notification covers).
+          vq.deviceNotify(true);
+          if (!vq.hasAvail()) break;
+          vq.deviceNotify(false);
+          continue;
         }
-      } finally {
-        this.opts.backendThread.release();
+        yield* this.popChain(q, chain);
       }
       this.backendBusy[q] = false;
       const ev = this.env.event<void>();
@@ -332,7 +329,7 @@ export class VirtioTransport implements DmaPath {
   private *popChain(q: number, chain: Chain): ProcessGenerator<void> {
     const req = this.requests.get(chain)!;
     const descNs = this.opts.backend === 'vhost' ? this.c.vhostDescNs : this.c.qemuDescNs;
-    yield descNs * (chain.buffers.length + (chain.indirect ? 1 : 0));
+    yield* this.opts.backendThread.use(descNs * (chain.buffers.length + (chain.indirect ? 1 : 0)));
     let ok = true;
     for (const b of chain.buffers) {
       const t = yield* this.translateDesc(b.addr, b.bytes, b.write);
@@ -413,8 +410,10 @@ export class VirtioTransport implements DmaPath {
       return false;
     }
     this.m.translations.inc();
+    // The backend thread pays its own lookup; a vIOMMU that emulates the walk charges its own
+    // resources inside translate (QEMU's emulated vSMMU takes the VMM thread itself).
     if (this.iotlb === null) {
-      yield this.c.qemuTranslateNs;
+      yield* this.opts.backendThread.use(this.c.qemuTranslateNs);
       return yield* this.dma.translate(addr, bytes, write);
     }
     const missing = this.iotlb.missing(addr, bytes, write);
