@@ -25,6 +25,8 @@ import { resourcesDir } from './resources';
 import { prepareSource, type Evaluate } from './pipeline/pipeline';
 import type { PositionedDiagnostic } from '../common/diagnostics';
 import { diffValues } from './diff';
+import { jobBackend } from './notebook/job-backend';
+import { notebookOperations, type PdfPrinter } from './notebook/operations';
 
 export interface ServiceOptions {
   store: LabStore;
@@ -33,6 +35,8 @@ export interface ServiceOptions {
   evaluate?: Evaluate;
   resources?: string;
   appVersion?: string;
+  /** Prints a report's HTML to PDF with the host's Chromium engine; null: this host cannot. */
+  printPdf?: PdfPrinter | null;
 }
 
 /** A script in the editor may take longer than the CLI's default: a large sweep expands in the sandbox. */
@@ -78,7 +82,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
   const markers = (list: readonly PositionedDiagnostic[]): t.Diagnostic[] => list.map((d) => ({ severity: 'error', kind: d.kind, line: d.line, column: d.column, message: d.message }));
   const doneRuns = (query: Parsed<'compare'>['query']): q.QueriedRun[] => q.allRuns(store, { ...query, status: 'done' });
 
-  return {
+  const base = {
     jobs,
     close: () => jobs.close(),
 
@@ -256,7 +260,9 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         }),
       };
     },
-  };
+  } satisfies Omit<LabServiceHandle, keyof ReturnType<typeof notebookOperations>>;
+  const backend = jobBackend(store, jobs, prepare, base, opts.appVersion ?? ENGINE_VERSION);
+  return { ...base, ...notebookOperations(backend, opts.printPdf ?? null) };
 }
 
 /** Sums histograms of replications (same α, so buckets align) into one distribution. */

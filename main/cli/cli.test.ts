@@ -113,9 +113,12 @@ test('export json gives each run with its spec, resolved profile and the full st
     assert.ok('map.latency_ns' in run.result.histograms);
   }
   store.close();
-  const bad = await cli('export', 'pdf', '--db', db);
+  const bad = await cli('export', 'xml', '--db', db);
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /expected csv .* or json/);
+  assert.match(bad.err, /expected csv .*, json .*, html or pdf/);
+  const noNotebook = await cli('export', 'pdf', '--db', db);
+  assert.equal(noNotebook.code, 2);
+  assert.match(noNotebook.err, /export pdf: name one notebook file or --notebook NAME/);
 });
 
 test('an invalid spec is one message naming the JSON path, a non-zero exit, and the database is unchanged', async () => {

@@ -4,6 +4,7 @@
  */
 import { checkCommand, checkUsage } from './commands/check';
 import { exportCommand, exportUsage } from './commands/export';
+import { notebookCommand, notebookUsage } from './commands/notebook';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { CliError } from './errors';
@@ -16,6 +17,7 @@ usage:
   ${checkUsage}
   viommu-lab runs [--db FILE] [--experiment NAME] [--status STATUS] [--json]
   ${exportUsage}
+  ${notebookUsage}
 
 The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB).
 `;
@@ -31,7 +33,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       case 'runs':
         return runsCommand(rest, io);
       case 'export':
-        return exportCommand(rest, io);
+        return await exportCommand(rest, io);
+      case 'notebook':
+        return await notebookCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -39,7 +43,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         io.out(USAGE);
         return verb === undefined ? 2 : 0;
       default:
-        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export`, 2);
+        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, notebook`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {

@@ -3,4 +3,4 @@
  * models take `z` from here) and the spec's unit-bearing field types (bytes, duration, ...).
  */
 export { z } from 'zod';
-export { bitrate, bytes, count, duration, identifier, positiveCount, rate } from '../spec/quantity';
+export { address, bitrate, bytes, count, duration, identifier, positiveCount, rate } from '../spec/quantity';

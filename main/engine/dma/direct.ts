@@ -8,6 +8,7 @@
 import type { ProcessGenerator } from '../kernel';
 import type { Costs } from '../costs/costs';
 import type { Vcpu } from '../machine/vcpu';
+import { splitSafe } from '../mem/addr';
 import type { DmaPath, Direction, Mapping } from './path';
 import { CORE_COSTS } from '../../common/profile/core';
 
@@ -25,15 +26,15 @@ export class DirectPath implements DmaPath {
 
   *map(_cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     yield this.mapNs;
-    return { iova: gpa, bytes, dir, gpa };
+    const { pfn, off } = splitSafe(gpa);
+    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
   *unmap(_cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
   }
 
-   
-  *translate(_iova: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+  *translate(_pfn: number, _off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
     return true;
   }
 }

@@ -14,7 +14,9 @@ import type { Costs } from '../costs/costs';
 import type { Counter, Metrics } from '../metrics/collector';
 import type { Vcpu } from '../machine/vcpu';
 import type { Direction, DmaPath, Mapping } from './path';
-import { type SwiotlbPool, type SwiotlbSlot } from './swiotlb-pool';
+import { FRAME, frameAt, splitSafe } from '../mem/addr';
+import { SparseArray } from '../mem/sparse';
+import { IO_TLB_SIZE, type SwiotlbPool, type SwiotlbSlot } from './swiotlb-pool';
 import { CORE_COSTS } from '../../common/profile/core';
 import { SWIOTLB_COSTS } from '../../common/profile/swiotlb';
 import { SWIOTLB_METRICS } from '../../common/metrics/swiotlb';
@@ -98,7 +100,8 @@ export class SwiotlbBouncer {
  */
 export class SwiotlbPath implements DmaPath {
   readonly name = 'swiotlb';
-  private readonly live = new Map<number, Bounce>();
+  /** Live bounces by first slot index (Linux finds the slot from the address the same way). */
+  private readonly live = new SparseArray<Bounce>();
 
   constructor(
     private readonly bouncer: SwiotlbBouncer,
@@ -110,19 +113,25 @@ export class SwiotlbPath implements DmaPath {
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     const b = yield* this.bouncer.map(cpu, bytes, dir);
     if (b === null) return null;
-    this.live.set(b.slot.addr, b);
-    return { iova: b.slot.addr, bytes, dir, gpa };
+    this.live.set(b.slot.slot, b);
+    const { pfn, off } = splitSafe(b.slot.addr);
+    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
-    const b = this.live.get(m.iova);
-    if (b === undefined) throw new Error(`swiotlb: unmap of ${m.iova} that is not mapped (at ${this.env.now} ns)`);
-    this.live.delete(m.iova);
+    const addr = m.iovaPfn * FRAME + m.iovaOff;
+    const pool = this.bouncer.pool;
+    const b = addr >= pool.base && (addr - pool.base) % IO_TLB_SIZE === 0 ? this.live.take((addr - pool.base) / IO_TLB_SIZE) : undefined;
+    if (b === undefined) throw new Error(`swiotlb: unmap of ${addr} that is not mapped (at ${this.env.now} ns)`);
     yield* this.bouncer.unmap(cpu, b);
   }
 
-  *translate(iova: number, bytes: number, _write: boolean): ProcessGenerator<boolean> {
+  *translate(pfn: number, off: number, bytes: number, _write: boolean): ProcessGenerator<boolean> {
     const pool = this.bouncer.pool;
-    return iova >= pool.base && iova + bytes <= pool.base + pool.nslabs * 2048;
+    // The pool lies in guest RAM (a safe integer); compare frames first so a 64-bit address is never rounded into it.
+    const endFrame = Math.ceil((pool.base + pool.nslabs * IO_TLB_SIZE) / FRAME);
+    if (frameAt(pfn, off) >= endFrame) return false;
+    const addr = pfn * FRAME + off;
+    return addr >= pool.base && addr + bytes <= pool.base + pool.nslabs * IO_TLB_SIZE;
   }
 }

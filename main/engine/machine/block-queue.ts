@@ -23,7 +23,7 @@ export type BlockOutcome = { readonly ok: true } | { readonly ok: false; readonl
 
 /** The device's side of a transfer: translate through the device's path, then move the bytes (DeviceRuntime.dma). */
 export interface DeviceDma {
-  dma(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
+  dma(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
 }
 
 export interface BlockQueue {

@@ -59,13 +59,16 @@ export class DeviceRuntime {
     return this.vm.vcpu(this.firstVcpu + i);
   }
 
-  /** One DMA of `bytes` at bus address `iova`. Returns false if any piece faulted (the rest is not transferred). */
-  *dma(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+  /**
+   * One DMA of `bytes` at bus address `pfn` × 4 KiB + `off` (a mapping's iovaPfn and iovaOff, exact
+   * over 64 bits). Returns false if any piece faulted (the rest is not transferred).
+   */
+  *dma(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     const start = this.env.now;
     yield this.latencyNs;
-    for (let off = 0; off < bytes; off += this.maxChunk) {
-      const len = Math.min(this.maxChunk, bytes - off);
-      const ok = yield* this.path.translate(iova + off, len, write);
+    for (let done = 0; done < bytes; done += this.maxChunk) {
+      const len = Math.min(this.maxChunk, bytes - done);
+      const ok = yield* this.path.translate(pfn, off + done, len, write);
       if (!ok) {
         this.faults.inc();
         return false;

@@ -42,7 +42,7 @@ const transport = defineModel({
           return yield* inner.map(cpu, gpa, bytes, dir);
         },
         unmap: (cpu, m) => inner.unmap(cpu, m),
-        translate: (iova, bytes, write) => inner.translate(iova, bytes, write),
+        translate: (pfn, off, bytes, write) => inner.translate(pfn, off, bytes, write),
       }),
     };
   },

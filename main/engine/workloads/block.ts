@@ -73,7 +73,7 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
     if (ms === null) return false;
     const media = Math.max(0, Math.round(service()));
     if (read) yield media;
-    for (const m of ms) if (!(yield* device.dma(m.iova, m.bytes, read))) break;
+    for (const m of ms) if (!(yield* device.dma(m.iovaPfn, m.iovaOff, m.bytes, read))) break;
     if (!read) yield media;
     yield* cpu.run(
       (function* () {

@@ -26,7 +26,7 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
       const iterStart = env.now;
       const m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
       if (m !== null) {
-        if (w.dmaBytes > 0) yield* device.dma(m.iova, Math.min(w.dmaBytes, m.bytes), write);
+        if (w.dmaBytes > 0) yield* device.dma(m.iovaPfn, m.iovaOff, Math.min(w.dmaBytes, m.bytes), write);
         yield* cpu.run(dma.unmap(cpu, m));
         benchOps.inc();
         ops++;

@@ -80,7 +80,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
                 let ok = true;
                 for (let i = 0; i < descs.length && ok; i++) {
                   const len = Math.min(w.bufferSize, size - i * w.bufferSize);
-                  ok = yield* device.dma(descs[i]!.iova, len, true);
+                  ok = yield* device.dma(descs[i]!.iovaPfn, descs[i]!.iovaOff, len, true);
                 }
                 done.tryPut({ descs, arrival, ok });
               })(),
@@ -156,7 +156,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         (function* () {
           for (;;) {
             const p = (yield posted.get()) as { m: Mapping; arrival: number };
-            const ok = yield* device.dma(p.m.iova, p.m.bytes, false);
+            const ok = yield* device.dma(p.m.iovaPfn, p.m.iovaOff, p.m.bytes, false);
             done.tryPut({ descs: [p.m], arrival: p.arrival, ok });
           }
         })(),

@@ -168,10 +168,10 @@ export interface ViommuKinds {
      */
     ddwLargestBlock?: number;
     /**
-     * Bus address of the 64-bit window (spapr-pci-host-bridge.dma64_win_addr).
-     * @defaultValue 576460752303423500
+     * Bus address of the 64-bit window (spapr-pci-host-bridge.dma64_win_addr; QEMU default 2^59); 4 KiB aligned, exact to 2^64 in hex.
+     * @defaultValue "0x800000000000000"
      */
-    dma64WindowAddr?: number;
+    dma64WindowAddr?: number | string;
     /**
      * Levels of each TCE table (1: one flat table allocated whole; more: lower levels allocated on first use).
      * @defaultValue 1

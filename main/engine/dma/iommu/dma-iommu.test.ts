@@ -55,8 +55,8 @@ class FakeDriver implements IommuDomainDriver {
     this.log.push('flush-all');
     yield 2000;
   }
-  *translate(iova: number): ProcessGenerator<boolean> {
-    const p = Math.floor(iova / 4096);
+  *translate(pfn: number, off: number): ProcessGenerator<boolean> {
+    const p = pfn + Math.floor(off / 4096);
     if (this.tlb.has(p)) return true;
     if (!this.ptes.has(p)) return false;
     this.tlb.add(p);
@@ -79,9 +79,9 @@ test('strict unmap: clear PTEs, invalidate, then the IOVA is free; a DMA afterwa
   env.process(
     (function* () {
       const m = (yield* cpu.run(path.map(cpu, 0x10_0000, 8192, 'from-device'))) as Mapping;
-      assert.equal(yield* path.translate(m.iova, 4096, true), true);
+      assert.equal(yield* path.translate(m.iovaPfn, m.iovaOff, 4096, true), true);
       yield* cpu.run(path.unmap(cpu, m));
-      after = yield* path.translate(m.iova, 4096, true);
+      after = yield* path.translate(m.iovaPfn, m.iovaOff, 4096, true);
     })(),
   );
   env.run();
@@ -98,15 +98,15 @@ test('lazy unmap: the device keeps a stale translation until the flush queue flu
       const maps: Mapping[] = [];
       for (let i = 0; i < 4; i++) {
         const m = (yield* cpu.run(path.map(cpu, 0x10_0000 + i * 4096, 4096, 'from-device'))) as Mapping;
-        yield* path.translate(m.iova, 4096, true);
+        yield* path.translate(m.iovaPfn, m.iovaOff, 4096, true);
         maps.push(m);
       }
       for (const m of maps) yield* cpu.run(path.unmap(cpu, m));
-      stale.push(yield* path.translate(maps[0]!.iova, 4096, true));
+      stale.push(yield* path.translate(maps[0]!.iovaPfn, maps[0]!.iovaOff, 4096, true));
       // The fifth unmap finds the queue full: one whole-domain flush.
       const m5 = (yield* cpu.run(path.map(cpu, 0x20_0000, 4096, 'from-device'))) as Mapping;
       yield* cpu.run(path.unmap(cpu, m5));
-      stale.push(yield* path.translate(maps[1]!.iova, 4096, true));
+      stale.push(yield* path.translate(maps[1]!.iovaPfn, maps[1]!.iovaOff, 4096, true));
     })(),
   );
   env.run(5_000_000);

@@ -21,19 +21,22 @@ import type { Vcpu } from '../../machine/vcpu';
 import type { DmaPath, Direction, Mapping, Segment } from '../path';
 import type { UnmapNotifier } from '../unmap-notifier';
 import type { IommuDomainDriver } from './driver';
+import { frameAt, hexAddr } from '../../mem/addr';
+import { SparseBits } from '../../mem/sparse';
 import { FlushQueues } from './flush-queue';
 import { IovaAllocator } from './iova-allocator';
 import { CORE_METRICS } from '../../../common/metrics/core';
 import { DMA_IOMMU_COSTS } from '../../../common/profile/dma-iommu';
 import { DMA_IOMMU_METRICS } from '../../../common/metrics/dma-iommu';
 
+/** The IOVA granule: Linux's PAGE_SIZE here (4 KiB), the same as the address frame (mem/addr.ts). */
 const PAGE = 4096;
 
 export interface DmaIommuOptions {
   readonly mode: 'strict' | 'lazy';
   /** The vCPU the flush-queue timer runs on. */
   readonly timerCpu: Vcpu;
-  /** Device DMA addressing limit in bytes (the DMA mask + 1). */
+  /** Device DMA addressing limit in bytes (the DMA mask + 1, a power of two up to 2^64: exact as a double). */
   readonly dmaLimit: number;
   /** Lowest usable IOVA (Linux keeps page 0 unused). */
   readonly iovaBase?: number;
@@ -50,9 +53,9 @@ export class DmaIommuPath implements DmaPath {
   readonly fq: FlushQueues;
   /** The IOVA domain's tree lock (iova_rbtree_lock). */
   readonly treeLock: Resource;
-  private readonly live = new Set<number>();
-  private readonly allocPages = new Map<number, number>();
-  /** Mapped pages of each live scatter list, by its first IOVA page. */
+  /** IOVA pages the guest has mapped (not yet unmapped), for stale-DMA detection. */
+  private readonly live = new SparseBits();
+  /** Pages of each live scatter list (one IOVA range), by its first IOVA page. */
   private readonly sgPages = new Map<number, number>();
   private readonly mapNs: number;
   private readonly unmapNs: number;
@@ -109,32 +112,31 @@ export class DmaIommuPath implements DmaPath {
     const iova = a.pfn * PAGE;
     const ok = yield* this.driver.mapPages(cpu, iova, gpa - offset, pages * PAGE, dir);
     if (!ok) {
-      yield* this.chargeIova(this.iovas.free(a.pfn, a.pages, cpu.index));
+      yield* this.chargeIova(this.iovas.free(a.pfn, pages, cpu.index));
       return null;
     }
-    this.allocPages.set(a.pfn, a.pages);
     for (let p = 0; p < pages; p++) this.live.add(a.pfn + p);
-    return { iova: iova + offset, bytes, dir, gpa };
+    return { iovaPfn: a.pfn, iovaOff: offset, bytes, dir, gpa };
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
-    const pfn = Math.floor(m.iova / PAGE);
-    const pages = this.sgPages.get(pfn) ?? Math.ceil(((m.iova % PAGE) + m.bytes) / PAGE);
+    // As Linux's __iommu_dma_unmap: the IOVA range comes from the address and size the driver
+    // passes back (for a scatter list, the whole range dma_map_sg allocated).
+    const pfn = m.iovaPfn;
+    const pages = this.sgPages.get(pfn) ?? Math.ceil((m.iovaOff + m.bytes) / PAGE);
     this.sgPages.delete(pfn);
-    const reserved = this.allocPages.get(pfn);
-    if (reserved === undefined) throw new Error(`${this.name}: unmap of IOVA ${m.iova.toString(16)}, which is not mapped`);
-    this.allocPages.delete(pfn);
+    if (!this.live.has(pfn)) throw new Error(`${this.name}: unmap of IOVA ${hexAddr(pfn, m.iovaOff)}, which is not mapped`);
     for (let p = 0; p < pages; p++) this.live.delete(pfn + p);
     yield* this.driver.unmapPages(cpu, pfn * PAGE, pages * PAGE);
     if (this.opts.mode === 'strict') {
       yield* this.driver.flushRange(cpu, pfn * PAGE, pages * PAGE);
-      yield* this.chargeIova(this.iovas.free(pfn, reserved, cpu.index));
+      yield* this.chargeIova(this.iovas.free(pfn, pages, cpu.index));
       return;
     }
     const ring = this.opts.singleFlushQueue !== undefined ? 0 : cpu.index;
     if (this.fq.isFull(ring)) yield* this.flushAndReap(cpu, ring);
-    this.fq.push(ring, { pfn, pages: reserved, mappedPages: pages, iova: pfn * PAGE });
+    this.fq.push(ring, { pfn, pages, mappedPages: pages, iova: pfn * PAGE });
     this.armTimer();
   }
 
@@ -160,14 +162,13 @@ export class DmaIommuPath implements DmaPath {
       if (!ok) {
         if (page > a.pfn) yield* this.driver.unmapPages(cpu, a.pfn * PAGE, (page - a.pfn) * PAGE);
         if (page > a.pfn) yield* this.driver.flushRange(cpu, a.pfn * PAGE, (page - a.pfn) * PAGE);
-        yield* this.chargeIova(this.iovas.free(a.pfn, a.pages, cpu.index));
+        yield* this.chargeIova(this.iovas.free(a.pfn, pages, cpu.index));
         return null;
       }
-      out.push({ iova: page * PAGE + offset, bytes: s.bytes, dir, gpa: s.gpa });
+      out.push({ iovaPfn: page, iovaOff: offset, bytes: s.bytes, dir, gpa: s.gpa });
       page += spans[i]!;
     }
     if (deferred) yield* this.driver.syncMap!(cpu, a.pfn * PAGE, pages * PAGE);
-    this.allocPages.set(a.pfn, a.pages);
     this.sgPages.set(a.pfn, pages);
     for (let p = 0; p < pages; p++) this.live.add(a.pfn + p);
     return out;
@@ -178,9 +179,9 @@ export class DmaIommuPath implements DmaPath {
     yield* this.unmap(cpu, ms[0]!);
   }
 
-  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    const ok = yield* this.driver.translate(iova, bytes, write);
-    if (ok && !this.live.has(Math.floor(iova / PAGE))) this.stale.inc();
+  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    const ok = yield* this.driver.translate(pfn, off, bytes, write);
+    if (ok && !this.live.has(frameAt(pfn, off))) this.stale.inc();
     return ok;
   }
 

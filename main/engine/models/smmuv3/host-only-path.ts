@@ -10,6 +10,7 @@ import type { ProcessGenerator } from '../../kernel';
 import type { DeviceSpec } from '../../../common/spec';
 import type { DmaPath, Direction, Mapping } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
+import { FRAME, frameAt, splitSafe } from '../../mem/addr';
 import type { VmRuntime } from '../../machine/vm';
 import type { PhysicalSmmu } from './physical-smmu';
 import type { SmmuWorld } from './world';
@@ -41,14 +42,15 @@ export class HostOnlyPath implements DmaPath {
 
   *map(_cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     yield this.mapNs;
-    return { iova: gpa, bytes, dir, gpa };
+    const { pfn, off } = splitSafe(gpa);
+    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
   *unmap(_cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
   }
 
-  *translate(iova: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    return yield* this.smmu.translate(this.psid, iova);
+  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    return yield* this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
   }
 }

@@ -5,7 +5,7 @@
  * (firmware features, secure-guest variant). The secure (PEF) switch itself is the VM's
  * `confidential: "pef"`.
  */
-import { bytes, count, duration, z } from '../../../common/models/params-kit';
+import { address, bytes, count, duration, z } from '../../../common/models/params-kit';
 
 export const SPAPR_HCALL_PATHS = ['qemu', 'kvm-virtual', 'kvm-real'] as const;
 export type SpaprHcallPath = (typeof SPAPR_HCALL_PATHS)[number];
@@ -37,7 +37,9 @@ export const spaprTceParams = z.object({
   ddwLargestBlock: count()
     .default(0x80000000)
     .describe('largest number of TCEs the hypervisor offers for a new window (QEMU answers 0x80000000); smaller values force a dynamic DDW'),
-  dma64WindowAddr: count().default(2 ** 59).describe('bus address of the 64-bit window (spapr-pci-host-bridge.dma64_win_addr)'),
+  dma64WindowAddr: address()
+    .default('0x800000000000000')
+    .describe('bus address of the 64-bit window (spapr-pci-host-bridge.dma64_win_addr; QEMU default 2^59); 4 KiB aligned, exact to 2^64 in hex'),
   tceLevels: z.number().int().min(1).max(5).default(1).describe('levels of each TCE table (1: one flat table allocated whole; more: lower levels allocated on first use)'),
   tceLevelMinBytes: powerOfTwoBytes('tceLevelMinBytes').default(4096).describe('smallest size of one level of a multi-level TCE table'),
   firmwareFeatures: z

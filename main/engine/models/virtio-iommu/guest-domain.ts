@@ -19,6 +19,7 @@ import type { UnmapNotifier } from '../../dma/unmap-notifier';
 import type { Vcpu } from '../../machine/vcpu';
 import type { Domain, VirtioIommuDevice } from './device';
 import { MAP_READ, MAP_WRITE } from './requests';
+import { FRAME } from '../../mem/addr';
 
 export interface DomainOptions {
   readonly batchMaps: boolean;
@@ -81,7 +82,8 @@ export class VirtioIommuDomain implements IommuDomainDriver {
     yield* this.dev.sync();
   }
 
-  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    return this.dev.covers(this.domain, iova, bytes, write);
+  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    // Domain IOVAs stay below the 48-bit DMA limit, so the byte address is an exact number.
+    return this.dev.covers(this.domain, pfn * FRAME + off, bytes, write);
   }
 }

@@ -19,7 +19,7 @@ function nvmeReads(mode: 'strict' | 'lazy', batchMaps: boolean, ios: number, seg
       for (let i = 0; i < ios; i++) {
         const list = Array.from({ length: segs }, (_, k) => ({ gpa: 0x4000_0000 + k * 2 ** 21 + (i % 8) * 65536, bytes: 65536 / segs }));
         const ms = (yield* cpu.run(mapScatterList(r.path, cpu, list, 'from-device'))) as Mapping[];
-        for (const m of ms) if (!(yield* r.path.translate(m.iova, m.bytes, true))) faults++;
+        for (const m of ms) if (!(yield* r.path.translate(m.iovaPfn, m.iovaOff, m.bytes, true))) faults++;
         yield 20_000;
         yield* cpu.run(unmapScatterList(r.path, cpu, ms));
         completed++;
@@ -83,10 +83,10 @@ test('lazy mode: a DMA through a range the guest unmapped is still translated un
       yield* cpu.run(r.path.probe(cpu));
       const m = (yield* cpu.run(r.path.map(cpu, 0x4000_0000, 4096, 'from-device')))!;
       yield* cpu.run(r.path.unmap(cpu, m));
-      seen.push(yield* r.path.translate(m.iova, 64, true));
+      seen.push(yield* r.path.translate(m.iovaPfn, m.iovaOff, 64, true));
       // The flush-queue timer (1000 ms) sends the queued UNMAP.
       yield 1_100_000_000;
-      seen.push(yield* r.path.translate(m.iova, 64, true));
+      seen.push(yield* r.path.translate(m.iovaPfn, m.iovaOff, 64, true));
     })(),
   );
   r.env.run();

@@ -112,12 +112,12 @@ export class VirtioBlk implements BlockQueue {
     const b = chain.buffers;
     const header = b[0]!;
     const status = b[b.length - 1]!;
-    if (!(yield* io.device.dma(header.addr, header.bytes, false))) return false;
+    if (!(yield* io.device.dma(header.pfn, header.off, header.bytes, false))) return false;
     if (io.read) yield io.mediaNs;
     for (let i = 1; i < b.length - 1; i++) {
-      if (!(yield* io.device.dma(b[i]!.addr, b[i]!.bytes, io.read))) return false;
+      if (!(yield* io.device.dma(b[i]!.pfn, b[i]!.off, b[i]!.bytes, io.read))) return false;
     }
     if (!io.read) yield io.mediaNs;
-    return yield* io.device.dma(status.addr, status.bytes, true);
+    return yield* io.device.dma(status.pfn, status.off, status.bytes, true);
   }
 }

@@ -42,8 +42,8 @@ export class CountingPath implements DmaPath {
     this.unmaps++;
     yield* this.inner.unmap(cpu, m);
   }
-  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    return yield* this.inner.translate(iova, bytes, write);
+  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    return yield* this.inner.translate(pfn, off, bytes, write);
   }
 }
 

@@ -37,6 +37,7 @@ import { CORE_METRICS } from '../../../common/metrics/core';
 import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
 import { restrictedFailure, type DmaRoute } from './features';
 import { IOTLB_PAGE, VhostIotlb } from './vhost-iotlb';
+import { frameAt, splitSafe } from '../../mem/addr';
 import { ringBytes, SplitVirtqueue, type Chain } from './virtqueue';
 
 export type Backend = 'qemu' | 'vhost';
@@ -192,27 +193,27 @@ export class VirtioTransport implements DmaPath {
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     if (this.opts.refusedAtProbe === true) return null;
-    if (this.dma === null) return { iova: gpa, bytes, dir, gpa };
+    if (this.dma === null) return { ...gpaAddr(gpa), bytes, dir, gpa };
     const m = yield* this.dma.map(cpu, gpa, bytes, dir);
     if (m !== null) {
       this.m.maps.inc();
-      this.track(m.iova, m.bytes, +1);
+      this.track(m.iovaPfn, m.iovaOff, m.bytes, +1);
     }
     return m;
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     if (this.dma === null) return;
-    this.track(m.iova, m.bytes, -1);
+    this.track(m.iovaPfn, m.iovaOff, m.bytes, -1);
     yield* this.dma.unmap(cpu, m);
     this.m.unmaps.inc();
-    if (this.iotlb !== null && this.dma.unmapNotifier === undefined) this.invalidateIotlb(m.iova, m.bytes);
+    if (this.iotlb !== null && this.dma.unmapNotifier === undefined) this.invalidateFrames(frameAt(m.iovaPfn, m.iovaOff), frameAt(m.iovaPfn, m.iovaOff + Math.max(1, m.bytes) - 1));
   }
 
   /** Device side: an access outside a popped chain is translated on the spot; one that fails is a failed I/O. */
-  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    if (this.isPinned(iova, bytes)) return true;
-    const ok = yield* this.translateDesc(iova, bytes, write);
+  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    if (this.isPinned(pfn, off, bytes)) return true;
+    const ok = yield* this.translateDesc(pfn, off, bytes, write);
     if (!ok) this.m.errors.inc();
     return ok;
   }
@@ -229,7 +230,7 @@ export class VirtioTransport implements DmaPath {
   *add(cpu: Vcpu, q: number, buffers: readonly { m: Mapping; write: boolean }[], indirect: Mapping | null, token: unknown): ProcessGenerator<SimEvent<boolean> | null> {
     const vq = this.vqs[q]!;
     this.irqCpu[q] ??= cpu;
-    const chainBuffers = buffers.map((b) => ({ addr: b.m.iova, bytes: b.m.bytes, write: b.write }));
+    const chainBuffers = buffers.map((b) => ({ pfn: b.m.iovaPfn, off: b.m.iovaOff, bytes: b.m.bytes, write: b.write }));
     // The descriptors are written before the avail index is published.
     yield this.c.addDescNs * chainBuffers.length;
     const chain = vq.add(chainBuffers, token);
@@ -258,7 +259,7 @@ export class VirtioTransport implements DmaPath {
   *mapIndirect(cpu: Vcpu, q: number, nbuf: number, tableGpa: number): ProcessGenerator<Mapping | null | undefined> {
     const bytes = this.vqs[q]!.indirectBytes(nbuf);
     if (bytes === 0) return undefined;
-    if (this.dma === null) return { iova: tableGpa, bytes, dir: 'to-device', gpa: tableGpa };
+    if (this.dma === null) return { ...gpaAddr(tableGpa), bytes, dir: 'to-device', gpa: tableGpa };
     const m = yield* this.dma.map(cpu, tableGpa, bytes, 'to-device');
     if (m !== null) this.m.indirectMaps.inc();
     return m;
@@ -332,7 +333,7 @@ export class VirtioTransport implements DmaPath {
     yield* this.opts.backendThread.use(descNs * (chain.buffers.length + (chain.indirect ? 1 : 0)));
     let ok = true;
     for (const b of chain.buffers) {
-      const t = yield* this.translateDesc(b.addr, b.bytes, b.write);
+      const t = yield* this.translateDesc(b.pfn, b.off, b.bytes, b.write);
       if (!t) {
         ok = false;
         break;
@@ -343,13 +344,13 @@ export class VirtioTransport implements DmaPath {
       this.complete(q, req);
       return;
     }
-    for (const b of chain.buffers) this.pin(b.addr, b.bytes, +1);
+    for (const b of chain.buffers) this.pin(b.pfn, b.off, b.bytes, +1);
     const handler = this.handlers[q] ?? null;
     if (handler === null) throw new Error(`${this.opts.deviceId}: virtqueue ${q} has no device model`);
     this.env.process(
       (function* (self: VirtioTransport): ProcessGenerator<void> {
         const done = yield* handler(chain);
-        for (const b of chain.buffers) self.pin(b.addr, b.bytes, -1);
+        for (const b of chain.buffers) self.pin(b.pfn, b.off, b.bytes, -1);
         req.ok = done;
         self.complete(q, req);
       })(this),
@@ -399,7 +400,7 @@ export class VirtioTransport implements DmaPath {
 
   // ---- translation by the backend ----
 
-  private *translateDesc(addr: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+  private *translateDesc(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     if (this.dma === null) {
       const why = restrictedFailure(this.opts.route, this.opts.restricted());
       if (why === null) return true;
@@ -414,12 +415,12 @@ export class VirtioTransport implements DmaPath {
     // resources inside translate (QEMU's emulated vSMMU takes the VMM thread itself).
     if (this.iotlb === null) {
       yield* this.opts.backendThread.use(this.c.qemuTranslateNs);
-      return yield* this.dma.translate(addr, bytes, write);
+      return yield* this.dma.translate(pfn, off, bytes, write);
     }
-    const missing = this.iotlb.missing(addr, bytes, write);
+    const missing = this.iotlb.missing(pfn, off, bytes, write);
     if (missing.length === 0) {
       this.m.iotlbHits.inc();
-      if (!this.isGuestLive(addr, bytes)) {
+      if (!this.isGuestLive(pfn, off, bytes)) {
         this.m.stale.inc();
         this.m.staleAll.inc();
       }
@@ -432,7 +433,7 @@ export class VirtioTransport implements DmaPath {
       let ok: boolean;
       try {
         yield this.c.vhostMissNs;
-        ok = yield* this.dma.translate(page * IOTLB_PAGE, IOTLB_PAGE, write);
+        ok = yield* this.dma.translate(page, 0, IOTLB_PAGE, write);
       } finally {
         this.opts.vmmThread.release();
       }
@@ -448,14 +449,19 @@ export class VirtioTransport implements DmaPath {
    * the write costs the notifier's caller (the VMM thread).
    */
   private forwardInvalidate(iova: number, bytes: number): number {
-    this.invalidateIotlb(iova, bytes);
+    // Notified ranges are page-aligned IOVAs (exact as plain numbers, mem/addr.ts).
+    if (bytes === Infinity) {
+      this.m.invalidations.inc();
+      this.iotlb!.clear();
+    } else {
+      this.invalidateFrames(Math.floor(iova / IOTLB_PAGE), Math.floor((iova + Math.max(1, bytes) - 1) / IOTLB_PAGE));
+    }
     return this.c.vhostInvalidateNs;
   }
 
-  private invalidateIotlb(iova: number, bytes: number): void {
+  private invalidateFrames(first: number, last: number): void {
     this.m.invalidations.inc();
-    if (bytes === Infinity) this.iotlb!.clear();
-    else this.iotlb!.invalidate(iova, bytes);
+    this.iotlb!.invalidate(first, last);
   }
 
   /** The device IOTLB's entry count (tests and gauges). */
@@ -465,20 +471,20 @@ export class VirtioTransport implements DmaPath {
 
   // ---- page bookkeeping ----
 
-  private pin(addr: number, bytes: number, d: number): void {
-    bump(this.pinned, addr, bytes, d);
+  private pin(pfn: number, off: number, bytes: number, d: number): void {
+    bump(this.pinned, pfn, off, bytes, d);
   }
 
-  private isPinned(addr: number, bytes: number): boolean {
-    return covered(this.pinned, addr, bytes);
+  private isPinned(pfn: number, off: number, bytes: number): boolean {
+    return covered(this.pinned, pfn, off, bytes);
   }
 
-  private track(addr: number, bytes: number, d: number): void {
-    bump(this.guestLive, addr, bytes, d);
+  private track(pfn: number, off: number, bytes: number, d: number): void {
+    bump(this.guestLive, pfn, off, bytes, d);
   }
 
-  private isGuestLive(addr: number, bytes: number): boolean {
-    return covered(this.guestLive, addr, bytes);
+  private isGuestLive(pfn: number, off: number, bytes: number): boolean {
+    return covered(this.guestLive, pfn, off, bytes);
   }
 
   /** Where queue q's ring lives in guest memory (the transport's own allocation, below the buffers). */
@@ -490,9 +496,10 @@ export class VirtioTransport implements DmaPath {
 /** Rings sit in the first 16 MiB that VmRuntime keeps away from workload buffers. */
 const RING_BASE = 8 * 2 ** 20;
 
-function bump(map: Map<number, number>, addr: number, bytes: number, d: number): void {
-  const first = Math.floor(addr / IOTLB_PAGE);
-  const last = Math.floor((addr + Math.max(1, bytes) - 1) / IOTLB_PAGE);
+/** Refcounts of the 4 KiB frames an access at frame `pfn` + `off` bytes touches. */
+function bump(map: Map<number, number>, pfn: number, off: number, bytes: number, d: number): void {
+  const first = frameAt(pfn, off);
+  const last = frameAt(pfn, off + Math.max(1, bytes) - 1);
   for (let p = first; p <= last; p++) {
     const n = (map.get(p) ?? 0) + d;
     if (n <= 0) map.delete(p);
@@ -500,9 +507,15 @@ function bump(map: Map<number, number>, addr: number, bytes: number, d: number):
   }
 }
 
-function covered(map: Map<number, number>, addr: number, bytes: number): boolean {
-  const first = Math.floor(addr / IOTLB_PAGE);
-  const last = Math.floor((addr + Math.max(1, bytes) - 1) / IOTLB_PAGE);
+function covered(map: Map<number, number>, pfn: number, off: number, bytes: number): boolean {
+  const first = frameAt(pfn, off);
+  const last = frameAt(pfn, off + Math.max(1, bytes) - 1);
   for (let p = first; p <= last; p++) if (!map.has(p)) return false;
   return true;
+}
+
+/** A guest-physical address as the device is handed it without the DMA API. */
+function gpaAddr(gpa: number): { iovaPfn: number; iovaOff: number } {
+  const { pfn, off } = splitSafe(gpa);
+  return { iovaPfn: pfn, iovaOff: off };
 }

@@ -3,11 +3,13 @@
  * VHOST_IOTLB_UPDATE, looked up by the vhost worker for every descriptor, removed by
  * VHOST_IOTLB_INVALIDATE (QEMU forwards the vIOMMU's UNMAP notifications).
  *
- * Models: page-granular entries (the vIOMMU answers a miss with its leaf, 4 KiB here) with read
+ * Models: page-granular entries, keyed by 4 KiB frame (exact over 64 bits) (the vIOMMU answers a miss with its leaf, 4 KiB here) with read
  * and write permission; a capacity after which the oldest entry is retired (VHOST_IOTLB_FLAG_RETIRE);
  * range invalidation; hit/miss lookup of a whole access.
  * Does not model: entries larger than a page, the interval tree's cost. Pure: no time.
  */
+
+import { frameAt } from '../../mem/addr';
 
 export const IOTLB_PAGE = 4096;
 
@@ -28,11 +30,11 @@ export class VhostIotlb {
     return this.entries.size;
   }
 
-  /** The pages of [addr, addr+bytes) that have no entry allowing the access. */
-  missing(addr: number, bytes: number, write: boolean): number[] {
+  /** The 4 KiB frames of the access at frame `pfn` + `off` bytes that have no entry allowing it. */
+  missing(pfn: number, off: number, bytes: number, write: boolean): number[] {
     const out: number[] = [];
-    const first = Math.floor(addr / IOTLB_PAGE);
-    const last = Math.floor((addr + Math.max(1, bytes) - 1) / IOTLB_PAGE);
+    const first = frameAt(pfn, off);
+    const last = frameAt(pfn, off + Math.max(1, bytes) - 1);
     for (let p = first; p <= last; p++) {
       const e = this.entries.get(p);
       if (e === undefined || (write && !e.write)) out.push(p);
@@ -51,10 +53,8 @@ export class VhostIotlb {
     this.entries.set(page, { write });
   }
 
-  /** VHOST_IOTLB_INVALIDATE of [addr, addr+bytes); returns how many entries it removed. */
-  invalidate(addr: number, bytes: number): number {
-    const first = Math.floor(addr / IOTLB_PAGE);
-    const last = Math.floor((addr + Math.max(1, bytes) - 1) / IOTLB_PAGE);
+  /** VHOST_IOTLB_INVALIDATE of the frames [first, last]; returns how many entries it removed. */
+  invalidate(first: number, last: number): number {
     let n = 0;
     if (last - first + 1 > this.entries.size) {
       for (const p of [...this.entries.keys()]) if (p >= first && p <= last && this.entries.delete(p)) n++;

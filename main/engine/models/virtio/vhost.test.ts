@@ -45,9 +45,9 @@ function scenario(mode: 'strict' | 'lazy') {
       assert.equal(o.ok, true);
       // A device access through the data buffer's address after the guest unmapped it.
       const data = counting!.mapped.find((m) => m.bytes === 4096)!;
-      snap('after unmap', yield* r.transport.translate(data.iova, 64, true));
+      snap('after unmap', yield* r.transport.translate(data.iovaPfn, data.iovaOff, 64, true));
       yield 1_100_000_000; // past the 1000 ms flush-queue timer
-      snap('after flush', yield* r.transport.translate(data.iova, 64, true));
+      snap('after flush', yield* r.transport.translate(data.iovaPfn, data.iovaOff, 64, true));
     })(),
   );
   r.env.run();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needEvent, ringBytes, SplitVirtqueue } from './virtqueue';
 
-const buf = (addr: number, write = false) => ({ addr, bytes: 4096, write });
+const buf = (pfn: number, write = false) => ({ pfn, off: 0, bytes: 4096, write });
 
 test('ring memory: descriptors, avail and used rings with the used ring page-aligned', () => {
   assert.deepEqual(ringBytes(256), { desc: 4096, avail: 518, used: 2054, total: 8192 + 2054 });

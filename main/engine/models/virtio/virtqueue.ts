@@ -16,8 +16,9 @@ const U16 = 0x10000;
 const USED_ALIGN = 4096;
 
 export interface Buffer {
-  /** Address the device is given (bus address or guest-physical). */
-  readonly addr: number;
+  /** Address the device is given (bus address or guest-physical): 4 KiB frame and offset. */
+  readonly pfn: number;
+  readonly off: number;
   readonly bytes: number;
   /** The device writes it (VRING_DESC_F_WRITE). */
   readonly write: boolean;
