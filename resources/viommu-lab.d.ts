@@ -360,11 +360,6 @@ export interface TransportKinds {
      */
     noIommu?: boolean;
     /**
-     * Who pops the rings: QEMU's own device emulation (translates each descriptor through the vIOMMU) or vhost in the host kernel (a device IOTLB filled by misses).
-     * @defaultValue "qemu"
-     */
-    backend?: "qemu" | "vhost";
-    /**
      * QEMU backend: kicks are handled in KVM and signal an eventfd (ioeventfd=on); off: every kick is an exit to QEMU (vhost always uses ioeventfd).
      * @defaultValue true
      */
@@ -390,7 +385,7 @@ export interface TransportKinds {
      */
     eventIdx?: boolean;
     /**
-     * Virtio-blk seg_max: most data segments per request (QEMU: queue-size − 2).
+     * Virtio-blk seg_max: most data segments per request (QEMU: queue-size − 2); a request needing more is refused.
      * @defaultValue 254
      */
     segMax?: number;

@@ -12,6 +12,8 @@ import { loadProfile } from '../../../api/profiles';
 import { CountingPath } from './test-harness';
 import { buildVirtio } from './build';
 import { virtioParams } from './params';
+import { prepareRun } from '../../../api/runner';
+import { runSimulation } from '../../run';
 
 const profile = loadProfile('power9-kvm');
 
@@ -31,7 +33,7 @@ function run(opts: { arch?: string; confidential?: string; accessPlatform?: bool
     metrics,
     note: (s) => notes.push(s),
     hostArch: opts.arch ?? 'ppc64le',
-    device: { id: 'd0', kind: 'virtio-blk' },
+    device: { id: 'd0', kind: 'virtio-blk', attach: 'virtio' },
     at: 'devices[0].transport',
     vm,
     confidential: opts.confidential ?? 'none',
@@ -95,4 +97,19 @@ test('both flags, or NO_IOMMU where memory is never restricted, is a topology er
   );
   assert.throws(() => run({ arch: 'x86_64', noIommu: true }), (e) => e instanceof TopologyError && /x86_64 has no restricted guest memory/.test(e.message));
   assert.doesNotThrow(() => run({ arch: 'x86_64', confidential: 'sev-snp', noIommu: true }));
+});
+
+test("the device's attach is its backend: vfio is refused, vhost takes no QEMU-only settings", () => {
+  const spec = (attach: string, params: Record<string, unknown>) => ({
+    host: { arch: 'ppc64le' },
+    vms: [{ id: 'g', memory: '4GiB' }],
+    devices: [{ id: 'd0', vm: 'g', kind: 'virtio-blk', attach, transport: { kind: 'virtio', params }, workload: { kind: 'block', requests: 8 } }],
+  });
+  assert.throws(() => prepareRun(spec('vfio', {})), /devices\[0\]\.attach: a virtio device is provided by the VMM/);
+  assert.throws(() => prepareRun(spec('vhost', { iothread: true })), /devices\[0\]\.transport\.params\.iothread/);
+  assert.throws(() => prepareRun(spec('vhost', { ioeventfd: false })), /devices\[0\]\.transport\.params\.ioeventfd/);
+  const vhost = prepareRun(spec('vhost', {}));
+  const qemu = prepareRun(spec('virtio', {}));
+  assert.ok(runSimulation(vhost.spec, vhost.profile).scalars['io.completed'] === 8);
+  assert.ok(runSimulation(qemu.spec, qemu.profile).scalars['io.completed'] === 8);
 });

@@ -33,7 +33,7 @@ export interface BuildInput {
   readonly metrics: Metrics;
   note(text: string): void;
   readonly hostArch: string;
-  readonly device: { readonly id: string; readonly kind: string };
+  readonly device: { readonly id: string; readonly kind: string; readonly attach: string };
   /** JSON path of the device's transport, for errors ("devices[2].transport"). */
   readonly at: string;
   readonly vm: VmRuntime;
@@ -66,6 +66,13 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
   if (device.kind !== 'virtio-blk' && device.kind !== 'virtio-net') {
     throw new TopologyError(`${x.at}.kind`, `a virtio transport needs a virtio-blk or virtio-net device, not "${device.kind}"`);
   }
+  // How the VMM provides the device is its backend: QEMU's own emulation, or vhost in the host kernel.
+  if (device.attach === 'vfio') {
+    throw new TopologyError(x.at.replace(/\.transport$/, '.attach'), 'a virtio device is provided by the VMM: attach "virtio" (QEMU\'s emulation) or "vhost" (vhost in the host kernel), not "vfio"');
+  }
+  const backend = device.attach === 'vhost' ? 'vhost' : 'qemu';
+  if (backend === 'vhost' && params.iothread) throw new TopologyError(`${x.at}.params.iothread`, 'an iothread is where QEMU runs its own emulation; a vhost device is served by its vhost worker');
+  if (backend === 'vhost' && !params.ioeventfd) throw new TopologyError(`${x.at}.params.ioeventfd`, 'vhost is kicked through an ioeventfd; it cannot be turned off');
   const platform = platformOf(x.hostArch, x.confidential);
   const { offered, accepted } = featureSets(params);
   let route: DmaRoute;
@@ -80,12 +87,12 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
   let dma: DmaPath | null = null;
   if (route === 'platform') dma = x.path;
   else if (route === 'restricted-direct') dma = platform.restricted ? bounceFor(env, costs, metrics, vm) : new DirectPath(costs);
-  const vhost = params.backend === 'vhost';
+  const vhost = backend === 'vhost';
   const backendThread = vhost ? new Resource(env, `${device.id}.vhost`, 1) : params.iothread ? new Resource(env, `${device.id}.iothread`, 1) : vm.vmmThread;
   const t = new VirtioTransport(env, readVirtioCosts(costs), metrics, dma, {
     deviceId: device.id,
     route,
-    backend: params.backend,
+    backend,
     ioeventfd: vhost || params.ioeventfd,
     queueSize: params.queueSize,
     queues: 1,

@@ -1,6 +1,7 @@
 /**
  * Parameters of the virtio transport (devices[].transport of kind "virtio"): the access flags
- * the device offers and the driver accepts, the backend, and the virtqueue features. Defaults
+ * the device offers and the driver accepts, QEMU's notification and threading choices, and the
+ * virtqueue features (the backend — QEMU or vhost — is the device's `attach`). Defaults
  * are QEMU's for virtio-pci devices and Linux's driver behaviour.
  */
 import { z } from '../../../common/models/params-kit';
@@ -15,10 +16,6 @@ export const virtioParams = z
       .boolean()
       .default(false)
       .describe('the proposed VIRTIO_F_ACCESS_PLATFORM_NO_IOMMU (seed 001): restricted access without translation — dma-direct, swiotlb in a restricted guest; an error together with accessPlatform'),
-    backend: z
-      .enum(['qemu', 'vhost'])
-      .default('qemu')
-      .describe("who pops the rings: QEMU's own device emulation (translates each descriptor through the vIOMMU) or vhost in the host kernel (a device IOTLB filled by misses)"),
     ioeventfd: z
       .boolean()
       .default(true)
@@ -34,7 +31,7 @@ export const virtioParams = z
       .describe('descriptors per virtqueue (QEMU queue-size / rx_queue_size default 256)'),
     indirectDesc: z.boolean().default(true).describe('VIRTIO_F_RING_INDIRECT_DESC (QEMU indirect_desc=on): multi-buffer chains use one mapped indirect table'),
     eventIdx: z.boolean().default(true).describe('VIRTIO_F_RING_EVENT_IDX (QEMU event_idx=on): notifications suppressed by used_event / avail_event instead of flags'),
-    segMax: z.number().int().min(1).default(254).describe('virtio-blk seg_max: most data segments per request (QEMU: queue-size − 2)'),
+    segMax: z.number().int().min(1).default(254).describe('virtio-blk seg_max: most data segments per request (QEMU: queue-size − 2); a request needing more is refused'),
   })
   .strict();
 
