@@ -9,7 +9,8 @@
  * dma_map_sg of the request's `segments` physically separate runs (one map call; one mapping per
  * segment), the device moving each segment, then dma_unmap_sg.
  * Models: driver CPU cost, DMA mapping cost and device service per request; contention for the
- * submitting vCPUs and the device link.
+ * submitting vCPUs and the device link; a request whose DMA faults ends with an I/O error
+ * (io.errors) instead of completing.
  * Does not model: request merging, multiple hardware queues' interrupt routing.
  */
 import type { BlockWorkload } from '../../common/spec';
@@ -33,6 +34,7 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const completeNs = costs.ns(CORE_COSTS.guestBlockCompleteNs);
   const latency = metrics.histogram(CORE_METRICS.ioLatencyNs);
   const completed = metrics.counter(CORE_METRICS.ioCompleted);
+  const errors = metrics.counter(CORE_METRICS.ioErrors);
   const dma = dmaCalls(ctx);
   const queue = device.path.blockQueue;
   let issued = 0;
@@ -61,8 +63,8 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
     return out;
   }
 
-  /** The NVMe-like driver: returns false if the request could not be mapped. */
-  function* mapped(cpu: ReturnType<typeof device.vcpu>, gpa: number, bytes: number, read: boolean): ProcessGenerator<boolean> {
+  /** The NVMe-like driver: 'unmapped' if the request could not be mapped, 'fault' if a DMA of it faulted. */
+  function* mapped(cpu: ReturnType<typeof device.vcpu>, gpa: number, bytes: number, read: boolean): ProcessGenerator<'ok' | 'fault' | 'unmapped'> {
     const dir = read ? 'from-device' : 'to-device';
     const ms = yield* cpu.run(
       (function* (): ProcessGenerator<Mapping[] | null> {
@@ -70,10 +72,11 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
         return yield* dma.mapSg(cpu, segmentsOf(gpa, bytes), dir);
       })(),
     );
-    if (ms === null) return false;
+    if (ms === null) return 'unmapped';
     const media = Math.max(0, Math.round(service()));
+    let ok = true;
     if (read) yield media;
-    for (const m of ms) if (!(yield* device.dma(m.iovaPfn, m.iovaOff, m.bytes, read))) break;
+    for (const m of ms) if (!(ok = yield* device.dma(m.iovaPfn, m.iovaOff, m.bytes, read))) break;
     if (!read) yield media;
     yield* cpu.run(
       (function* () {
@@ -81,7 +84,7 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
         yield completeNs;
       })(),
     );
-    return true;
+    return ok ? 'ok' : 'fault';
   }
 
   function* slot(s: number): ProcessGenerator<void> {
@@ -93,21 +96,25 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
       const gpa = device.vm.allocBuffer(bytes + (w.segments - 1) * SEGMENT_STRIDE);
       issued++;
       outstanding++;
-      let ok: boolean;
+      let outcome: 'ok' | 'fault' | 'unmapped';
       if (queue !== undefined) {
         yield* cpu.run(hold(submitNs));
         const media = Math.max(0, Math.round(service()));
-        ok = (yield* queue.request(cpu, { read, bytes, dataGpa: gpa, segments: w.segments, mediaNs: media, slot: s }, device)).ok;
+        const o = yield* queue.request(cpu, { read, bytes, dataGpa: gpa, segments: w.segments, mediaNs: media, slot: s }, device);
         yield* cpu.run(hold(completeNs));
+        outcome = o.ok ? 'ok' : 'fault';
       } else {
-        ok = yield* mapped(cpu, gpa, bytes, read);
+        outcome = yield* mapped(cpu, gpa, bytes, read);
         // A request that could not be mapped is retried, as before: it does not count.
-        if (!ok) issued--;
+        if (outcome === 'unmapped') issued--;
       }
       outstanding--;
-      if (ok) {
+      // A failed request completes with an I/O error (the driver sees a failed status).
+      if (outcome === 'ok') {
         completed.inc();
         latency.record(env.now - t0);
+      } else if (outcome === 'fault') {
+        errors.inc();
       }
       if (env.now === t0) yield MIN_ITERATION_NS;
     }

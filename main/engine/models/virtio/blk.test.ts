@@ -17,7 +17,7 @@ function runReads(opts: { indirect: boolean; requests: number; fragments?: numbe
     indirect: opts.indirect,
     dma: (_env, costs) => (opts.route === 'gpa' ? null : (counting = new CountingPath(new DirectPath(costs)))),
   });
-  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096), r.metrics);
+  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096));
   const slot = r.vm.allocBuffer(4096);
   const data = r.vm.allocBuffer(64 * 1024 * 16);
   const outcomes: boolean[] = [];

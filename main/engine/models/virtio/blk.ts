@@ -18,8 +18,6 @@ import type { Vcpu } from '../../machine/vcpu';
 import type { BlockIo, BlockOutcome, BlockQueue, DeviceDma } from '../../machine/block-queue';
 import { blkRequestBuffers, fragment, limitSegments, type BlkLimits } from './blk-layout';
 import type { VirtioTransport } from './transport';
-import type { Counter, Metrics } from '../../metrics/collector';
-import { VIRTIO_METRICS } from './metric-table';
 import type { Chain } from './virtqueue';
 
 export interface BlkIo {
@@ -46,25 +44,20 @@ const TABLE_OFFSET = 64;
 
 export class VirtioBlk implements BlockQueue {
   private readonly slots: number[] = [];
-  private readonly errors: Counter;
 
   constructor(
     private readonly t: VirtioTransport,
     readonly limits: BlkLimits,
     /** Allocates one page of guest memory (per-slot request memory). */
     private readonly allocPage: () => number,
-    metrics: Metrics,
   ) {
-    this.errors = metrics.counter(VIRTIO_METRICS.ioErrors);
     t.serve(0, (chain) => this.handle(chain));
   }
 
   /** BlockQueue: a workload's request, with per-slot header/status/table memory. */
   *request(cpu: Vcpu, io: BlockIo, device: DeviceDma): ProcessGenerator<BlockOutcome> {
     const slotGpa = (this.slots[io.slot] ??= this.allocPage());
-    const o = yield* this.submit(cpu, { read: io.read, bytes: io.bytes, dataGpa: io.dataGpa, fragments: io.segments, mediaNs: io.mediaNs, slotGpa, device });
-    if (!o.ok) this.errors.inc();
-    return o;
+    return yield* this.submit(cpu, { read: io.read, bytes: io.bytes, dataGpa: io.dataGpa, fragments: io.segments, mediaNs: io.mediaNs, slotGpa, device });
   }
 
   /** Driver side: submit one request and wait for its completion. The caller holds no vCPU. */

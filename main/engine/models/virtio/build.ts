@@ -105,7 +105,7 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
     platformPath: x.path,
     note: x.note,
   });
-  if (device.kind === 'virtio-blk') t.blockQueue = new VirtioBlk(t, { segMax: params.segMax, sizeMax: Infinity }, () => vm.allocBuffer(4096), metrics);
+  if (device.kind === 'virtio-blk') t.blockQueue = new VirtioBlk(t, { segMax: params.segMax, sizeMax: Infinity }, () => vm.allocBuffer(4096));
   return t;
 }
 

@@ -15,5 +15,4 @@ export const VIRTIO_METRICS = declareMetrics({
   vhostIotlbMisses: { name: 'virtio.vhost.iotlb_misses', kind: 'counter', unit: 'count', doc: 'vhost device-IOTLB misses (one VHOST_IOTLB_MISS round trip to the VMM each)' },
   vhostInvalidations: { name: 'virtio.vhost.invalidations', kind: 'counter', unit: 'count', doc: 'UNMAP notifications that reached the vhost device IOTLB' },
   vhostStaleUses: { name: 'virtio.vhost.stale_uses', kind: 'counter', unit: 'count', doc: 'vhost accesses through a device-IOTLB entry the guest had already unmapped (also in security.stale_dma)' },
-  ioErrors: { name: 'io.errors', kind: 'counter', unit: 'count', doc: 'failed I/O of virtio devices: virtio-blk requests that failed (map failure, DMA fault, device cannot reach a buffer, device refused at probe) and virtio-net accesses the backend could not translate or reach; the run notes say why' },
 });

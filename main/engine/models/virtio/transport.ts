@@ -113,7 +113,6 @@ export class VirtioTransport implements DmaPath {
     invalidations: Counter;
     stale: Counter;
     staleAll: Counter;
-    errors: Counter;
   };
 
   constructor(
@@ -151,7 +150,6 @@ export class VirtioTransport implements DmaPath {
       invalidations: metrics.counter(VIRTIO_METRICS.vhostInvalidations),
       stale: metrics.counter(VIRTIO_METRICS.vhostStaleUses),
       staleAll: metrics.counter(CORE_METRICS.securityStaleDma),
-      errors: metrics.counter(VIRTIO_METRICS.ioErrors),
     };
     if (this.iotlb !== null) {
       const notifier = dma!.unmapNotifier;
@@ -210,12 +208,10 @@ export class VirtioTransport implements DmaPath {
     if (this.iotlb !== null && this.dma.unmapNotifier === undefined) this.invalidateFrames(frameAt(m.iovaPfn, m.iovaOff), frameAt(m.iovaPfn, m.iovaOff + Math.max(1, m.bytes) - 1));
   }
 
-  /** Device side: an access outside a popped chain is translated on the spot; one that fails is a failed I/O. */
+  /** Device side: an access outside a popped chain is translated on the spot. */
   *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     if (this.isPinned(pfn, off, bytes)) return true;
-    const ok = yield* this.translateDesc(pfn, off, bytes, write);
-    if (!ok) this.m.errors.inc();
-    return ok;
+    return yield* this.translateDesc(pfn, off, bytes, write);
   }
 
   // ---- the ring protocol ----

@@ -1,14 +1,14 @@
 // The vhost backend behind a real virtio-iommu (an integration test: tests may combine models).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProcessGenerator } from '../../kernel';
-import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
-import { loadProfile } from '../../../api/profiles';
-import { CountingPath, rig } from './test-harness';
-import { VirtioBlk } from './blk';
-import { readVirtioIommuCosts } from '../virtio-iommu/cost-table';
-import { VirtioIommuDevice } from '../virtio-iommu/device';
-import { VirtioIommuDomain } from '../virtio-iommu/guest-domain';
+import type { ProcessGenerator } from '../../main/engine/kernel';
+import { DmaIommuPath } from '../../main/engine/dma/iommu/dma-iommu';
+import { loadProfile } from '../../main/api/profiles';
+import { CountingPath, rig } from '../../main/engine/models/virtio/test-harness';
+import { VirtioBlk } from '../../main/engine/models/virtio/blk';
+import { readVirtioIommuCosts } from '../../main/engine/models/virtio-iommu/cost-table';
+import { VirtioIommuDevice } from '../../main/engine/models/virtio-iommu/device';
+import { VirtioIommuDomain } from '../../main/engine/models/virtio-iommu/guest-domain';
 
 const profile = loadProfile('kvm-x86-2024');
 
@@ -31,7 +31,7 @@ function scenario(mode: 'strict' | 'lazy') {
       return (counting = new CountingPath(path));
     },
   });
-  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096), r.metrics);
+  const blk = new VirtioBlk(r.transport, { segMax: 126, sizeMax: 2 ** 20 }, () => r.vm.allocBuffer(4096));
   const seen: { at: string; ok: boolean; stale: number; invalidations: number }[] = [];
   const snap = (at: string, ok: boolean) => {
     const s = r.metrics.collect().scalars;
