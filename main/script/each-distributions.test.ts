@@ -21,7 +21,7 @@ export default topology({ duration: '1ms', profile: 'grace-tegra241' })
 
 test('.each() declares one item per element or index, in order; the distribution helpers give the schema what it expects', async () => {
   assert.deepEqual(typeCheck(FOUR_SMMUS, 'each.ts'), []);
-  const { specs } = await evaluateScript(FOUR_SMMUS, 'each.ts');
+  const { specs } = await evaluateScript(FOUR_SMMUS, 'each.ts', { timeoutMs: 10_000 });
   const spec = specs[0]!;
   assert.deepEqual(spec.host.iommus.map((h) => h.id), ['smmu0', 'smmu1', 'smmu2', 'smmu3']);
   assert.deepEqual(spec.vms[0]!.viommus.map((v) => [v.id, (v.params as { backing: string[] }).backing]), [
@@ -38,7 +38,7 @@ test('.each() declares one item per element or index, in order; the distribution
 
 async function scriptError(source: string): Promise<ScriptError> {
   try {
-    await evaluateScript(source, 'bad.ts');
+    await evaluateScript(source, 'bad.ts', { timeoutMs: 10_000 });
   } catch (e) {
     assert.ok(e instanceof ScriptError, String(e));
     return e;

@@ -13,6 +13,8 @@ import { classify, type Limits } from './classify';
 import { ScriptError, type ScriptErrorKind } from './diagnostic';
 import type { Site } from './dsl/callsite';
 import type { Expansion } from './dsl/expand';
+import { sweepTooLarge } from './dsl/limits';
+import { expansionSchema, MAX_REPLICATIONS, MAX_RUNS } from './expansion-schema';
 import { dslRuntimeSource } from './runtime-bundle';
 import { runInSandbox } from './sandbox';
 import { siteForPath } from './sites';
@@ -38,7 +40,13 @@ class ForbiddenKey extends Error {
   }
 }
 
+/** The longest a script may run: timers cannot wait longer than 2^31 − 1 ms, and no sweep needs 10 minutes to declare. */
+export const MAX_TIMEOUT_MS = 600_000;
+
 export async function evaluate(source: string, file: string, opts: EvaluateOptions): Promise<ScriptExperiment> {
+  if (opts.timeoutMs !== undefined && !(Number.isSafeInteger(opts.timeoutMs) && opts.timeoutMs >= 1 && opts.timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new ScriptError({ kind: 'limit', file, line: 1, column: 1, message: `the script time limit must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${String(opts.timeoutMs)}` });
+  }
   const limits: Limits & { maxResultChars: number } = {
     timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
     memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULTS.memoryLimitBytes,
@@ -66,13 +74,25 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
     const c = classify(outcome.error, limits);
     throw fail(c.kind, c.message, c.site);
   }
-  let expansion: Expansion;
+  let parsed: Expansion;
   try {
-    expansion = parseResult(outcome.json);
+    parsed = parseResult(outcome.json);
   } catch (e) {
     if (e instanceof ForbiddenKey) throw fail('forbidden', e.message, undefined);
+    if (e instanceof SyntaxError) throw fail('runtime', 'the sandbox answered with text that is not JSON (did the script replace JSON.stringify?)', undefined);
     throw e;
   }
+  const checked = expansionSchema.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const at = issue.path.join('.');
+    if (at === 'replications' && issue.code === 'too_big') throw fail('limit', `the experiment asks for more than ${MAX_REPLICATIONS} replications per point`, undefined);
+    if (at === 'points' && issue.code === 'too_big') throw fail('limit', `the sweep has more than ${MAX_RUNS} points; split it into shards or experiments`, undefined);
+      throw fail('runtime', `the sandbox's answer is malformed at ${at || '(top)'}: ${issue.message} (did the script tamper with the DSL or its globals?)`, undefined);
+  }
+  const expansion = checked.data as Expansion;
+  const tooLarge = sweepTooLarge(expansion.points.length, expansion.replications);
+  if (tooLarge !== undefined) throw fail('limit', tooLarge, expansion.site);
 
   const specs: Spec[] = [];
   const positions: Record<string, { line: number; column: number }>[] = [];

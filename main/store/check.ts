@@ -1,0 +1,32 @@
+/**
+ * The database check behind `viommu-lab db check`: PRAGMA integrity_check on a private copy of
+ * the file and its WAL, so checking never writes next to a file that may be damaged or read-only.
+ */
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+
+export type CheckVerdict = { ok: true; runs: number } | { ok: false; problems: string[] };
+
+export function checkDatabase(path: string): CheckVerdict {
+  const dir = mkdtempSync(join(tmpdir(), 'viommu-lab-check-'));
+  let db: Database.Database | undefined;
+  try {
+    const copy = join(dir, basename(path));
+    copyFileSync(path, copy);
+    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
+    db = new Database(copy);
+    const rows = (db.pragma('integrity_check(1000)') as { integrity_check: string }[]).map((r) => r.integrity_check);
+    if (rows.length === 1 && rows[0] === 'ok') {
+      const runs = (db.prepare(`SELECT count(*) AS n FROM runs`).get() as { n: number }).n;
+      return { ok: true, runs };
+    }
+    return { ok: false, problems: rows };
+  } catch (e) {
+    return { ok: false, problems: [`${(e as { code?: string }).code ?? 'error'}: ${(e as Error).message}`] };
+  } finally {
+    db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
