@@ -12,10 +12,10 @@ export default topology({ duration: '1ms', profile: 'grace-tegra241' })
   .each(4, (t, i) => t.hostIommu(\`smmu\${i}\`, 'smmuv3'))
   .vm('vm0', { memory: '1GiB', vcpus: 2 })
   .each(['a', 'b'], (t, name, i) => t.viommu(\`vsmmu-\${name}\`, 'smmuv3', { backing: [\`smmu\${2 * i}\`, \`smmu\${2 * i + 1}\`] }))
-  .device('disk0', { kind: 'virtio-blk', attach: 'vfio', viommu: 'vsmmu-a', hostIommu: 'smmu0', workload: block({ serviceTime: exponential(us(50)), requestSize: uniform(KiB(4), KiB(64)) }) })
-  .device('disk1', { kind: 'virtio-blk', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu2', workload: block({ serviceTime: normal('20us', '5us'), requestSize: fixed(4096) }) })
+  .device('disk0', { kind: 'nvme', attach: 'vfio', viommu: 'vsmmu-a', hostIommu: 'smmu0', workload: block({ serviceTime: exponential(us(50)), requestSize: uniform(KiB(4), KiB(64)) }) })
+  .device('disk1', { kind: 'nvme', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu2', workload: block({ serviceTime: normal('20us', '5us'), requestSize: fixed(4096) }) })
   .device('nic0', { kind: 'nic', attach: 'vfio', viommu: 'vsmmu-a', hostIommu: 'smmu1', workload: nic({ packetRate: '10Kpps', packetSize: empirical([64, 576, '1500B'], [7, 4, 1]) }) })
-  .device('disk2', { kind: 'virtio-blk', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu3', workload: block({ serviceTime: lognormal(10, 0.5) }) })
+  .device('disk2', { kind: 'nvme', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu3', workload: block({ serviceTime: lognormal(10, 0.5) }) })
   .each(0, (t, i) => t.device(\`never\${i}\`, { workload: boot() }));
 `;
 

@@ -4,6 +4,7 @@
  * take → validate every spec with the spec schema. Every failure becomes one ScriptError at the
  * script's own line:column (mapped back through the source map).
  */
+import { DEFAULT_SCRIPT_TIMEOUT_MS } from './api';
 import { basename } from 'node:path';
 import { SpecError, type Spec } from '../common/spec';
 import { catalog, parseSpec } from '../engine/catalog';
@@ -21,7 +22,7 @@ import { siteForPath } from './sites';
 import { SourceMap } from './source-map';
 import { transpile } from './transpile';
 
-export const DEFAULTS = { timeoutMs: 500, memoryLimitBytes: 64 * 2 ** 20, stackLimitBytes: 512 * 1024, maxResultChars: 16_000_000 };
+export const DEFAULTS = { timeoutMs: DEFAULT_SCRIPT_TIMEOUT_MS, memoryLimitBytes: 64 * 2 ** 20, stackLimitBytes: 512 * 1024, maxResultChars: 16_000_000 };
 
 /** Top-level spec fields `--set` may write even when the script left them to their defaults. */
 const SPEC_FIELDS = new Set(['name', 'description', 'duration', 'profile', 'host']);

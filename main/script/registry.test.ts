@@ -8,6 +8,7 @@ import { evaluateScript, ScriptError } from './api';
 
 const script = (params: string, hostKind = 'none'): string => `import { topology, mapBench } from 'viommu-lab';
 export default topology()
+  .host({ arch: 'aarch64' })
   .hostIommu('h0', '${hostKind}' as never)
   .vm('vm0', { memory: '2GiB' })
   .viommu('v0', 'smmuv3', ${params} as never)
@@ -25,7 +26,7 @@ test('a registered kind and its parameters reach the spec, defaults filled', asy
 test('a bad parameter points at the .viommu() call', async () => {
   await assert.rejects(evaluateScript(script('{ vcmdqz: 8 }'), 'kinds.ts', { timeoutMs: 10_000 }), (e: unknown) => {
     assert.ok(e instanceof ScriptError);
-    assert.deepEqual([e.diagnostic.kind, e.diagnostic.line, e.diagnostic.column], ['schema', 5, 4]);
+    assert.deepEqual([e.diagnostic.kind, e.diagnostic.line, e.diagnostic.column], ['schema', 6, 4]);
     assert.match(e.diagnostic.message, /^vms\[0\]\.viommus\[0\]\.params: unknown field "vcmdqz"/);
     return true;
   });
@@ -34,7 +35,7 @@ test('a bad parameter points at the .viommu() call', async () => {
 test('an unknown host IOMMU kind points at the .hostIommu() call and lists the known kinds', async () => {
   await assert.rejects(evaluateScript(script('{}', 'smmu-typo'), 'kinds.ts', { timeoutMs: 10_000 }), (e: unknown) => {
     assert.ok(e instanceof ScriptError);
-    assert.deepEqual([e.diagnostic.line, e.diagnostic.column], [3, 4]);
+    assert.deepEqual([e.diagnostic.line, e.diagnostic.column], [4, 4]);
     assert.match(e.diagnostic.message, /^host\.iommus\[0\]\.kind: unknown host IOMMU kind "smmu-typo"; known kinds: .*none/);
     return true;
   });

@@ -3,20 +3,18 @@
  * the file and its WAL, so checking never writes next to a file that may be damaged or read-only.
  */
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { snapshotCopy } from './snapshot';
 
 export type CheckVerdict = { ok: true; runs: number } | { ok: false; problems: string[] };
 
 export function checkDatabase(path: string): CheckVerdict {
-  const dir = mkdtempSync(join(tmpdir(), 'viommu-lab-check-'));
+  let dir: string | undefined;
   let db: Database.Database | undefined;
   try {
-    const copy = join(dir, basename(path));
-    copyFileSync(path, copy);
-    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-    db = new Database(copy);
+    const snap = snapshotCopy(path, 'viommu-lab-check-');
+    dir = snap.dir;
+    db = new Database(snap.copy);
     const rows = (db.pragma('integrity_check(1000)') as { integrity_check: string }[]).map((r) => r.integrity_check);
     if (rows.length === 1 && rows[0] === 'ok') {
       const runs = (db.prepare(`SELECT count(*) AS n FROM runs`).get() as { n: number }).n;
@@ -27,6 +25,6 @@ export function checkDatabase(path: string): CheckVerdict {
     return { ok: false, problems: [`${(e as { code?: string }).code ?? 'error'}: ${(e as Error).message}`] };
   } finally {
     db?.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
 }

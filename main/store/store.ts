@@ -8,9 +8,8 @@
  * twin only once it has finished successfully (until then the old result stays).
  */
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RunStatus } from '../common/api/types';
 import type { RunResult } from '../common/result';
 import { describeStoreError, isBusy, isFull, isReadOnly, ResultSpilledError, StoreError } from '../common/store-errors';
@@ -18,6 +17,7 @@ import { describeStoreError, isBusy, isFull, isReadOnly, ResultSpilledError, Sto
 export { ResultSpilledError };
 import { BUSY_SLICE_MS, withLockWait, type LockWaitOptions } from './lock-wait';
 import { migrate } from './migrate';
+import { snapshotCopy } from './snapshot';
 import { placeMarker, processAlive, removeMarker, takeStaleMarkers } from './shutdown-marker';
 import { pendingSpills, removeSpill, writeSpill } from './spill';
 
@@ -157,19 +157,18 @@ export class LabStore {
   /** A read-only view of the database from a private copy (the file and its WAL), so nothing is written next to it. */
   private static openSnapshot(path: string, opts: StoreOpenOptions): LabStore {
     if (!existsSync(path)) throw new StoreError(path, 'no such database to open read-only', 'SQLITE_CANTOPEN');
-    const dir = mkdtempSync(join(tmpdir(), 'viommu-lab-ro-'));
+    let dir: string | undefined;
     let db: Database.Database | undefined;
     try {
-      const copy = join(dir, basename(path));
-      copyFileSync(path, copy);
-      if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${copy}-wal`);
-      db = new Database(copy);
+      const snap = snapshotCopy(path, 'viommu-lab-ro-');
+      dir = snap.dir;
+      db = new Database(snap.copy);
       migrate(db);
       db.pragma('query_only = ON');
       return new LabStore(db, path, true, opts, dir);
     } catch (e) {
       db?.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
       throw describeStoreError(path, e);
     }
   }

@@ -41,7 +41,7 @@ function scenario(mode: 'strict' | 'lazy') {
     (function* (): ProcessGenerator<void> {
       const cpu = r.vm.vcpu(0);
       yield* cpu.run(r.transport.probe(cpu));
-      const o = yield* blk.submit(cpu, { read: true, bytes: 4096, dataGpa: r.vm.allocBuffer(4096), fragments: 1, mediaNs: 10_000, slotGpa: r.vm.allocBuffer(4096), device: r.device });
+      const o = yield* blk.submit(cpu, { read: true, bytes: 4096, data: [{ gpa: r.vm.allocBuffer(4096), bytes: 4096 }], mediaNs: 10_000, slotGpa: r.vm.allocBuffer(4096), device: r.device });
       assert.equal(o.ok, true);
       // A device access through the data buffer's address after the guest unmapped it.
       const data = counting!.mapped.find((m) => m.bytes === 4096)!;

@@ -5,14 +5,13 @@
  */
 import type { ProcessGenerator } from '../kernel';
 import type { Vcpu } from './vcpu';
+import type { Segment } from '../dma/path';
 
 export interface BlockIo {
   readonly read: boolean;
   readonly bytes: number;
-  /** Guest-physical address of the data buffer. */
-  readonly dataGpa: number;
-  /** Physically separate runs the data pages form (1: contiguous). */
-  readonly segments: number;
+  /** The data: its physically separate runs of pages (one: contiguous), `bytes` in all. */
+  readonly data: readonly Segment[];
   /** Device media time of this request. */
   readonly mediaNs: number;
   /** The submitting queue-depth slot (drivers keep per-slot request memory). */

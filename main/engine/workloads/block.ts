@@ -20,10 +20,7 @@ import { dmaCalls } from './dma-calls';
 import { CORE_COSTS } from '../../common/profile/core';
 import { CORE_METRICS } from '../../common/metrics/core';
 import type { Mapping, Segment } from '../dma/path';
-
-/** Separate runs of one request sit this far apart, so no two are physically adjacent. */
-const SEGMENT_STRIDE = 2 * 2 ** 20;
-const PAGE = 4096;
+import { dataRuns, runSpan, runStride } from '../dma/data-runs';
 
 export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device, costs } = ctx;
@@ -48,28 +45,13 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
     }
   };
 
-  /** The request's data as `segments` runs of whole pages (the last takes the rest). */
-  function segmentsOf(gpa: number, bytes: number): Segment[] {
-    const pages = Math.max(1, Math.ceil(bytes / PAGE));
-    const n = Math.min(w.segments, pages);
-    const per = Math.floor(pages / n);
-    const out: Segment[] = [];
-    let left = bytes;
-    for (let i = 0; i < n; i++) {
-      const len = Math.min(left, (i === n - 1 ? pages - per * (n - 1) : per) * PAGE);
-      out.push({ gpa: gpa + i * SEGMENT_STRIDE, bytes: len });
-      left -= len;
-    }
-    return out;
-  }
-
   /** The NVMe-like driver: 'unmapped' if the request could not be mapped, 'fault' if a DMA of it faulted. */
-  function* mapped(cpu: ReturnType<typeof device.vcpu>, gpa: number, bytes: number, read: boolean): ProcessGenerator<'ok' | 'fault' | 'unmapped'> {
+  function* mapped(cpu: ReturnType<typeof device.vcpu>, runs: readonly Segment[], read: boolean): ProcessGenerator<'ok' | 'fault' | 'unmapped'> {
     const dir = read ? 'from-device' : 'to-device';
     const ms = yield* cpu.run(
       (function* (): ProcessGenerator<Mapping[] | null> {
         yield submitNs;
-        return yield* dma.mapSg(cpu, segmentsOf(gpa, bytes), dir);
+        return yield* dma.mapSg(cpu, runs, dir);
       })(),
     );
     if (ms === null) return 'unmapped';
@@ -93,18 +75,19 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
       const t0 = env.now;
       const bytes = Math.max(1, Math.round(size()));
       const read = mix.float() < w.readFraction;
-      const gpa = device.vm.allocBuffer(bytes + (w.segments - 1) * SEGMENT_STRIDE);
+      const stride = runStride(bytes, w.segments, device.vm.maxBuffer);
+      const runs = dataRuns(device.vm.allocBuffer(runSpan(bytes, w.segments, stride)), bytes, w.segments, stride);
       issued++;
       outstanding++;
       let outcome: 'ok' | 'fault' | 'unmapped';
       if (queue !== undefined) {
         yield* cpu.run(hold(submitNs));
         const media = Math.max(0, Math.round(service()));
-        const o = yield* queue.request(cpu, { read, bytes, dataGpa: gpa, segments: w.segments, mediaNs: media, slot: s }, device);
+        const o = yield* queue.request(cpu, { read, bytes, data: runs, mediaNs: media, slot: s }, device);
         yield* cpu.run(hold(completeNs));
         outcome = o.ok ? 'ok' : 'fault';
       } else {
-        outcome = yield* mapped(cpu, gpa, bytes, read);
+        outcome = yield* mapped(cpu, runs, read);
         // A request that could not be mapped is retried, as before: it does not count.
         if (outcome === 'unmapped') issued--;
       }

@@ -27,6 +27,8 @@ export const spaprTce = defineModel({
   summary: 'sPAPR PHB with TCE tables, a default DMA window and dynamic DMA windows, TCE hypercalls (POWER, pseries)',
   params: spaprTceParams,
   deviceParams: spaprDeviceParams,
+  arches: ['ppc64le'],
+  vmFields: ['maxMemory'],
   costs: [SPAPR_COSTS],
   metrics: [SPAPR_METRICS],
   create(ctx, params, at) {
@@ -43,7 +45,6 @@ export const spaprTce = defineModel({
         if (conf !== 'none' && conf !== 'pef') {
           throw new TopologyError(`vms[${vmIndex}].confidential`, `a ${conf} guest cannot sit behind an sPAPR PHB (only "pef" secure guests run on POWER)`);
         }
-        if (ctx.spec.host.arch !== 'ppc64le') ctx.note(`${spec.id}: sPAPR vIOMMU on a host declared ${ctx.spec.host.arch}; costs come from the profile regardless`);
         const secure = conf === 'pef';
         if (phb === null) {
           phb = new SpaprPhb(`${vm.spec.id}/${spec.id}`, ctx.env, ctx.costs, ctx.metrics, params, vm, ctx.spec.host.cpus, phbIndex, secure, (t) => ctx.note(t));
@@ -70,6 +71,7 @@ export const pef = defineModel({
   role: 'confidential',
   summary: 'POWER Protected Execution Facility secure guest (ultravisor): sPAPR TCE mapping restrictions, shared swiotlb bounce',
   params: z.object({}),
+  arches: ['ppc64le'],
   costs: [SPAPR_COSTS],
   metrics: [SPAPR_METRICS],
   create(_ctx, _params, at) {

@@ -45,7 +45,7 @@ export class VirtioIommuInstance {
     this.dev.addEndpoint({ id: endpoint, vfio: device.attach === 'vfio' });
     const driver = new VirtioIommuDomain(this.dev, this.nextDomain++, { batchMaps: this.params.batchMaps, endpoint });
     return new DmaIommuPath(this.env, this.costs, this.metrics, driver, {
-      mode: vm.spec.dmaMode,
+      mode: vm.spec.dmaMode ?? 'strict',
       timerCpu: vm.vcpu(0),
       dmaLimit: DMA_LIMIT,
       singleFlushQueue: { entries: this.c.fqEntries, timeoutNs: this.c.fqTimeoutNs },

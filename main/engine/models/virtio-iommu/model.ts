@@ -28,6 +28,7 @@ export const virtioIommu = defineModel({
   params: virtioIommuParams,
   costs: [VIRTIO_IOMMU_COSTS],
   metrics: [VIRTIO_IOMMU_METRICS],
+  vmFields: ['dmaMode'],
   create(ctx, params, at) {
     const inst = new VirtioIommuInstance(ctx.env, ctx.costs, ctx.metrics, at.spec.id, params);
     return {

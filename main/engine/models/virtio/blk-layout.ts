@@ -6,14 +6,13 @@
  * size_max (the block layer splits a run longer than size_max and refuses a request that needs
  * more than seg_max entries) — read by the device on a write, written on a read; a 1-byte status
  * the device writes. Each buffer is its own DMA-API mapping (vring_map_one_sg per entry).
- * `fragments` is how many physically separate runs the request's pages form (1: contiguous;
- * page-cache pages are often not contiguous). Does not model: discard / write-zeroes requests,
+ * The runs the request's pages form come from the workload (dma/data-runs.ts; page-cache pages
+ * are often not contiguous). Does not model: discard / write-zeroes requests,
  * integrity metadata. Pure: no time.
  */
 
 export const BLK_HEADER_BYTES = 16;
 export const BLK_STATUS_BYTES = 1;
-const PAGE = 4096;
 
 export interface BlkLimits {
   /** VIRTIO_BLK_F_SEG_MAX: most data segments per request. */
@@ -31,23 +30,6 @@ export interface BlkBuffer extends Segment {
   readonly role: 'header' | 'data' | 'status';
   /** The device writes this buffer. */
   readonly deviceWrites: boolean;
-}
-
-/** Splits `bytes` at `gpa` into `fragments` physically separate runs of whole pages (the last one takes the rest). */
-export function fragment(gpa: number, bytes: number, fragments: number, strideBytes: number): Segment[] {
-  const pages = Math.max(1, Math.ceil(bytes / PAGE));
-  const n = Math.max(1, Math.min(fragments, pages));
-  const per = Math.floor(pages / n);
-  const out: Segment[] = [];
-  let left = bytes;
-  for (let i = 0; i < n; i++) {
-    const runPages = i === n - 1 ? pages - per * (n - 1) : per;
-    const len = Math.min(left, runPages * PAGE);
-    // Separate runs sit strideBytes apart so they are never physically adjacent.
-    out.push({ gpa: gpa + i * strideBytes, bytes: len });
-    left -= len;
-  }
-  return out;
 }
 
 /** Applies size_max (split long runs) and seg_max; throws when the request needs more segments than the device takes. */

@@ -6,6 +6,7 @@ import { loadProfile } from '../../../api/profiles';
 import { CountingPath, rig } from './test-harness';
 import { VirtioBlk } from './blk';
 import type { BlkIo } from './blk';
+import { dataRuns, WIDE_RUN_STRIDE } from '../../dma/data-runs';
 
 const profile = loadProfile('kvm-x86-2024');
 
@@ -26,7 +27,7 @@ function runReads(opts: { indirect: boolean; requests: number; fragments?: numbe
       const cpu = r.vm.vcpu(0);
       yield* cpu.run(r.transport.probe(cpu));
       for (let i = 0; i < opts.requests; i++) {
-        const io: BlkIo = { read: true, bytes: 64 * 1024, dataGpa: data, fragments: opts.fragments ?? 1, mediaNs: 10_000, slotGpa: slot, device: r.device };
+        const io: BlkIo = { read: true, bytes: 64 * 1024, data: dataRuns(data, 64 * 1024, opts.fragments ?? 1, WIDE_RUN_STRIDE), mediaNs: 10_000, slotGpa: slot, device: r.device };
         const o = yield* blk.submit(cpu, io);
         outcomes.push(o.ok);
       }

@@ -13,20 +13,18 @@
  * Does not model: flush/discard requests, multiple virtqueues per device (one queue here), zoned devices.
  */
 import type { ProcessGenerator, SimEvent } from '../../kernel';
-import type { Direction, Mapping } from '../../dma/path';
+import type { Direction, Mapping, Segment } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import type { BlockIo, BlockOutcome, BlockQueue, DeviceDma } from '../../machine/block-queue';
-import { blkRequestBuffers, fragment, limitSegments, type BlkLimits } from './blk-layout';
+import { blkRequestBuffers, limitSegments, type BlkLimits } from './blk-layout';
 import type { VirtioTransport } from './transport';
 import type { Chain } from './virtqueue';
 
 export interface BlkIo {
   readonly read: boolean;
   readonly bytes: number;
-  /** Guest-physical address of the data buffer (fragments are laid out from here). */
-  readonly dataGpa: number;
-  /** Physically separate runs the data pages form (1: contiguous). */
-  readonly fragments: number;
+  /** The data: its physically separate runs of pages (one: contiguous). */
+  readonly data: readonly Segment[];
   /** Device media time of this request. */
   readonly mediaNs: number;
   /** The slot's page for header, status and indirect table. */
@@ -37,8 +35,6 @@ export interface BlkIo {
 
 export type BlkOutcome = { ok: true } | { ok: false; reason: string };
 
-/** Spacing of fragments: far enough apart that no two runs are physically adjacent. */
-const FRAGMENT_STRIDE = 2 * 2 ** 20;
 const HEADER_OFFSET = 0;
 const TABLE_OFFSET = 64;
 
@@ -57,12 +53,12 @@ export class VirtioBlk implements BlockQueue {
   /** BlockQueue: a workload's request, with per-slot header/status/table memory. */
   *request(cpu: Vcpu, io: BlockIo, device: DeviceDma): ProcessGenerator<BlockOutcome> {
     const slotGpa = (this.slots[io.slot] ??= this.allocPage());
-    return yield* this.submit(cpu, { read: io.read, bytes: io.bytes, dataGpa: io.dataGpa, fragments: io.segments, mediaNs: io.mediaNs, slotGpa, device });
+    return yield* this.submit(cpu, { read: io.read, bytes: io.bytes, data: io.data, mediaNs: io.mediaNs, slotGpa, device });
   }
 
   /** Driver side: submit one request and wait for its completion. The caller holds no vCPU. */
   *submit(cpu: Vcpu, io: BlkIo): ProcessGenerator<BlkOutcome> {
-    const data = limitSegments(fragment(io.dataGpa, io.bytes, io.fragments, FRAGMENT_STRIDE), this.limits);
+    const data = limitSegments(io.data, this.limits);
     const bufs = blkRequestBuffers(io.slotGpa + HEADER_OFFSET, data, io.read);
     const t = this.t;
     const refusal = t.refusal;

@@ -48,7 +48,7 @@ function run(opts: { arch?: string; confidential?: string; accessPlatform?: bool
       yield* cpu.run(t.probe(cpu));
       const data = vm.allocBuffer(65536);
       for (let i = 0; i < 10; i++) {
-        const o = yield* t.blockQueue!.request(cpu, { read: true, bytes: 65536, dataGpa: data, segments: 1, mediaNs: 10_000, slot: 0 }, device);
+        const o = yield* t.blockQueue!.request(cpu, { read: true, bytes: 65536, data: [{ gpa: data, bytes: 65536 }], mediaNs: 10_000, slot: 0 }, device);
         outcomes.push(o.ok ? 'ok' : o.reason);
       }
     })(),
@@ -99,15 +99,16 @@ test('both flags, or NO_IOMMU where memory is never restricted, is a topology er
   assert.doesNotThrow(() => run({ arch: 'x86_64', confidential: 'sev-snp', noIommu: true }));
 });
 
-test("the device's attach is its backend: vfio is refused, vhost takes no QEMU-only settings", () => {
+test("the device's attach is its backend: vfio is refused, vhost takes no QEMU-only settings; more segments than seg_max is refused", () => {
   const spec = (attach: string, params: Record<string, unknown>) => ({
     host: { arch: 'ppc64le' },
     vms: [{ id: 'g', memory: '4GiB' }],
     devices: [{ id: 'd0', vm: 'g', kind: 'virtio-blk', attach, transport: { kind: 'virtio', params }, workload: { kind: 'block', requests: 8 } }],
   });
-  assert.throws(() => prepareRun(spec('vfio', {})), /devices\[0\]\.attach: a virtio device is provided by the VMM/);
+  assert.throws(() => prepareRun(spec('vfio', {})), /devices\[0\]\.attach: a virtio-blk device is provided by a virtio backend: attach "virtio" \(QEMU\) or "vhost"/);
   assert.throws(() => prepareRun(spec('vhost', { iothread: true })), /devices\[0\]\.transport\.params\.iothread/);
   assert.throws(() => prepareRun(spec('vhost', { ioeventfd: false })), /devices\[0\]\.transport\.params\.ioeventfd/);
+  assert.throws(() => prepareRun({ ...spec('virtio', { segMax: 2 }), devices: [{ ...spec('virtio', { segMax: 2 }).devices[0]!, workload: { kind: 'block', requests: 8, segments: 4 } }] }), /devices\[0\]\.transport\.params\.segMax: device d0's requests have 4 data segments \(workload\.segments\) but seg_max is 2/);
   const vhost = prepareRun(spec('vhost', {}));
   const qemu = prepareRun(spec('virtio', {}));
   assert.ok(runSimulation(vhost.spec, vhost.profile).scalars['io.completed'] === 8);

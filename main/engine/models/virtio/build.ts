@@ -33,7 +33,7 @@ export interface BuildInput {
   readonly metrics: Metrics;
   note(text: string): void;
   readonly hostArch: string;
-  readonly device: { readonly id: string; readonly kind: string; readonly attach: string };
+  readonly device: { readonly id: string; readonly kind: string; readonly attach: string; readonly workload?: { readonly kind: string; readonly segments?: number } };
   /** JSON path of the device's transport, for errors ("devices[2].transport"). */
   readonly at: string;
   readonly vm: VmRuntime;
@@ -66,13 +66,15 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
   if (device.kind !== 'virtio-blk' && device.kind !== 'virtio-net') {
     throw new TopologyError(`${x.at}.kind`, `a virtio transport needs a virtio-blk or virtio-net device, not "${device.kind}"`);
   }
-  // How the VMM provides the device is its backend: QEMU's own emulation, or vhost in the host kernel.
-  if (device.attach === 'vfio') {
-    throw new TopologyError(x.at.replace(/\.transport$/, '.attach'), 'a virtio device is provided by the VMM: attach "virtio" (QEMU\'s emulation) or "vhost" (vhost in the host kernel), not "vfio"');
-  }
+  // How the VMM provides the device is its backend: QEMU's own emulation, or vhost in the host
+  // kernel (the spec refuses any other attach for a virtio kind, at devices[].attach).
   const backend = device.attach === 'vhost' ? 'vhost' : 'qemu';
   if (backend === 'vhost' && params.iothread) throw new TopologyError(`${x.at}.params.iothread`, 'an iothread is where QEMU runs its own emulation; a vhost device is served by its vhost worker');
   if (backend === 'vhost' && !params.ioeventfd) throw new TopologyError(`${x.at}.params.ioeventfd`, 'vhost is kicked through an ioeventfd; it cannot be turned off');
+  const segments = device.workload?.kind === 'block' ? (device.workload.segments ?? 1) : 1;
+  if (device.kind === 'virtio-blk' && segments > params.segMax) {
+    throw new TopologyError(`${x.at}.params.segMax`, `device ${device.id}'s requests have ${segments} data segments (workload.segments) but seg_max is ${params.segMax}: the block layer would never build such a request`);
+  }
   const platform = platformOf(x.hostArch, x.confidential);
   const { offered, accepted } = featureSets(params);
   let route: DmaRoute;
