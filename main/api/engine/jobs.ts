@@ -39,6 +39,7 @@ interface Job {
   startedAt: string;
   finishedAt: number | null;
   lastError: string | null;
+  runIds: number[];
 }
 
 export interface JobManagerOptions {
@@ -87,6 +88,7 @@ export class JobManager {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       lastError: null,
+      runIds: [],
     };
     this.jobs.push(job);
     this.pump();
@@ -123,6 +125,15 @@ export class JobManager {
     }
     this.finishIfIdle(job);
     this.changed();
+    return n;
+  }
+
+  /** Forgets every finished job (their runs stay stored). Returns how many it forgot. */
+  clearFinished(): number {
+    const before = this.jobs.length;
+    for (let i = this.jobs.length - 1; i >= 0; i--) if (this.jobs[i]!.finishedAt !== null) this.jobs.splice(i, 1);
+    const n = before - this.jobs.length;
+    if (n > 0) this.changed();
     return n;
   }
 
@@ -172,6 +183,7 @@ export class JobManager {
   private launch(job: Job, q: QueuedRun): void {
     const { run } = q;
     const runId = beginPreparedRun(this.store, job.experimentId, run);
+    job.runIds.push(runId);
     const progress: RunProgressInfo = {
       index: q.index,
       runId,
@@ -249,6 +261,7 @@ export class JobManager {
       etaMs,
       workers: this.executor.size,
       lastError: j.lastError,
+      runIds: [...j.runIds],
     };
   }
 
