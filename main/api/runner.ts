@@ -11,6 +11,7 @@ import type { LabStore, RunStatus } from '../store/store';
 import { ResultSpilledError } from '../common/store-errors';
 import { beginPreparedRun, prepareSpec, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 import { topologyIssue } from './pipeline/topology-check';
+import { traceOpener } from './trace-files';
 
 export { beginPreparedRun, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 
@@ -53,6 +54,7 @@ export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts:
       result = runSimulation(run.spec, run.profile, {
         onProgress: opts.onProgress ? (p) => opts.onProgress!(i, p) : undefined,
         shouldCancel: opts.shouldCancel,
+        openTrace: traceOpener,
       });
     } catch (e) {
       const cancelled = e instanceof CancelledError;

@@ -16,6 +16,7 @@ import { startWorkload } from './workloads';
 import { CORE_COSTS } from '../common/profile/core';
 import { CORE_METRICS } from '../common/metrics/core';
 import type { Metric } from '../common/metrics/names';
+import type { TraceOpener } from '../common/trace/reader';
 
 export interface RunProgress {
   phase: 'boot' | 'run';
@@ -30,6 +31,8 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Polled every ~65k events; returning true stops the run with a CancelledError. */
   shouldCancel?: () => boolean;
+  /** Opens the trace files of trace workloads (the hosts read files; the engine does not). */
+  openTrace?: TraceOpener;
 }
 
 /** Metric-name segment for an id: lower-case, [a-z0-9_]. */
@@ -105,10 +108,12 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     const busyAtStart = new Map<string, number>();
     for (const vm of machine.vms.values()) busyAtStart.set(vm.spec.id, vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0));
     const vmmBusyAtStart = new Map([...machine.vms.values()].map((vm) => [vm.spec.id, vm.vmmThread.busyNs()]));
+    const atEnd: (() => void)[] = [];
     for (const device of active) {
-      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note });
+      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, atEnd: (fn) => atEnd.push(fn), openTrace: opts.openTrace });
     }
     env.run(endNs, tick);
+    for (const fn of atEnd) fn();
     const elapsed = env.now - t0;
     const seconds = elapsed / 1e9;
     const total = (m: Metric<'counter'>): number => metrics.counter(m).value;

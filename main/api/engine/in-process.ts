@@ -7,6 +7,7 @@ import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { CancelledError } from '../../common/errors';
 import { runSimulation } from '../../engine/run';
+import { traceOpener } from '../trace-files';
 import type { TopologyIssue } from '../pipeline/checker';
 import { inProcessChecker } from '../pipeline/topology-check';
 import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from './pool';
@@ -28,6 +29,7 @@ export class InProcessExecutor implements RunExecutor {
           const result = runSimulation(spec, profile, {
             onProgress: (p) => onProgress({ phase: p.phase, simNs: p.simNs, endNs: p.endNs, events: p.events }),
             shouldCancel: () => cancelled,
+            openTrace: traceOpener,
           });
           resolve({ status: 'done', result, wallMs: wallMs() });
         } catch (e) {

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError } from '../../common/errors';
 import { runSimulation } from '../../engine/run';
+import { traceOpener } from '../trace-files';
 import { topologyIssue } from '../pipeline/topology-check';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
 
@@ -24,6 +25,7 @@ port.on('message', (task: WorkerTask) => {
   let lastPost = -Infinity;
   try {
     const result = runSimulation(task.spec, task.profile, {
+      openTrace: traceOpener,
       shouldCancel: () => Atomics.load(cancelFlag, 0) !== 0,
       onProgress: (p) => {
         const now = performance.now();
