@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { ChunkSource, TraceOpener } from '../common/trace/reader';
+import { installTraceOpener } from '../engine/run';
 import { resourcesDir } from './resources';
 
 const CHUNK = 1 << 20;
@@ -91,5 +92,6 @@ export function openTraceFile(file: string, sha256?: string): ChunkSource {
   };
 }
 
-/** The opener the hosts hand the engine. */
+/** The opener the hosts hand the engine, installed as its default for every run in this process. */
 export const traceOpener: TraceOpener = openTraceFile;
+installTraceOpener(traceOpener);

@@ -31,8 +31,19 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Polled every ~65k events; returning true stops the run with a CancelledError. */
   shouldCancel?: () => boolean;
-  /** Opens the trace files of trace workloads (the hosts read files; the engine does not). */
+  /** Opens the trace files of trace workloads (default: the opener installed with installTraceOpener). */
   openTrace?: TraceOpener;
+}
+
+let defaultTraceOpener: TraceOpener | undefined;
+
+/**
+ * The engine reads no files: a Node host installs the trace-file opener once (main/api/trace-files.ts
+ * does, as the run pipeline imports it), and every run without its own `openTrace` uses it. A run
+ * of a trace workload with neither fails with one sentence.
+ */
+export function installTraceOpener(open: TraceOpener): void {
+  defaultTraceOpener = open;
 }
 
 /** Metric-name segment for an id: lower-case, [a-z0-9_]. */
@@ -110,7 +121,7 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     const vmmBusyAtStart = new Map([...machine.vms.values()].map((vm) => [vm.spec.id, vm.vmmThread.busyNs()]));
     const atEnd: (() => void)[] = [];
     for (const device of active) {
-      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, atEnd: (fn) => atEnd.push(fn), openTrace: opts.openTrace });
+      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, atEnd: (fn) => atEnd.push(fn), openTrace: opts.openTrace ?? defaultTraceOpener });
     }
     env.run(endNs, tick);
     for (const fn of atEnd) fn();

@@ -4,7 +4,7 @@ import { declareMetrics } from './names';
 export const TRACE_METRICS = declareMetrics({
   events: { name: 'trace.events', kind: 'counter', unit: 'count', doc: 'trace events replayed (maps, unmaps) through the DMA path' },
   ignored: { name: 'trace.ignored_events', kind: 'counter', unit: 'count', doc: "trace events read but not replayed: the other layer's (iommu vs dma), another device's, group/domain/fault and sync events" },
-  skippedLines: { name: 'trace.skipped_lines', kind: 'counter', unit: 'count', doc: 'malformed or unknown trace lines skipped (onMalformed: skip)' },
+  skippedLines: { name: 'trace.skipped_lines', kind: 'counter', unit: 'count', doc: 'malformed or unknown trace lines skipped (reported with onMalformed: skip only)' },
   lostEvents: { name: 'trace.lost_events', kind: 'counter', unit: 'count', doc: 'events the tracer reported lost to ring-buffer overflow (CPU:N [LOST M EVENTS])' },
   unmatchedUnmaps: { name: 'trace.unmatched_unmaps', kind: 'counter', unit: 'count', doc: 'unmaps whose map the trace does not hold (mapped before the capture began, or a failed map)' },
   failedMaps: { name: 'trace.failed_maps', kind: 'counter', unit: 'count', doc: 'maps that had failed when recorded (DMA_MAPPING_ERROR, dma_map_sg_err): not replayed' },

@@ -257,7 +257,8 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
   );
 
   ctx.atEnd(() => {
-    metrics.counter(TRACE_METRICS.skippedLines).inc(reader.skipped);
+    // Only skip mode skips lines: under 'error' the first malformed line fails the run instead.
+    if (w.onMalformed === 'skip') metrics.counter(TRACE_METRICS.skippedLines).inc(reader.skipped);
     metrics.counter(TRACE_METRICS.lostEvents).inc(reader.lost);
     metrics.gauge(TRACE_METRICS.recordedNs, ts0 === null ? 0 : lastTs - ts0);
     metrics.gauge(TRACE_METRICS.liveMax, liveMax);
