@@ -11,7 +11,7 @@ import type { LabStore, RunStatus } from '../store/store';
 import { ResultSpilledError } from '../common/store-errors';
 import { beginPreparedRun, prepareSpec, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 import { topologyIssue } from './pipeline/topology-check';
-import { traceOpener } from './trace-files';
+import { traceOpener } from './trace-opener';
 
 export { beginPreparedRun, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 

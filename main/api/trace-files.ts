@@ -8,8 +8,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { ChunkSource, TraceOpener } from '../common/trace/reader';
-import { installTraceOpener } from '../engine/run';
+import type { ChunkSource } from '../common/trace/reader';
 import { resourcesDir } from './resources';
 
 const CHUNK = 1 << 20;
@@ -92,6 +91,4 @@ export function openTraceFile(file: string, sha256?: string): ChunkSource {
   };
 }
 
-/** The opener the hosts hand the engine, installed as its default for every run in this process. */
-export const traceOpener: TraceOpener = openTraceFile;
-installTraceOpener(traceOpener);
+

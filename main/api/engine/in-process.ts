@@ -7,7 +7,7 @@ import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { CancelledError } from '../../common/errors';
 import { runSimulation } from '../../engine/run';
-import { traceOpener } from '../trace-files';
+import { traceOpener } from '../trace-opener';
 import type { TopologyIssue } from '../pipeline/checker';
 import { inProcessChecker } from '../pipeline/topology-check';
 import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from './pool';

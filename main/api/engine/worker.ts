@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError } from '../../common/errors';
 import { runSimulation } from '../../engine/run';
-import { traceOpener } from '../trace-files';
+import { traceOpener } from '../trace-opener';
 import { topologyIssue } from '../pipeline/topology-check';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
 

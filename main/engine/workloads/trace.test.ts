@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareRun } from '../../api/runner';
-import { traceOpener } from '../../api/trace-files';
+import { traceOpener } from '../../api/trace-opener';
 import { canonicalJson, type RunResult } from '../../common/result';
 import { SpecError } from '../../common/spec';
 import { runSimulation } from '../run';
