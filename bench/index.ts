@@ -8,6 +8,7 @@ import { runsListBench } from './runs-list';
 import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
 import { structuresBench } from './structures';
+import { traceBench } from './trace';
 import { vtdBench } from './vtd';
 import type { BenchRow } from './types';
 
@@ -19,6 +20,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['vtd', vtdBench],
   ['structures', structuresBench],
   ['runs-list', () => runsListBench()],
+  ['trace', traceBench],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

@@ -170,71 +170,72 @@ export function parseTraceEvent(l: TraceLine, lineNo: number): TraceEvent {
   if (fmt === undefined) throw new TraceFormatError(lineNo, `unknown event "${l.event}" (this parser reads the iommu and dma tracepoints: ${KNOWN_EVENTS.join(', ')})`);
   const m = fmt.exec(l.body);
   if (m === null) throw new TraceFormatError(lineNo, `"${l.event}" fields do not match its TP_printk format: ${l.body.length > 120 ? `${l.body.slice(0, 120)}…` : l.body}`);
-  const c: Common = { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid };
-  const hex = (i: number, what: string, failable = false): number => address(m[i]!, what, lineNo, failable);
-  const dec = (i: number, what: string): number => decimal(m[i]!, what, lineNo);
-  const dir = (i: number): TraceDirection => DIRS[m[i]!]!;
-  const flags = (i: number): string[] => (m[i]! === '' ? [] : m[i]!.split('|'));
-  const arr = (i: number, what: string): number[] => array(m[i]!, what, lineNo);
+  // Plain helper calls and object literals (no closures, no spread): this runs once per trace line.
   switch (l.event) {
     case 'map': {
-      const e = { ...c, type: 'iommu_map' as const, iova: hex(1, 'iova'), end: hex(2, 'iova end'), paddr: hex(3, 'paddr'), size: dec(4, 'size') };
+      const e = { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'iommu_map' as const, iova: hx(m, lineNo, 1, 'iova'), end: hx(m, lineNo, 2, 'iova end'), paddr: hx(m, lineNo, 3, 'paddr'), size: dc(m, lineNo, 4, 'size') };
       if (e.end !== e.iova + e.size) throw new TraceFormatError(lineNo, `map: iova end 0x${m[2]} is not iova + size`);
       return e;
     }
     case 'unmap': {
-      const e = { ...c, type: 'iommu_unmap' as const, iova: hex(1, 'iova'), end: hex(2, 'iova end'), size: dec(3, 'size'), unmappedSize: dec(4, 'unmapped_size') };
+      const e = { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'iommu_unmap' as const, iova: hx(m, lineNo, 1, 'iova'), end: hx(m, lineNo, 2, 'iova end'), size: dc(m, lineNo, 3, 'size'), unmappedSize: dc(m, lineNo, 4, 'unmapped_size') };
       if (e.end !== e.iova + e.size) throw new TraceFormatError(lineNo, `unmap: iova end 0x${m[2]} is not iova + size`);
       return e;
     }
     case 'add_device_to_group':
     case 'remove_device_from_group':
-      return { ...c, type: 'iommu_group', action: l.event.startsWith('add') ? 'add' : 'remove', group: Number(m[1]!), device: m[2]! };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'iommu_group', action: l.event.startsWith('add') ? 'add' : 'remove', group: Number(m[1]!), device: m[2]! };
     case 'attach_device_to_domain':
     case 'detach_device_from_domain':
-      return { ...c, type: 'iommu_domain', action: l.event.startsWith('attach') ? 'attach' : 'detach', device: m[1]! };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'iommu_domain', action: l.event.startsWith('attach') ? 'attach' : 'detach', device: m[1]! };
     case 'io_page_fault':
-      return { ...c, type: 'iommu_fault', driver: m[1]!, device: m[2]!, iova: hex(3, 'iova'), flags: hex(4, 'flags') };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'iommu_fault', driver: m[1]!, device: m[2]!, iova: hx(m, lineNo, 3, 'iova'), flags: hx(m, lineNo, 4, 'flags') };
     case 'dma_map_page':
     case 'dma_map_resource':
     case 'dma_map_phys':
-      return { ...c, type: 'dma_map', api: apiOf(l.event), device: m[1]!, dir: dir(2), dmaAddr: hex(3, 'dma_addr', true), size: dec(4, 'size'), physAddr: hex(5, 'phys_addr'), attrs: flags(6) };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_map', api: apiOf(l.event), device: m[1]!, dir: dr(m, 2), dmaAddr: hx(m, lineNo, 3, 'dma_addr', true), size: dc(m, lineNo, 4, 'size'), physAddr: hx(m, lineNo, 5, 'phys_addr'), attrs: fl(m, 6) };
     case 'dma_unmap_page':
     case 'dma_unmap_resource':
     case 'dma_unmap_phys':
-      return { ...c, type: 'dma_unmap', api: apiOf(l.event), device: m[1]!, dir: dir(2), dmaAddr: hex(3, 'dma_addr'), size: dec(4, 'size'), attrs: flags(5) };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_unmap', api: apiOf(l.event), device: m[1]!, dir: dr(m, 2), dmaAddr: hx(m, lineNo, 3, 'dma_addr'), size: dc(m, lineNo, 4, 'size'), attrs: fl(m, 5) };
     case 'dma_alloc':
     case 'dma_alloc_pages':
     case 'dma_alloc_sgt_err':
-      return { ...c, type: 'dma_alloc', api: l.event === 'dma_alloc' ? 'coherent' : l.event === 'dma_alloc_pages' ? 'pages' : 'sgt_err', device: m[1]!, dir: dir(2), dmaAddr: hex(3, 'dma_addr', true), size: dec(4, 'size'), virtAddr: m[5]!, gfp: flags(6), attrs: flags(7) };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_alloc', api: l.event === 'dma_alloc' ? 'coherent' : l.event === 'dma_alloc_pages' ? 'pages' : 'sgt_err', device: m[1]!, dir: dr(m, 2), dmaAddr: hx(m, lineNo, 3, 'dma_addr', true), size: dc(m, lineNo, 4, 'size'), virtAddr: m[5]!, gfp: fl(m, 6), attrs: fl(m, 7) };
     case 'dma_alloc_sgt':
-      return { ...c, type: 'dma_alloc_sgt', device: m[1]!, dir: dir(2), dmaAddr: hex(3, 'dma_addr', true), size: dec(4, 'size'), physAddrs: arr(5, 'phys_addrs'), gfp: flags(6), attrs: flags(7) };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_alloc_sgt', device: m[1]!, dir: dr(m, 2), dmaAddr: hx(m, lineNo, 3, 'dma_addr', true), size: dc(m, lineNo, 4, 'size'), physAddrs: ar(m, lineNo, 5, 'phys_addrs'), gfp: fl(m, 6), attrs: fl(m, 7) };
     case 'dma_free_sgt':
-      return { ...c, type: 'dma_free_sgt', device: m[1]!, dir: dir(2), dmaAddr: hex(3, 'dma_addr'), size: dec(4, 'size'), physAddrs: arr(5, 'phys_addrs') };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_free_sgt', device: m[1]!, dir: dr(m, 2), dmaAddr: hx(m, lineNo, 3, 'dma_addr'), size: dc(m, lineNo, 4, 'size'), physAddrs: ar(m, lineNo, 5, 'phys_addrs') };
     case 'dma_free':
     case 'dma_free_pages':
-      return { ...c, type: 'dma_free', api: l.event === 'dma_free' ? 'coherent' : 'pages', device: m[1]!, dir: dir(2), dmaAddr: hex(3, 'dma_addr'), size: dec(4, 'size'), virtAddr: m[5]!, attrs: flags(6) };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_free', api: l.event === 'dma_free' ? 'coherent' : 'pages', device: m[1]!, dir: dr(m, 2), dmaAddr: hx(m, lineNo, 3, 'dma_addr'), size: dc(m, lineNo, 4, 'size'), virtAddr: m[5]!, attrs: fl(m, 6) };
     case 'dma_map_sg': {
       const counts =
-        m[3] === undefined ? null : { nents: dec(3, 'nents'), fullNents: dec(4, 'nents'), ents: dec(5, 'ents'), fullEnts: dec(6, 'ents'), truncated: m[7] !== undefined };
-      const e = { ...c, type: 'dma_map_sg' as const, device: m[1]!, dir: dir(2), counts, dmaAddrs: arr(8, 'dma_addrs'), sizes: arr(9, 'sizes'), physAddrs: arr(10, 'phys_addrs'), attrs: flags(11) };
+        m[3] === undefined ? null : { nents: dc(m, lineNo, 3, 'nents'), fullNents: dc(m, lineNo, 4, 'nents'), ents: dc(m, lineNo, 5, 'ents'), fullEnts: dc(m, lineNo, 6, 'ents'), truncated: m[7] !== undefined };
+      const e = { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_map_sg' as const, device: m[1]!, dir: dr(m, 2), counts, dmaAddrs: ar(m, lineNo, 8, 'dma_addrs'), sizes: ar(m, lineNo, 9, 'sizes'), physAddrs: ar(m, lineNo, 10, 'phys_addrs'), attrs: fl(m, 11) };
       if (e.dmaAddrs.length !== e.sizes.length) throw new TraceFormatError(lineNo, `dma_map_sg: ${e.dmaAddrs.length} dma_addrs but ${e.sizes.length} sizes`);
       return e;
     }
     case 'dma_map_sg_err':
-      return { ...c, type: 'dma_map_sg_err', device: m[1]!, dir: dir(2), physAddrs: arr(3, 'dma_addrs'), err: Number(m[4]!), attrs: flags(5) };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_map_sg_err', device: m[1]!, dir: dr(m, 2), physAddrs: ar(m, lineNo, 3, 'dma_addrs'), err: Number(m[4]!), attrs: fl(m, 5) };
     case 'dma_unmap_sg':
-      return { ...c, type: 'dma_unmap_sg', device: m[1]!, dir: dir(2), physAddrs: arr(3, 'phys_addrs'), attrs: flags(4) };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_unmap_sg', device: m[1]!, dir: dr(m, 2), physAddrs: ar(m, lineNo, 3, 'phys_addrs'), attrs: fl(m, 4) };
     case 'dma_sync_single_for_cpu':
     case 'dma_sync_single_for_device':
-      return { ...c, type: 'dma_sync', target: l.event.endsWith('cpu') ? 'cpu' : 'device', device: m[1]!, dir: dir(2), dmaAddr: hex(3, 'dma_addr'), size: dec(4, 'size') };
+      return { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_sync', target: l.event.endsWith('cpu') ? 'cpu' : 'device', device: m[1]!, dir: dr(m, 2), dmaAddr: hx(m, lineNo, 3, 'dma_addr'), size: dc(m, lineNo, 4, 'size') };
     default: {
-      const e = { ...c, type: 'dma_sync_sg' as const, target: l.event.endsWith('cpu') ? ('cpu' as const) : ('device' as const), device: m[1]!, dir: dir(2), dmaAddrs: arr(3, 'dma_addrs'), sizes: arr(4, 'sizes') };
+      const e = { lineNo, cpu: l.cpu, ts: l.ts, task: l.task, pid: l.pid, type: 'dma_sync_sg' as const, target: l.event.endsWith('cpu') ? ('cpu' as const) : ('device' as const), device: m[1]!, dir: dr(m, 2), dmaAddrs: ar(m, lineNo, 3, 'dma_addrs'), sizes: ar(m, lineNo, 4, 'sizes') };
       if (e.dmaAddrs.length !== e.sizes.length) throw new TraceFormatError(lineNo, `${l.event}: ${e.dmaAddrs.length} dma_addrs but ${e.sizes.length} sizes`);
       return e;
     }
   }
 }
+
+const hx = (m: RegExpExecArray, lineNo: number, i: number, what: string, failable = false): number => address(m[i]!, what, lineNo, failable);
+const dc = (m: RegExpExecArray, lineNo: number, i: number, what: string): number => decimal(m[i]!, what, lineNo);
+const dr = (m: RegExpExecArray, i: number): TraceDirection => DIRS[m[i]!]!;
+const fl = (m: RegExpExecArray, i: number): string[] => (m[i]! === '' ? [] : m[i]!.split('|'));
+const ar = (m: RegExpExecArray, lineNo: number, i: number, what: string): number[] => array(m[i]!, what, lineNo);
 
 function apiOf(event: string): 'page' | 'resource' | 'phys' {
   return event.endsWith('_page') ? 'page' : event.endsWith('_resource') ? 'resource' : 'phys';
