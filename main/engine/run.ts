@@ -5,7 +5,7 @@
  * Deterministic: everything derives from the spec, the resolved profile and the seed.
  */
 import { Environment, type ProcessGenerator } from './kernel';
-import type { Spec } from '../common/spec';
+import type { Spec, Workload } from '../common/spec';
 import type { ResolvedProfile } from '../common/profile/profile';
 import { CancelledError } from '../common/errors';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
@@ -44,6 +44,11 @@ let defaultTraceOpener: TraceOpener | undefined;
  */
 export function installTraceOpener(open: TraceOpener): void {
   defaultTraceOpener = open;
+}
+
+/** A workload that ends by itself: a block workload with a request count, a trace replay (at the trace's end). */
+function hasRequestCount(w: Workload): boolean {
+  return (w.kind === 'block' && w.requests !== undefined) || w.kind === 'trace';
 }
 
 /** Metric-name segment for an id: lower-case, [a-z0-9_]. */
@@ -119,9 +124,16 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     const busyAtStart = new Map<string, number>();
     for (const vm of machine.vms.values()) busyAtStart.set(vm.spec.id, vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0));
     const vmmBusyAtStart = new Map([...machine.vms.values()].map((vm) => [vm.spec.id, vm.vmmThread.busyNs()]));
+    // Workloads with a request count (and trace replays) end the phase early once all of them
+    // are done, unless a workload without one keeps running to the end.
+    const counted = active.filter((d) => hasRequestCount(d.spec.workload)).length;
+    let unfinished = counted;
+    const finished = (): void => {
+      if (--unfinished === 0 && counted === active.length) env.stop();
+    };
     const atEnd: (() => void)[] = [];
     for (const device of active) {
-      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, atEnd: (fn) => atEnd.push(fn), openTrace: opts.openTrace ?? defaultTraceOpener });
+      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, finished, atEnd: (fn) => atEnd.push(fn), openTrace: opts.openTrace ?? defaultTraceOpener });
     }
     env.run(endNs, tick);
     for (const fn of atEnd) fn();

@@ -13,6 +13,8 @@ export interface WorkloadContext {
   /** Simulated time at which the measured phase ends; loops stop issuing new work then. */
   readonly endAt: number;
   note(text: string): void;
+  /** A workload with a request count (or a trace replay) calls this once when it has issued and completed them all. */
+  finished(): void;
   /** Runs `fn` when the run ends (after the measured phase), before the metrics are collected. */
   atEnd(fn: () => void): void;
   /** Opens a trace file a trace workload names; absent on a host that reads no files. */

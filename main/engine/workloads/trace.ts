@@ -12,7 +12,8 @@
  * (maps precede their unmaps in the file, so a lane never waits on a later event). An unmap
  * covering several maps (an sg list mapped segment by segment, unmapped as one range) undoes
  * each of them. With deviceDma before-unmap the device moves each mapping's bytes through its
- * translation first.
+ * translation first. The replay ends the run's measured phase when its last event completes
+ * (unless another device's workload runs on); a trace longer than `duration` is cut there.
  *
  * Memory is bounded by the window (events read ahead) and the trace's own live mappings, not by
  * its length. A full lane stops the reader until it drains: other CPUs' events are then handed
@@ -182,12 +183,16 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
     return { op: 'unmap', ts, entries, write };
   };
 
+  /** The whole trace is replayed: its replay time, and the end of this workload (the run ends once every such workload has). */
+  const done = (): void => {
+    metrics.gauge(TRACE_METRICS.replayNs, env.now - start);
+    ctx.finished();
+  };
+
   const complete = (): void => {
     finished++;
     m.events.inc();
-    if (readerDone && finished === dispatched) {
-      metrics.gauge(TRACE_METRICS.replayNs, env.now - start);
-    }
+    if (readerDone && finished === dispatched) done();
   };
 
   function* lane(cpuIndex: number, l: Lane): ProcessGenerator<void> {
@@ -251,7 +256,7 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
       }
       readerDone = true;
       reader.close();
-      if (finished === dispatched) metrics.gauge(TRACE_METRICS.replayNs, env.now - start);
+      if (finished === dispatched) done();
     })(),
     `${device.spec.id}.trace.reader`,
   );
