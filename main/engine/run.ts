@@ -8,6 +8,7 @@ import { Environment, type ProcessGenerator } from './kernel';
 import type { Spec, Workload } from '../common/spec';
 import type { ResolvedProfile } from '../common/profile/profile';
 import { CancelledError } from '../common/errors';
+import { BudgetExceededError, type BudgetStop } from '../common/budget';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
 import { Costs } from './costs/costs';
 import { Metrics } from './metrics/collector';
@@ -31,6 +32,13 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Polled every ~65k events; returning true stops the run with a CancelledError. */
   shouldCancel?: () => boolean;
+  /** Stops the run with a BudgetExceededError once more events than this have been processed (checked every ~65k events). */
+  maxEvents?: number;
+  /**
+   * The host's budgets (wall time, memory: the engine reads no clock), polled every ~65k events;
+   * a BudgetStop stops the run with a BudgetExceededError.
+   */
+  checkBudget?: () => BudgetStop | null;
   /** Opens the trace files of trace workloads (default: the opener installed with installTraceOpener). */
   openTrace?: TraceOpener;
 }
@@ -38,9 +46,9 @@ export interface RunOptions {
 let defaultTraceOpener: TraceOpener | undefined;
 
 /**
- * The engine reads no files: a Node host installs the trace-file opener once (main/api/trace-files.ts
- * does, as the run pipeline imports it), and every run without its own `openTrace` uses it. A run
- * of a trace workload with neither fails with one sentence.
+ * The engine reads no files: a Node host installs the trace-file opener once (main/api/trace-opener.ts
+ * does when the modules that build machines load it), and every run without its own `openTrace`
+ * uses it. A run of a trace workload with neither fails with one sentence.
  */
 export function installTraceOpener(open: TraceOpener): void {
   defaultTraceOpener = open;
@@ -78,6 +86,9 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
   let endNs: number | null = null;
   const tick = (): boolean => {
     if (opts.shouldCancel?.()) throw new CancelledError();
+    if (opts.maxEvents !== undefined && env.events > opts.maxEvents) throw new BudgetExceededError({ budget: 'events', limit: opts.maxEvents, used: env.events });
+    const stop = opts.checkBudget?.();
+    if (stop) throw new BudgetExceededError(stop);
     opts.onProgress?.({ phase, simNs: env.now, endNs, events: env.events });
     return true;
   };
