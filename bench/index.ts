@@ -9,6 +9,7 @@ import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
 import { structuresBench } from './structures';
 import { uiBench } from './ui-responsiveness';
+import { traceBench } from './trace';
 import { vtdBench } from './vtd';
 import type { BenchRow } from './types';
 
@@ -21,6 +22,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['structures', structuresBench],
   ['runs-list', () => runsListBench()],
   ['ui', () => uiBench()],
+  ['trace', traceBench],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

@@ -13,6 +13,7 @@ import type { LabStore, RunStatus } from '../store/store';
 import { ResultSpilledError } from '../common/store-errors';
 import { beginPreparedRun, prepareSpec, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 import { topologyIssue } from './pipeline/topology-check';
+import { traceOpener } from './trace-opener';
 
 export { beginPreparedRun, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 
@@ -60,6 +61,7 @@ export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts:
         shouldCancel: opts.shouldCancel,
         maxEvents: budgets.maxEvents,
         checkBudget: hostBudgetCheck(budgets),
+        openTrace: traceOpener,
       });
     } catch (e) {
       const cancelled = e instanceof CancelledError;

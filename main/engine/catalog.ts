@@ -12,6 +12,7 @@ import { DMA_IOMMU_METRICS } from '../common/metrics/dma-iommu';
 import { IOMMU_METRICS } from '../common/metrics/iommu-common';
 import { MetricCatalog } from '../common/metrics/names';
 import { SWIOTLB_METRICS } from '../common/metrics/swiotlb';
+import { TRACE_METRICS } from '../common/metrics/trace';
 import { CORE_COSTS } from '../common/profile/core';
 import { DMA_IOMMU_COSTS } from '../common/profile/dma-iommu';
 import { ParamCatalog } from '../common/profile/params';
@@ -24,7 +25,7 @@ import * as registry from './models/registry';
 
 /** Cost and metric groups of the layers every model shares (guest DMA API, devices, VMM, VFIO). */
 export const CORE_COST_GROUPS = [CORE_COSTS, DMA_IOMMU_COSTS, SWIOTLB_COSTS] as const;
-export const CORE_METRIC_GROUPS = [CORE_METRICS, DMA_IOMMU_METRICS, SWIOTLB_METRICS, IOMMU_METRICS] as const;
+export const CORE_METRIC_GROUPS = [CORE_METRICS, DMA_IOMMU_METRICS, SWIOTLB_METRICS, IOMMU_METRICS, TRACE_METRICS] as const;
 
 export const BASE_PROFILE_ID = 'base';
 

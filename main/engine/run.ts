@@ -17,6 +17,7 @@ import { startWorkload } from './workloads';
 import { CORE_COSTS } from '../common/profile/core';
 import { CORE_METRICS } from '../common/metrics/core';
 import type { Metric } from '../common/metrics/names';
+import type { TraceOpener } from '../common/trace/reader';
 
 export interface RunProgress {
   phase: 'boot' | 'run';
@@ -38,10 +39,24 @@ export interface RunOptions {
    * a BudgetStop stops the run with a BudgetExceededError.
    */
   checkBudget?: () => BudgetStop | null;
+  /** Opens the trace files of trace workloads (default: the opener installed with installTraceOpener). */
+  openTrace?: TraceOpener;
 }
 
+let defaultTraceOpener: TraceOpener | undefined;
+
+/**
+ * The engine reads no files: a Node host installs the trace-file opener once (main/api/trace-opener.ts
+ * does when the modules that build machines load it), and every run without its own `openTrace`
+ * uses it. A run of a trace workload with neither fails with one sentence.
+ */
+export function installTraceOpener(open: TraceOpener): void {
+  defaultTraceOpener = open;
+}
+
+/** A workload that ends by itself: a block workload with a request count, a trace replay (at the trace's end). */
 function hasRequestCount(w: Workload): boolean {
-  return w.kind === 'block' && w.requests !== undefined;
+  return (w.kind === 'block' && w.requests !== undefined) || w.kind === 'trace';
 }
 
 /** Metric-name segment for an id: lower-case, [a-z0-9_]. */
@@ -120,17 +135,19 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     const busyAtStart = new Map<string, number>();
     for (const vm of machine.vms.values()) busyAtStart.set(vm.spec.id, vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0));
     const vmmBusyAtStart = new Map([...machine.vms.values()].map((vm) => [vm.spec.id, vm.vmmThread.busyNs()]));
-    // Workloads with a request count end the phase early once all of them are done, unless a
-    // workload without one keeps running to the end.
+    // Workloads with a request count (and trace replays) end the phase early once all of them
+    // are done, unless a workload without one keeps running to the end.
     const counted = active.filter((d) => hasRequestCount(d.spec.workload)).length;
     let unfinished = counted;
     const finished = (): void => {
       if (--unfinished === 0 && counted === active.length) env.stop();
     };
+    const atEnd: (() => void)[] = [];
     for (const device of active) {
-      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, finished });
+      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, finished, atEnd: (fn) => atEnd.push(fn), openTrace: opts.openTrace ?? defaultTraceOpener });
     }
     env.run(endNs, tick);
+    for (const fn of atEnd) fn();
     const elapsed = env.now - t0;
     const seconds = elapsed / 1e9;
     const total = (m: Metric<'counter'>): number => metrics.counter(m).value;

@@ -86,6 +86,8 @@ function candidates(spec: Json, path: Path): unknown[] {
     return ids(vm?.viommus).filter((x) => x !== v);
   }
   if (parentKey === 'backing') return ids((spec.host as Json | undefined)?.iommus).filter((x) => x !== v);
+  // A file a spec names (a trace): another file, which does not exist, so the run is refused.
+  if (last === 'file' && typeof v === 'string') return [`${v}.other`];
   if (typeof v === 'boolean') return [!v];
   if (typeof v === 'number') return [...new Set([v * 2, Math.floor(v / 2), v + 1, v - 1, 1])].filter((x) => x !== v && x >= 0);
   if (typeof v !== 'string') return [];

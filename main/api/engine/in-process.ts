@@ -9,6 +9,7 @@ import { CancelledError } from '../../common/errors';
 import { BudgetExceededError, resolveBudgets, type Budgets } from '../../common/budget';
 import { hostBudgetCheck } from '../budget-meter';
 import { runSimulation } from '../../engine/run';
+import { traceOpener } from '../trace-opener';
 import type { TopologyIssue } from '../pipeline/checker';
 import { inProcessChecker } from '../pipeline/topology-check';
 import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from './pool';
@@ -33,6 +34,7 @@ export class InProcessExecutor implements RunExecutor {
             shouldCancel: () => cancelled,
             maxEvents: b.maxEvents,
             checkBudget: hostBudgetCheck(b),
+            openTrace: traceOpener,
           });
           resolve({ status: 'done', result, wallMs: wallMs() });
         } catch (e) {

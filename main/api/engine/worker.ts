@@ -9,6 +9,7 @@ import { CancelledError } from '../../common/errors';
 import { BudgetExceededError } from '../../common/budget';
 import { hostBudgetCheck } from '../budget-meter';
 import { runSimulation } from '../../engine/run';
+import { traceOpener } from '../trace-opener';
 import { topologyIssue } from '../pipeline/topology-check';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
 
@@ -26,6 +27,7 @@ port.on('message', (task: WorkerTask) => {
   let lastPost = -Infinity;
   try {
     const result = runSimulation(task.spec, task.profile, {
+      openTrace: traceOpener,
       shouldCancel: () => Atomics.load(cancelFlag, 0) !== 0,
       maxEvents: task.budgets.maxEvents,
       // This worker's isolate: its heap and the array buffers of the run's tables.

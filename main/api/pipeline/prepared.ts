@@ -13,6 +13,7 @@ import { setPath } from '../../common/spec/set-path';
 import type { LabStore } from '../../store/store';
 import { configHash } from '../config-hash';
 import { loadProfile } from '../profiles';
+import { traceFileProblem, traceSha256 } from '../trace-files';
 
 export interface PreparedRun {
   spec: Spec;
@@ -36,12 +37,38 @@ export function prepareSpec(input: unknown, opts: PrepareOptions = {}): Prepared
     else raw = setPath(raw, key, value);
   }
   if (opts.seed !== undefined) raw = setPath(raw, 'seed', opts.seed);
-  const spec = parseSpec(raw);
+  const spec = withTraceDigests(parseSpec(raw));
   const profile = loadProfile(spec.profile.base, { ...spec.profile.overrides, ...profileSets });
   if (profile.arch !== undefined && profile.arch !== spec.host.arch) {
     throw new SpecError([{ path: 'host.arch', message: `${spec.host.arch}, but profile "${profile.id}" describes a ${profile.arch} host: choose a profile for ${spec.host.arch} or set host.arch to ${profile.arch}` }]);
   }
   return { spec, profile, configHash: configHash(spec, profile, ENGINE_VERSION) };
+}
+
+/**
+ * Trace workloads: the file must be readable, and its SHA-256 becomes part of the spec (checked
+ * against one the spec gives), so the configuration hash covers the trace's content.
+ */
+function withTraceDigests(spec: Spec): Spec {
+  if (!spec.devices.some((d) => d.workload.kind === 'trace')) return spec;
+  const issues: { path: string; message: string }[] = [];
+  const devices = spec.devices.map((d, i) => {
+    const w = d.workload;
+    if (w.kind !== 'trace') return d;
+    const problem = traceFileProblem(w.file);
+    if (problem !== null) {
+      issues.push({ path: `devices[${i}].workload.file`, message: problem });
+      return d;
+    }
+    const sha256 = traceSha256(w.file);
+    if (w.sha256 !== undefined && w.sha256 !== sha256) {
+      issues.push({ path: `devices[${i}].workload.sha256`, message: `the trace file's SHA-256 is ${sha256}, not ${w.sha256}` });
+      return d;
+    }
+    return { ...d, workload: { ...w, sha256 } };
+  });
+  if (issues.length > 0) throw new SpecError(issues);
+  return { ...spec, devices };
 }
 
 /** Records a prepared run as running in an experiment (with everything that identifies it); returns its id. */

@@ -8,6 +8,8 @@ import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { checkTopology } from '../../engine/run';
 import type { TopologyChecker, TopologyIssue } from './checker';
+// Whatever checks topologies here also runs them: give its engine the trace-file opener.
+import '../trace-opener';
 
 export function topologyIssue(spec: Spec, profile: ResolvedProfile): TopologyIssue | null {
   try {

@@ -142,7 +142,7 @@ function hostArch(written: Arch | undefined, used: readonly [string, ModelDeclar
 
 /** A device's kind: as written, else what its workload's driver is for. */
 function deviceKind(d: { kind?: DeviceKind; workload: { kind: string } }): DeviceKind {
-  return d.kind ?? (d.workload.kind === 'block' ? 'nvme' : d.workload.kind === 'map-bench' ? 'dma-engine' : 'nic');
+  return d.kind ?? (d.workload.kind === 'block' ? 'nvme' : d.workload.kind === 'map-bench' || d.workload.kind === 'trace' ? 'dma-engine' : 'nic');
 }
 
 interface DeviceLike {
@@ -196,7 +196,7 @@ export function buildSpecSchema(decls: Decls) {
       kind: z
         .enum(DEVICE_KINDS)
         .optional()
-        .describe('what the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench, else nic)'),
+        .describe('what the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench and trace, else nic)'),
       attach: z
         .enum(['vfio', 'emulated', 'virtio', 'vhost'])
         .optional()

@@ -62,11 +62,59 @@ export const blockWorkload = z
   })
   .strict();
 
+/**
+ * Replay of a captured Linux trace (tracefs or trace-cmd report text of the iommu:map/unmap or
+ * dma:* tracepoints): the same maps and unmaps, per CPU, through this topology's DMA path.
+ */
+export const traceWorkload = z
+  .object({
+    kind: z.literal('trace'),
+    file: z
+      .string()
+      .min(1)
+      .max(4096)
+      .describe('the trace text file: an absolute path, or a path relative to the lab\'s resources/traces folder'),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lower-case hex digits')
+      .optional()
+      .describe("SHA-256 of the file's bytes: a run refuses a file with another digest (omitted: filled in from the file when the run is prepared, so the run's identity covers the trace)"),
+    timing: z
+      .enum(['as-recorded', 'closed-loop'])
+      .default('as-recorded')
+      .describe('as-recorded: each event starts at its recorded time (relative to the first event) or when its CPU finished the previous one; closed-loop: each CPU issues its events back to back'),
+    cpus: positiveCount(1024).default(1).describe("the device's vCPUs the trace replays on: trace CPU n runs on the n mod cpus-th (1 … 1024); each trace CPU keeps its own order"),
+    events: z
+      .enum(['iommu', 'dma'])
+      .default('iommu')
+      .describe('which layer drives the replay: iommu (iommu:map / iommu:unmap, any kernel) or dma (the dma:* DMA-API events of Linux 6.12+); the other layer\'s events are counted as ignored'),
+    device: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('events "dma" only: replay only the dma:* events of this device (its dev_name, e.g. "0000:00:04.0"; omitted: every device)'),
+    deviceDma: z
+      .enum(['before-unmap', 'none'])
+      .default('before-unmap')
+      .describe('before-unmap: the device transfers each mapping\'s bytes through its translation before the unmap (the completion the driver unmaps after); none: maps and unmaps only'),
+    onMalformed: z
+      .enum(['error', 'skip'])
+      .default('error')
+      .describe('error: the run fails at the first malformed or unknown line, naming its line number; skip: such lines are skipped and counted (trace.skipped_lines)'),
+  })
+  .strict()
+  .refine((w) => w.device === undefined || w.events === 'dma', {
+    message: 'iommu:map and iommu:unmap name no device: device filters only events "dma"',
+    path: ['device'],
+  });
+
 /** Only the driver's probe/boot-time DMA setup, then idle. */
 export const bootWorkload = z.object({ kind: z.literal('boot') }).strict();
 
-export const workloadSchema = z.union([mapBenchWorkload, nicWorkload, blockWorkload, bootWorkload]);
+export const workloadSchema = z.union([mapBenchWorkload, nicWorkload, blockWorkload, traceWorkload, bootWorkload]);
 export type Workload = z.output<typeof workloadSchema>;
 export type MapBenchWorkload = z.output<typeof mapBenchWorkload>;
 export type NicWorkload = z.output<typeof nicWorkload>;
 export type BlockWorkload = z.output<typeof blockWorkload>;
+export type TraceWorkload = z.output<typeof traceWorkload>;

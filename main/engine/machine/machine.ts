@@ -23,6 +23,8 @@ function workloadThreads(w: Workload): number {
       return w.threads;
     case 'nic':
       return w.queues;
+    case 'trace':
+      return w.cpus;
     case 'boot':
       return 0;
   }

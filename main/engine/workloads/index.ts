@@ -4,6 +4,7 @@ import { startBlock } from './block';
 import type { WorkloadContext } from './context';
 import { startMapBench } from './map-bench';
 import { startNic } from './nic';
+import { startTrace } from './trace';
 
 export function startWorkload(w: Workload, ctx: WorkloadContext): void {
   switch (w.kind) {
@@ -13,6 +14,8 @@ export function startWorkload(w: Workload, ctx: WorkloadContext): void {
       return startNic(w, ctx);
     case 'block':
       return startBlock(w, ctx);
+    case 'trace':
+      return startTrace(w, ctx);
     case 'boot':
       return;
   }

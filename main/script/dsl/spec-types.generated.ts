@@ -533,12 +533,12 @@ export type VmOptions = {
   params?: unknown;
 };
 
-/** A device assigned to a VM. `vm` defaults to the VM declared last; `workload` is built with `mapBench()`, `nic()`, `block()` or `boot()`. */
+/** A device assigned to a VM. `vm` defaults to the VM declared last; `workload` is built with `mapBench()`, `nic()`, `block()`, `trace()` or `boot()`. */
 export type DeviceOptions = {
   /** The VM the device is assigned to. Defaults to the VM declared last. */
   vm?: string;
   /**
-   * What the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench, else nic).
+   * What the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench and trace, else nic).
    * Optional.
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
@@ -565,7 +565,7 @@ export type DeviceOptions = {
   linkBandwidth?: number | Bitrate;
   /** The device-side transport model (e.g. virtio) and its parameters. Omit: the driver uses the guest DMA API directly. */
   transport?: { [K in keyof TransportKinds]: { kind: K; params?: TransportKinds[K] } }[keyof TransportKinds];
-  /** What the device and its guest driver do: `mapBench()`, `nic()`, `block()` or `boot()`. Required. */
+  /** What the device and its guest driver do: `mapBench()`, `nic()`, `block()`, `trace()` or `boot()`. Required. */
   workload: Workload;
   /** Settings of the device declared by the IOMMU model in its path (see DeviceParamsByIommu); refused for a device with no such IOMMU. @defaultValue {} */
   params?: DeviceParamsByIommu[keyof DeviceParamsByIommu];
@@ -700,8 +700,52 @@ export type BlockOptions = {
   segments?: number;
 };
 
+/** Replay of a captured Linux trace (iommu:map/unmap or dma:* events) through this topology, per recorded CPU. */
+export type TraceOptions = {
+  /**
+   * The trace text file: an absolute path, or a path relative to the lab's resources/traces folder.
+   * Required.
+   */
+  file: string;
+  /**
+   * SHA-256 of the file's bytes: a run refuses a file with another digest (omitted: filled in from the file when the run is prepared, so the run's identity covers the trace).
+   * Optional.
+   */
+  sha256?: string;
+  /**
+   * As-recorded: each event starts at its recorded time (relative to the first event) or when its CPU finished the previous one; closed-loop: each CPU issues its events back to back.
+   * @defaultValue "as-recorded"
+   */
+  timing?: "as-recorded" | "closed-loop";
+  /**
+   * The device's vCPUs the trace replays on: trace CPU n runs on the n mod cpus-th (1 … 1024); each trace CPU keeps its own order.
+   * @defaultValue 1
+   */
+  cpus?: number;
+  /**
+   * Which layer drives the replay: iommu (iommu:map / iommu:unmap, any kernel) or dma (the dma:* DMA-API events of Linux 6.12+); the other layer's events are counted as ignored.
+   * @defaultValue "iommu"
+   */
+  events?: "iommu" | "dma";
+  /**
+   * Events "dma" only: replay only the dma:* events of this device (its dev_name, e.g. "0000:00:04.0"; omitted: every device).
+   * Optional.
+   */
+  device?: string;
+  /**
+   * Before-unmap: the device transfers each mapping's bytes through its translation before the unmap (the completion the driver unmaps after); none: maps and unmaps only.
+   * @defaultValue "before-unmap"
+   */
+  deviceDma?: "before-unmap" | "none";
+  /**
+   * Error: the run fails at the first malformed or unknown line, naming its line number; skip: such lines are skipped and counted (trace.skipped_lines).
+   * @defaultValue "error"
+   */
+  onMalformed?: "error" | "skip";
+};
+
 /** Only the driver's probe-time DMA setup, then idle. */
 export type BootOptions = {};
 
-/** A workload as the spec holds it; build one with `mapBench()`, `nic()`, `block()` or `boot()`. */
-export type Workload = ({ kind: "map-bench" } & MapBenchOptions) | ({ kind: "nic" } & NicOptions) | ({ kind: "block" } & BlockOptions) | ({ kind: "boot" } & BootOptions);
+/** A workload as the spec holds it; build one with `mapBench()`, `nic()`, `block()`, `trace()` or `boot()`. */
+export type Workload = ({ kind: "map-bench" } & MapBenchOptions) | ({ kind: "nic" } & NicOptions) | ({ kind: "block" } & BlockOptions) | ({ kind: "trace" } & TraceOptions) | ({ kind: "boot" } & BootOptions);

@@ -16,6 +16,7 @@ import type {
   HostOptions,
   MapBenchOptions,
   NicOptions,
+  TraceOptions,
   ViommuKinds,
   VmOptions,
   Workload,
@@ -58,6 +59,15 @@ export function nic(options: NicOptions): Workload {
 /** Closed-loop block I/O at a fixed queue depth. Every option has a default. */
 export function block(options: BlockOptions = {}): Workload {
   return workload({ ...options, kind: 'block' });
+}
+
+/**
+ * Replays a captured Linux trace (tracefs or `trace-cmd report` text of iommu:map / iommu:unmap,
+ * or the dma:* events of Linux 6.12+) through this device's DMA path, per recorded CPU.
+ * `file` is an absolute path or one relative to the lab's resources/traces folder.
+ */
+export function trace(options: TraceOptions): Workload {
+  return workload({ ...options, kind: 'trace' });
 }
 
 /** Only the driver's probe-time DMA setup (boot), then idle. */

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { ModelRole } from '../../common/models/declaration';
-import { blockWorkload, bootWorkload, mapBenchWorkload, nicWorkload } from '../../common/spec/workload';
+import { blockWorkload, bootWorkload, mapBenchWorkload, nicWorkload, traceWorkload } from '../../common/spec/workload';
 import { catalog as registered, type Catalog } from '../../engine/catalog';
 import { unitNames, type QuantityKind } from '../../common/units';
 import { QUANTITY_TYPE, typeText, type ObjectShaping } from './zod-to-ts';
@@ -55,6 +55,7 @@ const WORKLOAD_OPTIONS: [z.ZodTypeAny, string][] = [
   [mapBenchWorkload, 'MapBenchOptions'],
   [nicWorkload, 'NicOptions'],
   [blockWorkload, 'BlockOptions'],
+  [traceWorkload, 'TraceOptions'],
   [bootWorkload, 'BootOptions'],
 ];
 
@@ -63,7 +64,7 @@ function workloadUnion(): string {
     const obj = (schema instanceof z.ZodEffects ? schema._def.schema : schema) as z.ZodObject<z.ZodRawShape>;
     return `({ kind: ${typeText(obj.shape.kind!)} } & ${name})`;
   });
-  return `/** A workload as the spec holds it; build one with \`mapBench()\`, \`nic()\`, \`block()\` or \`boot()\`. */\nexport type Workload = ${parts.join(' | ')};\n`;
+  return `/** A workload as the spec holds it; build one with \`mapBench()\`, \`nic()\`, \`block()\`, \`trace()\` or \`boot()\`. */\nexport type Workload = ${parts.join(' | ')};\n`;
 }
 
 /** The device settings each IOMMU kind declares (devices[].params), by role. */
@@ -100,13 +101,13 @@ export function renderSpecTypes(catalog: Catalog = registered): string {
     }),
     alias(
       'DeviceOptions',
-      'A device assigned to a VM. `vm` defaults to the VM declared last; `workload` is built with `mapBench()`, `nic()`, `block()` or `boot()`.',
+      'A device assigned to a VM. `vm` defaults to the VM declared last; `workload` is built with `mapBench()`, `nic()`, `block()`, `trace()` or `boot()`.',
       deviceSchema,
       {
         omit: ['id'],
         replace: {
           vm: { type: 'string', optional: true, doc: 'The VM the device is assigned to. Defaults to the VM declared last.' },
-          workload: { type: 'Workload', optional: false, doc: 'What the device and its guest driver do: `mapBench()`, `nic()`, `block()` or `boot()`. Required.' },
+          workload: { type: 'Workload', optional: false, doc: 'What the device and its guest driver do: `mapBench()`, `nic()`, `block()`, `trace()` or `boot()`. Required.' },
           transport: {
             type: '{ [K in keyof TransportKinds]: { kind: K; params?: TransportKinds[K] } }[keyof TransportKinds]',
             optional: true,
@@ -123,6 +124,7 @@ export function renderSpecTypes(catalog: Catalog = registered): string {
     alias('MapBenchOptions', "A closed map/DMA/unmap loop per thread, like Linux's dma_map_benchmark.", mapBenchWorkload, { omit: ['kind'] }),
     alias('NicOptions', 'An open-loop NIC: packets arrive at a rate into a ring of pre-mapped buffers (give exactly one of packetRate or bitrate).', nicWorkload, { omit: ['kind'] }),
     alias('BlockOptions', 'Closed-loop block I/O at a fixed queue depth.', blockWorkload, { omit: ['kind'] }),
+    alias('TraceOptions', 'Replay of a captured Linux trace (iommu:map/unmap or dma:* events) through this topology, per recorded CPU.', traceWorkload, { omit: ['kind'] }),
     alias('BootOptions', "Only the driver's probe-time DMA setup, then idle.", bootWorkload, { omit: ['kind'] }),
     workloadUnion(),
   ].join('\n');
