@@ -12,7 +12,7 @@ function lcg(seed: number): () => number {
 }
 
 test('starts as one extent of the initial value covering [0, limit)', () => {
-  const m = new ExtentMap(1000, 0);
+  const m = new ExtentMap<number>(1000, 0);
   assert.equal(m.extents, 1);
   assert.equal(m.count(0), 1000);
   assert.equal(m.get(999), 0);
@@ -21,7 +21,7 @@ test('starts as one extent of the initial value covering [0, limit)', () => {
 });
 
 test('set splits and re-merges extents; totals stay exact', () => {
-  const m = new ExtentMap(100, 'p');
+  const m = new ExtentMap<string>(100, 'p');
   m.set(10, 20, 's');
   assert.equal(m.extents, 3);
   assert.equal(m.count('s'), 10);
@@ -38,7 +38,7 @@ test('set splits and re-merges extents; totals stay exact', () => {
 });
 
 test('update returns the old extents and applies fn to each', () => {
-  const m = new ExtentMap(64, 0);
+  const m = new ExtentMap<number>(64, 0);
   m.set(8, 16, 1);
   const old = m.update(4, 12, (v) => v | 2);
   assert.deepEqual(old, [
@@ -57,12 +57,12 @@ test('update returns the old extents and applies fn to each', () => {
 });
 
 test('bad ranges are errors', () => {
-  const m = new ExtentMap(10, 0);
+  const m = new ExtentMap<number>(10, 0);
   assert.throws(() => m.set(5, 11, 1), /outside/);
   assert.throws(() => m.set(-1, 2, 1), /outside/);
   assert.throws(() => m.get(10), /outside/);
   assert.throws(() => m.set(0.5, 2, 1), /outside/);
-  assert.throws(() => new ExtentMap(0, 0), /positive/);
+  assert.throws(() => new ExtentMap<number>(0, 0), /positive/);
   m.set(3, 3, 1);
   assert.equal(m.extents, 1, 'an empty range changes nothing');
 });
@@ -70,7 +70,7 @@ test('bad ranges are errors', () => {
 test('2,000 random updates agree with a flat array model, invariants hold throughout', () => {
   const N = 700;
   const rnd = lcg(7);
-  const m = new ExtentMap(N, 0);
+  const m = new ExtentMap<number>(N, 0);
   const ref = new Array<number>(N).fill(0);
   for (let i = 0; i < 2000; i++) {
     const a = Math.floor(rnd() * N);
@@ -95,7 +95,7 @@ test('2,000 random updates agree with a flat array model, invariants hold throug
 
 test('a 1 TiB guest in 4 KiB pages (2^28 keys) with 50,000 scattered conversions stays sparse', () => {
   const pages = 2 ** 28;
-  const m = new ExtentMap(pages, 0);
+  const m = new ExtentMap<number>(pages, 0);
   for (let i = 0; i < 50_000; i++) {
     const p = (i * 5237) % pages;
     m.set(p * 1, p + 1, 1);
@@ -103,7 +103,7 @@ test('a 1 TiB guest in 4 KiB pages (2^28 keys) with 50,000 scattered conversions
   assert.equal(m.count(1), 50_000);
   assert.ok(m.extents <= 100_001);
   // Top of a 2^52-byte space in pages: keys stay exact integers.
-  const huge = new ExtentMap(2 ** 40, 0);
+  const huge = new ExtentMap<number>(2 ** 40, 0);
   huge.set(2 ** 40 - 3, 2 ** 40 - 1, 1);
   assert.equal(huge.get(2 ** 40 - 2), 1);
   assert.equal(huge.count(1), 2);
