@@ -6,20 +6,32 @@
  * mapping at once contend only when they start in the same area; the locks of the areas a full
  * area falls back to are not charged); the bounce copy on the vCPU at
  * map for to-device data and at unmap for from-device data, at guest.memcpy_bytes_per_ns;
- * exhaustion as a failed map.
- * Does not model: dma_sync_* partial syncs, dynamic pools.
+ * exhaustion as a failed map; with a growth hook (dynamic swiotlb, swiotlb-pool-set.ts), a map
+ * that finds every pool full asks the hook for a transient pool before it fails, and an unmap
+ * hands the slot to the hook, which ends transient pools.
+ * Does not model: dma_sync_* partial syncs; the locks of pools other than the default one (their
+ * slots are released under the default pool's area-0 lock).
  */
 import { Resource, type Environment, type ProcessGenerator } from '../kernel';
 import type { Costs } from '../costs/costs';
 import type { Counter, Metrics } from '../metrics/collector';
 import type { Vcpu } from '../machine/vcpu';
 import type { Direction, DmaPath, Mapping } from './path';
-import { type SwiotlbPool, type SwiotlbSlot } from './swiotlb-pool';
+import type { SwiotlbSlot } from './swiotlb-pool';
+import type { BouncePool } from './swiotlb-pool-set';
 
 export interface Bounce {
   readonly slot: SwiotlbSlot;
   readonly bytes: number;
   readonly dir: Direction;
+}
+
+/** Dynamic swiotlb's side of the bouncer (the CVM model converts the pools' memory). */
+export interface SwiotlbGrowth {
+  /** Every pool was full for `bytes`: may make a transient pool and return a slot in it (on the mapping vCPU). */
+  onFull(cpu: Vcpu, bytes: number): ProcessGenerator<SwiotlbSlot | null>;
+  /** Releases a slot; ends (and converts back) the transient pool it was the only mapping of. */
+  onFree(cpu: Vcpu, slot: SwiotlbSlot): ProcessGenerator<void>;
 }
 
 export class SwiotlbBouncer {
@@ -34,8 +46,9 @@ export class SwiotlbBouncer {
     private readonly env: Environment,
     private readonly costs: Costs,
     private readonly metrics: Metrics,
-    readonly pool: SwiotlbPool,
+    readonly pool: BouncePool,
     name: string,
+    private readonly growth: SwiotlbGrowth | null = null,
   ) {
     this.locks = pool.areas.map((_, i) => new Resource(env, `${name}.swiotlb.area${i}`, 1));
     this.allocNs = costs.ns('swiotlb.alloc_ns');
@@ -57,6 +70,7 @@ export class SwiotlbBouncer {
     } finally {
       lock.release();
     }
+    if (slot === null && this.growth !== null) slot = yield* this.growth.onFull(cpu, bytes);
     if (slot === null) {
       this.full.inc();
       return null;
@@ -67,16 +81,17 @@ export class SwiotlbBouncer {
     return { slot, bytes, dir };
   }
 
-  *unmap(_cpu: Vcpu, b: Bounce): ProcessGenerator<void> {
+  *unmap(cpu: Vcpu, b: Bounce): ProcessGenerator<void> {
     if (b.dir !== 'to-device') yield* this.copy(b.bytes);
-    const lock = this.locks[b.slot.area]!;
+    const lock = this.locks[b.slot.area] ?? this.locks[0]!;
     yield lock.request();
     try {
       yield this.freeNs;
-      this.pool.free(b.slot);
+      if (this.growth === null) this.pool.free(b.slot);
     } finally {
       lock.release();
     }
+    if (this.growth !== null) yield* this.growth.onFree(cpu, b.slot);
   }
 
   finish(): void {
@@ -119,7 +134,6 @@ export class SwiotlbPath implements DmaPath {
   }
 
   *translate(iova: number, bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    const pool = this.bouncer.pool;
-    return iova >= pool.base && iova + bytes <= pool.base + pool.nslabs * 2048;
+    return this.bouncer.pool.contains(iova, bytes);
   }
 }
