@@ -28,6 +28,9 @@ export interface ConversionEffect {
   readonly splits: number;
   /** EPT/NPT violations taken to map the previously mapped pages again. */
   readonly refaults: number;
+  /** Of which served by guest_memfd (private) and by the VMM's mapping (shared). */
+  readonly refaultsPrivate: number;
+  readonly refaultsShared: number;
 }
 
 export class CvmMemory {
@@ -59,16 +62,29 @@ export class CvmMemory {
 
   /** The guest uses [start, end): allocate backing and map it; returns EPT/NPT violations taken. */
   touch(start: number, end: number): number {
+    const f = this.touchBySide(start, end);
+    return f.private + f.shared;
+  }
+
+  /** Like touch, with the violations split by the side that served them (their costs differ). */
+  touchBySide(start: number, end: number): { private: number; shared: number } {
     this.backing.touch(start, end);
-    return this.ept.fault(start, end, this.policy);
+    const out = { private: 0, shared: 0 };
+    for (const r of this.backing.runs(start, end)) out[r.attr] += this.ept.fault(r.start, r.end, this.policy);
+    return out;
   }
 
   /** Converts [start, end) to `to` the way KVM and the VMM handle a conversion request. */
   convert(start: number, end: number, to: Attr): ConversionEffect {
     const z = this.ept.zap(start, end);
     const r = this.backing.convert(start, end, to);
-    let refaults = 0;
-    for (const u of z.unmapped) refaults += this.touch(u.start, u.end);
-    return { pages: r.pages, freedPages: r.freedPages, zappedLeaves: z.leaves, splits: z.splits, refaults };
+    let refaultsPrivate = 0;
+    let refaultsShared = 0;
+    for (const u of z.unmapped) {
+      const f = this.touchBySide(u.start, u.end);
+      refaultsPrivate += f.private;
+      refaultsShared += f.shared;
+    }
+    return { pages: r.pages, freedPages: r.freedPages, zappedLeaves: z.leaves, splits: z.splits, refaults: refaultsPrivate + refaultsShared, refaultsPrivate, refaultsShared };
   }
 }

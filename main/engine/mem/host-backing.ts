@@ -82,6 +82,18 @@ export class HostBacking {
     return this.map.countIn(start, end, (v) => (v & SHARED) !== 0);
   }
 
+  /** Maximal runs of one attribute within [start, end), in order. */
+  runs(start: number, end: number): { start: number; end: number; attr: Attr }[] {
+    const out: { start: number; end: number; attr: Attr }[] = [];
+    for (const e of this.map.range(start, end)) {
+      const attr: Attr = (e.value & SHARED) !== 0 ? 'shared' : 'private';
+      const last = out[out.length - 1];
+      if (last !== undefined && last.attr === attr && last.end === e.start) last.end = e.end;
+      else out.push({ start: e.start, end: e.end, attr });
+    }
+    return out;
+  }
+
   /** True if every page of [start, end) has attribute `a`. */
   uniform(start: number, end: number, a: Attr): boolean {
     const s = this.sharedIn(start, end);
