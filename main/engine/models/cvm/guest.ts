@@ -156,18 +156,18 @@ export class CvmGuest implements SharedMemory {
   }
 
   /**
-   * Runtime dma_alloc_coherent traffic of one device on `cpu` until `endAt`: allocations at the
-   * configured rate (fixed spacing), each freed after its lifetime.
+   * Runtime dma_alloc_coherent traffic of one device on `cpu` from now until the run ends:
+   * allocations at the configured rate (fixed spacing), each freed after its lifetime.
    */
-  startRuntimeAllocs(cpu: Vcpu, endAt: number, name: string): void {
+  startRuntimeAllocs(cpu: Vcpu, name: string): void {
     const rate = this.params.runtimeCoherentAllocsPerSec;
     if (!(rate > 0)) return;
     const gap = Math.max(1, Math.round(1e9 / rate));
-    this.env.process(this.allocLoop(cpu, gap, endAt, name), `${name}.coherent_allocs`);
+    this.env.process(this.allocLoop(cpu, gap, name), `${name}.coherent_allocs`);
   }
 
-  private *allocLoop(cpu: Vcpu, gap: number, endAt: number, name: string): ProcessGenerator<void> {
-    while (this.env.now + gap < endAt) {
+  private *allocLoop(cpu: Vcpu, gap: number, name: string): ProcessGenerator<void> {
+    for (;;) {
       yield gap;
       this.env.process(this.oneRuntimeAlloc(cpu), `${name}.coherent`);
     }
@@ -180,9 +180,9 @@ export class CvmGuest implements SharedMemory {
     yield* cpu.run(this.coherentFree(cpu, a));
   }
 
-  /** The DMA path of one device of this VM. */
-  path(): DmaPath {
-    return new CvmDmaPath(this);
+  /** The DMA path of one device of this VM, over the path its IOMMU position gives it (`inner`). */
+  path(inner: DmaPath, onFirstMap: (cpu: Vcpu) => void = () => {}): DmaPath {
+    return new CvmDmaPath(this, inner, onFirstMap);
   }
 
   gaugePools(metrics: Metrics): void {
@@ -191,32 +191,46 @@ export class CvmGuest implements SharedMemory {
 }
 
 /**
- * A device's DMA path in a confidential guest: dma-direct with forced bouncing (swiotlb), buffers
- * accepted on first use, coherent allocations at probe.
+ * A device's DMA path in a confidential guest: forced bouncing through swiotlb (the device sees
+ * only bounce slots, in shared memory), buffers accepted on first use, coherent allocations at
+ * probe. The device-side translation of a bounce address still goes through the path the
+ * device's position gives it (a host IOMMU, or none).
  */
 export class CvmDmaPath implements DmaPath {
   readonly name = 'cvm-swiotlb';
-  private readonly inner: SwiotlbPath;
+  private readonly bounce: SwiotlbPath;
+  private started = false;
 
-  constructor(private readonly guest: CvmGuest) {
-    this.inner = new SwiotlbPath(guest.bouncer, guest.vm.env);
+  constructor(
+    private readonly guest: CvmGuest,
+    private readonly inner: DmaPath,
+    /** Called at the device's first map (its I/O has started): runtime allocation traffic begins. */
+    private readonly onFirstMap: (cpu: Vcpu) => void,
+  ) {
+    this.bounce = new SwiotlbPath(guest.bouncer, guest.vm.env);
   }
 
   *probe(cpu: Vcpu): ProcessGenerator<void> {
+    yield* this.inner.probe(cpu);
     const g = this.guest;
     for (let i = 0; i < g.params.coherentAllocsPerDevice; i++) yield* g.coherentAlloc(cpu, g.params.coherentAllocBytes);
   }
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
+    if (!this.started) {
+      this.started = true;
+      this.onFirstMap(cpu);
+    }
     yield* this.guest.converter.acceptRange(cpu, gpa, bytes);
-    return yield* this.inner.map(cpu, gpa, bytes, dir);
+    return yield* this.bounce.map(cpu, gpa, bytes, dir);
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
-    yield* this.inner.unmap(cpu, m);
+    yield* this.bounce.unmap(cpu, m);
   }
 
   *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    if (!(yield* this.bounce.translate(iova, bytes, write))) return false;
     return yield* this.inner.translate(iova, bytes, write);
   }
 }
