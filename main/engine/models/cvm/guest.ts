@@ -7,12 +7,15 @@
  * (one per vCPU: GHCB / hypervisor-shared pages), acceptance (eager: all RAM; lazy: what firmware
  * and the early kernel allocate — bootAcceptBytes, the memmap at 64 B per 4 KiB page, the swiotlb
  * pool), then the swiotlb pool converted to shared in one set_memory_decrypted; every streaming
- * DMA bounces through swiotlb (devices cannot reach private memory); buffers are accepted on
- * first use when acceptance is lazy; dma_alloc_* memory either converted page-wise per
+ * DMA bounces through swiotlb (devices cannot reach private memory); memory the guest allocates
+ * later (coherent buffers, dynamic pools) is accepted on first use when acceptance is lazy;
+ * dma_alloc_* memory either converted page-wise per
  * allocation (today) or carved from the swiotlb pool (the RFC's proposal 1); runtime coherent
  * allocations at a rate, each freed (converted back) after a lifetime.
  * Does not model: the firmware's own time besides acceptance, kernel boot work that is the same
- * for every configuration, SWIOTLB_FORCE opt-outs, TDX/SNP attestation.
+ * for every configuration, SWIOTLB_FORCE opt-outs, TDX/SNP attestation; acceptance of workload
+ * data buffers (they are taken to be recycled memory accepted long before, since the lab's
+ * buffer allocator walks guest RAM without freeing).
  */
 import type { Environment, ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
@@ -192,8 +195,7 @@ export class CvmGuest implements SharedMemory {
 
 /**
  * A device's DMA path in a confidential guest: forced bouncing through swiotlb (the device sees
- * only bounce slots, in shared memory), buffers accepted on first use, coherent allocations at
- * probe. The device-side translation of a bounce address still goes through the path the
+ * only bounce slots, in shared memory), coherent allocations at probe. The device-side translation of a bounce address still goes through the path the
  * device's position gives it (a host IOMMU, or none).
  */
 export class CvmDmaPath implements DmaPath {
@@ -221,7 +223,6 @@ export class CvmDmaPath implements DmaPath {
       this.started = true;
       this.onFirstMap(cpu);
     }
-    yield* this.guest.converter.acceptRange(cpu, gpa, bytes);
     return yield* this.bounce.map(cpu, gpa, bytes, dir);
   }
 
