@@ -40,9 +40,16 @@ export class SwiotlbPoolSet implements BouncePool {
   /** Pool of each live slot, by slot address (slot objects are per pool). */
   private readonly owner = new Map<number, PoolRecord>();
   private inUse = 0;
+  private peakBytes: number;
 
   constructor(readonly defaultPool: SwiotlbPool) {
     this.pools.push({ pool: defaultPool, transient: false });
+    this.peakBytes = this.poolBytes;
+  }
+
+  /** The largest total pool size (without metadata) at any instant. */
+  get peakPoolBytes(): number {
+    return this.peakBytes;
   }
 
   get areas(): readonly SwiotlbArea[] {
@@ -84,6 +91,7 @@ export class SwiotlbPoolSet implements BouncePool {
   addPool(base: number, bytes: number): SwiotlbPool {
     const pool = new SwiotlbPool(base, bytes, 1);
     this.pools.push({ pool, transient: false });
+    this.peakBytes = Math.max(this.peakBytes, this.poolBytes);
     return pool;
   }
 
@@ -92,6 +100,7 @@ export class SwiotlbPoolSet implements BouncePool {
     const pool = new SwiotlbPool(base, transientBytes(bytes), 1);
     const rec = { pool, transient: true };
     this.pools.push(rec);
+    this.peakBytes = Math.max(this.peakBytes, this.poolBytes);
     const s = pool.alloc(bytes, 0);
     if (s === null) throw new Error('swiotlb: transient pool cannot hold its own mapping');
     return this.took(rec, s);
