@@ -144,3 +144,34 @@ test('HostBacking.touch allocates hugetlb pages whole and is idempotent', () => 
   assert.equal(b.privateBackedBytes, 2 * MiB);
   b.validate();
 });
+
+test('batched 2 MiB mapping of long uniform runs gives the same leaves and tables as one region at a time', () => {
+  for (const cfg of [hugetlb, { private: 'hugetlb-1g', shared: 'hugetlb-2m', discard: true } as BackingConfig, { private: 'thp-2m', shared: '4k', discard: false } as BackingConfig]) {
+    const a = new CvmMemory(4 * PAGES_1G, cfg);
+    const b = new CvmMemory(4 * PAGES_1G, cfg);
+    // b's policy without the batching hint.
+    (b as unknown as { policy: { sameUntil?: unknown } }).policy.sameUntil = undefined;
+    let s = 12345;
+    const rnd = (n: number) => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return s % n;
+    };
+    for (let i = 0; i < 60; i++) {
+      const start = rnd(4 * PAGES_1G - 2000);
+      const len = rnd(3) === 0 ? PAGES_2M * (1 + rnd(600)) : 1 + rnd(1500);
+      const end = Math.min(4 * PAGES_1G, start + len);
+      if (rnd(2) === 0) {
+        a.touch(start, end);
+        b.touch(start, end);
+      } else {
+        const to = rnd(2) === 0 ? 'shared' : 'private';
+        const ea = a.convert(start, end, to);
+        const eb = b.convert(start, end, to);
+        assert.deepEqual(ea, eb);
+      }
+      assert.equal(a.ept.entries, b.ept.entries);
+      assert.equal(a.ept.tablePages, b.ept.tablePages);
+      assert.equal(a.backing.doubleAllocatedBytes, b.backing.doubleAllocatedBytes);
+    }
+  }
+});

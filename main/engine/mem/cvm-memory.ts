@@ -57,6 +57,15 @@ export class CvmMemory {
         }
         return 1;
       },
+      sameUntil(page: number, limit: number): number {
+        // Within one attribute run every whole 2 MiB region is uniform, and the backing is the
+        // same, so the allowed leaf is the same (1 GiB aside: callers only batch 2 MiB leaves).
+        // With 1 GiB backing a later region may allow a 1 GiB leaf: stop at this 1 GiB region.
+        const side = b.attr(page);
+        const cap = hostMapPages(b.backingOf(side)) >= PAGES_1G ? Math.min(limit, (Math.floor(page / PAGES_1G) + 1) * PAGES_1G) : limit;
+        for (const r of b.runs(page, cap)) return r.end;
+        return page;
+      },
     };
   }
 

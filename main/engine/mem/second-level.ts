@@ -27,6 +27,11 @@ export const EPT_TABLE_BYTES = 4096;
 export interface LeafPolicy {
   /** Largest leaf (pages: 1, 512 or 262144) allowed for the aligned region of that size holding `page`. */
   maxLeafPages(page: number): number;
+  /**
+   * Optional: the end (≤ limit) of the run from `page` over which maxLeafPages stays the same as at
+   * `page`, so a long uniform range is mapped with one tree update instead of one per 2 MiB.
+   */
+  sameUntil?(page: number, limit: number): number;
 }
 
 export interface Range {
@@ -111,6 +116,10 @@ export class SecondLevelMap {
         this.huge.set(g * UNITS_PER_1G, (g + 1) * UNITS_PER_1G, L1G);
         this.bump(this.pdpt, Math.floor(g / GIB_PER_512G), 1);
         p = (g + 1) * PAGES_1G;
+      } else if (max === PAGES_2M && p === u * PAGES_2M && policy.sameUntil !== undefined && this.mapRun2m(u, end, policy)) {
+        const n = this.lastRun;
+        faults += n - 1;
+        p = (u + n) * PAGES_2M;
       } else if (max >= PAGES_2M && (u + 1) * PAGES_2M <= this.pages && !this.pt.has(u)) {
         this.huge.set(u, u + 1, L2M);
         this.addToPd(g, 1);
@@ -185,6 +194,26 @@ export class SecondLevelMap {
     unmapped.sort((x, y) => x.start - y.start);
     this.splitsTotal += splits;
     return { unmapped, leaves, splits };
+  }
+
+  private lastRun = 0;
+
+  /** Maps units u.. with 2 MiB leaves in one update if they are all empty and allowed; sets lastRun. */
+  private mapRun2m(u: number, end: number, policy: LeafPolicy): boolean {
+    const wantEnd = Math.min(Math.ceil(end / PAGES_2M), Math.floor(this.pages / PAGES_2M));
+    const runEnd = Math.floor(policy.sameUntil!(u * PAGES_2M, wantEnd * PAGES_2M) / PAGES_2M);
+    const n = Math.min(wantEnd, runEnd) - u;
+    if (n < 2) return false;
+    if (this.huge.countIn(u, u + n, (v) => v !== 0) > 0) return false;
+    if (this.small.countIn(u * PAGES_2M, (u + n) * PAGES_2M, (v) => v) > 0) return false;
+    this.huge.set(u, u + n, L2M);
+    for (let g = Math.floor(u / UNITS_PER_1G); g * UNITS_PER_1G < u + n; g++) {
+      const a = Math.max(u, g * UNITS_PER_1G);
+      const b = Math.min(u + n, (g + 1) * UNITS_PER_1G);
+      this.addToPd(g, b - a);
+    }
+    this.lastRun = n;
+    return true;
   }
 
   private regionEmpty1g(g: number): boolean {
