@@ -18,6 +18,7 @@ const idle: RunExecutor = {
   run: () => {
     throw new Error('the benchmark runs nothing');
   },
+  checkTopology: () => Promise.reject(new Error('the benchmark checks nothing')),
   close: async () => {},
 };
 

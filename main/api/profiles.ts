@@ -1,15 +1,20 @@
-/** Loads the cost-profile files from resources/profiles and resolves one with overrides. */
+/**
+ * Loads the cost-profile files from resources/profiles, adds the "base" profile the catalogue
+ * builds from the declared values (core and every registered model), and resolves one with
+ * overrides.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { profileFileSchema, resolveProfile, type ProfileFile, type ResolvedProfile } from '../common/profile/profile';
 import { formatPath } from '../common/spec/validate';
 import { resourcesDir } from './resources';
+import { catalog } from '../engine/catalog';
 
 let cache: Map<string, ProfileFile> | undefined;
 
 export function loadProfileFiles(dir = join(resourcesDir(), 'profiles')): Map<string, ProfileFile> {
   if (cache !== undefined && dir === join(resourcesDir(), 'profiles')) return cache;
-  const files = new Map<string, ProfileFile>();
+  const files = new Map<string, ProfileFile>([[catalog.baseProfile.id, catalog.baseProfile]]);
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const path = join(dir, name);
     let raw: unknown;
@@ -23,6 +28,7 @@ export function loadProfileFiles(dir = join(resourcesDir(), 'profiles')): Map<st
       const i = parsed.error.issues[0]!;
       throw new Error(`${path}: ${formatPath(i.path) || '(file)'}: ${i.message}`);
     }
+    if (parsed.data.id === catalog.baseProfile.id) throw new Error(`${path}: "${parsed.data.id}" is the profile built from the declared base values; a profile file extends it instead`);
     if (`${parsed.data.id}.json` !== name) throw new Error(`${path}: profile id "${parsed.data.id}" does not match its file name`);
     files.set(parsed.data.id, parsed.data);
   }
@@ -31,5 +37,5 @@ export function loadProfileFiles(dir = join(resourcesDir(), 'profiles')): Map<st
 }
 
 export function loadProfile(id: string, overrides: Record<string, number | string> = {}): ResolvedProfile {
-  return resolveProfile(loadProfileFiles(), id, overrides);
+  return resolveProfile(catalog.params, loadProfileFiles(), id, overrides);
 }

@@ -1,41 +1,23 @@
 /**
- * Prepares and executes runs: validates every spec and resolves every profile before anything
- * is stored (bad input stores nothing), then runs each spec and stores its result.
+ * Runs prepared runs on the calling thread and stores each result: the CLI's executor (the app
+ * runs them in the engine host's worker pool, main/api/engine). Also `prepareRun`, the
+ * one-spec shortcut for tests and benchmarks: validation, profile and topology check, throwing.
  */
-import { checkTopology, runSimulation, CancelledError, type RunProgress } from '../engine/run';
-import { paramDef } from '../common/profile/all';
-import type { ResolvedProfile } from '../common/profile/profile';
-import { ENGINE_VERSION, type RunResult } from '../common/result';
-import { parseSpec, type Spec } from '../common/spec';
-import { setPath } from '../common/spec/set-path';
+import { TopologyError } from '../common/diagnostics';
+import type { RunResult } from '../common/result';
+import { runSimulation, CancelledError, type RunProgress } from '../engine/run';
 import type { LabStore, RunStatus } from '../store/store';
-import { configHash } from './config-hash';
-import { loadProfile } from './profiles';
+import { beginPreparedRun, prepareSpec, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
+import { topologyIssue } from './pipeline/topology-check';
 
-export interface PreparedRun {
-  spec: Spec;
-  profile: ResolvedProfile;
-  configHash: string;
-}
+export { beginPreparedRun, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 
-export interface PrepareOptions {
-  seed?: number;
-  /** `--set key=value` pairs: a declared profile parameter becomes a profile override, anything else a spec path. */
-  sets?: readonly [string, unknown][];
-}
-
+/** prepareSpec plus the topology check, in-process; throws SpecError, ProfileError, SetPathError or TopologyError. */
 export function prepareRun(input: unknown, opts: PrepareOptions = {}): PreparedRun {
-  let raw = input;
-  const profileSets: Record<string, number | string> = {};
-  for (const [key, value] of opts.sets ?? []) {
-    if (paramDef(key) !== undefined) profileSets[key] = value as number | string;
-    else raw = setPath(raw, key, value);
-  }
-  if (opts.seed !== undefined) raw = setPath(raw, 'seed', opts.seed);
-  const spec = parseSpec(raw);
-  const profile = loadProfile(spec.profile.base, { ...spec.profile.overrides, ...profileSets });
-  checkTopology(spec, profile);
-  return { spec, profile, configHash: configHash(spec, profile, ENGINE_VERSION) };
+  const run = prepareSpec(input, opts);
+  const issue = topologyIssue(run.spec, run.profile);
+  if (issue !== null) throw new TopologyError(issue.path, issue.detail);
+  return run;
 }
 
 export interface ExecuteOptions {
@@ -52,21 +34,6 @@ export interface ExecutedRun {
   status: RunStatus;
   result?: RunResult;
   error?: string;
-}
-
-/** Records a prepared run as running in an experiment (with everything that identifies it); returns its id. */
-export function beginPreparedRun(store: LabStore, experimentId: number, run: PreparedRun): number {
-  return store.beginRun({
-    experimentId,
-    configHash: run.configHash,
-    name: run.spec.name,
-    spec: run.spec,
-    profile: run.profile,
-    seed: run.spec.seed,
-    engineVersion: ENGINE_VERSION,
-    point: run.spec.point,
-    replication: run.spec.replication,
-  });
 }
 
 export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts: ExecuteOptions): ExecutedRun[] {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type LabService, type Parsed } from '../common/api/contract';
 import type * as t from '../common/api/types';
-import { lookupMetric } from '../common/metrics/all';
+import { catalog } from '../engine/catalog';
 import type { HistogramData, SeriesData } from '../common/result';
 import { ENGINE_VERSION } from '../common/result';
 import { summarize } from '../common/stats';
@@ -22,16 +22,25 @@ import type { RunExecutor } from './engine/pool';
 import { listExamples } from './examples';
 import { groupRuns } from './groups';
 import { resourcesDir } from './resources';
-import { prepareSource, type Evaluate } from './sources';
+import { prepareSource, type Evaluate } from './pipeline/pipeline';
+import type { PositionedDiagnostic } from '../common/diagnostics';
 import { diffValues } from './diff';
+import { jobBackend } from './notebook/job-backend';
+import { notebookOperations, type PdfPrinter } from './notebook/operations';
 
 export interface ServiceOptions {
   store: LabStore;
+  /** Runs and topology checks: both build machines, so both happen in the engine host, never here. */
   executor: RunExecutor;
   evaluate?: Evaluate;
   resources?: string;
   appVersion?: string;
+  /** Prints a report's HTML to PDF with the host's Chromium engine; null: this host cannot. */
+  printPdf?: PdfPrinter | null;
 }
+
+/** A script in the editor may take longer than the CLI's default: a large sweep expands in the sandbox. */
+const SCRIPT_TIMEOUT_MS = 10_000;
 
 export interface LabServiceHandle extends LabService {
   readonly jobs: JobManager;
@@ -68,9 +77,12 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
     return r;
   };
 
+  /** The run pipeline with the engine host as its topology checker. */
+  const prepare = (file: string, source: string) => prepareSource({ file, source, timeoutMs: SCRIPT_TIMEOUT_MS }, { evaluate, checker: opts.executor });
+  const markers = (list: readonly PositionedDiagnostic[]): t.Diagnostic[] => list.map((d) => ({ severity: 'error', kind: d.kind, line: d.line, column: d.column, message: d.message }));
   const doneRuns = (query: Parsed<'compare'>['query']): q.QueriedRun[] => q.allRuns(store, { ...query, status: 'done' });
 
-  return {
+  const base = {
     jobs,
     close: () => jobs.close(),
 
@@ -82,6 +94,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         dbPath: store.path,
         workers: jobs.workers,
         dsl: existsSync(dslFile) ? readFileSync(dslFile, 'utf8') : null,
+        metrics: [...catalog.metrics.all()],
       };
     },
 
@@ -147,17 +160,16 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
     },
 
     async checkScript({ file, source }) {
-      const o = await prepareSource(file, source, evaluate);
-      if (!o.ok) return { ok: false, diagnostics: o.diagnostics, runs: 0, experiment: null };
-      return { ok: true, diagnostics: [], runs: o.prepared.runs.length, experiment: o.prepared.experiment };
+      const o = await prepare(file, source);
+      if (!o.ok) return { ok: false, diagnostics: markers(o.diagnostics), runs: 0, experiment: null };
+      return { ok: true, diagnostics: [], runs: o.runs.length, experiment: o.experiment };
     },
 
     async start({ file, source, experiment }) {
-      const o = await prepareSource(file, source, evaluate);
-      if (!o.ok) return { ok: false, jobId: null, total: 0, diagnostics: o.diagnostics };
-      const { prepared } = o;
-      const jobId = jobs.start(experiment ?? prepared.experiment, prepared.runs, prepared.description, source);
-      return { ok: true, jobId, total: prepared.runs.length, diagnostics: [] };
+      const o = await prepare(file, source);
+      if (!o.ok) return { ok: false, jobId: null, total: 0, diagnostics: markers(o.diagnostics) };
+      const jobId = jobs.start(experiment ?? o.experiment, o.runs, o.description, source);
+      return { ok: true, jobId, total: o.runs.length, diagnostics: [] };
     },
 
     cancel({ jobId, runIndex }) {
@@ -177,7 +189,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         groups,
         params,
         metrics: names.map((name) => {
-          const def = lookupMetric(name);
+          const def = catalog.metrics.lookup(name);
           return {
             name,
             unit: def?.unit ?? '',
@@ -194,7 +206,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
       const hist = q.histogramsOf(store, runs.map((r) => r.id), metric);
       return {
         metric,
-        unit: lookupMetric(metric)?.unit ?? '',
+        unit: catalog.metrics.lookup(metric)?.unit ?? '',
         groups: groups.flatMap((group) => {
           const merged = mergeHistograms(group.runIds.map((id) => hist.get(id)).filter((h): h is string => h !== undefined).map((h) => JSON.parse(h) as HistogramData));
           if (merged === null || merged.count === 0) return [];
@@ -209,7 +221,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
       const { groups } = groupRuns(doneRuns(query));
       return {
         metric,
-        unit: lookupMetric(metric)?.unit ?? '',
+        unit: catalog.metrics.lookup(metric)?.unit ?? '',
         groups: groups.flatMap((group) => {
           // Replications are independent realisations; one per configuration keeps the chart readable.
           const runId = group.runIds[0]!;
@@ -238,7 +250,7 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
           const delta = va !== null && vb !== null ? vb - va : null;
           return {
             name,
-            unit: lookupMetric(name)?.unit ?? '',
+            unit: catalog.metrics.lookup(name)?.unit ?? '',
             a: va,
             b: vb,
             delta,
@@ -248,7 +260,9 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         }),
       };
     },
-  };
+  } satisfies Omit<LabServiceHandle, keyof ReturnType<typeof notebookOperations>>;
+  const backend = jobBackend(store, jobs, prepare, base, opts.appVersion ?? ENGINE_VERSION);
+  return { ...base, ...notebookOperations(backend, opts.printPdf ?? null) };
 }
 
 /** Sums histograms of replications (same α, so buckets align) into one distribution. */

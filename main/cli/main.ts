@@ -1,6 +1,10 @@
-/** The viommu-lab command line: dispatches to one command per verb; every error is one sentence and a non-zero exit. */
+/**
+ * The viommu-lab command line: dispatches to one command per verb; every error is one sentence
+ * (one per line when a file has several problems, each `file:line:column: …`) and a non-zero exit.
+ */
 import { checkCommand, checkUsage } from './commands/check';
 import { exportCommand, exportUsage } from './commands/export';
+import { notebookCommand, notebookUsage } from './commands/notebook';
 import { runCommand, runUsage } from './commands/run';
 import { runsCommand } from './commands/runs';
 import { CliError } from './errors';
@@ -13,6 +17,7 @@ usage:
   ${checkUsage}
   viommu-lab runs [--db FILE] [--experiment NAME] [--status STATUS] [--json]
   ${exportUsage}
+  ${notebookUsage}
 
 The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB).
 `;
@@ -28,7 +33,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       case 'runs':
         return runsCommand(rest, io);
       case 'export':
-        return exportCommand(rest, io);
+        return await exportCommand(rest, io);
+      case 'notebook':
+        return await notebookCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -36,11 +43,11 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         io.out(USAGE);
         return verb === undefined ? 2 : 0;
       default:
-        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export`, 2);
+        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, notebook`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {
-      io.err(`viommu-lab: ${e.message}\n`);
+      for (const line of e.message.split('\n')) io.err(`viommu-lab: ${line}\n`);
       return e.exitCode;
     }
     if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpec } from '../common/spec';
+import { parseSpec } from '../engine/catalog';
 import type { RunResult } from '../common/result';
 import { sweepTable } from './sweep-table';
 

@@ -78,6 +78,28 @@ export function parseQuantity(input: number | string, kind: QuantityKind): numbe
   return value;
 }
 
+/**
+ * Parses a 64-bit address: a safe integer, a byte quantity ('4GiB'), or a hexadecimal string up to
+ * 0xffffffffffffffff, read exactly (as a bigint). An address above 2^53 must be a multiple of
+ * `align` (≥ 4 KiB, a power of two): such an address is an exact double (frame × 2^12, at most 52
+ * significant bits), any other is not and is refused rather than rounded. A number above 2^53
+ * arrives already rounded by the JSON or script parser; write such an address in hex.
+ */
+export function parseAddress(input: number | string, align = 4096): number {
+  let big: bigint;
+  if (typeof input === 'number') {
+    if (!Number.isInteger(input) || input < 0) throw new UnitError(`an address must be a non-negative integer, got ${input}`);
+    big = BigInt(input);
+  } else if (/^0x[0-9a-f]+$/i.test(input.trim())) {
+    big = BigInt(input.trim());
+  } else {
+    big = BigInt(parseQuantity(input, 'bytes'));
+  }
+  if (big >= 1n << 64n) throw new UnitError(`address ${String(input)} is beyond the 64-bit range`);
+  if (big % BigInt(align) !== 0n) throw new UnitError(`address ${String(input)} must be a multiple of ${align} bytes`);
+  return Number(big);
+}
+
 function example(kind: QuantityKind): string {
   switch (kind) {
     case 'bytes':

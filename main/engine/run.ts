@@ -12,6 +12,9 @@ import { Costs } from './costs/costs';
 import { Metrics } from './metrics/collector';
 import { Machine } from './machine/machine';
 import { startWorkload } from './workloads';
+import { CORE_COSTS } from '../common/profile/core';
+import { CORE_METRICS } from '../common/metrics/core';
+import type { Metric } from '../common/metrics/names';
 
 export interface RunProgress {
   phase: 'boot' | 'run';
@@ -67,7 +70,7 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
   };
 
   // Boot: each VM's vCPU 0 probes its devices in order.
-  const probeNs = costs.ns('guest.probe_ns');
+  const probeNs = costs.ns(CORE_COSTS.guestProbeNs);
   const setupByVm = new Map<string, number>();
   const boots = [...machine.vms.values()].map((vm) =>
     env.process(
@@ -80,7 +83,7 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
               const t0 = env.now;
               yield* dev.path.probe(cpu);
               const took = env.now - t0;
-              metrics.gauge(`boot.dma_setup_ns.${metricSegment(dev.spec.id)}`, took);
+              metrics.gauge(CORE_METRICS.bootDmaSetupNsOf.of(metricSegment(dev.spec.id)), took);
               setupByVm.set(vm.spec.id, (setupByVm.get(vm.spec.id) ?? 0) + took);
             })(),
           );
@@ -97,7 +100,7 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     'boot-barrier',
   );
   env.run(Infinity, tick);
-  metrics.gauge('boot.dma_setup_ns', Math.max(0, ...setupByVm.values()));
+  metrics.gauge(CORE_METRICS.bootDmaSetupNs, Math.max(0, ...setupByVm.values()));
 
   // Measured phase.
   const active = machine.devices.filter((d) => d.spec.workload.kind !== 'boot');
@@ -114,22 +117,23 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     env.run(endNs, tick);
     const elapsed = env.now - t0;
     const seconds = elapsed / 1e9;
-    const scalars = (name: string): number => metrics.counter(name).value;
-    metrics.gauge('dma.throughput_gbps', elapsed > 0 ? (scalars('dma.bytes') * 8) / elapsed : 0);
-    if (active.some((d) => d.spec.workload.kind === 'map-bench')) metrics.gauge('ops.per_sec', seconds > 0 ? scalars('bench.ops') / seconds : 0);
-    if (active.some((d) => d.spec.workload.kind === 'nic')) metrics.gauge('nic.pps', seconds > 0 ? scalars('nic.packets') / seconds : 0);
-    if (active.some((d) => d.spec.workload.kind === 'block')) metrics.gauge('io.iops', seconds > 0 ? scalars('io.completed') / seconds : 0);
+    const total = (m: Metric<'counter'>): number => metrics.counter(m).value;
+    metrics.gauge(CORE_METRICS.dmaThroughputGbps, elapsed > 0 ? (total(CORE_METRICS.dmaBytes) * 8) / elapsed : 0);
+    if (active.some((d) => d.spec.workload.kind === 'map-bench')) metrics.gauge(CORE_METRICS.opsPerSec, seconds > 0 ? total(CORE_METRICS.benchOps) / seconds : 0);
+    if (active.some((d) => d.spec.workload.kind === 'nic')) metrics.gauge(CORE_METRICS.nicPps, seconds > 0 ? total(CORE_METRICS.nicPackets) / seconds : 0);
+    if (active.some((d) => d.spec.workload.kind === 'block')) metrics.gauge(CORE_METRICS.ioIops, seconds > 0 ? total(CORE_METRICS.ioCompleted) / seconds : 0);
     for (const vm of machine.vms.values()) {
       const busy = vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0) - busyAtStart.get(vm.spec.id)!;
       const seg = metricSegment(vm.spec.id);
-      metrics.gauge(`cpu.utilisation.${seg}`, elapsed > 0 ? busy / (elapsed * vm.vcpus.length) : 0);
+      metrics.gauge(CORE_METRICS.cpuUtilisationOf.of(seg), elapsed > 0 ? busy / (elapsed * vm.vcpus.length) : 0);
       const vmmBusy = vm.vmmThread.busyNs() - vmmBusyAtStart.get(vm.spec.id)!;
-      metrics.gauge(`resource.utilisation.${seg}_vmm`, elapsed > 0 ? vmmBusy / elapsed : 0);
+      metrics.gauge(CORE_METRICS.resourceUtilisationOf.of(`${seg}_vmm`), elapsed > 0 ? vmmBusy / elapsed : 0);
     }
   }
   for (const inst of machine.instances) inst.finish?.();
-  metrics.gauge('sim.time_ns', env.now);
-  metrics.counter('sim.events').value = env.events;
+  for (const inst of machine.others) inst.finish?.();
+  metrics.gauge(CORE_METRICS.simTimeNs, env.now);
+  metrics.counter(CORE_METRICS.simEvents).value = env.events;
   const { scalars, histograms, series } = metrics.collect();
   return { engineVersion: ENGINE_VERSION, seed: spec.seed, simTimeNs: env.now, events: env.events, scalars, histograms, series, notes };
 }

@@ -1,9 +1,10 @@
 /** One CSV row per run: identity, parameter point, then every scalar metric (union of names, sorted). */
-import type { LabStore, RunFilter } from '../store/store';
+import type { LabStore, RunFilter, RunRow } from '../store/store';
 import { toCsv, type Cell } from './csv';
 
-export function runsCsv(store: LabStore, filter: RunFilter = {}): string {
-  const runs = store.listRuns(filter);
+/** The runs a filter selects, or exactly the runs given (the workbench's selection). */
+export function runsCsv(store: LabStore, filter: RunFilter | readonly RunRow[] = {}): string {
+  const runs = Array.isArray(filter) ? (filter as readonly RunRow[]) : store.listRuns(filter as RunFilter);
   const scalars = store.scalars(runs.map((r) => r.id));
   const params = [...new Set(runs.flatMap((r) => Object.keys(r.point)))].sort();
   const metrics = [...new Set([...scalars.values()].flatMap((s) => Object.keys(s)))].sort();

@@ -4,10 +4,11 @@
  * runs carry their status and error and no result.
  */
 import { canonicalJson } from '../common/result';
-import type { LabStore, RunFilter } from '../store/store';
+import type { LabStore, RunFilter, RunRow } from '../store/store';
 
-export function runsJson(store: LabStore, filter: RunFilter = {}): string {
-  const runs = store.listRuns(filter).map((r) => {
+/** The runs a filter selects, or exactly the runs given (the workbench's selection). */
+export function runsJson(store: LabStore, filter: RunFilter | readonly RunRow[] = {}): string {
+  const runs = Array.isArray(filter) ? (filter as readonly RunRow[]) : store.listRuns(filter as RunFilter).map((r) => {
     const stored = store.getSpec(r.id)!;
     return {
       id: r.id,

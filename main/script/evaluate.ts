@@ -5,8 +5,8 @@
  * script's own line:column (mapped back through the source map).
  */
 import { basename } from 'node:path';
-import { paramDef } from '../common/profile/all';
-import { parseSpec, SpecError, type Spec } from '../common/spec';
+import { SpecError, type Spec } from '../common/spec';
+import { catalog, parseSpec } from '../engine/catalog';
 import { setPath, SetPathError } from '../common/spec/set-path';
 import type { EvaluateOptions, ScriptExperiment } from './api';
 import { classify, type Limits } from './classify';
@@ -81,7 +81,7 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
     let raw: unknown = p.spec;
     for (const [key, value] of sets) {
       if (used.has(key)) continue;
-      if (paramDef(key) !== undefined) {
+      if (catalog.params.get(key) !== undefined) {
         const r = raw as { profile?: { overrides?: Record<string, unknown> } };
         raw = { ...r, profile: { ...r.profile, overrides: { ...r.profile?.overrides, [key]: value } } };
         continue;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resourcesDir } from '../api/resources';
-import { parseSpec } from '../common/spec';
+import { parseSpec } from '../engine/catalog';
 import { canonicalJson } from '../common/result';
 import { evaluateScript } from './api';
 

@@ -1,37 +1,32 @@
-// The DSL is generic over the model registry: a kind registered in main/common/spec is accepted
-// with its parameters, and a bad parameter or unknown kind points at the .viommu()/.hostIommu() call.
+// The DSL is generic over the model registry (main/engine/models/registry.ts): a registered kind
+// is accepted with its parameters, and a bad parameter or unknown kind points at the
+// .viommu()/.hostIommu() call. (A throwaway model added from outside: test/plugin/throwaway.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { z } from 'zod';
-import { registerViommu } from '../common/spec';
+import { smmuv3ViommuParams } from '../engine/models/smmuv3/params';
 import { evaluateScript, ScriptError } from './api';
-
-registerViommu('test-viommu', {
-  summary: 'a vIOMMU kind registered only by this test',
-  schema: z.object({ queueDepth: z.number().int().positive().default(64).describe('commands per queue') }),
-});
 
 const script = (params: string, hostKind = 'none'): string => `import { topology, mapBench } from 'viommu-lab';
 export default topology()
   .hostIommu('h0', '${hostKind}' as never)
   .vm('vm0', { memory: '2GiB' })
-  .viommu('v0', 'test-viommu' as never, ${params} as never)
-  .device('d0', { viommu: 'v0', hostIommu: 'h0', workload: mapBench() });
+  .viommu('v0', 'smmuv3', ${params} as never)
+  .device('d0', { viommu: 'v0', hostIommu: 'h0', attach: 'emulated', workload: mapBench() });
 `;
 
 test('a registered kind and its parameters reach the spec, defaults filled', async () => {
-  const { specs } = await evaluateScript(script('{ queueDepth: 8 }'), 'kinds.ts');
-  assert.deepEqual(specs[0]!.vms[0]!.viommus, [{ id: 'v0', kind: 'test-viommu', params: { queueDepth: 8 } }]);
+  const { specs } = await evaluateScript(script("{ mode: 'emulated', vcmdqs: 4 }"), 'kinds.ts');
+  assert.deepEqual(specs[0]!.vms[0]!.viommus, [{ id: 'v0', kind: 'smmuv3', params: smmuv3ViommuParams.parse({ mode: 'emulated', vcmdqs: 4 }) }]);
   assert.deepEqual(specs[0]!.host.iommus, [{ id: 'h0', kind: 'none', params: {} }]);
   const d = await evaluateScript(script('{}'), 'kinds.ts');
-  assert.deepEqual(d.specs[0]!.vms[0]!.viommus[0]!.params, { queueDepth: 64 });
+  assert.deepEqual(d.specs[0]!.vms[0]!.viommus[0]!.params, smmuv3ViommuParams.parse({}));
 });
 
 test('a bad parameter points at the .viommu() call', async () => {
-  await assert.rejects(evaluateScript(script('{ queueDepht: 8 }'), 'kinds.ts'), (e: unknown) => {
+  await assert.rejects(evaluateScript(script('{ vcmdqz: 8 }'), 'kinds.ts'), (e: unknown) => {
     assert.ok(e instanceof ScriptError);
     assert.deepEqual([e.diagnostic.kind, e.diagnostic.line, e.diagnostic.column], ['schema', 5, 4]);
-    assert.match(e.diagnostic.message, /^vms\[0\]\.viommus\[0\]\.params: unknown field "queueDepht"/);
+    assert.match(e.diagnostic.message, /^vms\[0\]\.viommus\[0\]\.params: unknown field "vcmdqz"/);
     return true;
   });
 });

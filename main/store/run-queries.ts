@@ -14,6 +14,7 @@ export interface RunQuery {
   params?: Record<string, ParamValue>;
   points?: Record<string, ParamValue>[];
   search?: string;
+  configs?: string[];
 }
 
 export interface RunSort {
@@ -77,6 +78,10 @@ function whereClause(q: RunQuery): { sql: string; args: unknown[] } {
   if (q.search !== undefined && q.search !== '') {
     where.push(`(instr(lower(r.name), ?) > 0 OR instr(lower(e.name), ?) > 0)`);
     args.push(q.search.toLowerCase(), q.search.toLowerCase());
+  }
+  if (q.configs !== undefined) {
+    where.push(`r.config_hash IN (SELECT value FROM json_each(?))`);
+    args.push(JSON.stringify(q.configs));
   }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }

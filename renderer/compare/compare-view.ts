@@ -5,7 +5,6 @@
  * parameter, a latency CDF from stored histograms, time series with zoom and pan; linear or log.
  */
 import type { Chart as ChartT, ChartConfiguration } from 'chart.js';
-import { allMetricDefs } from '../../main/common/metrics/all';
 import type { CompareResult, RunQuery } from '../../main/common/api';
 import { barConfig, cdfConfig, Chart, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
 import type { AppContext } from '../context';
@@ -60,8 +59,8 @@ export function createCompareView(ctx: AppContext): CompareView {
   let result: CompareResult | null = null;
   let chart: ChartT | null = null;
   let drawSeq = 0;
-  const histogramNames = allMetricDefs().filter((d) => d.kind === 'histogram').map((d) => d.name);
-  const seriesNames = allMetricDefs().filter((d) => d.kind === 'series').map((d) => d.name);
+  const histogramNames = ctx.info.metrics.filter((d) => d.kind === 'histogram').map((d) => d.name);
+  const seriesNames = ctx.info.metrics.filter((d) => d.kind === 'series').map((d) => d.name);
 
   const saved = prefs().chart;
   kind.value = saved.kind;

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { WorkerPool } from '../../main/api/engine/pool';
 import { createLabService, type LabServiceHandle } from '../../main/api/service';
-import type { Evaluate } from '../../main/api/sources';
+import type { Evaluate } from '../../main/api/pipeline/pipeline';
 import { LabStore } from '../../main/store/store';
 import { startWebHost, type WebHost } from '../../main/web/server';
 // @ts-expect-error: a plain .mjs build script without type declarations

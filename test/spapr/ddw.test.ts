@@ -102,3 +102,9 @@ test('Linux policy: no free window or no usable page size fails', () => {
   assert.equal(orderBase2(1), 0);
   assert.equal(orderBase2(3 * GiB), 32);
 });
+
+test('a 64-bit window address not aligned to the requested page size fails the create', () => {
+  const w = new PhbWindows(cfg({ dma64Addr: 2 ** 59 + 4096 }));
+  assert.equal(w.create(16, 30).rc, 'param_error');
+  assert.equal(w.create(12, 30).rc, 'success');
+});

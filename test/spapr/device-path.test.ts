@@ -8,6 +8,11 @@ import { Metrics } from '../../main/engine/metrics/collector';
 import type { DmaPath, Mapping } from '../../main/engine/dma/path';
 import { hostKernel } from '../../main/engine/models/spapr/hcall-path';
 import { runSimulation } from '../../main/engine/run';
+import { fromBigInt, toBigInt } from '../../main/engine/mem/addr';
+import { SPAPR_METRICS } from '../../main/engine/models/spapr/metrics';
+
+/** A mapping's bus address as one exact bigint. */
+const busOf = (m: Mapping): bigint => toBigInt(m.iovaPfn, m.iovaOff);
 
 function machine(params: Record<string, unknown>, memory = '4GiB', confidential = 'none'): { env: Environment; m: Machine; metrics: Metrics; notes: string[] } {
   const p = prepareRun({
@@ -47,24 +52,24 @@ test('dynamic window: translation valid while mapped, a fault after unmap, and w
   const cpu = m.devices[0]!.vm.vcpu(0);
   const rx = drive(env, onCpu(m, (p) => p.map(cpu, 0x20000000, 2048, 'from-device')))!;
   const tx = drive(env, onCpu(m, (p) => p.map(cpu, 0x20010000, 2048, 'to-device')))!;
-  assert.ok(rx.iova > 0 && rx.iova < 2 ** 30, 'inside the 1 GiB default window');
-  assert.equal(drive(env, path.translate(rx.iova, 2048, true)), true);
-  assert.equal(drive(env, path.translate(tx.iova, 2048, false)), true);
-  assert.equal(drive(env, path.translate(tx.iova, 2048, true)), false, 'device write through a read-only TCE');
-  assert.equal(drive(env, path.translate(rx.iova + 4096, 16, true)), false, 'beyond the mapped page');
+  assert.ok(busOf(rx) > 0n && busOf(rx) < 2n ** 30n, 'inside the 1 GiB default window');
+  assert.equal(drive(env, path.translate(rx.iovaPfn, rx.iovaOff, 2048, true)), true);
+  assert.equal(drive(env, path.translate(tx.iovaPfn, tx.iovaOff, 2048, false)), true);
+  assert.equal(drive(env, path.translate(tx.iovaPfn, tx.iovaOff, 2048, true)), false, 'device write through a read-only TCE');
+  assert.equal(drive(env, path.translate(rx.iovaPfn + 1, rx.iovaOff, 16, true)), false, 'beyond the mapped page');
   drive(env, onCpu(m, (p) => p.unmap(cpu, rx as Mapping)));
-  assert.equal(drive(env, path.translate(rx.iova, 2048, true)), false, 'DMA to a cleared TCE faults');
+  assert.equal(drive(env, path.translate(rx.iovaPfn, rx.iovaOff, 2048, true)), false, 'DMA to a cleared TCE faults');
 });
 
 test('direct window: bus address = window offset + guest address, no hypercall per map', () => {
   const { env, m, metrics } = machine({ hcallPath: 'kvm-real' });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  const before = metrics.counter('hcalls.h_put_tce').value + metrics.counter('hcalls.h_put_tce_indirect').value;
+  const before = metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value + metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value;
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x12345000, 8192, 'bidirectional')))!;
-  assert.equal(map.iova, 2 ** 59 + 0x12345000);
-  assert.equal(metrics.counter('hcalls.h_put_tce').value + metrics.counter('hcalls.h_put_tce_indirect').value, before);
-  assert.equal(drive(env, m.devices[0]!.path.translate(map.iova, 4096, true)), true);
+  assert.equal(busOf(map), 2n ** 59n + 0x12345000n);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value + metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value, before);
+  assert.equal(drive(env, m.devices[0]!.path.translate(map.iovaPfn, map.iovaOff, 4096, true)), true);
 });
 
 test('each handling path charges its own resource: vCPU only (real mode), host kernel (virtual mode), VMM thread (QEMU)', () => {
@@ -86,22 +91,22 @@ test('no free window: Linux removes the unused default window and retries; the D
   const { env, m, metrics } = machine({ maxWindows: 1, hcallPath: 'kvm-real' });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  assert.equal(metrics.counter('rtas.remove_pe_dma_window').value, 1);
-  assert.equal(metrics.counter('rtas.query_pe_dma_window').value, 2);
+  assert.equal(metrics.counter(SPAPR_METRICS.rtasOf.of('remove_pe_dma_window')).value, 1);
+  assert.equal(metrics.counter(SPAPR_METRICS.rtasOf.of('query_pe_dma_window')).value, 2);
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x1000, 4096, 'bidirectional')))!;
-  assert.equal(map.iova, 0x1000, 'direct window at bus address 0');
+  assert.equal(busOf(map), 0x1000n, 'direct window at bus address 0');
 });
 
 test('memory hot-plug maps the new range into the direct window', () => {
   const { env, m, metrics } = machine({ hcallPath: 'kvm-real', memoryHotplug: [{ at: '1s', size: '2GiB' }] });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  const tces = metrics.counter('hcalls.tces.h_put_tce_indirect').value;
+  const tces = metrics.counter(SPAPR_METRICS.hcallsTcesOf.of('h_put_tce_indirect')).value;
   assert.equal(tces, (4 * 2 ** 30) / 2 ** 24);
   env.run();
-  assert.equal(metrics.counter('hcalls.tces.h_put_tce_indirect').value - tces, (2 * 2 ** 30) / 2 ** 24);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsTcesOf.of('h_put_tce_indirect')).value - tces, (2 * 2 ** 30) / 2 ** 24);
   const dev = m.devices[0]!;
-  assert.equal(drive(env, dev.path.translate(2 ** 59 + 5 * 2 ** 30, 4096, true)), true, 'hot-plugged memory is DMA-reachable');
+  assert.equal(drive(env, dev.path.translate(fromBigInt(2n ** 59n + 5n * 2n ** 30n).pfn, 0, 4096, true)), true, 'hot-plugged memory is DMA-reachable');
 });
 
 test('a non-PEF confidential guest cannot sit behind an sPAPR PHB', () => {
@@ -112,14 +117,14 @@ test('a multi-page map on a dynamic window: ≤ 512 TCEs per H_PUT_TCE_INDIRECT,
   const { env, m, metrics } = machine({ ddw: false, hcallPath: 'kvm-real' });
   const cpu = m.devices[0]!.vm.vcpu(0);
   drive(env, onCpu(m, (p) => p.probe(cpu)));
-  const stuffAtBoot = metrics.counter('hcalls.h_stuff_tce').value;
+  const stuffAtBoot = metrics.counter(SPAPR_METRICS.hcallsOf.of('h_stuff_tce')).value;
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x20000000, 768 * 4096, 'to-device')))!;
-  assert.equal(metrics.counter('hcalls.h_put_tce_indirect').value, 2);
-  assert.equal(metrics.counter('hcalls.tces.h_put_tce_indirect').value, 768);
-  assert.equal(drive(env, m.devices[0]!.path.translate(map.iova + 767 * 4096, 4096, false)), true);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value, 2);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsTcesOf.of('h_put_tce_indirect')).value, 768);
+  assert.equal(drive(env, m.devices[0]!.path.translate(map.iovaPfn, map.iovaOff + 767 * 4096, 4096, false)), true);
   drive(env, onCpu(m, (p) => p.unmap(cpu, map)));
-  assert.equal(metrics.counter('hcalls.h_stuff_tce').value - stuffAtBoot, 2);
-  assert.equal(drive(env, m.devices[0]!.path.translate(map.iova, 4096, false)), false);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_stuff_tce')).value - stuffAtBoot, 2);
+  assert.equal(drive(env, m.devices[0]!.path.translate(map.iovaPfn, map.iovaOff, 4096, false)), false);
 });
 
 test('without PUT_TCE_IND and STUFF_TCE the same map is one H_PUT_TCE per page, both ways', () => {
@@ -128,15 +133,15 @@ test('without PUT_TCE_IND and STUFF_TCE the same map is one H_PUT_TCE per page, 
   drive(env, onCpu(m, (p) => p.probe(cpu)));
   const map = drive(env, onCpu(m, (p) => p.map(cpu, 0x20000000, 768 * 4096, 'to-device')))!;
   drive(env, onCpu(m, (p) => p.unmap(cpu, map)));
-  assert.equal(metrics.counter('hcalls.h_put_tce').value, 2 * 768);
-  assert.equal(metrics.counter('hcalls.h_put_tce_indirect').value, 0);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value, 2 * 768);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce_indirect')).value, 0);
 });
 
 test('removing the default window cleans it with H_STUFF_TCE even without the STUFF_TCE feature', () => {
   const { env, m, metrics } = machine({ maxWindows: 1, hcallPath: 'kvm-real', clearDefaultWindow: false, firmwareFeatures: { putTceInd: true, stuffTce: false } });
   drive(env, onCpu(m, (p) => p.probe(m.devices[0]!.vm.vcpu(0))));
-  assert.equal(metrics.counter('hcalls.h_stuff_tce').value, 2 ** 30 / 4096 / 512);
-  assert.equal(metrics.counter('hcalls.h_put_tce').value, 0);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_stuff_tce')).value, 2 ** 30 / 4096 / 512);
+  assert.equal(metrics.counter(SPAPR_METRICS.hcallsOf.of('h_put_tce')).value, 0);
 });
 
 test('seed 001: virtio without ACCESS_PLATFORM bypasses the TCEs; a secure guest refuses such a device', () => {
@@ -152,4 +157,22 @@ test('seed 001: virtio without ACCESS_PLATFORM bypasses the TCEs; a secure guest
   assert.equal(r.scalars['hcalls.h_stuff_tce'] ?? 0, 0);
   // The refusal is a topology error: caught while preparing, before anything could be stored.
   assert.throws(() => prepareRun(mk('pef')), /devices\[0\]\.accessPlatform/);
+});
+
+test('exact 64-bit bus addresses: a DMA at 2^59 + 2 MiB − 50 is in page 0 of a 2 MiB-page window at 2^59', () => {
+  // A 16-entry dynamic DDW (the largest block forces it) of 2 MiB pages at the default 64-bit address 2^59.
+  const { env, m } = machine({ hcallPath: 'kvm-real', ddwPageSizes: ['2MiB'], ddwLargestBlock: 16 });
+  const cpu = m.devices[0]!.vm.vcpu(0);
+  const path = m.devices[0]!.path;
+  drive(env, onCpu(m, (p) => p.probe(cpu)));
+  const map = drive(env, onCpu(m, (p) => p.map(cpu, 2 * 2 ** 20 - 50, 40, 'from-device')))!;
+  const edge = 2n ** 59n + 2n * 2n ** 20n - 50n;
+  assert.equal(busOf(map), edge, 'window page 0 plus the buffer offset, to the byte (a double would say 2^59 + 2 MiB)');
+  const { pfn, off } = fromBigInt(edge);
+  assert.equal(drive(env, path.translate(pfn, off, 50, true)), true, 'the last 50 bytes of page 0 are mapped');
+  assert.equal(drive(env, path.translate(pfn, off, 51, true)), false, 'one byte more reaches page 1, which is not');
+  assert.equal(drive(env, path.translate(fromBigInt(2n ** 59n + 2n * 2n ** 20n).pfn, 0, 1, true)), false, 'page 1 starts exactly at 2^59 + 2 MiB');
+  drive(env, onCpu(m, (p) => p.unmap(cpu, map)));
+  assert.equal(drive(env, path.translate(pfn, off, 50, true)), false, 'unmapped by its exact address');
+  assert.throws(() => drive(env, onCpu(m, (p) => p.unmap(cpu, map))), /0x8000000001fffce that is not mapped/);
 });

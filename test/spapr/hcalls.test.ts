@@ -9,7 +9,7 @@ const LIOBN = 0x80000000;
 function setup(): { liobns: LiobnTable; mem: GuestMemory & { lists: Map<number, number[]> }; table: TceTable } {
   const liobns = new LiobnTable();
   const table = new TceTable(12, 1024);
-  liobns.add({ liobn: LIOBN, busOffset: 0, pageShift: 12, table });
+  liobns.add({ liobn: LIOBN, busOffset: 0, busPfn: 0, pageShift: 12, table });
   const lists = new Map<number, number[]>();
   const mem = { ramBytes: RAM, lists, readTceList: (addr: number, n: number) => (lists.get(addr) ?? []).slice(0, n) };
   return { liobns, mem, table };

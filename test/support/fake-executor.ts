@@ -3,6 +3,8 @@ import type { ResolvedProfile } from '../../main/common/profile/profile';
 import type { RunResult } from '../../main/common/result';
 import type { Spec } from '../../main/common/spec';
 import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from '../../main/api/engine/pool';
+import type { TopologyIssue } from '../../main/api/pipeline/checker';
+import { inProcessChecker } from '../../main/api/pipeline/topology-check';
 
 export interface FakeTask {
   spec: Spec;
@@ -14,8 +16,16 @@ export interface FakeTask {
 
 export class FakeExecutor implements RunExecutor {
   readonly tasks: FakeTask[] = [];
+  /** Every topology check asked of the executor (a spy): the specs of each call. */
+  readonly checks: Spec[][] = [];
   closed = false;
   constructor(readonly size = 2) {}
+
+  /** Checks in this (test) thread, like the engine host's checking worker would, and records the call. */
+  checkTopology(runs: readonly { spec: Spec; profile: ResolvedProfile }[]): Promise<(TopologyIssue | null)[]> {
+    this.checks.push(runs.map((r) => r.spec));
+    return inProcessChecker.checkTopology(runs);
+  }
 
   run(spec: Spec, _profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
     let resolve!: (o: TaskOutcome) => void;

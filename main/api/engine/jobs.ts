@@ -6,7 +6,7 @@
  */
 import type { JobInfo, RunProgressInfo, WatchResult, ParamValue } from '../../common/api/types';
 import type { LabStore } from '../../store/store';
-import { beginPreparedRun, type PreparedRun } from '../runner';
+import { beginPreparedRun, type PreparedRun } from '../pipeline/prepared';
 import type { RunExecutor, TaskHandle } from './pool';
 
 interface QueuedRun {

@@ -2,6 +2,8 @@
  * A pool of engine worker threads sized to the machine's cores. Each task runs on one worker;
  * cancel raises that worker's shared flag, and a worker that does not stop within the grace
  * period (or dies) is terminated and replaced, its task reported as cancelled or failed.
+ * One more worker, started on the first check, does the run pipeline's topology checks (they
+ * build machines, which the host thread never does), so a check never waits behind a sweep.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,7 +13,8 @@ import { Worker } from 'node:worker_threads';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
-import type { RunTask, WorkerMessage } from './protocol';
+import type { TopologyChecker, TopologyIssue } from '../pipeline/checker';
+import type { CheckTask, RunTask, WorkerMessage } from './protocol';
 
 export interface TaskProgress {
   phase: 'boot' | 'run';
@@ -29,8 +32,8 @@ export interface TaskHandle {
   cancel(): void;
 }
 
-/** What the job manager needs from an executor; the worker pool is the real one, tests use fakes. */
-export interface RunExecutor {
+/** What the job manager and the service need from an executor; the worker pool is the real one, tests use fakes. */
+export interface RunExecutor extends TopologyChecker {
   readonly size: number;
   /** Starts a task now; the caller never has more than `size` in flight. */
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle;
@@ -68,9 +71,15 @@ interface Active {
   cancelled: boolean;
 }
 
+interface Checker {
+  worker: Worker;
+  pending: Map<number, { resolve: (issues: (TopologyIssue | null)[]) => void; reject: (e: Error) => void }>;
+}
+
 export class WorkerPool implements RunExecutor {
   readonly size: number;
   private readonly slots: Slot[] = [];
+  private checker: Checker | null = null;
   private readonly entry: { file: string; execArgv: string[] };
   private readonly cancelGraceMs: number;
   private nextTask = 1;
@@ -107,11 +116,47 @@ export class WorkerPool implements RunExecutor {
     };
   }
 
+  checkTopology(runs: readonly { spec: Spec; profile: ResolvedProfile }[]): Promise<(TopologyIssue | null)[]> {
+    if (this.closed) return Promise.reject(new Error('the engine pool is closed'));
+    if (runs.length === 0) return Promise.resolve([]);
+    const checker = (this.checker ??= this.spawnChecker());
+    const taskId = this.nextTask++;
+    return new Promise((resolve, reject) => {
+      checker.pending.set(taskId, { resolve, reject });
+      const task: CheckTask = { type: 'check', taskId, runs: [...runs] };
+      checker.worker.postMessage(task);
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
     for (const s of slots) if (s.busy) this.settle(s, { status: 'cancelled', message: 'the workbench closed', wallMs: performance.now() - s.busy.started });
-    await Promise.all(slots.map((s) => s.worker.terminate()));
+    const checker = this.checker;
+    this.checker = null;
+    if (checker) this.failChecks(checker, 'the workbench closed');
+    await Promise.all([...slots.map((s) => s.worker.terminate()), checker?.worker.terminate()]);
+  }
+
+  /** The checking worker: the same entry as the run workers; it answers checks in the order they were posted. */
+  private spawnChecker(): Checker {
+    const worker = new Worker(this.entry.file, { workerData: { cancel: new SharedArrayBuffer(4) }, execArgv: this.entry.execArgv });
+    const checker: Checker = { worker, pending: new Map() };
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type !== 'checked') return;
+      const p = checker.pending.get(m.taskId);
+      checker.pending.delete(m.taskId);
+      p?.resolve(m.issues);
+    });
+    worker.on('error', (e) => this.failChecks(checker, `the engine worker crashed: ${e.message}`));
+    worker.on('exit', (code) => this.failChecks(checker, `the engine worker exited (code ${code})`));
+    return checker;
+  }
+
+  private failChecks(checker: Checker, why: string): void {
+    if (this.checker === checker) this.checker = null;
+    for (const p of checker.pending.values()) p.reject(new Error(`the topology check failed: ${why}`));
+    checker.pending.clear();
   }
 
   private idleSlot(): Slot {
@@ -139,7 +184,7 @@ export class WorkerPool implements RunExecutor {
 
   private onMessage(slot: Slot, m: WorkerMessage): void {
     const a = slot.busy;
-    if (m.type === 'ready' || a === null || m.taskId !== a.taskId) return;
+    if (m.type === 'ready' || m.type === 'checked' || a === null || m.taskId !== a.taskId) return;
     if (m.type === 'progress') a.onProgress({ phase: m.phase, simNs: m.simNs, endNs: m.endNs, events: m.events });
     else if (m.type === 'done') this.settle(slot, { status: 'done', result: m.result, wallMs: m.wallMs });
     else this.settle(slot, { status: m.cancelled ? 'cancelled' : 'failed', message: m.message, wallMs: m.wallMs });

@@ -2,6 +2,7 @@
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
+import type { TopologyIssue } from '../pipeline/checker';
 
 export interface RunTask {
   type: 'run';
@@ -10,10 +11,20 @@ export interface RunTask {
   profile: ResolvedProfile;
 }
 
+/** Builds each spec's machine and answers which ones the models refuse (the pipeline's topology stage). */
+export interface CheckTask {
+  type: 'check';
+  taskId: number;
+  runs: { spec: Spec; profile: ResolvedProfile }[];
+}
+
+export type WorkerTask = RunTask | CheckTask;
+
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; taskId: number; phase: 'boot' | 'run'; simNs: number; endNs: number | null; events: number }
   | { type: 'done'; taskId: number; result: RunResult; wallMs: number }
+  | { type: 'checked'; taskId: number; issues: (TopologyIssue | null)[] }
   | { type: 'failed'; taskId: number; cancelled: boolean; message: string; wallMs: number };
 
 /** Workers post progress at most this often (wall time), so a fast engine cannot flood the host. */

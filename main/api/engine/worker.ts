@@ -1,20 +1,24 @@
 /**
  * An engine worker thread: runs one simulation at a time, posts throttled progress, and stops
- * when the host raises the shared cancel flag (the engine polls it every ~65k events).
+ * when the host raises the shared cancel flag (the engine polls it every ~65k events); or
+ * checks topologies for the run pipeline (building their machines, which the host never does).
  * It never touches the store: results go back to the host, the single writer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, runSimulation } from '../../engine/run';
-import '../../common/spec/models';
-import '../../common/metrics/all';
-import { PROGRESS_INTERVAL_MS, type RunTask, type WorkerMessage } from './protocol';
+import { topologyIssue } from '../pipeline/topology-check';
+import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
 
 const port = parentPort;
 if (port === null) throw new Error('engine worker started outside a worker thread');
 const cancelFlag = new Int32Array((workerData as { cancel: SharedArrayBuffer }).cancel);
 const post = (m: WorkerMessage): void => port.postMessage(m);
 
-port.on('message', (task: RunTask) => {
+port.on('message', (task: WorkerTask) => {
+  if (task.type === 'check') {
+    post({ type: 'checked', taskId: task.taskId, issues: task.runs.map((r) => topologyIssue(r.spec, r.profile)) });
+    return;
+  }
   const started = performance.now();
   let lastPost = -Infinity;
   try {

@@ -1,14 +1,14 @@
 /**
  * `viommu-lab check <script.ts|spec.json> [--set key=value]... [--no-types]`: type-checks a script
- * against the DSL's declarations, evaluates it in the sandbox and validates every spec and
- * profile, without running or storing anything.
+ * against the DSL's declarations, evaluates it in the sandbox, validates every spec and profile
+ * and checks that the models can build every topology, without running or storing anything.
  */
 import { parseArgs } from 'node:util';
+import { isScriptFile } from '../../api/pipeline/pipeline';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
-import { isScriptFile, loadScript, prepareScriptRuns, showLogs } from '../script-file';
-import { readJsonFile } from '../spec-file';
-import { parseSets, parseTimeout, prepareOrExplain } from './run';
+import { prepareFile } from '../source-file';
+import { parseSets, parseTimeout } from './run';
 
 export const checkUsage = 'viommu-lab check <script.ts|spec.json> [--set key=value]... [--timeout MS] [--no-types]';
 
@@ -20,21 +20,15 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${checkUsage}`, 2);
   const file = positionals[0]!;
+  const script = isScriptFile(file);
   const sets = parseSets(values.set);
-  if (isScriptFile(file)) {
-    const { experiment } = await loadScript(file, sets, parseTimeout(values.timeout), !values['no-types']);
-    // Resolving the profiles too catches an unknown profile or override before anything runs.
-    showLogs(file, experiment, io);
-    prepareScriptRuns(file, experiment, undefined);
-    const points = new Set(experiment.specs.map((s) => JSON.stringify(s.point))).size;
-    const reps = experiment.specs.length / points;
-    io.out(`${file}: ok — experiment "${experiment.name}": ${experiment.specs.length} run${experiment.specs.length === 1 ? '' : 's'} (${points} point${points === 1 ? '' : 's'} × ${reps} replication${reps === 1 ? '' : 's'})\n`);
-    return 0;
+  const { experiment, runs } = await prepareFile(file, { sets, timeoutMs: parseTimeout(values.timeout), typeCheck: script && !values['no-types'] }, io);
+  if (script) {
+    const points = new Set(runs.map((r) => JSON.stringify(r.spec.point))).size;
+    const reps = runs.length / points;
+    io.out(`${file}: ok — experiment "${experiment}": ${runs.length} run${runs.length === 1 ? '' : 's'} (${points} point${points === 1 ? '' : 's'} × ${reps} replication${reps === 1 ? '' : 's'})\n`);
+  } else {
+    io.out(`${file}: ok — ${runs.length} spec${runs.length === 1 ? '' : 's'}\n`);
   }
-  if (!file.endsWith('.json')) throw new CliError(`${file}: expected a .ts script or a .json spec`, 2);
-  const input = readJsonFile(file);
-  const inputs = Array.isArray(input) ? input : [input];
-  for (const one of inputs) prepareOrExplain(file, one, undefined, sets);
-  io.out(`${file}: ok — ${inputs.length} spec${inputs.length === 1 ? '' : 's'}\n`);
   return 0;
 }

@@ -1,19 +1,14 @@
-/** `viommu-lab run <spec.json> [--db FILE] [--seed N] [--set key=value]… [--json] [--experiment NAME]` */
+/** `viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]… [--json] [--experiment NAME] [--timeout MS] [--metrics …]` */
 import { parseArgs } from 'node:util';
-import { basename } from 'node:path';
-import { executeRuns, prepareRun, type PreparedRun } from '../../api/runner';
-import { lookupMetric } from '../../common/metrics/all';
-import { ProfileError } from '../../common/profile/profile';
+import { executeRuns, type ExecutedRun, type PreparedRun } from '../../api/runner';
+import { catalog } from '../../engine/catalog';
 import { canonicalJson, type RunResult } from '../../common/result';
-import { SpecError } from '../../common/spec';
-import { parseSetValue, SetPathError } from '../../common/spec/set-path';
-import { TopologyError } from '../../engine/models/model';
+import { parseSetValue } from '../../common/spec/set-path';
 import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
-import { isScriptFile, loadScript, prepareScriptRuns, showLogs } from '../script-file';
-import { readJsonFile } from '../spec-file';
+import { prepareFile } from '../source-file';
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
@@ -45,21 +40,6 @@ export function parseSeed(v: string | undefined): number | undefined {
   return n;
 }
 
-/** Turns the errors of preparing a run into one sentence that names the file. */
-export function prepareOrExplain(file: string, input: unknown, seed: number | undefined, sets: [string, unknown][]): PreparedRun {
-  try {
-    return prepareRun(input, { seed, sets });
-  } catch (e) {
-    if (e instanceof SpecError) {
-      const first = e.issues[0]!;
-      const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more problem${e.issues.length > 2 ? 's' : ''})` : '';
-      throw new CliError(`${file}: ${first.path || '(spec)'}: ${first.message}${more}`);
-    }
-    if (e instanceof ProfileError || e instanceof SetPathError || e instanceof TopologyError) throw new CliError(`${file}: ${e.message}`);
-    throw e;
-  }
-}
-
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -79,20 +59,9 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const file = positionals[0]!;
   const seed = parseSeed(values.seed);
   const sets = parseSets(values.set);
-  if (isScriptFile(file)) {
-    const { source, experiment } = await loadScript(file, sets, parseTimeout(values.timeout));
-    showLogs(file, experiment, io);
-    const prepared = prepareScriptRuns(file, experiment, seed);
-    const name = values.experiment ?? experiment.name;
-    return execute(prepared, { file, experiment: name, description: experiment.description, source, db: values.db, json: values.json, metrics }, io);
-  }
-  if (!file.endsWith('.json')) throw new CliError(`${file}: expected a .ts script or a .json spec`, 2);
-  const input = readJsonFile(file);
-  const inputs = Array.isArray(input) ? input : [input];
-  if (inputs.length === 0) throw new CliError(`${file}: the file holds no spec`);
-  const prepared = inputs.map((one) => prepareOrExplain(file, one, seed, sets));
-  const experiment = values.experiment ?? prepared[0]!.spec.name ?? basename(file);
-  return execute(prepared, { file, experiment, description: prepared[0]!.spec.description, db: values.db, json: values.json, metrics }, io);
+  const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout) }, io);
+  const experiment = values.experiment ?? prepared.experiment;
+  return execute(prepared.runs, { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics }, io);
 }
 
 export interface ExecuteCliOptions {
@@ -116,9 +85,7 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
   const progress = new ProgressLine(io);
   try {
     let label = '';
-    const results = (() => {
-      try {
-        return executeRuns(store, prepared, {
+    const results = executeRuns(store, prepared, {
           experiment: o.experiment,
           description: o.description,
           source: o.source,
@@ -130,16 +97,10 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
           onProgress: (_i, p) => progress.update(label, p),
           shouldCancel: () => cancelled,
         });
-      } catch (e) {
-        if (e instanceof TopologyError) throw new CliError(`${o.file}: ${e.message}`);
-        throw e;
-      }
-    })();
     progress.done();
     const done = results.filter((r) => r.status === 'done');
     if (o.json) {
-      const payload = prepared.length === 1 && done.length === 1 ? done[0]!.result : results.map((r, i) => ({ point: prepared[i]!.spec.point, replication: prepared[i]!.spec.replication, runId: r.runId, status: r.status, result: r.result ?? null, error: r.error ?? null }));
-      io.out(canonicalJson(payload, 2) + '\n');
+      io.out(canonicalJson(jsonOutput(o, prepared, results), 2) + '\n');
     } else if (prepared.length === 1) {
       const r = results[0]!;
       if (r.result !== undefined) io.out(summary(prepared[0]!, r.runId, r.result));
@@ -157,13 +118,47 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
   }
 }
 
+/**
+ * What `run --json` prints, for one run or many: the experiment with its runs (in run order),
+ * each with its identity, status and full result (null unless done). Documented in the README.
+ */
+export interface RunJsonOutput {
+  experiment: string;
+  description: string | null;
+  file: string;
+  runs: {
+    runId: number;
+    name: string;
+    point: Record<string, unknown>;
+    replication: number;
+    seed: number;
+    profile: string;
+    configHash: string;
+    status: ExecutedRun['status'];
+    error: string | null;
+    result: RunResult | null;
+  }[];
+}
+
+function jsonOutput(o: ExecuteCliOptions, prepared: readonly PreparedRun[], results: readonly ExecutedRun[]): RunJsonOutput {
+  return {
+    experiment: o.experiment,
+    description: o.description ?? null,
+    file: o.file,
+    runs: results.map((r, i) => {
+      const { spec, profile, configHash } = prepared[i]!;
+      return { runId: r.runId, name: spec.name, point: spec.point, replication: spec.replication, seed: spec.seed, profile: profile.id, configHash, status: r.status, error: r.error ?? null, result: r.result ?? null };
+    }),
+  };
+}
+
 function describePoint(run: PreparedRun): string {
   const p = Object.entries(run.spec.point).map(([k, v]) => `${k}=${String(v)}`);
   return [...p, `rep=${run.spec.replication}`, `seed=${run.spec.seed}`].join(' ');
 }
 
 function summary(run: PreparedRun, runId: number, r: RunResult): string {
-  const rows = Object.entries(r.scalars).map(([name, v]) => [name, formatNumber(v), lookupMetric(name)?.unit ?? '']);
+  const rows = Object.entries(r.scalars).map(([name, v]) => [name, formatNumber(v), catalog.metrics.lookup(name)?.unit ?? '']);
   const head = `run #${runId}  ${run.spec.name}  seed ${run.spec.seed}  profile ${run.profile.id}  config ${run.configHash.slice(0, 12)}\n`;
   return head + table(['metric', 'value', 'unit'], rows, ['l', 'r', 'l']) + (r.notes.length ? `notes:\n${r.notes.map((n) => `  - ${n}`).join('\n')}\n` : '') + '\n';
 }

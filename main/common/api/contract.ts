@@ -6,6 +6,8 @@
  */
 import type { z } from 'zod';
 import * as s from './schemas';
+import * as ns from './notebook-schemas';
+import type * as nt from './notebook-types';
 import type * as t from './types';
 
 /** Operation name → payload schema. The order is the order the preload exposes them in. */
@@ -30,6 +32,16 @@ export const operations = {
   distribution: s.metricQuerySchema,
   series: s.metricQuerySchema,
   diffRuns: s.diffSchema,
+  listNotebooks: s.emptySchema,
+  createNotebook: ns.createNotebookSchema,
+  getNotebook: ns.notebookIdSchema,
+  saveNotebook: ns.saveNotebookSchema,
+  deleteNotebook: ns.notebookIdSchema,
+  runNotebook: ns.runNotebookSchema,
+  importNotebook: ns.importNotebookSchema,
+  exportNotebook: ns.exportNotebookSchema,
+  exportReport: ns.exportReportSchema,
+  exportRuns: ns.exportRunsSchema,
 } as const;
 
 export type OperationName = keyof typeof operations;
@@ -57,6 +69,16 @@ export interface Results {
   distribution: t.DistributionResult;
   series: t.SeriesResult;
   diffRuns: t.DiffResult;
+  listNotebooks: nt.NotebookInfo[];
+  createNotebook: nt.NotebookView;
+  getNotebook: nt.NotebookView;
+  saveNotebook: nt.NotebookView;
+  deleteNotebook: { deleted: boolean };
+  runNotebook: nt.NotebookView;
+  importNotebook: nt.NotebookView;
+  exportNotebook: nt.ExportedFile;
+  exportReport: nt.ExportedFile;
+  exportRuns: nt.ExportedFile;
 }
 
 /** The payload a caller may send (defaults not yet applied). */

@@ -1,3 +1,5 @@
 export * from './contract';
 export * from './schemas';
 export * from './types';
+export * from './notebook-schemas';
+export * from './notebook-types';

@@ -24,6 +24,8 @@ export const runQuerySchema = z
     points: z.array(z.record(paramValue)).max(1000).optional(),
     /** Case-insensitive substring of the run's name or experiment. */
     search: shortText.optional(),
+    /** Only runs with one of these configuration hashes (a notebook cell's runs). */
+    configs: z.array(z.string().min(1).max(100)).max(20_000).optional(),
   })
   .strict();
 

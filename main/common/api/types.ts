@@ -1,5 +1,6 @@
 /** The API's response types: plain JSON, the same over IPC, loopback HTTP and in-process calls. */
 import type { HistogramData, SeriesData } from '../result';
+import type { MetricDef } from '../metrics/names';
 import type { RUN_STATUSES } from './schemas';
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -186,6 +187,8 @@ export interface AppInfo {
   workers: number;
   /** The DSL's declarations for the editor, or null when resources/viommu-lab.d.ts is absent. */
   dsl: string | null;
+  /** Every declared metric (core and registered models): names, kinds, units, meanings. */
+  metrics: MetricDef[];
 }
 
 export type { HistogramData, SeriesData };

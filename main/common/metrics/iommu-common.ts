@@ -4,9 +4,9 @@
  */
 import { declareMetrics } from './names';
 
-declareMetrics([
-  { name: 'inval.guest.cmds', kind: 'counter', unit: 'count', doc: 'invalidation/configuration commands the guest IOMMU driver issued (CMD_SYNC included)' },
-  { name: 'exits.mmio', kind: 'counter', unit: 'count', doc: 'guest MMIO writes that exited to the VMM (e.g. an emulated command-queue doorbell)' },
-  { name: 'iotlb.hit_rate', kind: 'gauge', unit: 'ratio', doc: 'hardware IOTLB hits / lookups, all IOMMU instances' },
-  { name: 'walk.mem_reads', kind: 'counter', unit: 'count', doc: 'memory reads done by IOMMU table walks (nested 2-D walks and configuration fetches included)' },
-]);
+export const IOMMU_METRICS = declareMetrics({
+  invalGuestCmds: { name: 'inval.guest.cmds', kind: 'counter', unit: 'count', doc: 'invalidation/configuration commands the guest IOMMU driver issued (CMD_SYNC included)' },
+  exitsMmio: { name: 'exits.mmio', kind: 'counter', unit: 'count', doc: 'guest MMIO writes that exited to the VMM (e.g. an emulated command-queue doorbell)' },
+  iotlbHitRate: { name: 'iotlb.hit_rate', kind: 'gauge', unit: 'ratio', doc: 'hardware IOTLB hits / lookups, all IOMMU instances' },
+  walkMemReads: { name: 'walk.mem_reads', kind: 'counter', unit: 'count', doc: 'memory reads done by IOMMU table walks (nested 2-D walks and configuration fetches included)' },
+});

@@ -1,7 +1,11 @@
 /**
- * The registry of metric names: every metric a run emits is declared here with its unit and a
- * one-line meaning. The store, charts, CSV and notebooks all use these names. A `*` segment is a
- * family (e.g. `hcalls.*` → `hcalls.h_put_tce`); its instances must be lower-case identifiers.
+ * Metric names as typed handles: every metric a run emits is declared once with
+ * `declareMetrics` — name, kind, unit, one-line meaning — by the core (metrics/core.ts,
+ * dma-iommu.ts, swiotlb.ts, iommu-common.ts) or by the model that emits it
+ * (main/engine/models/<kind>/). The engine records through the handle, so an undeclared name or a
+ * counter used as a histogram is a type error. A name ending in `.*` is a family
+ * (`hcalls.*` → `hcalls.h_put_tce`); `family.of(instance)` gives one member, whose instance must
+ * be a lower-case identifier. The store, charts, CSV and notebooks use the same names.
  *
  * Histogram metrics expand in scalar form to `<name>.p50`, `.p90`, `.p99`, `.p999`, `.mean`,
  * `.max`, `.count` (see HISTOGRAM_SUMMARY).
@@ -16,26 +20,79 @@ export interface MetricDef {
   readonly doc: string;
 }
 
-const defs: MetricDef[] = [];
+declare const METRIC: unique symbol;
 
-/** Declares metrics. Model issues call this from their own file under metrics/ and import it in metrics/all.ts. */
-export function declareMetrics(list: readonly MetricDef[]): void {
-  for (const d of list) {
-    if (defs.some((x) => x.name === d.name)) throw new Error(`metric ${d.name} declared twice`);
-    defs.push(d);
+/** One concrete metric. */
+export type Metric<K extends MetricKind = MetricKind> = MetricDef & { readonly kind: K; readonly [METRIC]: true };
+
+/** A declared family (`name` ends in `.*`): `of(instance)` gives one member. */
+export type MetricFamily<K extends MetricKind = MetricKind> = MetricDef & { readonly kind: K; readonly family: true; of(instance: string): Metric<K> };
+
+type Handle<D extends MetricDef> = D['name'] extends `${string}.*` ? MetricFamily<D['kind']> : Metric<D['kind']>;
+
+const NAME = /^[a-z0-9_]+(\.([a-z0-9_]+|\*))+$/;
+const SEGMENT = /^[a-z0-9_]+$/;
+
+/** Declares a group of metrics; returns one handle (or family) per key. */
+export function declareMetrics<const T extends Record<string, MetricDef>>(defs: T): { readonly [K in keyof T]: Handle<T[K]> } {
+  const out: Record<string, MetricDef> = {};
+  for (const [key, d] of Object.entries(defs)) {
+    if (!NAME.test(d.name)) throw new Error(`metric name ${d.name} must be dotted lower-case (a family ends in .*)`);
+    if (d.name.endsWith('.*')) {
+      const stem = d.name.slice(0, -1);
+      const members = new Map<string, MetricDef>();
+      const fam = {
+        ...d,
+        family: true as const,
+        of(instance: string): MetricDef {
+          let m = members.get(instance);
+          if (m === undefined) {
+            if (!SEGMENT.test(instance)) throw new Error(`metric ${d.name}: instance "${instance}" must be lower-case [a-z0-9_]`);
+            m = Object.freeze({ name: stem + instance, kind: d.kind, unit: d.unit, doc: d.doc });
+            members.set(instance, m);
+          }
+          return m;
+        },
+      };
+      out[key] = Object.freeze(fam);
+    } else {
+      out[key] = Object.freeze({ ...d });
+    }
   }
-}
-
-export function allMetricDefs(): readonly MetricDef[] {
-  return defs;
+  return Object.freeze(out) as unknown as { readonly [K in keyof T]: Handle<T[K]> };
 }
 
 export const HISTOGRAM_SUMMARY = ['p50', 'p90', 'p99', 'p999', 'mean', 'max', 'count'] as const;
 
-const SEGMENT = /^[a-z0-9_]+$/;
+/** Every declared metric (core plus registered models), for lookups by the concrete names a result holds. */
+export class MetricCatalog {
+  private readonly defs: MetricDef[] = [];
 
-/** Finds the declaration for a concrete metric name (exact, family, or a histogram summary). */
-export function lookupMetric(name: string): MetricDef | undefined {
+  constructor(groups: readonly Readonly<Record<string, MetricDef>>[]) {
+    const seen = new Map<string, MetricDef>();
+    for (const g of groups) {
+      for (const h of Object.values(g)) {
+        const prev = seen.get(h.name);
+        if (prev === h) continue;
+        if (prev !== undefined) throw new Error(`metric ${h.name} declared twice`);
+        seen.set(h.name, h);
+        this.defs.push({ name: h.name, kind: h.kind, unit: h.unit, doc: h.doc });
+      }
+    }
+  }
+
+  all(): readonly MetricDef[] {
+    return this.defs;
+  }
+
+  /** Finds the declaration for a concrete metric name (exact, family, or a histogram summary). */
+  lookup(name: string): MetricDef | undefined {
+    return lookupIn(this.defs, name);
+  }
+}
+
+/** `lookup` over a plain list of declarations (the renderer gets the list from the API). */
+export function lookupIn(defs: readonly MetricDef[], name: string): MetricDef | undefined {
   const parts = name.split('.');
   for (const d of defs) {
     if (matches(d.name.split('.'), parts)) return d;

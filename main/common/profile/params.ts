@@ -1,30 +1,66 @@
 /**
- * The registry of cost-profile parameters: every latency, bandwidth and size the engine charges
- * is declared here with its unit and one-line meaning; profiles in resources/profiles give the
- * values and their sources. Model issues declare their own in a file beside this one and import
- * it in profile/all.ts.
+ * Cost-profile parameters as typed handles. Every latency, bandwidth and size the engine charges
+ * is declared once with `declareCosts` — name, unit, one-line meaning, the base value and its
+ * source — by the core (profile/core.ts, dma-iommu.ts, swiotlb.ts) or by the model that charges
+ * it (main/engine/models/<kind>/). The engine reads values through the handle
+ * (`ctx.costs.ns(C.exit)`), never by a string, so a misspelt parameter is a type error. Platform
+ * profiles in resources/profiles override the base values with their own sources.
  */
 
-export interface ParamDef {
+export type CostUnit = 'ns' | 'bytes' | 'bytes/ns' | 'count' | 'ratio' | 'ns/page' | 'ns/byte';
+
+/** What a declaration states about one parameter. */
+export interface CostDef<U extends CostUnit = CostUnit> {
+  /** Dotted lower-case name, the key in profiles and in `--set`. */
   readonly name: string;
-  readonly unit: 'ns' | 'bytes' | 'bytes/ns' | 'count' | 'ratio' | 'ns/page' | 'ns/byte';
+  readonly unit: U;
+  /** One line: what the parameter is. */
   readonly doc: string;
+  /** The base value (what a profile that does not set it gets). */
+  readonly value: number;
+  /** Where the base value comes from: "measured: …", "derived: …", "constant: …" or "estimate: why". */
+  readonly source: string;
 }
 
-const defs = new Map<string, ParamDef>();
+declare const COST: unique symbol;
 
-export function declareParams(list: readonly ParamDef[]): void {
-  for (const d of list) {
-    if (defs.has(d.name)) throw new Error(`profile parameter ${d.name} declared twice`);
-    if (!/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(d.name)) throw new Error(`profile parameter name ${d.name} must be dotted lower-case`);
-    defs.set(d.name, d);
+/** A declared parameter; only `declareCosts` makes one. */
+export type Cost<U extends CostUnit = CostUnit> = CostDef<U> & { readonly [COST]: true };
+
+const NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
+const SOURCE = /^(estimate|measured|derived|constant|calibration)\b/;
+
+/** Declares a group of parameters; returns one handle per key. */
+export function declareCosts<const T extends Record<string, CostDef>>(defs: T): { readonly [K in keyof T]: Cost<T[K]['unit']> } {
+  for (const d of Object.values(defs)) {
+    if (!NAME.test(d.name)) throw new Error(`profile parameter name ${d.name} must be dotted lower-case`);
+    if (!Number.isFinite(d.value) || d.value < 0) throw new Error(`profile parameter ${d.name}: base value must be a non-negative number`);
+    if (!SOURCE.test(d.source)) throw new Error(`profile parameter ${d.name}: source must start with measured, derived, constant, calibration or estimate`);
+    Object.freeze(d);
   }
+  return Object.freeze(defs) as unknown as { readonly [K in keyof T]: Cost<T[K]['unit']> };
 }
 
-export function paramDef(name: string): ParamDef | undefined {
-  return defs.get(name);
-}
+/** Every declared parameter of a run's configuration (core plus registered models), by name. */
+export class ParamCatalog {
+  private readonly byName = new Map<string, Cost>();
 
-export function allParamDefs(): ParamDef[] {
-  return [...defs.values()].sort((a, b) => a.name.localeCompare(b.name));
+  constructor(groups: readonly Readonly<Record<string, Cost>>[]) {
+    for (const g of groups) {
+      for (const c of Object.values(g)) {
+        const prev = this.byName.get(c.name);
+        if (prev !== undefined && prev !== c) throw new Error(`profile parameter ${c.name} declared twice`);
+        this.byName.set(c.name, c);
+      }
+    }
+  }
+
+  get(name: string): Cost | undefined {
+    return this.byName.get(name);
+  }
+
+  /** Sorted by name. */
+  all(): Cost[] {
+    return [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
 }

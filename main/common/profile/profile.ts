@@ -4,7 +4,7 @@
  * reads the disk).
  */
 import { z } from 'zod';
-import { allParamDefs, paramDef } from './all';
+import type { ParamCatalog } from './params';
 
 export const profileFileSchema = z
   .object({
@@ -42,10 +42,18 @@ export class ProfileError extends Error {}
 
 /**
  * Resolves `id` against `files` (id → file): base first, then each profile that extends it,
- * then overrides. Every declared parameter must end up with a value; every name set must be
- * declared (a typo is an error, not a silently unused value).
+ * then overrides. `declared` is the catalogue of parameters (core and registered models); every
+ * declared parameter must end up with a value; every name set must be declared (a typo is an
+ * error, not a silently unused value).
  */
-export function resolveProfile(files: ReadonlyMap<string, ProfileFile>, id: string, overrides: Record<string, number | string> = {}): ResolvedProfile {
+export function resolveProfile(
+  declared: ParamCatalog,
+  files: ReadonlyMap<string, ProfileFile>,
+  id: string,
+  overrides: Record<string, number | string> = {},
+): ResolvedProfile {
+  const paramDef = (name: string) => declared.get(name);
+  const suggest = (name: string) => suggestName(declared, name);
   const chain: ProfileFile[] = [];
   const seen = new Set<string>();
   let cur: string | undefined = id;
@@ -75,15 +83,15 @@ export function resolveProfile(files: ReadonlyMap<string, ProfileFile>, id: stri
     if (!Number.isFinite(value) || value < 0) throw new ProfileError(`override ${name}=${String(raw)}: expected a non-negative number in ${def.unit}`);
     params[name] = { value, unit: def.unit, source: 'override', from: 'override' };
   }
-  const missing = allParamDefs().filter((d) => params[d.name] === undefined).map((d) => d.name);
+  const missing = declared.all().filter((d) => params[d.name] === undefined).map((d) => d.name);
   if (missing.length > 0) throw new ProfileError(`profile "${id}" leaves ${missing.length} parameter(s) without a value: ${missing.join(', ')}`);
   const sorted: Record<string, ResolvedParam> = {};
   for (const k of Object.keys(params).sort()) sorted[k] = params[k]!;
   return { id, chain: chain.map((f) => f.id), params: sorted };
 }
 
-function suggest(name: string): string {
-  const names = allParamDefs().map((d) => d.name);
+function suggestName(declared: ParamCatalog, name: string): string {
+  const names = declared.all().map((d) => d.name);
   let best: string | undefined;
   let bestD = Infinity;
   for (const n of names) {

@@ -2,4 +2,3 @@ export * from './topology';
 export * from './validate';
 export * from './workload';
 export * from './distribution';
-export * from './model-params';

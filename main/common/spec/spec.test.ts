@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpec, SpecError } from './index';
+import { SpecError } from './index';
+import { parseSpec } from '../../engine/catalog';
 import { parseQuantity } from '../units';
 import { setPath, splitPath } from './set-path';
 

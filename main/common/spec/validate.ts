@@ -1,7 +1,5 @@
 /** Spec validation with errors that name the JSON path and say what is wrong. */
 import type { z } from 'zod';
-import { specSchema, type Spec } from './topology';
-import './models';
 
 export interface SpecIssue {
   /** JSON path, e.g. "devices[0].workload.granule". */
@@ -44,9 +42,9 @@ function depth(e: z.ZodError): number {
   return Math.max(0, ...e.issues.map((i) => i.path.length));
 }
 
-/** Validates untrusted input; throws SpecError with every issue. */
-export function parseSpec(input: unknown): Spec {
-  const r = specSchema.safeParse(input);
+/** Validates untrusted input with a schema (the catalog's spec schema); throws SpecError with every issue. */
+export function parseWith<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown): T {
+  const r = schema.safeParse(input);
   if (!r.success) throw new SpecError(zodIssues(r.error));
   return r.data;
 }

@@ -8,7 +8,9 @@
 import type { ProcessGenerator } from '../kernel';
 import type { Costs } from '../costs/costs';
 import type { Vcpu } from '../machine/vcpu';
+import { splitSafe } from '../mem/addr';
 import type { DmaPath, Direction, Mapping } from './path';
+import { CORE_COSTS } from '../../common/profile/core';
 
 export class DirectPath implements DmaPath {
   readonly name = 'dma-direct';
@@ -16,23 +18,23 @@ export class DirectPath implements DmaPath {
   private readonly unmapNs: number;
 
   constructor(costs: Costs) {
-    this.mapNs = costs.ns('guest.dma_direct_map_ns');
-    this.unmapNs = costs.ns('guest.dma_direct_unmap_ns');
+    this.mapNs = costs.ns(CORE_COSTS.guestDmaDirectMapNs);
+    this.unmapNs = costs.ns(CORE_COSTS.guestDmaDirectUnmapNs);
   }
 
   *probe(_cpu: Vcpu): ProcessGenerator<void> {}
 
   *map(_cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     yield this.mapNs;
-    return { iova: gpa, bytes, dir, gpa };
+    const { pfn, off } = splitSafe(gpa);
+    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
   *unmap(_cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
   }
 
-   
-  *translate(_iova: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+  *translate(_pfn: number, _off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
     return true;
   }
 }

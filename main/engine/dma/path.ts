@@ -5,6 +5,7 @@
  * Linux DMA API as the driver sees it, implemented by dma-direct, swiotlb, or an IOMMU model's
  * guest driver. Device side: translate, charging the translation's time and reporting a fault
  * when no valid translation exists at that instant.
+ * Bus addresses are exact over 64 bits: a 4 KiB frame number and a byte offset (mem/addr.ts).
  */
 import type { ProcessGenerator } from '../kernel';
 import type { Vcpu } from '../machine/vcpu';
@@ -12,8 +13,10 @@ import type { Vcpu } from '../machine/vcpu';
 export type Direction = 'to-device' | 'from-device' | 'bidirectional';
 
 export interface Mapping {
-  /** Bus address the device uses. */
-  readonly iova: number;
+  /** Bus address the device uses: its 4 KiB frame number (≤ 2^52)... */
+  readonly iovaPfn: number;
+  /** ...and the byte offset in that frame (0..4095). */
+  readonly iovaOff: number;
   readonly bytes: number;
   readonly dir: Direction;
   /** Guest-physical address of the buffer. */
@@ -29,6 +32,9 @@ export interface DmaPath {
   map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null>;
   /** dma_unmap_*. */
   unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void>;
-  /** Device side: translates an access of `bytes` at `iova`; false is a DMA fault. */
-  translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
+  /**
+   * Device side: translates an access of `bytes` at bus address `pfn` × 4 KiB + `off` (off may
+   * exceed a frame: the device adds its progress to the mapping's offset); false is a DMA fault.
+   */
+  translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
 }

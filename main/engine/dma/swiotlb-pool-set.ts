@@ -19,6 +19,8 @@ export const MAX_ORDER_BYTES = 4 * 2 ** 20;
 
 /** What the bouncer needs of its slots: the default pool alone, or a dynamic set. */
 export interface BouncePool {
+  /** Guest-physical base of the default pool. */
+  readonly base: number;
   /** Areas of the default pool: one lock each. */
   readonly areas: readonly SwiotlbArea[];
   readonly slotsInUse: number;
@@ -50,6 +52,10 @@ export class SwiotlbPoolSet implements BouncePool {
   /** The largest total pool size (without metadata) at any instant. */
   get peakPoolBytes(): number {
     return this.peakBytes;
+  }
+
+  get base(): number {
+    return this.defaultPool.base;
   }
 
   get areas(): readonly SwiotlbArea[] {

@@ -17,8 +17,13 @@ import type { Costs } from '../costs/costs';
 import type { Counter, Metrics } from '../metrics/collector';
 import type { Vcpu } from '../machine/vcpu';
 import type { Direction, DmaPath, Mapping } from './path';
-import type { SwiotlbSlot } from './swiotlb-pool';
+import { FRAME, frameAt, splitSafe } from '../mem/addr';
+import { SparseArray } from '../mem/sparse';
+import { IO_TLB_SIZE, type SwiotlbSlot } from './swiotlb-pool';
 import type { BouncePool } from './swiotlb-pool-set';
+import { CORE_COSTS } from '../../common/profile/core';
+import { SWIOTLB_COSTS } from '../../common/profile/swiotlb';
+import { SWIOTLB_METRICS } from '../../common/metrics/swiotlb';
 
 export interface Bounce {
   readonly slot: SwiotlbSlot;
@@ -51,11 +56,11 @@ export class SwiotlbBouncer {
     private readonly growth: SwiotlbGrowth | null = null,
   ) {
     this.locks = pool.areas.map((_, i) => new Resource(env, `${name}.swiotlb.area${i}`, 1));
-    this.allocNs = costs.ns('swiotlb.alloc_ns');
-    this.freeNs = costs.ns('swiotlb.free_ns');
-    this.bounced = metrics.counter('swiotlb.bounce_bytes');
-    this.maps = metrics.counter('swiotlb.maps');
-    this.full = metrics.counter('swiotlb.full');
+    this.allocNs = costs.ns(SWIOTLB_COSTS.allocNs);
+    this.freeNs = costs.ns(SWIOTLB_COSTS.freeNs);
+    this.bounced = metrics.counter(SWIOTLB_METRICS.bounceBytes);
+    this.maps = metrics.counter(SWIOTLB_METRICS.maps);
+    this.full = metrics.counter(SWIOTLB_METRICS.full);
   }
 
   /** Bounces a buffer on the vCPU the caller holds; null if the pool is full. */
@@ -77,7 +82,7 @@ export class SwiotlbBouncer {
     }
     this.maps.inc();
     if (dir !== 'from-device') yield* this.copy(bytes);
-    this.metrics.gaugeMax('swiotlb.used_slots_max', this.pool.slotsInUse);
+    this.metrics.gaugeMax(SWIOTLB_METRICS.usedSlotsMax, this.pool.slotsInUse);
     return { slot, bytes, dir };
   }
 
@@ -95,11 +100,11 @@ export class SwiotlbBouncer {
   }
 
   finish(): void {
-    this.metrics.gauge('mem.swiotlb_bytes', this.pool.memoryBytes);
+    this.metrics.gauge(SWIOTLB_METRICS.memSwiotlbBytes, this.pool.memoryBytes);
   }
 
   private *copy(bytes: number): ProcessGenerator<void> {
-    yield this.costs.transferNs(bytes, 'guest.memcpy_bytes_per_ns');
+    yield this.costs.transferNs(bytes, CORE_COSTS.guestMemcpyBytesPerNs);
     this.bounced.inc(bytes);
   }
 }
@@ -110,7 +115,8 @@ export class SwiotlbBouncer {
  */
 export class SwiotlbPath implements DmaPath {
   readonly name = 'swiotlb';
-  private readonly live = new Map<number, Bounce>();
+  /** Live bounces by the absolute slot number of their address (address / 2 KiB; Linux finds the slot from the address the same way). */
+  private readonly live = new SparseArray<Bounce>();
 
   constructor(
     private readonly bouncer: SwiotlbBouncer,
@@ -122,18 +128,21 @@ export class SwiotlbPath implements DmaPath {
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     const b = yield* this.bouncer.map(cpu, bytes, dir);
     if (b === null) return null;
-    this.live.set(b.slot.addr, b);
-    return { iova: b.slot.addr, bytes, dir, gpa };
+    this.live.set(b.slot.addr / IO_TLB_SIZE, b);
+    const { pfn, off } = splitSafe(b.slot.addr);
+    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
-    const b = this.live.get(m.iova);
-    if (b === undefined) throw new Error(`swiotlb: unmap of ${m.iova} that is not mapped (at ${this.env.now} ns)`);
-    this.live.delete(m.iova);
+    const addr = m.iovaPfn * FRAME + m.iovaOff;
+    const b = addr <= Number.MAX_SAFE_INTEGER && addr % IO_TLB_SIZE === 0 ? this.live.take(addr / IO_TLB_SIZE) : undefined;
+    if (b === undefined) throw new Error(`swiotlb: unmap of ${addr} that is not mapped (at ${this.env.now} ns)`);
     yield* this.bouncer.unmap(cpu, b);
   }
 
-  *translate(iova: number, bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    return this.bouncer.pool.contains(iova, bytes);
+  *translate(pfn: number, off: number, bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    // Pools lie in guest RAM (safe integers): an address beyond 2^53 is never rounded into one.
+    if (frameAt(pfn, off) * FRAME > Number.MAX_SAFE_INTEGER) return false;
+    return this.bouncer.pool.contains(pfn * FRAME + off, bytes);
   }
 }

@@ -18,6 +18,8 @@ import type { Series } from '../metrics/series';
 import { parseQuantity } from '../../common/units';
 import type { Vcpu } from './vcpu';
 import type { VmRuntime } from './vm';
+import { CORE_COSTS } from '../../common/profile/core';
+import { CORE_METRICS } from '../../common/metrics/core';
 
 export class DeviceRuntime {
   readonly link: Resource;
@@ -41,15 +43,15 @@ export class DeviceRuntime {
     readonly firstVcpu = 0,
   ) {
     this.link = new Resource(env, `${spec.id}.link`, 1);
-    this.bytesPerNs = spec.linkBandwidth !== undefined ? parseQuantity(spec.linkBandwidth, 'bitrate') / 8e9 : costs.get('device.link_bytes_per_ns');
+    this.bytesPerNs = spec.linkBandwidth !== undefined ? parseQuantity(spec.linkBandwidth, 'bitrate') / 8e9 : costs.get(CORE_COSTS.deviceLinkBytesPerNs);
     if (!(this.bytesPerNs > 0)) throw new RangeError(`device ${spec.id}: link bandwidth must be positive`);
-    this.latencyNs = costs.ns('device.dma_latency_ns');
-    this.maxChunk = Math.max(1, costs.get('device.max_dma_bytes'));
-    this.bytesMoved = metrics.counter('dma.bytes');
-    this.transactions = metrics.counter('dma.transactions');
-    this.faults = metrics.counter('faults.dma');
-    this.latency = metrics.histogram('dma.latency_ns');
-    this.throughput = metrics.timeSeries('series.throughput_gbps', 'rate', 8);
+    this.latencyNs = costs.ns(CORE_COSTS.deviceDmaLatencyNs);
+    this.maxChunk = Math.max(1, costs.get(CORE_COSTS.deviceMaxDmaBytes));
+    this.bytesMoved = metrics.counter(CORE_METRICS.dmaBytes);
+    this.transactions = metrics.counter(CORE_METRICS.dmaTransactions);
+    this.faults = metrics.counter(CORE_METRICS.faultsDma);
+    this.latency = metrics.histogram(CORE_METRICS.dmaLatencyNs);
+    this.throughput = metrics.timeSeries(CORE_METRICS.seriesThroughputGbps, 'rate', 8);
   }
 
   /** The vCPU of workload thread or queue `i`. */
@@ -57,13 +59,16 @@ export class DeviceRuntime {
     return this.vm.vcpu(this.firstVcpu + i);
   }
 
-  /** One DMA of `bytes` at bus address `iova`. Returns false if any piece faulted (the rest is not transferred). */
-  *dma(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+  /**
+   * One DMA of `bytes` at bus address `pfn` × 4 KiB + `off` (a mapping's iovaPfn and iovaOff, exact
+   * over 64 bits). Returns false if any piece faulted (the rest is not transferred).
+   */
+  *dma(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     const start = this.env.now;
     yield this.latencyNs;
-    for (let off = 0; off < bytes; off += this.maxChunk) {
-      const len = Math.min(this.maxChunk, bytes - off);
-      const ok = yield* this.path.translate(iova + off, len, write);
+    for (let done = 0; done < bytes; done += this.maxChunk) {
+      const len = Math.min(this.maxChunk, bytes - done);
+      const ok = yield* this.path.translate(pfn, off + done, len, write);
       if (!ok) {
         this.faults.inc();
         return false;

@@ -1,9 +1,10 @@
 /**
- * Per-run metric collection: counters, gauges, histograms and series, each created by name.
- * Every name must be declared in main/common/metrics (a model emitting an undeclared metric
- * fails loudly, so the registry stays the truth for the store, charts and CSV).
+ * Per-run metric collection: counters, gauges, histograms and series, each created from a
+ * declared handle (main/common/metrics/names: `metrics.counter(M.hits)`,
+ * `metrics.gauge(M.vmidsOf.of(seg), n)`), so every name a result holds is declared with its kind
+ * and unit, and a counter cannot be recorded as a histogram.
  */
-import { HISTOGRAM_SUMMARY, lookupMetric, type MetricKind } from '../../common/metrics/all';
+import { HISTOGRAM_SUMMARY, type Metric } from '../../common/metrics/names';
 import type { HistogramData, SeriesData } from '../../common/result';
 import { Histogram, quantileOf } from './histogram';
 import { Series } from './series';
@@ -25,32 +26,32 @@ export class Metrics {
 
   constructor(private readonly seriesStepNs: number) {}
 
-  counter(name: string): Counter {
+  counter(m: Metric<'counter'>): Counter {
+    const name = m.name;
     let c = this.counters.get(name);
     if (c === undefined) {
-      check(name, 'counter');
       c = new Counter();
       this.counters.set(name, c);
     }
     return c;
   }
 
-  gauge(name: string, value: number): void {
-    check(name, 'gauge');
-    this.gauges.set(name, value);
+  /** Sets a gauge (a counter-declared metric may be set too, e.g. a total known only at the end). */
+  gauge(m: Metric<'gauge' | 'counter'>, value: number): void {
+    this.gauges.set(m.name, value);
   }
 
   /** Keeps the larger of the current and the new value. */
-  gaugeMax(name: string, value: number): void {
-    check(name, 'gauge');
+  gaugeMax(m: Metric<'gauge' | 'counter'>, value: number): void {
+    const name = m.name;
     const cur = this.gauges.get(name);
     if (cur === undefined || value > cur) this.gauges.set(name, value);
   }
 
-  histogram(name: string): Histogram {
+  histogram(m: Metric<'histogram'>): Histogram {
+    const name = m.name;
     let h = this.histograms.get(name);
     if (h === undefined) {
-      check(name, 'histogram');
       h = new Histogram();
       this.histograms.set(name, h);
     }
@@ -58,10 +59,10 @@ export class Metrics {
   }
 
   /** `scale` converts the stored unit to the declared one when the data are read (e.g. bytes/ns → Gbit/s = 8). */
-  timeSeries(name: string, mode: 'level' | 'rate', scale = 1): Series {
+  timeSeries(m: Metric<'series'>, mode: 'level' | 'rate', scale = 1): Series {
+    const name = m.name;
     let e = this.series.get(name);
     if (e === undefined) {
-      check(name, 'series');
       e = { s: new Series(this.seriesStepNs, 512, mode), scale };
       this.series.set(name, e);
     }
@@ -85,14 +86,6 @@ export class Metrics {
     const series: Record<string, SeriesData> = {};
     for (const [k, e] of this.series) series[k] = e.s.data(e.scale);
     return { scalars: sortRecord(scalars), histograms: sortRecord(histograms), series: sortRecord(series) };
-  }
-}
-
-function check(name: string, kind: MetricKind): void {
-  const def = lookupMetric(name);
-  if (def === undefined) throw new Error(`metric "${name}" is not declared in main/common/metrics`);
-  if (def.kind !== kind && !(kind === 'gauge' && def.kind === 'counter')) {
-    throw new Error(`metric "${name}" is declared as a ${def.kind}, used as a ${kind}`);
   }
 }
 

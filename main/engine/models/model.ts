@@ -1,14 +1,20 @@
 /**
- * What an IOMMU model provides to the engine. A model folder (models/<kind>/) exports one
- * IommuModel; the engine's model registry (engine/model-registry.ts) lists them. Models never
- * import each other; what they share lives in kernel/, dma/, machine/, metrics/ and costs/.
+ * The plug-in contract: what a model folder (models/<kind>/) gives the engine. Its `model.ts`
+ * exports `defineModel({...})` results — kind, role, one-line summary, params schema, the cost
+ * and metric groups it uses, and the factory — and models/registry.ts lists them, one line per
+ * folder. How to write one: models/README.md. Models never import each other; what they share
+ * lives in kernel/, dma/, machine/, metrics/, costs/ and main/common.
  */
+import type { z } from '../../common/models/params-kit';
 import type { Environment } from '../kernel';
 import type { Costs } from '../costs/costs';
 import type { Metrics } from '../metrics/collector';
 import type { DmaPath } from '../dma/path';
-import type { DeviceSpec, HostIommuSpec, Spec, ViommuSpec } from '../../common/spec';
+import type { DeviceSpec, HostIommuSpec, Spec, ViommuSpec, VmSpec } from '../../common/spec';
+import { checkDeclaration, type ModelDeclaration, type ParamsSchema } from '../../common/models/declaration';
 import type { VmRuntime } from '../machine/vm';
+
+export type { ModelRole } from '../../common/models/declaration';
 
 export interface ModelContext {
   readonly env: Environment;
@@ -21,6 +27,7 @@ export interface ModelContext {
   note(text: string): void;
 }
 
+/** A host IOMMU or vIOMMU instance: it builds the DMA path of each device behind it. */
 export interface IommuInstance {
   readonly id: string;
   /** Builds the DMA path for one device attached to this instance. */
@@ -29,19 +36,85 @@ export interface IommuInstance {
   finish?(): void;
 }
 
-export interface IommuModel<S = ViommuSpec | HostIommuSpec> {
-  readonly kind: string;
-  readonly role: 'viommu' | 'host';
-  create(ctx: ModelContext, spec: S): IommuInstance;
+/** A confidential VM (vms[].confidential): it may wrap the DMA path of each device of the VM. */
+export interface ConfidentialInstance {
+  /** Returns the device's path as the confidential guest sees it (bounce buffers, conversions), or `path` unchanged. */
+  wrap(device: DeviceSpec, vm: VmRuntime, path: DmaPath): DmaPath;
+  finish?(): void;
 }
 
-/** A configuration the model cannot build (too many VINTFs, VMID exhaustion...): reported as one clear error. */
-export class TopologyError extends Error {
-  constructor(
-    readonly path: string,
-    message: string,
-  ) {
-    super(`${path}: ${message}`);
-    this.name = 'TopologyError';
-  }
+/** A device-side transport (devices[].transport, e.g. virtio): it wraps the device's DMA path. */
+export interface TransportInstance {
+  /** Returns the path the device's workload uses (virtqueue kicks, notifications around the DMA API). */
+  wrap(vm: VmRuntime, path: DmaPath): DmaPath;
+  finish?(): void;
 }
+
+/** Where in the spec an instance was declared, for TopologyError paths. */
+export interface HostIommuSite {
+  readonly spec: HostIommuSpec;
+  readonly index: number;
+  /** JSON path, e.g. "host.iommus[0]". */
+  readonly path: string;
+}
+export interface ViommuSite {
+  readonly spec: ViommuSpec;
+  readonly vm: VmSpec;
+  readonly vmIndex: number;
+  readonly index: number;
+  /** JSON path, e.g. "vms[0].viommus[1]". */
+  readonly path: string;
+}
+export interface ConfidentialSite {
+  readonly vm: VmSpec;
+  readonly vmIndex: number;
+  /** JSON path, e.g. "vms[0].confidential". */
+  readonly path: string;
+}
+export interface TransportSite {
+  readonly device: DeviceSpec;
+  readonly index: number;
+  /** JSON path, e.g. "devices[2].transport". */
+  readonly path: string;
+}
+
+type Out<P extends ParamsSchema> = z.output<P>;
+
+/** host.iommus[] kinds: a physical IOMMU instance. */
+export interface HostIommuModel<P extends ParamsSchema = ParamsSchema, D extends ParamsSchema = ParamsSchema> extends ModelDeclaration<'host-iommu', P, D> {
+  create(ctx: ModelContext, params: Out<P>, at: HostIommuSite): IommuInstance;
+}
+
+/** vms[].viommus[] kinds: a guest-visible IOMMU. */
+export interface ViommuModel<P extends ParamsSchema = ParamsSchema, D extends ParamsSchema = ParamsSchema> extends ModelDeclaration<'viommu', P, D> {
+  create(ctx: ModelContext, params: Out<P>, at: ViommuSite): IommuInstance;
+}
+
+/** vms[].confidential kinds: a confidential-computing VM. */
+export interface ConfidentialModel<P extends ParamsSchema = ParamsSchema> extends ModelDeclaration<'confidential', P> {
+  create(ctx: ModelContext, params: Out<P>, at: ConfidentialSite): ConfidentialInstance;
+}
+
+/** devices[].transport kinds: a device-side transport. */
+export interface TransportModel<P extends ParamsSchema = ParamsSchema> extends ModelDeclaration<'transport', P> {
+  create(ctx: ModelContext, params: Out<P>, at: TransportSite): TransportInstance;
+}
+
+/** Any registered model; `role` tells which. */
+export type Model = HostIommuModel | ViommuModel | ConfidentialModel | TransportModel;
+
+/**
+ * Declares a model: its declaration plus the factory for its role (params arrive parsed, defaults
+ * filled, typed by the params schema). Checks that every param has a default and a description.
+ */
+export function defineModel<P extends ParamsSchema, D extends ParamsSchema = ParamsSchema>(m: HostIommuModel<P, D>): HostIommuModel<P, D>;
+export function defineModel<P extends ParamsSchema, D extends ParamsSchema = ParamsSchema>(m: ViommuModel<P, D>): ViommuModel<P, D>;
+export function defineModel<P extends ParamsSchema>(m: ConfidentialModel<P>): ConfidentialModel<P>;
+export function defineModel<P extends ParamsSchema>(m: TransportModel<P>): TransportModel<P>;
+export function defineModel(m: Model): Model {
+  checkDeclaration(m);
+  return Object.freeze(m);
+}
+
+/** Models throw TopologyError (defined in main/common: the run pipeline and the CLI catch it too). */
+export { TopologyError } from '../../common/diagnostics';

@@ -10,16 +10,18 @@ import type { BlockWorkload } from '../../common/spec';
 import { sampler, type ProcessGenerator } from '../kernel';
 import { MIN_ITERATION_NS, type WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
+import { CORE_COSTS } from '../../common/profile/core';
+import { CORE_METRICS } from '../../common/metrics/core';
 
 export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device, costs } = ctx;
   const size = sampler(w.requestSize, env.rng(`${device.spec.id}.block.size`));
   const service = sampler(w.serviceTime, env.rng(`${device.spec.id}.block.service`));
   const mix = env.rng(`${device.spec.id}.block.mix`);
-  const submitNs = costs.ns('guest.block_submit_ns');
-  const completeNs = costs.ns('guest.block_complete_ns');
-  const latency = metrics.histogram('io.latency_ns');
-  const completed = metrics.counter('io.completed');
+  const submitNs = costs.ns(CORE_COSTS.guestBlockSubmitNs);
+  const completeNs = costs.ns(CORE_COSTS.guestBlockCompleteNs);
+  const latency = metrics.histogram(CORE_METRICS.ioLatencyNs);
+  const completed = metrics.counter(CORE_METRICS.ioCompleted);
   const dma = dmaCalls(ctx);
 
   function* slot(s: number): ProcessGenerator<void> {
@@ -42,9 +44,9 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
       const media = Math.max(0, Math.round(service()));
       if (read) {
         yield media;
-        yield* device.dma(m.iova, bytes, true);
+        yield* device.dma(m.iovaPfn, m.iovaOff, bytes, true);
       } else {
-        yield* device.dma(m.iova, bytes, false);
+        yield* device.dma(m.iovaPfn, m.iovaOff, bytes, false);
         yield media;
       }
       yield* cpu.run(

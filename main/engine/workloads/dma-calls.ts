@@ -7,6 +7,7 @@ import type { ProcessGenerator } from '../kernel';
 import type { Direction, Mapping } from '../dma/path';
 import type { Vcpu } from '../machine/vcpu';
 import type { WorkloadContext } from './context';
+import { CORE_METRICS } from '../../common/metrics/core';
 
 export interface DmaCalls {
   map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null>;
@@ -16,11 +17,11 @@ export interface DmaCalls {
 export function dmaCalls(ctx: WorkloadContext): DmaCalls {
   const { env, metrics, device } = ctx;
   const path = device.path;
-  const mapLat = metrics.histogram('map.latency_ns');
-  const unmapLat = metrics.histogram('unmap.latency_ns');
-  const maps = metrics.counter('map.ops');
-  const unmaps = metrics.counter('unmap.ops');
-  const failures = metrics.counter('map.failures');
+  const mapLat = metrics.histogram(CORE_METRICS.mapLatencyNs);
+  const unmapLat = metrics.histogram(CORE_METRICS.unmapLatencyNs);
+  const maps = metrics.counter(CORE_METRICS.mapOps);
+  const unmaps = metrics.counter(CORE_METRICS.unmapOps);
+  const failures = metrics.counter(CORE_METRICS.mapFailures);
   return {
     *map(cpu, gpa, bytes, dir) {
       const t0 = env.now;

@@ -10,11 +10,12 @@ import type { MapBenchWorkload } from '../../common/spec';
 import type { ProcessGenerator } from '../kernel';
 import { MIN_ITERATION_NS, type WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
+import { CORE_METRICS } from '../../common/metrics/core';
 
 export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device } = ctx;
   const dma = dmaCalls(ctx);
-  const benchOps = metrics.counter('bench.ops');
+  const benchOps = metrics.counter(CORE_METRICS.benchOps);
   const write = w.direction !== 'to-device';
 
   function* thread(t: number): ProcessGenerator<void> {
@@ -25,7 +26,7 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
       const iterStart = env.now;
       const m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
       if (m !== null) {
-        if (w.dmaBytes > 0) yield* device.dma(m.iova, Math.min(w.dmaBytes, m.bytes), write);
+        if (w.dmaBytes > 0) yield* device.dma(m.iovaPfn, m.iovaOff, Math.min(w.dmaBytes, m.bytes), write);
         yield* cpu.run(dma.unmap(cpu, m));
         benchOps.inc();
         ops++;

@@ -15,6 +15,8 @@ import type { Mapping } from '../dma/path';
 import type { WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
 import { distributionMean } from '../kernel/distributions';
+import { CORE_COSTS } from '../../common/profile/core';
+import { CORE_METRICS } from '../../common/metrics/core';
 
 interface Completion {
   descs: Mapping[];
@@ -28,12 +30,12 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
   const sizeOf = sampler(w.packetSize, env.rng(`${device.spec.id}.nic.size`));
   const meanSize = distributionMean(w.packetSize);
   const pps = w.packetRate ?? w.bitrate! / (8 * meanSize);
-  metrics.gauge('nic.offered_gbps', (pps * meanSize * 8) / 1e9);
+  metrics.gauge(CORE_METRICS.nicOfferedGbps, (pps * meanSize * 8) / 1e9);
   const perQueueGapNs = (1e9 / pps) * w.queues;
-  const packets = metrics.counter('nic.packets');
-  const drops = metrics.counter('nic.drops');
-  const latency = metrics.histogram('nic.latency_ns');
-  const perPacketNs = costs.ns('guest.packet_completion_ns') + w.perPacketCpu;
+  const packets = metrics.counter(CORE_METRICS.nicPackets);
+  const drops = metrics.counter(CORE_METRICS.nicDrops);
+  const latency = metrics.histogram(CORE_METRICS.nicLatencyNs);
+  const perPacketNs = costs.ns(CORE_COSTS.guestPacketCompletionNs) + w.perPacketCpu;
   const dma = dmaCalls(ctx);
 
   function gap(): number {
@@ -78,7 +80,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
                 let ok = true;
                 for (let i = 0; i < descs.length && ok; i++) {
                   const len = Math.min(w.bufferSize, size - i * w.bufferSize);
-                  ok = yield* device.dma(descs[i]!.iova, len, true);
+                  ok = yield* device.dma(descs[i]!.iovaPfn, descs[i]!.iovaOff, len, true);
                 }
                 done.tryPut({ descs, arrival, ok });
               })(),
@@ -154,7 +156,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         (function* () {
           for (;;) {
             const p = (yield posted.get()) as { m: Mapping; arrival: number };
-            const ok = yield* device.dma(p.m.iova, p.m.bytes, false);
+            const ok = yield* device.dma(p.m.iovaPfn, p.m.iovaOff, p.m.bytes, false);
             done.tryPut({ descs: [p.m], arrival: p.arrival, ok });
           }
         })(),

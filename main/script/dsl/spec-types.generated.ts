@@ -168,10 +168,10 @@ export interface ViommuKinds {
      */
     ddwLargestBlock?: number;
     /**
-     * Bus address of the 64-bit window (spapr-pci-host-bridge.dma64_win_addr).
-     * @defaultValue 576460752303423500
+     * Bus address of the 64-bit window (spapr-pci-host-bridge.dma64_win_addr; QEMU default 2^59); 4 KiB aligned, exact to 2^64 in hex.
+     * @defaultValue "0x800000000000000"
      */
-    dma64WindowAddr?: number;
+    dma64WindowAddr?: number | string;
     /**
      * Levels of each TCE table (1: one flat table allocated whole; more: lower levels allocated on first use).
      * @defaultValue 1
@@ -326,6 +326,36 @@ export interface HostIommuKinds {
   };
 }
 
+/** The confidential-computing kinds the engine knows, each with its parameters (every one optional, with a default). */
+export interface ConfidentialKinds {
+  /** POWER Protected Execution Facility secure guest (ultravisor): sPAPR TCE mapping restrictions, shared swiotlb bounce */
+  "pef": {};
+}
+
+/** The device transport kinds the engine knows, each with its parameters (every one optional, with a default). */
+export interface TransportKinds {
+}
+
+/** Device settings (DeviceOptions.params) declared by the IOMMU model in the device's path, keyed "role:kind". */
+export interface DeviceParamsByIommu {
+  /** Settings of a device behind a smmuv3 vIOMMU. */
+  "viommu:smmuv3": {
+    /**
+     * The device uses PCIe ATS: unmaps also invalidate its ATC (CMD_ATC_INV).
+     * @defaultValue false
+     */
+    ats?: boolean;
+  };
+  /** Settings of a device behind a spapr-tce vIOMMU. */
+  "viommu:spapr-tce": {
+    /**
+     * The driver sets a 64-bit DMA mask, so it may ask for a dynamic DMA window (false: 32-bit device, default window only).
+     * @defaultValue true
+     */
+    dma64?: boolean;
+  };
+}
+
 /** The host machine. */
 export type HostOptions = {
   /**
@@ -359,21 +389,13 @@ export type VmOptions = {
    * @defaultValue 4
    */
   vcpus?: number;
-  /**
-   * Confidential-computing kind.
-   * @defaultValue "none"
-   */
-  confidential?: "none" | "tdx" | "sev-snp" | "pef";
+  /** Confidential-computing kind of the VM: "none" or a registered kind, optionally with its params. @defaultValue "none" */
+  confidential?: 'none' | keyof ConfidentialKinds | { [K in keyof ConfidentialKinds]: { kind: K; params?: ConfidentialKinds[K] } }[keyof ConfidentialKinds];
   /**
    * Guest DMA-API invalidation policy when behind an IOMMU (iommu.strict=1 / lazy flush queue).
    * @defaultValue "strict"
    */
   dmaMode?: "strict" | "lazy";
-  /**
-   * Guest-side settings models read (e.g. firmware features).
-   * @defaultValue {}
-   */
-  params?: Record<string, unknown>;
 };
 
 /** A device assigned to a VM. `vm` defaults to the VM declared last; `workload` is built with `mapBench()`, `nic()`, `block()` or `boot()`. */
@@ -410,13 +432,12 @@ export type DeviceOptions = {
    * Optional.
    */
   linkBandwidth?: number | string;
+  /** The device-side transport model (e.g. virtio) and its parameters. Omit: the driver uses the guest DMA API directly. */
+  transport?: { [K in keyof TransportKinds]: { kind: K; params?: TransportKinds[K] } }[keyof TransportKinds];
   /** What the device and its guest driver do: `mapBench()`, `nic()`, `block()` or `boot()`. Required. */
   workload: Workload;
-  /**
-   * Device-side settings models read.
-   * @defaultValue {}
-   */
-  params?: Record<string, unknown>;
+  /** Settings of the device declared by the IOMMU model in its path (see DeviceParamsByIommu); refused for a device with no such IOMMU. @defaultValue {} */
+  params?: DeviceParamsByIommu[keyof DeviceParamsByIommu];
 };
 
 /** A closed map/DMA/unmap loop per thread, like Linux's dma_map_benchmark. */

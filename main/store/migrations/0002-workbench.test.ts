@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from '../migrate';
+import { latestVersion, migrate } from '../migrate';
 import { LabStore } from '../store';
 import { migration as m0001 } from './0001-initial';
 
@@ -20,7 +20,7 @@ test('a version-1 database gains the workbench tables and keeps its runs', () =>
     ).run();
     db.close();
     const store = LabStore.open(path);
-    assert.equal(store.db.pragma('user_version', { simple: true }), 2);
+    assert.equal(store.db.pragma('user_version', { simple: true }), latestVersion());
     assert.equal(store.listRuns()[0]!.name, 'kept');
     store.db.prepare(`INSERT INTO scripts (name, source, updated_at) VALUES ('a.json', '{}', 'now')`).run();
     const indexes = (store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).all() as { name: string }[]).map((r) => r.name);

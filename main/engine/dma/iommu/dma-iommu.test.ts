@@ -5,10 +5,11 @@ import { Costs } from '../../costs/costs';
 import { Metrics } from '../../metrics/collector';
 import { Vcpu } from '../../machine/vcpu';
 import type { ResolvedProfile } from '../../../common/profile/profile';
-import '../../../common/metrics/all';
 import type { IommuDomainDriver } from './driver';
 import { DmaIommuPath } from './dma-iommu';
 import type { Mapping } from '../path';
+import { CORE_METRICS } from '../../../common/metrics/core';
+import { DMA_IOMMU_METRICS } from '../../../common/metrics/dma-iommu';
 
 function profile(fqEntries: number): ResolvedProfile {
   const p = (value: number) => ({ value, unit: 'ns', source: 'test', from: 'test' });
@@ -54,8 +55,8 @@ class FakeDriver implements IommuDomainDriver {
     this.log.push('flush-all');
     yield 2000;
   }
-  *translate(iova: number): ProcessGenerator<boolean> {
-    const p = Math.floor(iova / 4096);
+  *translate(pfn: number, off: number): ProcessGenerator<boolean> {
+    const p = pfn + Math.floor(off / 4096);
     if (this.tlb.has(p)) return true;
     if (!this.ptes.has(p)) return false;
     this.tlb.add(p);
@@ -78,15 +79,15 @@ test('strict unmap: clear PTEs, invalidate, then the IOVA is free; a DMA afterwa
   env.process(
     (function* () {
       const m = (yield* cpu.run(path.map(cpu, 0x10_0000, 8192, 'from-device'))) as Mapping;
-      assert.equal(yield* path.translate(m.iova, 4096, true), true);
+      assert.equal(yield* path.translate(m.iovaPfn, m.iovaOff, 4096, true), true);
       yield* cpu.run(path.unmap(cpu, m));
-      after = yield* path.translate(m.iova, 4096, true);
+      after = yield* path.translate(m.iovaPfn, m.iovaOff, 4096, true);
     })(),
   );
   env.run();
   assert.deepEqual(driver.log, ['map 8192', 'clear', 'flush-range']);
   assert.equal(after, false);
-  assert.equal(metrics.counter('security.stale_dma').value, 0);
+  assert.equal(metrics.counter(CORE_METRICS.securityStaleDma).value, 0);
 });
 
 test('lazy unmap: the device keeps a stale translation until the flush queue flushes; each use is counted', () => {
@@ -97,20 +98,20 @@ test('lazy unmap: the device keeps a stale translation until the flush queue flu
       const maps: Mapping[] = [];
       for (let i = 0; i < 4; i++) {
         const m = (yield* cpu.run(path.map(cpu, 0x10_0000 + i * 4096, 4096, 'from-device'))) as Mapping;
-        yield* path.translate(m.iova, 4096, true);
+        yield* path.translate(m.iovaPfn, m.iovaOff, 4096, true);
         maps.push(m);
       }
       for (const m of maps) yield* cpu.run(path.unmap(cpu, m));
-      stale.push(yield* path.translate(maps[0]!.iova, 4096, true));
+      stale.push(yield* path.translate(maps[0]!.iovaPfn, maps[0]!.iovaOff, 4096, true));
       // The fifth unmap finds the queue full: one whole-domain flush.
       const m5 = (yield* cpu.run(path.map(cpu, 0x20_0000, 4096, 'from-device'))) as Mapping;
       yield* cpu.run(path.unmap(cpu, m5));
-      stale.push(yield* path.translate(maps[1]!.iova, 4096, true));
+      stale.push(yield* path.translate(maps[1]!.iovaPfn, maps[1]!.iovaOff, 4096, true));
     })(),
   );
   env.run(5_000_000);
   assert.deepEqual(stale, [true, false]);
-  assert.equal(metrics.counter('security.stale_dma').value, 1);
+  assert.equal(metrics.counter(CORE_METRICS.securityStaleDma).value, 1);
   assert.equal(driver.log.filter((l) => l === 'flush-all').length, 1);
   assert.equal(driver.log.filter((l) => l === 'flush-range').length, 0);
 });
@@ -127,6 +128,6 @@ test('lazy mode: the 10 ms timer flushes what is queued', () => {
   assert.equal(driver.log.includes('flush-all'), false);
   env.run(20_000_000);
   assert.equal(driver.log.filter((l) => l === 'flush-all').length, 1);
-  assert.equal(metrics.counter('iommu.fq_flushes').value, 1);
+  assert.equal(metrics.counter(DMA_IOMMU_METRICS.iommuFqFlushes).value, 1);
   assert.equal(path.fq.queued, 0);
 });

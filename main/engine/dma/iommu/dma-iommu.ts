@@ -16,16 +16,22 @@ import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
 import type { DmaPath, Direction, Mapping } from '../path';
 import type { IommuDomainDriver } from './driver';
+import { frameAt, hexAddr } from '../../mem/addr';
+import { SparseBits } from '../../mem/sparse';
 import { FlushQueues } from './flush-queue';
 import { IovaAllocator } from './iova-allocator';
+import { CORE_METRICS } from '../../../common/metrics/core';
+import { DMA_IOMMU_COSTS } from '../../../common/profile/dma-iommu';
+import { DMA_IOMMU_METRICS } from '../../../common/metrics/dma-iommu';
 
+/** The IOVA granule: Linux's PAGE_SIZE here (4 KiB), the same as the address frame (mem/addr.ts). */
 const PAGE = 4096;
 
 export interface DmaIommuOptions {
   readonly mode: 'strict' | 'lazy';
   /** The vCPU the flush-queue timer runs on. */
   readonly timerCpu: Vcpu;
-  /** Device DMA addressing limit in bytes (the DMA mask + 1). */
+  /** Device DMA addressing limit in bytes (the DMA mask + 1, a power of two up to 2^64: exact as a double). */
   readonly dmaLimit: number;
   /** Lowest usable IOVA (Linux keeps page 0 unused). */
   readonly iovaBase?: number;
@@ -37,8 +43,8 @@ export class DmaIommuPath implements DmaPath {
   readonly fq: FlushQueues;
   /** The IOVA domain's tree lock (iova_rbtree_lock). */
   readonly treeLock: Resource;
-  private readonly live = new Set<number>();
-  private readonly allocPages = new Map<number, number>();
+  /** IOVA pages the guest has mapped (not yet unmapped), for stale-DMA detection. */
+  private readonly live = new SparseBits();
   private readonly mapNs: number;
   private readonly unmapNs: number;
   private readonly rcacheNs: number;
@@ -58,16 +64,16 @@ export class DmaIommuPath implements DmaPath {
   ) {
     this.name = `dma-iommu(${driver.name}, ${opts.mode})`;
     this.iovas = new IovaAllocator(Math.max(1, Math.floor((opts.iovaBase ?? PAGE) / PAGE)), Math.floor(opts.dmaLimit / PAGE));
-    this.fq = new FlushQueues(Math.max(1, Math.round(costs.get('guest.iommu_fq_entries'))));
+    this.fq = new FlushQueues(Math.max(1, Math.round(costs.get(DMA_IOMMU_COSTS.iommuFqEntries))));
     this.treeLock = new Resource(env, `${driver.name}.iova_lock`, 1);
-    this.mapNs = costs.ns('guest.dma_iommu_map_ns');
-    this.unmapNs = costs.ns('guest.dma_iommu_unmap_ns');
-    this.rcacheNs = costs.ns('guest.iova_rcache_ns');
-    this.treeNs = costs.ns('guest.iova_tree_ns');
-    this.fqTimeoutNs = costs.ns('guest.iommu_fq_timeout_ns');
-    this.stale = metrics.counter('security.stale_dma');
-    this.treeOps = metrics.counter('iova.tree_ops');
-    this.fqFlushes = metrics.counter('iommu.fq_flushes');
+    this.mapNs = costs.ns(DMA_IOMMU_COSTS.dmaIommuMapNs);
+    this.unmapNs = costs.ns(DMA_IOMMU_COSTS.dmaIommuUnmapNs);
+    this.rcacheNs = costs.ns(DMA_IOMMU_COSTS.iovaRcacheNs);
+    this.treeNs = costs.ns(DMA_IOMMU_COSTS.iovaTreeNs);
+    this.fqTimeoutNs = costs.ns(DMA_IOMMU_COSTS.iommuFqTimeoutNs);
+    this.stale = metrics.counter(CORE_METRICS.securityStaleDma);
+    this.treeOps = metrics.counter(DMA_IOMMU_METRICS.iovaTreeOps);
+    this.fqFlushes = metrics.counter(DMA_IOMMU_METRICS.iommuFqFlushes);
   }
 
   /** Pages the guest currently has mapped through this path. */
@@ -89,36 +95,34 @@ export class DmaIommuPath implements DmaPath {
     const iova = a.pfn * PAGE;
     const ok = yield* this.driver.mapPages(cpu, iova, gpa - offset, pages * PAGE, dir);
     if (!ok) {
-      yield* this.chargeIova(this.iovas.free(a.pfn, a.pages, cpu.index));
+      yield* this.chargeIova(this.iovas.free(a.pfn, pages, cpu.index));
       return null;
     }
-    this.allocPages.set(a.pfn, a.pages);
     for (let p = 0; p < pages; p++) this.live.add(a.pfn + p);
-    return { iova: iova + offset, bytes, dir, gpa };
+    return { iovaPfn: a.pfn, iovaOff: offset, bytes, dir, gpa };
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
-    const pfn = Math.floor(m.iova / PAGE);
-    const pages = Math.ceil(((m.iova % PAGE) + m.bytes) / PAGE);
-    const reserved = this.allocPages.get(pfn);
-    if (reserved === undefined) throw new Error(`${this.name}: unmap of IOVA ${m.iova.toString(16)}, which is not mapped`);
-    this.allocPages.delete(pfn);
+    // As Linux's __iommu_dma_unmap: the IOVA range comes from the address and size the driver passes back.
+    const pfn = m.iovaPfn;
+    const pages = Math.ceil((m.iovaOff + m.bytes) / PAGE);
+    if (!this.live.has(pfn)) throw new Error(`${this.name}: unmap of IOVA ${hexAddr(pfn, m.iovaOff)}, which is not mapped`);
     for (let p = 0; p < pages; p++) this.live.delete(pfn + p);
     yield* this.driver.unmapPages(cpu, pfn * PAGE, pages * PAGE);
     if (this.opts.mode === 'strict') {
       yield* this.driver.flushRange(cpu, pfn * PAGE, pages * PAGE);
-      yield* this.chargeIova(this.iovas.free(pfn, reserved, cpu.index));
+      yield* this.chargeIova(this.iovas.free(pfn, pages, cpu.index));
       return;
     }
     if (this.fq.isFull(cpu.index)) yield* this.flushAndReap(cpu, cpu.index);
-    this.fq.push(cpu.index, { pfn, pages: reserved, mappedPages: pages, iova: pfn * PAGE });
+    this.fq.push(cpu.index, { pfn, pages, mappedPages: pages, iova: pfn * PAGE });
     this.armTimer();
   }
 
-  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    const ok = yield* this.driver.translate(iova, bytes, write);
-    if (ok && !this.live.has(Math.floor(iova / PAGE))) this.stale.inc();
+  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    const ok = yield* this.driver.translate(pfn, off, bytes, write);
+    if (ok && !this.live.has(frameAt(pfn, off))) this.stale.inc();
     return ok;
   }
 

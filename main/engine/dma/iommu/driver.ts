@@ -2,6 +2,8 @@
  * The interface between the generic guest DMA-API layer (dma-iommu) and a guest IOMMU driver
  * (SMMUv3, VT-d...): what the layer asks of one device's domain. Every generator runs on the
  * vCPU the caller already holds and charges its own costs.
+ * IOVAs given to the page-table methods are page-aligned (exact as doubles below 2^64, see
+ * mem/addr.ts); the device-side address is a frame number and an offset.
  */
 import type { ProcessGenerator } from '../../kernel';
 import type { Vcpu } from '../../machine/vcpu';
@@ -19,6 +21,6 @@ export interface IommuDomainDriver {
   flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
   /** Invalidates the whole domain and waits (flush_iotlb_all, used by the lazy flush queue). */
   flushAll(cpu: Vcpu): ProcessGenerator<void>;
-  /** Device side: translates one access; false is a fault. */
-  translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
+  /** Device side: translates one access at `pfn` × 4 KiB + `off`; false is a fault. */
+  translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
 }

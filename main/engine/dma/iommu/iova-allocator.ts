@@ -76,8 +76,8 @@ export class IovaAllocator {
 
   /** Frees an allocation; returns true when it went back to the tree (lock taken), false when a magazine took it. */
   free(pfn: number, pages: number, cpu: number): boolean {
-    const cls = Math.log2(pages);
-    if (Number.isInteger(cls) && cls < RCACHE_CLASSES && this.cachePut(cls, cpu, pfn)) return false;
+    const cls = Math.log2(roundUpPow2(pages));
+    if (cls < RCACHE_CLASSES && this.cachePut(cls, cpu, pfn)) return false;
     this.treeFree(pfn);
     return true;
   }

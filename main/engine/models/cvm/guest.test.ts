@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { SWIOTLB_METRICS } from '../../../common/metrics/swiotlb';
 import assert from 'node:assert/strict';
 import { loadProfile } from '../../../api/profiles';
 import { Costs } from '../../costs/costs';
@@ -123,7 +124,7 @@ test('a pool too small for the queue depth: swiotlb-full errors without dynamic 
     const live: (Mapping | null)[] = [];
     for (let i = 0; i < 32; i++) live.push(t.run(path.map(t.vm.vcpu(i % 4), 64 * MiB + i * 65536, 65536, 'from-device')));
     for (const m of live) if (m !== null) t.run(path.unmap(t.vm.vcpu(0), m));
-    return { full: t.metrics.counter('swiotlb.full').value, conversions: t.g.converter.counts.runtimeConversions, g: t.g };
+    return { full: t.metrics.counter(SWIOTLB_METRICS.full).value, conversions: t.g.converter.counts.runtimeConversions, g: t.g };
   };
   const fixed = outcome(false);
   assert.ok(fixed.full > 0, `swiotlb full ${fixed.full}`);

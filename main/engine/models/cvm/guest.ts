@@ -24,6 +24,7 @@ import type { VmRuntime } from '../../machine/vm';
 import type { Vcpu } from '../../machine/vcpu';
 import type { DmaPath, Direction, Mapping } from '../../dma/path';
 import { SwiotlbBouncer, SwiotlbPath } from '../../dma/swiotlb';
+import { SWIOTLB_METRICS } from '../../../common/metrics/swiotlb';
 import { defaultAreas, IO_TLB_SIZE, SwiotlbPool, type SwiotlbSlot } from '../../dma/swiotlb-pool';
 import { SwiotlbPoolSet } from '../../dma/swiotlb-pool-set';
 import { DynamicSwiotlb, type SharedMemory } from '../../dma/swiotlb-dynamic';
@@ -189,7 +190,7 @@ export class CvmGuest implements SharedMemory {
   }
 
   gaugePools(metrics: Metrics): void {
-    metrics.gaugeMax('swiotlb.used_slots_max', this.pools.slotsInUse);
+    metrics.gaugeMax(SWIOTLB_METRICS.usedSlotsMax, this.pools.slotsInUse);
   }
 }
 
@@ -230,8 +231,8 @@ export class CvmDmaPath implements DmaPath {
     yield* this.bounce.unmap(cpu, m);
   }
 
-  *translate(iova: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    if (!(yield* this.bounce.translate(iova, bytes, write))) return false;
-    return yield* this.inner.translate(iova, bytes, write);
+  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    if (!(yield* this.bounce.translate(pfn, off, bytes, write))) return false;
+    return yield* this.inner.translate(pfn, off, bytes, write);
   }
 }

@@ -13,11 +13,13 @@ import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import type { Direction } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
+import { FRAME, frameAt } from '../../mem/addr';
 import type { VmRuntime } from '../../machine/vm';
 import type { Command } from './commands';
 import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import type { VSmmu } from './vsmmu';
+import { SMMUV3_COSTS } from './costs';
 
 export interface DomainDevice {
   readonly vsid: number;
@@ -39,7 +41,7 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     private readonly cdOf: () => GuestCd,
   ) {
     this.name = `${vsmmu.id}.${device.id}`;
-    this.pteNs = vsmmu.world.costs.ns('guest.smmu_pte_write_ns');
+    this.pteNs = vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs);
   }
 
   *probe(cpu: Vcpu): ProcessGenerator<void> {
@@ -82,9 +84,11 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     yield* this.vsmmu.submit(cpu, this.vm, cmds);
   }
 
-  *translate(iova: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    if (this.dev.smmu !== null) return yield* this.dev.smmu.translate(this.dev.psid, iova);
-    return yield* this.vsmmu.swTranslate(this.vm, this.cdOf(), iova);
+  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    // Translation is per 4 KiB page: the page's aligned address is exact (mem/addr.ts).
+    const page = frameAt(pfn, off) * FRAME;
+    if (this.dev.smmu !== null) return yield* this.dev.smmu.translate(this.dev.psid, page);
+    return yield* this.vsmmu.swTranslate(this.vm, this.cdOf(), page);
   }
 
   /** Device churn: detach and re-attach with a fresh ASID (CD rewrite, CFGI_CD, CFGI_STE, then the old ASID flushed). */

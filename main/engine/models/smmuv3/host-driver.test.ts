@@ -4,12 +4,12 @@ import { Environment } from '../../kernel';
 import { Costs } from '../../costs/costs';
 import { Metrics } from '../../metrics/collector';
 import type { ResolvedProfile } from '../../../common/profile/profile';
-import { smmuv3HostParams } from '../../../common/spec/models/smmuv3';
-import '../../../common/metrics/all';
+import { smmuv3HostParams } from './params';
 import { HostSmmuDriver } from './host-driver';
 import { PhysicalSmmu } from './physical-smmu';
 import { rangeChunks, tlbiForRange } from './tlbi-range';
 import { s1Tag, s2Tag } from './translation-caches';
+import { SMMUV3_METRICS } from './metrics';
 
 const costs = new Costs({
   id: 't',
@@ -51,8 +51,8 @@ test('host driver: batches of 63 commands closed by CMD_SYNC', () => {
   const cmds = Array.from({ length: 130 }, (_, i) => ({ op: 'TLBI_NH_VA' as const, vmid: 1, asid: 1, addr: i * 4096 }));
   env.process(drv.issue(cmds, 0, 'host'));
   env.run();
-  assert.equal(metrics.counter('inval.hw.tlbi.smmu0').value, 130);
-  assert.equal(metrics.counter('inval.hw.sync.smmu0').value, 3);
+  assert.equal(metrics.counter(SMMUV3_METRICS.invalHwTlbiOf.of('smmu0')).value, 130);
+  assert.equal(metrics.counter(SMMUV3_METRICS.invalHwSyncOf.of('smmu0')).value, 3);
   // insert (80 ns) per entry; fetch (30) + TLBI (40) per TLBI and fetch + sync (70) per sync.
   assert.equal(env.now, 133 * 80 + 130 * 70 + 3 * 100);
 });
@@ -67,10 +67,10 @@ test('a stage-2 change: S2_IPA, then TLBI_NH_ALL wipes the VMID\'s stage-1 entri
   env.run();
   assert.equal(s.caches.iotlb.size, 1, 'only the other VMID\'s entry survives');
   assert.ok(s.caches.iotlb.has(s1Tag(6, 1), '100'));
-  assert.equal(metrics.counter('inval.hw.s2.smmu0').value, 2, 'one S2_IPA per page without range invalidation');
-  assert.equal(metrics.counter('inval.hw.tlbi.smmu0').value, 3);
-  assert.equal(metrics.counter('inval.hw.sync.smmu0').value, 2);
-  assert.equal(metrics.counter('inval.hw.cmds.smmu0').value, 3 + 1 + 2);
+  assert.equal(metrics.counter(SMMUV3_METRICS.invalHwS2Of.of('smmu0')).value, 2, 'one S2_IPA per page without range invalidation');
+  assert.equal(metrics.counter(SMMUV3_METRICS.invalHwTlbiOf.of('smmu0')).value, 3);
+  assert.equal(metrics.counter(SMMUV3_METRICS.invalHwSyncOf.of('smmu0')).value, 2);
+  assert.equal(metrics.counter(SMMUV3_METRICS.invalHwCmdsOf.of('smmu0')).value, 3 + 1 + 2);
 });
 
 test('a full queue makes the next producer wait for space', () => {
@@ -86,7 +86,7 @@ test('a full queue makes the next producer wait for space', () => {
     );
   }
   env.run();
-  assert.equal(metrics.counter('smmu.cmdq_full_waits').value, 1);
+  assert.equal(metrics.counter(SMMUV3_METRICS.smmuCmdqFullWaits).value, 1);
   assert.equal(done.length, 2);
   assert.ok(done[1]! > done[0]!);
 });

@@ -15,6 +15,7 @@ import type { Command } from './commands';
 import { CMDQ_BATCH_ENTRIES } from './linux-constants';
 import type { CommandOrigin, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
+import { SMMUV3_COSTS } from './costs';
 
 export class HostSmmuDriver {
   private readonly insertNs: number;
@@ -23,7 +24,7 @@ export class HostSmmuDriver {
     readonly smmu: PhysicalSmmu,
     costs: Costs,
   ) {
-    this.insertNs = costs.ns('host.smmu_cmd_insert_ns');
+    this.insertNs = costs.ns(SMMUV3_COSTS.hostSmmuCmdInsertNs);
   }
 
   /** Issues `cmds` in batches closed by CMD_SYNC on the queue of `cpu`; the caller holds the CPU that pays the insertion. */

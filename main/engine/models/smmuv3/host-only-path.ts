@@ -10,9 +10,11 @@ import type { ProcessGenerator } from '../../kernel';
 import type { DeviceSpec } from '../../../common/spec';
 import type { DmaPath, Direction, Mapping } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
+import { FRAME, frameAt, splitSafe } from '../../mem/addr';
 import type { VmRuntime } from '../../machine/vm';
 import type { PhysicalSmmu } from './physical-smmu';
 import type { SmmuWorld } from './world';
+import { CORE_COSTS } from '../../../common/profile/core';
 
 export class HostOnlyPath implements DmaPath {
   readonly name: string;
@@ -28,8 +30,8 @@ export class HostOnlyPath implements DmaPath {
   ) {
     this.name = `dma-direct over ${smmu.id} stage 2`;
     this.psid = smmu.allocSid();
-    this.mapNs = world.costs.ns('guest.dma_direct_map_ns');
-    this.unmapNs = world.costs.ns('guest.dma_direct_unmap_ns');
+    this.mapNs = world.costs.ns(CORE_COSTS.guestDmaDirectMapNs);
+    this.unmapNs = world.costs.ns(CORE_COSTS.guestDmaDirectUnmapNs);
   }
 
   *probe(_cpu: Vcpu): ProcessGenerator<void> {
@@ -40,14 +42,15 @@ export class HostOnlyPath implements DmaPath {
 
   *map(_cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     yield this.mapNs;
-    return { iova: gpa, bytes, dir, gpa };
+    const { pfn, off } = splitSafe(gpa);
+    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
   *unmap(_cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
   }
 
-  *translate(iova: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    return yield* this.smmu.translate(this.psid, iova);
+  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    return yield* this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
   }
 }

@@ -13,12 +13,12 @@
 import { Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
-import type { DeviceSpec, HostIommuSpec } from '../../../common/spec';
-import type { Smmuv3HostParams } from '../../../common/spec/models/smmuv3';
+import type { DeviceSpec } from '../../../common/spec';
+import type { Smmuv3HostParams } from './params';
 import { GRANULE, type RadixPageTable } from '../../mem/radix-page-table';
 import type { DmaPath } from '../../dma/path';
 import type { VmRuntime } from '../../machine/vm';
-import type { IommuInstance, ModelContext } from '../model';
+import type { IommuInstance } from '../model';
 import { CommandQueue } from './cmdq';
 import { Cmdqv, type Vcmdq } from './cmdqv/cmdqv';
 import { familyOf, type Command } from './commands';
@@ -26,6 +26,9 @@ import { IdAllocator } from './id-allocator';
 import { configFetchReads, nestedWalk, stage2Walk } from './nested-walk';
 import { StreamTable } from './stream-table';
 import { s1Tag, TranslationCaches } from './translation-caches';
+import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
+import { SMMUV3_COSTS } from './costs';
+import { SMMUV3_METRICS } from './metrics';
 
 /** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
 export interface SteConfig {
@@ -86,12 +89,12 @@ export class PhysicalSmmu implements IommuInstance {
   constructor(
     readonly env: Environment,
     readonly id: string,
-    params: Record<string, unknown>,
+    params: Smmuv3HostParams,
     costs: Costs,
     metrics: Metrics,
     seg: string,
   ) {
-    this.params = params as Smmuv3HostParams;
+    this.params = params;
     this.seg = seg;
     const p = this.params;
     this.vmids = new IdAllocator(`${id} VMID`, p.vmidBits);
@@ -108,26 +111,26 @@ export class PhysicalSmmu implements IommuInstance {
       }
     }
     this.c = {
-      cmds: metrics.counter(`inval.hw.cmds.${seg}`),
-      tlbi: metrics.counter(`inval.hw.tlbi.${seg}`),
-      guestTlbi: metrics.counter(`inval.hw.guest_tlbi.${seg}`),
-      cfgi: metrics.counter(`inval.hw.cfgi.${seg}`),
-      s2: metrics.counter(`inval.hw.s2.${seg}`),
-      sync: metrics.counter(`inval.hw.sync.${seg}`),
-      hits: metrics.counter('smmu.iotlb_hits'),
-      misses: metrics.counter('smmu.iotlb_misses'),
-      reads: metrics.counter('walk.mem_reads'),
-      faults: metrics.counter('smmu.faults'),
-      fullWaits: metrics.counter('smmu.cmdq_full_waits'),
+      cmds: metrics.counter(SMMUV3_METRICS.invalHwCmdsOf.of(seg)),
+      tlbi: metrics.counter(SMMUV3_METRICS.invalHwTlbiOf.of(seg)),
+      guestTlbi: metrics.counter(SMMUV3_METRICS.invalHwGuestTlbiOf.of(seg)),
+      cfgi: metrics.counter(SMMUV3_METRICS.invalHwCfgiOf.of(seg)),
+      s2: metrics.counter(SMMUV3_METRICS.invalHwS2Of.of(seg)),
+      sync: metrics.counter(SMMUV3_METRICS.invalHwSyncOf.of(seg)),
+      hits: metrics.counter(SMMUV3_METRICS.smmuIotlbHits),
+      misses: metrics.counter(SMMUV3_METRICS.smmuIotlbMisses),
+      reads: metrics.counter(IOMMU_METRICS.walkMemReads),
+      faults: metrics.counter(SMMUV3_METRICS.smmuFaults),
+      fullWaits: metrics.counter(SMMUV3_METRICS.smmuCmdqFullWaits),
     };
     this.cost = {
-      read: costs.ns('smmu.mem_read_ns'),
-      hit: costs.ns('smmu.iotlb_hit_ns'),
-      fetch: costs.ns('smmu.cmd_fetch_ns'),
-      tlbi: costs.ns('smmu.tlbi_ns'),
-      cfgi: costs.ns('smmu.cfgi_ns'),
-      atc: costs.ns('smmu.atc_inv_ns'),
-      sync: costs.ns('smmu.sync_ns'),
+      read: costs.ns(SMMUV3_COSTS.smmuMemReadNs),
+      hit: costs.ns(SMMUV3_COSTS.smmuIotlbHitNs),
+      fetch: costs.ns(SMMUV3_COSTS.smmuCmdFetchNs),
+      tlbi: costs.ns(SMMUV3_COSTS.smmuTlbiNs),
+      cfgi: costs.ns(SMMUV3_COSTS.smmuCfgiNs),
+      atc: costs.ns(SMMUV3_COSTS.smmuAtcInvNs),
+      sync: costs.ns(SMMUV3_COSTS.smmuSyncNs),
     };
   }
 
@@ -273,9 +276,4 @@ export class PhysicalSmmu implements IommuInstance {
 
 function isVcmdq(q: CommandQueue): q is Vcmdq {
   return 'vintf' in q;
-}
-
-/** Builds the instance from its spec entry. */
-export function createPhysicalSmmu(ctx: ModelContext, spec: HostIommuSpec, seg: string): PhysicalSmmu {
-  return new PhysicalSmmu(ctx.env, spec.id, spec.params, ctx.costs, ctx.metrics, seg);
 }

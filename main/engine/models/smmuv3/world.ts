@@ -18,6 +18,10 @@ import type { VmRuntime } from '../../machine/vm';
 import { TopologyError, type ModelContext } from '../model';
 import { HostSmmuDriver } from './host-driver';
 import type { PhysicalSmmu } from './physical-smmu';
+import { CORE_COSTS } from '../../../common/profile/core';
+import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
+import { SMMUV3_COSTS } from './costs';
+import { SMMUV3_METRICS } from './metrics';
 
 const GiB = 2 ** 30;
 const LEAF: Record<string, number> = { '4KiB': 4096, '2MiB': 2 * 2 ** 20, '1GiB': GiB };
@@ -104,10 +108,10 @@ export class VmNest {
   /** IOAS unmap + map of [ipa, ipa+size): every copy rewritten, every attached instance invalidated. */
   *change(ipa: number, size: number): ProcessGenerator<void> {
     const w = this.world;
-    w.metrics.counter('iommufd.s2_changes').inc();
+    w.metrics.counter(SMMUV3_METRICS.iommufdS2Changes).inc();
     yield w.unmapIoctlNs;
     const leaf = LEAF[this.s2PageSize]!;
-    const ptes = w.metrics.counter('iommufd.s2_pte_writes');
+    const ptes = w.metrics.counter(SMMUV3_METRICS.iommufdS2PteWrites);
     for (const t of this.copies) {
       const n = t.unmap(ipa, size);
       ptes.inc(n);
@@ -147,9 +151,9 @@ export class SmmuWorld {
   readonly s2PteNs: number;
 
   private constructor(readonly ctx: ModelContext) {
-    this.unmapIoctlNs = ctx.costs.ns('vfio.unmap_ioctl_ns');
-    this.mapIoctlNs = ctx.costs.ns('vfio.map_ioctl_ns');
-    this.s2PteNs = ctx.costs.ns('host.s2_pte_write_ns');
+    this.unmapIoctlNs = ctx.costs.ns(CORE_COSTS.vfioUnmapIoctlNs);
+    this.mapIoctlNs = ctx.costs.ns(CORE_COSTS.vfioMapIoctlNs);
+    this.s2PteNs = ctx.costs.ns(SMMUV3_COSTS.hostS2PteWriteNs);
   }
 
   static of(ctx: ModelContext): SmmuWorld {
@@ -211,18 +215,18 @@ export class SmmuWorld {
       }
       for (const t of n.guestTables) s1Bytes += t.bytes;
     }
-    m.gauge('mem.pt_bytes.s2', s2Bytes);
-    m.gauge('mem.s2_copies', copies);
-    m.gauge('mem.pt_bytes.guest_s1', s1Bytes);
+    m.gauge(SMMUV3_METRICS.memPtBytesS2, s2Bytes);
+    m.gauge(SMMUV3_METRICS.memS2Copies, copies);
+    m.gauge(SMMUV3_METRICS.memPtBytesGuestS1, s1Bytes);
     let st = 0;
     for (const p of this.physical.values()) {
       st += p.streamTable.bytes;
-      m.gauge(`smmu.vmids_in_use.${p.seg}`, p.vmids.inUse);
-      if (p.cmdqv !== null) m.gauge(`smmu.vintfs_in_use.${p.seg}`, p.cmdqv.vintfsInUse);
+      m.gauge(SMMUV3_METRICS.smmuVmidsInUseOf.of(p.seg), p.vmids.inUse);
+      if (p.cmdqv !== null) m.gauge(SMMUV3_METRICS.smmuVintfsInUseOf.of(p.seg), p.cmdqv.vintfsInUse);
     }
-    m.gauge('mem.stream_table_bytes', st);
-    const hits = m.counter('smmu.iotlb_hits').value;
-    const lookups = hits + m.counter('smmu.iotlb_misses').value;
-    if (this.physical.size > 0) m.gauge('iotlb.hit_rate', lookups > 0 ? hits / lookups : 0);
+    m.gauge(SMMUV3_METRICS.memStreamTableBytes, st);
+    const hits = m.counter(SMMUV3_METRICS.smmuIotlbHits).value;
+    const lookups = hits + m.counter(SMMUV3_METRICS.smmuIotlbMisses).value;
+    if (this.physical.size > 0) m.gauge(IOMMU_METRICS.iotlbHitRate, lookups > 0 ? hits / lookups : 0);
   }
 }

@@ -8,9 +8,12 @@
  * LIOBN and places the window at the 32-bit address when no window is active, else at the 64-bit
  * address; the page-size mask by machine version (4K|64K before 4.2; plus 2M and 16M from 4.2),
  * reported in LoPAR bits (2M is bit 8, out of order); query reports free windows and the largest
- * block (QEMU: 0x80000000 TCEs); reset removes the DDWs and restores the default window.
+ * block (QEMU: 0x80000000 TCEs); reset removes the DDWs and restores the default window; a
+ * 64-bit address not aligned to the requested page size fails the create (exact: both are
+ * multiples of 4 KiB).
  * Does not model: PE config addresses (one PE per PHB), DMA migration. Pure: no time.
  */
+import { frameOfAligned } from '../../mem/addr';
 import { LiobnTable, type DmaWindow } from './hcalls';
 import { TceTable } from './tce-table';
 
@@ -114,7 +117,10 @@ export class PhbWindows {
     if (liobn === undefined || this.activeWindows >= this.cfg.maxWindows) return { rc: 'hw_error' };
     const entries = 2 ** (windowShift - pageShift);
     const busOffset = this.activeWindows === 0 ? 0 : this.cfg.dma64Addr;
-    const window: DmaWindow = { liobn, busOffset, pageShift, table: new TceTable(pageShift, entries, this.cfg.levels, this.cfg.levelMinBytes) };
+    // A window whose first page would straddle its base is refused (the model's choice: QEMU would
+    // translate it, but Linux derives it_offset = base >> page_shift and could not use it).
+    if (busOffset % 2 ** pageShift !== 0) return { rc: 'param_error' };
+    const window: DmaWindow = { liobn, busOffset, busPfn: frameOfAligned(busOffset), pageShift, table: new TceTable(pageShift, entries, this.cfg.levels, this.cfg.levelMinBytes) };
     this.liobns.add(window);
     return { rc: 'success', window };
   }
@@ -145,6 +151,7 @@ export class PhbWindows {
     this.liobns.add({
       liobn: this.defaultLiobn,
       busOffset: 0,
+      busPfn: 0,
       pageShift: this.cfg.defaultPageShift,
       table: new TceTable(this.cfg.defaultPageShift, entries, this.cfg.levels, this.cfg.levelMinBytes),
     });

@@ -16,7 +16,9 @@ import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { HcallHandler } from './hcall-path';
 import { hPutTce, hPutTceIndirect, hStuffTce, MAX_INDIRECT_TCES, type DmaWindow, type GuestMemory, type HcallResult, type LiobnTable } from './hcalls';
-import { tceValue, TCE_READ, TCE_WRITE } from './tce-table';
+import { fillTces, tceValue, TCE_READ, TCE_WRITE } from './tce-table';
+import { SPAPR_COSTS } from './costs';
+import { SPAPR_METRICS } from './metrics';
 
 export interface GuestFeatures {
   putTceInd: boolean;
@@ -27,7 +29,8 @@ export interface GuestFeatures {
 
 /** The per-CPU list page the guest fills for H_PUT_TCE_INDIRECT (its contents, as the hypervisor will read them). */
 export class TceListPages implements GuestMemory {
-  private readonly pages = new Map<number, number[]>();
+  /** One 4 KiB page of 512 TCEs per CPU, by CPU index. */
+  private readonly pages: Float64Array[] = [];
 
   constructor(
     /** Guest RAM, grown by memory hot-plug. */
@@ -39,15 +42,17 @@ export class TceListPages implements GuestMemory {
     return this.baseAddr + cpu * 4096;
   }
 
-  fill(cpu: number, tces: number[]): number {
-    const addr = this.addrFor(cpu);
-    this.pages.set(addr, tces);
-    return addr;
+  /** CPU `cpu`'s list page, for the guest to write TCEs into. */
+  page(cpu: number): Float64Array {
+    return (this.pages[cpu] ??= new Float64Array(MAX_INDIRECT_TCES));
   }
 
-  readTceList(addr: number, n: number): readonly number[] {
-    const p = this.pages.get(addr) ?? [];
-    return Array.from({ length: n }, (_, i) => p[i] ?? 0);
+  readTceList(addr: number, n: number): ArrayLike<number> {
+    const off = addr - this.baseAddr;
+    const cpu = off / 4096;
+    // Guest RAM outside the list pages reads as zeros (invalid TCEs) here.
+    if (!Number.isInteger(cpu) || cpu < 0 || this.pages[cpu] === undefined) return new Float64Array(n);
+    return this.pages[cpu].subarray(0, n);
   }
 }
 
@@ -73,14 +78,14 @@ export class GuestTceOps {
     private readonly lists: TceListPages,
     readonly features: GuestFeatures,
   ) {
-    this.issueNs = costs.ns('spapr.guest.hcall_issue_ns');
-    this.fillNs = costs.ns('spapr.guest.tce_fill_ns');
-    this.shareNs = costs.ns('spapr.uv.share_ns');
-    this.unshareNs = costs.ns('spapr.uv.unshare_ns');
-    this.sharePerPage = costs.ns('spapr.uv.share_ns_per_page');
-    this.exposureWindows = metrics.counter('security.exposure_windows');
-    this.shares = metrics.counter('uv.share_page');
-    this.unshares = metrics.counter('uv.unshare_page');
+    this.issueNs = costs.ns(SPAPR_COSTS.guestHcallIssueNs);
+    this.fillNs = costs.ns(SPAPR_COSTS.guestTceFillNs);
+    this.shareNs = costs.ns(SPAPR_COSTS.uvShareNs);
+    this.unshareNs = costs.ns(SPAPR_COSTS.uvUnshareNs);
+    this.sharePerPage = costs.ns(SPAPR_COSTS.uvShareNsPerPage);
+    this.exposureWindows = metrics.counter(SPAPR_METRICS.securityExposureWindows);
+    this.shares = metrics.counter(SPAPR_METRICS.uvOf.of('share_page'));
+    this.unshares = metrics.counter(SPAPR_METRICS.uvOf.of('unshare_page'));
   }
 
   /** Maps `npages` window pages from `first` (index in the window) to guest pages from `gpa`. Returns false on a hypercall error. */
@@ -95,9 +100,9 @@ export class GuestTceOps {
     }
     for (let done = 0; done < npages; ) {
       const limit = Math.min(npages - done, MAX_INDIRECT_TCES);
-      const tces = Array.from({ length: limit }, (_, i) => tceValue(gpa + (done + i) * size, perms));
+      fillTces(this.lists.page(cpu), limit, gpa + done * size, size, perms);
       yield this.fillNs * limit;
-      const addr = this.lists.fill(cpu, tces);
+      const addr = this.lists.addrFor(cpu);
       const ok = yield* this.putIndirect(w, first + done, addr, limit);
       if (!ok) return false;
       done += limit;

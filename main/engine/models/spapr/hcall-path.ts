@@ -13,11 +13,14 @@
  * Does not model: H_TOO_HARD bounces from real to virtual mode, interrupts during the call.
  */
 import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
-import type { SpaprHcallPath } from '../../../common/spec/models/spapr';
+import type { SpaprHcallPath } from './params';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { VmRuntime } from '../../machine/vm';
 import type { HcallName, HcallResult } from './hcalls';
+import { SPAPR_COSTS } from './costs';
+import { SPAPR_METRICS } from './metrics';
+import type { Metric } from '../../../common/metrics/names';
 
 interface PathCosts {
   exitEntry: number;
@@ -56,17 +59,17 @@ export class HcallHandler {
     private readonly vm: VmRuntime,
     private readonly kernel: Resource,
   ) {
-    const exitEntry = costs.ns('spapr.hcall.exit_ns') + costs.ns('spapr.hcall.entry_ns');
-    this.userRoundtrip = costs.ns('spapr.hcall.user_roundtrip_ns');
-    const kvm = { handler: costs.ns('spapr.kvm.hcall_ns'), perTce: costs.ns('spapr.kvm.tce_update_ns'), listRead: costs.ns('spapr.kvm.list_read_ns') };
-    const qemu = { handler: costs.ns('spapr.qemu.hcall_ns'), perTce: costs.ns('spapr.qemu.tce_update_ns'), listRead: costs.ns('spapr.qemu.list_read_ns') };
+    const exitEntry = costs.ns(SPAPR_COSTS.hcallExitNs) + costs.ns(SPAPR_COSTS.hcallEntryNs);
+    this.userRoundtrip = costs.ns(SPAPR_COSTS.hcallUserRoundtripNs);
+    const kvm = { handler: costs.ns(SPAPR_COSTS.kvmHcallNs), perTce: costs.ns(SPAPR_COSTS.kvmTceUpdateNs), listRead: costs.ns(SPAPR_COSTS.kvmListReadNs) };
+    const qemu = { handler: costs.ns(SPAPR_COSTS.qemuHcallNs), perTce: costs.ns(SPAPR_COSTS.qemuTceUpdateNs), listRead: costs.ns(SPAPR_COSTS.qemuListReadNs) };
     if (path === 'kvm-real') this.c = { exitEntry, switchNs: 0, ...kvm };
-    else if (path === 'kvm-virtual') this.c = { exitEntry, switchNs: costs.ns('spapr.hcall.virt_switch_ns'), ...kvm };
+    else if (path === 'kvm-virtual') this.c = { exitEntry, switchNs: costs.ns(SPAPR_COSTS.hcallVirtSwitchNs), ...kvm };
     else this.c = { exitEntry, switchNs: this.userRoundtrip, ...qemu };
-    this.rtasNs = costs.ns('spapr.rtas.handler_ns');
+    this.rtasNs = costs.ns(SPAPR_COSTS.rtasHandlerNs);
     const seg = path.replace('-', '_');
-    this.timeByPath = metrics.counter(`hcalls.time_ns.${seg}`);
-    this.callsByPath = metrics.counter(`hcalls.by_path.${seg}`);
+    this.timeByPath = metrics.counter(SPAPR_METRICS.hcallsTimeNsOf.of(seg));
+    this.callsByPath = metrics.counter(SPAPR_METRICS.hcallsByPathOf.of(seg));
   }
 
   /**
@@ -103,7 +106,7 @@ export class HcallHandler {
     const k = this.byName(name);
     k.calls.inc();
     if (r.rc === 'h_success') k.tces.inc(r.tces);
-    else this.count(`hcalls.failed.${r.rc}`).inc();
+    else this.count(SPAPR_METRICS.hcallsFailedOf.of(r.rc)).inc();
     this.callsByPath.inc();
     this.timeByPath.inc(this.env.now - t0);
     return r;
@@ -116,7 +119,7 @@ export class HcallHandler {
     try {
       yield this.rtasNs + extraNs;
       const r = work();
-      this.count(`rtas.${name}`).inc();
+      this.count(SPAPR_METRICS.rtasOf.of(name)).inc();
       return r;
     } finally {
       this.vm.vmmThread.release();
@@ -126,17 +129,17 @@ export class HcallHandler {
   private byName(name: HcallName): { calls: Counter; tces: Counter } {
     let k = this.perHcall.get(name);
     if (k === undefined) {
-      k = { calls: this.metrics.counter(`hcalls.${name}`), tces: this.metrics.counter(`hcalls.tces.${name}`) };
+      k = { calls: this.metrics.counter(SPAPR_METRICS.hcallsOf.of(name)), tces: this.metrics.counter(SPAPR_METRICS.hcallsTcesOf.of(name)) };
       this.perHcall.set(name, k);
     }
     return k;
   }
 
-  private count(name: string): Counter {
-    let c = this.counts.get(name);
+  private count(m: Metric<'counter'>): Counter {
+    let c = this.counts.get(m.name);
     if (c === undefined) {
-      c = this.metrics.counter(name);
-      this.counts.set(name, c);
+      c = this.metrics.counter(m);
+      this.counts.set(m.name, c);
     }
     return c;
   }

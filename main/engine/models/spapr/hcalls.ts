@@ -8,9 +8,12 @@
  * the window, too many pages, misaligned list page, a TCE whose page lies outside guest RAM,
  * H_STUFF_TCE with permission bits. All checks happen before any entry changes, so a failed call
  * changes nothing.
+ * IOBAs are IOMMU-page aligned whenever a call can succeed, hence exact doubles below 2^64
+ * (mem/addr.ts); an IOBA that is not is refused before any arithmetic on it matters.
  * Does not model: H_TOO_HARD fallbacks from real mode to virtual mode. Pure: no time.
  */
-import { type TceTable, TCE_PERM_MASK, tceAddress, tcePerms } from './tce-table';
+import { FRAME } from '../../mem/addr';
+import { firstBadTce, type TceTable, TCE_PERM_MASK, tceAddress } from './tce-table';
 
 export type HcallName = 'h_put_tce' | 'h_put_tce_indirect' | 'h_stuff_tce' | 'h_get_tce';
 export type HcallRc = 'h_success' | 'h_parameter';
@@ -21,8 +24,10 @@ export const TCE_LIST_ALIGN = 4096;
 
 export interface DmaWindow {
   readonly liobn: number;
-  /** Bus address of the window's first byte. */
+  /** Bus address of the window's first byte (4 KiB aligned, so exact below 2^64: mem/addr.ts). */
   readonly busOffset: number;
+  /** The same as a 4 KiB frame number. */
+  readonly busPfn: number;
   readonly pageShift: number;
   readonly table: TceTable;
 }
@@ -39,8 +44,8 @@ export interface HcallResult {
 
 export interface GuestMemory {
   readonly ramBytes: number;
-  /** Reads `n` 8-byte TCEs from the list page at guest-physical `addr`. */
-  readTceList(addr: number, n: number): readonly number[];
+  /** Reads `n` 8-byte TCEs from the list page at guest-physical `addr` (a view of guest memory, not a copy). */
+  readTceList(addr: number, n: number): ArrayLike<number>;
 }
 
 const fail = (reason: string): HcallResult => ({ rc: 'h_parameter', tces: 0, reason });
@@ -65,10 +70,10 @@ export class LiobnTable {
     return [...this.windows.values()];
   }
 
-  /** The window containing bus address `iova`, if any. */
-  containing(iova: number): DmaWindow | undefined {
+  /** The window containing the bus address in 4 KiB frame `pfn`, if any (frames keep 64-bit addresses exact). */
+  containing(pfn: number): DmaWindow | undefined {
     for (const w of this.windows.values()) {
-      if (iova >= w.busOffset && iova < w.busOffset + w.table.entries * w.table.pageSize) return w;
+      if (pfn >= w.busPfn && pfn < w.busPfn + w.table.entries * (w.table.pageSize / FRAME)) return w;
     }
     return undefined;
   }
@@ -85,12 +90,13 @@ function locate(liobns: LiobnTable, liobn: number, ioba: number, npages: number)
   return { w, index };
 }
 
+/** Why the hypervisor refuses `tce` (an invalid TCE is always accepted), or null. */
 function checkTce(tce: number, w: DmaWindow, mem: GuestMemory): string | null {
-  if (tcePerms(tce) === 0) return null;
+  const size = w.table.pageSize;
+  if (firstBadTce([tce], 1, size, mem.ramBytes) < 0) return null;
   const gpa = tceAddress(tce);
-  if (gpa % w.table.pageSize !== 0) return `TCE address ${gpa} not aligned to the window's page size`;
-  if (gpa + w.table.pageSize > mem.ramBytes) return `TCE address ${gpa} outside guest RAM`;
-  return null;
+  if (Math.floor(gpa / size) * size !== gpa) return `TCE address ${gpa} not aligned to the window's page size`;
+  return `TCE address ${gpa} outside guest RAM`;
 }
 
 export function hPutTce(liobns: LiobnTable, mem: GuestMemory, liobn: number, ioba: number, tce: number): HcallResult {
@@ -109,11 +115,9 @@ export function hPutTceIndirect(liobns: LiobnTable, mem: GuestMemory, liobn: num
   const at = locate(liobns, liobn, ioba, npages);
   if ('rc' in at) return at;
   const list = mem.readTceList(listAddr, npages);
-  for (const tce of list) {
-    const bad = checkTce(tce, at.w, mem);
-    if (bad !== null) return fail(bad);
-  }
-  list.forEach((tce, i) => at.w.table.set(at.index + i, tce));
+  const bad = firstBadTce(list, npages, at.w.table.pageSize, mem.ramBytes);
+  if (bad >= 0) return fail(checkTce(list[bad] ?? 0, at.w, mem)!);
+  at.w.table.setMany(at.index, list, npages);
   return { rc: 'h_success', tces: npages };
 }
 
@@ -122,7 +126,7 @@ export function hStuffTce(liobns: LiobnTable, liobn: number, ioba: number, value
   if ((value % 4096 & TCE_PERM_MASK) !== 0) return fail('H_STUFF_TCE value carries permission bits');
   const at = locate(liobns, liobn, ioba, npages);
   if ('rc' in at) return at;
-  for (let i = 0; i < npages; i++) at.w.table.set(at.index + i, value);
+  at.w.table.fill(at.index, npages, value);
   return { rc: 'h_success', tces: npages };
 }
 

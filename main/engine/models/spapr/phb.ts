@@ -11,7 +11,7 @@
  * window.
  */
 import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
-import type { SpaprTceParams } from '../../../common/spec/models/spapr';
+import type { SpaprTceParams } from './params';
 import type { Costs } from '../../costs/costs';
 import type { Metrics } from '../../metrics/collector';
 import type { VmRuntime } from '../../machine/vm';
@@ -23,6 +23,7 @@ import { HcallHandler, hostKernel } from './hcall-path';
 import type { DmaWindow } from './hcalls';
 import { SpaprRunTotals } from './run-totals';
 import { WindowAllocator } from './window-allocator';
+import { SPAPR_COSTS } from './costs';
 
 /** How a device behind this PHB DMAs after probe. */
 export type DmaMode = { kind: 'direct'; window: DmaWindow } | { kind: 'dynamic'; window: DmaWindow; alloc: WindowAllocator; locks: Resource[] };
@@ -147,7 +148,7 @@ export class SpaprPhb {
     const plan = planDdw(query, maxRam);
     if (!plan.ok) return yield* this.ddwFailed(defaultRemoved, plan.reason);
     const tableBytes = 2 ** (plan.windowShift - plan.pageShift) * 8;
-    const allocNs = Math.round(tableBytes * this.costs.get('spapr.rtas.table_alloc_ns_per_byte'));
+    const allocNs = Math.round(tableBytes * this.costs.get(SPAPR_COSTS.rtasTableAllocNsPerByte));
     const created = yield* this.hcalls.rtas('create_pe_dma_window', allocNs, () => this.windows.create(plan.pageShift, plan.windowShift));
     if (created.rc !== 'success' || created.window === undefined) return yield* this.ddwFailed(defaultRemoved, `create returned ${created.rc}`);
     const w = created.window;

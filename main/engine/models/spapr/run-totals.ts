@@ -6,6 +6,8 @@
 import type { Environment } from '../../kernel';
 import type { Metrics } from '../../metrics/collector';
 import type { Series } from '../../metrics/series';
+import { CORE_METRICS } from '../../../common/metrics/core';
+import { SPAPR_METRICS } from './metrics';
 
 export class SpaprRunTotals {
   private readonly visible = new Map<string, number>();
@@ -19,7 +21,7 @@ export class SpaprRunTotals {
     private readonly env: Environment,
     private readonly metrics: Metrics,
   ) {
-    this.series = metrics.timeSeries('series.dma_visible_bytes', 'level');
+    this.series = metrics.timeSeries(SPAPR_METRICS.seriesDmaVisibleBytes, 'level');
   }
 
   private static readonly byRun = new WeakMap<Metrics, SpaprRunTotals>();
@@ -49,11 +51,11 @@ export class SpaprRunTotals {
   }
 
   emit(): void {
-    this.metrics.gauge('mem.tce_bytes', sum(this.tables));
-    this.metrics.gauge('mem.tce_bytes_peak', this.tablePeak);
-    this.metrics.gauge('security.dma_visible_bytes', this.visiblePeak);
-    this.metrics.gauge('security.dma_visible_bytes_end', sum(this.visible));
-    this.metrics.gauge('security.exposure_ns', sum(this.exposure));
+    this.metrics.gauge(SPAPR_METRICS.memTceBytes, sum(this.tables));
+    this.metrics.gauge(SPAPR_METRICS.memTceBytesPeak, this.tablePeak);
+    this.metrics.gauge(SPAPR_METRICS.securityDmaVisibleBytes, this.visiblePeak);
+    this.metrics.gauge(SPAPR_METRICS.securityDmaVisibleBytesEnd, sum(this.visible));
+    this.metrics.gauge(CORE_METRICS.securityExposureNs, sum(this.exposure));
   }
 }
 

@@ -15,6 +15,8 @@ import type { VmRuntime } from '../../machine/vm';
 import { SwiotlbBouncer } from '../../dma/swiotlb';
 import { defaultAreas, IO_TLB_SIZE, SwiotlbPool } from '../../dma/swiotlb-pool';
 import { metricSegment } from './segment';
+import { SPAPR_COSTS } from './costs';
+import { SPAPR_METRICS } from './metrics';
 
 const PAGE_4K = 4096;
 /** ESM is charged in batches of this many pages: a per-page cost without an event per page. */
@@ -30,9 +32,9 @@ export class SecureGuest {
     const nslabs = Math.floor(poolBytes / IO_TLB_SIZE);
     const pool = new SwiotlbPool(base, poolBytes, defaultAreas(vm.vcpus.length, nslabs), guestPageSize);
     this.bouncer = new SwiotlbBouncer(env, costs, metrics, pool, vm.spec.id);
-    const esmPerPage = costs.get('spapr.uv.esm_ns_per_page');
-    const share = costs.ns('spapr.uv.share_ns');
-    const sharePerPage = costs.get('spapr.uv.share_ns_per_page');
+    const esmPerPage = costs.get(SPAPR_COSTS.uvEsmNsPerPage);
+    const share = costs.ns(SPAPR_COSTS.uvShareNs);
+    const sharePerPage = costs.get(SPAPR_COSTS.uvShareNsPerPage);
     const cpu = vm.vcpu(0);
     env.process(
       cpu.run(
@@ -40,10 +42,10 @@ export class SecureGuest {
           const t0 = env.now;
           const pages = Math.ceil(ram / PAGE_4K);
           for (let done = 0; done < pages; done += ESM_BATCH_PAGES) yield Math.round(Math.min(ESM_BATCH_PAGES, pages - done) * esmPerPage);
-          metrics.counter('uv.esm').inc();
+          metrics.counter(SPAPR_METRICS.uvOf.of('esm')).inc();
           yield share + Math.round((poolBytes / PAGE_4K) * sharePerPage);
-          metrics.counter('uv.share_page').inc();
-          metrics.gauge(`boot.secure_conversion_ns.${metricSegment(vm.spec.id)}`, env.now - t0);
+          metrics.counter(SPAPR_METRICS.uvOf.of('share_page')).inc();
+          metrics.gauge(SPAPR_METRICS.bootSecureConversionNsOf.of(metricSegment(vm.spec.id)), env.now - t0);
         })(),
       ),
       `${vm.spec.id}.esm`,

@@ -8,9 +8,12 @@
  * allocations; when the pool is full: retry from its start, then the other pools, then the large
  * pool; page 0 of a window at bus address 0 is never handed out; an allocation never crosses a
  * segment boundary and honours an alignment order.
+ * The bitmap is sparse (mem/sparse.ts: chunks allocated when first used), so a window of up to
+ * the largest block QEMU offers (2^31 pages) costs memory only where it is used.
  * Does not model: the DMA-mask limit (devices here are 64-bit capable), lock hold time (charged by
  * the caller). Pure data: no time.
  */
+import { SparseBits } from '../../mem/sparse';
 
 const NR_POOLS = 4;
 const LARGE_ALLOC = 15;
@@ -22,7 +25,7 @@ interface Pool {
 }
 
 export class WindowAllocator {
-  private readonly map: Uint8Array;
+  private readonly map = new SparseBits();
   readonly pools: Pool[] = [];
   readonly largePool: Pool;
   private used = 0;
@@ -41,8 +44,6 @@ export class WindowAllocator {
     windowBytes = 0,
   ) {
     if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`window allocator needs a positive page count, got ${size}`);
-    if (size > 2 ** 28) throw new RangeError(`window of ${size} pages is too large for a per-map (dynamic) window allocator`);
-    this.map = new Uint8Array(size);
     if (offset === 0) this.reserve(0);
     const nrPools = windowBytes >= 2 ** 30 ? NR_POOLS : 1;
     const poolSize = Math.floor(Math.floor((size * 3) / 4) / nrPools);
@@ -55,7 +56,7 @@ export class WindowAllocator {
   }
 
   isUsed(page: number): boolean {
-    return this.map[page] === 1;
+    return this.map.has(page);
   }
 
   /** The pool a request of `npages` from `cpu` starts in: 0..pools-1, or pools.length for the large pool (whose lock it takes first). */
@@ -81,7 +82,7 @@ export class WindowAllocator {
       if (start >= pool.end) start = pool.start;
       const n = this.findArea(start, pool.end, npages, alignMask);
       if (n >= 0) {
-        for (let i = n; i < n + npages; i++) this.map[i] = 1;
+        for (let i = n; i < n + npages; i++) this.map.add(i);
         this.used += npages;
         const end = n + npages;
         pool.hint = large ? end : Math.ceil(end / this.blockSize) * this.blockSize;
@@ -105,19 +106,19 @@ export class WindowAllocator {
   free(first: number, npages: number): void {
     if (first < 0 || first + npages > this.size) throw new RangeError(`free of pages ${first}+${npages} outside window of ${this.size}`);
     for (let i = first; i < first + npages; i++) {
-      if (this.map[i] !== 1) throw new Error(`free of page ${i} that is not allocated`);
-      this.map[i] = 0;
+      if (!this.map.has(i)) throw new Error(`free of page ${i} that is not allocated`);
     }
+    for (let i = first; i < first + npages; i++) this.map.delete(i);
     this.used -= npages;
   }
 
   /** True if anything besides the reserved page 0 is allocated (iommu_table_in_use). */
   inUse(): boolean {
-    return this.used > (this.offset === 0 && this.map[0] === 1 ? 1 : 0);
+    return this.used > (this.offset === 0 && this.map.has(0) ? 1 : 0);
   }
 
   private reserve(page: number): void {
-    this.map[page] = 1;
+    this.map.add(page);
     this.used++;
   }
 
@@ -140,7 +141,7 @@ export class WindowAllocator {
       }
       let busyAt = -1;
       for (let i = index + npages - 1; i >= index; i--) {
-        if (this.map[i] === 1) {
+        if (this.map.has(i)) {
           busyAt = i;
           break;
         }

@@ -1,0 +1,41 @@
+/**
+ * A RunExecutor that runs each task on the calling thread, one at a time (after the current
+ * turn of the event loop). For the CLI, where nothing else needs the thread: the same job
+ * manager and notebook path as the workbench, without a worker pool.
+ */
+import type { ResolvedProfile } from '../../common/profile/profile';
+import type { Spec } from '../../common/spec';
+import { CancelledError, runSimulation } from '../../engine/run';
+import type { TopologyIssue } from '../pipeline/checker';
+import { inProcessChecker } from '../pipeline/topology-check';
+import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from './pool';
+
+export class InProcessExecutor implements RunExecutor {
+  readonly size = 1;
+
+  checkTopology(runs: readonly { spec: Spec; profile: ResolvedProfile }[]): Promise<(TopologyIssue | null)[]> {
+    return inProcessChecker.checkTopology(runs);
+  }
+
+  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
+    let cancelled = false;
+    const outcome = new Promise<TaskOutcome>((resolve) => {
+      setImmediate(() => {
+        const started = performance.now();
+        const wallMs = (): number => performance.now() - started;
+        try {
+          const result = runSimulation(spec, profile, {
+            onProgress: (p) => onProgress({ phase: p.phase, simNs: p.simNs, endNs: p.endNs, events: p.events }),
+            shouldCancel: () => cancelled,
+          });
+          resolve({ status: 'done', result, wallMs: wallMs() });
+        } catch (e) {
+          resolve({ status: e instanceof CancelledError ? 'cancelled' : 'failed', message: e instanceof Error ? e.message : String(e), wallMs: wallMs() });
+        }
+      });
+    });
+    return { outcome, cancel: () => (cancelled = true) };
+  }
+
+  async close(): Promise<void> {}
+}

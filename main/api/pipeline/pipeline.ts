@@ -1,0 +1,170 @@
+/**
+ * The one run pipeline: source text → parse → validate → topology check → prepared runs, or
+ * positioned diagnostics. The CLI (commands run/check), the API service (checkScript, start)
+ * and through it the workbench's markers all call `prepareSource`, so the same bad input gives
+ * the same diagnostic everywhere (`formatDiagnostic` in main/common is the CLI's text of it).
+ *
+ * - parse: a TypeScript script is evaluated in the sandbox (which validates its specs and
+ *   places schema errors at the builder call); a JSON file is parsed with line:column syntax errors.
+ * - validate: every spec through the schema and its profile resolved (prepared.ts); JSON errors
+ *   land on the offending field, script errors on the builder call that declared it.
+ * - topology: the injected checker builds each machine (the engine host's workers in the app);
+ *   an error names a JSON path, placed the same way.
+ * Each stage runs only when the one before it found nothing.
+ */
+import { ScriptError, type PositionedDiagnostic } from '../../common/diagnostics';
+import { ProfileError } from '../../common/profile/profile';
+import { SpecError } from '../../common/spec';
+import { SetPathError } from '../../common/spec/set-path';
+import type { EvaluateOptions, ScriptExperiment } from '../../script/api';
+import { positionOfPath } from '../../script/sites';
+import { JsonSyntaxError, locatePath, parseJsonSource, splitPath, type Position } from '../json-source';
+import type { TopologyChecker } from './checker';
+import { prepareSpec, type PreparedRun } from './prepared';
+
+export type Evaluate = (source: string, file: string, opts?: EvaluateOptions) => Promise<ScriptExperiment>;
+
+export interface SourceInput {
+  /** The file name (its extension chooses the parser; diagnostics are about it). */
+  file: string;
+  source: string;
+  /** `--set key=value`: a sweep parameter (scripts), a profile parameter or a spec path. */
+  sets?: readonly [string, unknown][];
+  /** Replaces the seed: of a JSON spec; of replication 0 of a script (replication k runs with seed + k). */
+  seed?: number;
+  /** The script's wall-clock limit. */
+  timeoutMs?: number;
+  /** Type-check a script against the DSL's .d.ts first. */
+  typeCheck?: boolean;
+}
+
+export interface PipelineDeps {
+  evaluate: Evaluate;
+  checker: TopologyChecker;
+}
+
+export type SourceOutcome =
+  | { ok: true; experiment: string; description?: string; runs: PreparedRun[]; logs: string[] }
+  | { ok: false; diagnostics: PositionedDiagnostic[]; logs: string[] };
+
+/** At most this many diagnostics per source: the first ones say what to fix. */
+export const MAX_DIAGNOSTICS = 50;
+
+export function isScriptFile(file: string): boolean {
+  return /\.(ts|mts)$/.test(file);
+}
+
+/** One spec to prepare, and where its parts are in the source. */
+interface Item {
+  input: unknown;
+  /** Source position of a spec path ('' is the spec itself). */
+  locate(path: string): Position;
+  /** How a spec path is named in messages ('[2].vms[0]' in a JSON sweep). */
+  name(path: string): string;
+  /** Appended to topology and profile messages (a script's sweep point). */
+  suffix: string;
+}
+
+interface Parsed {
+  experiment: string;
+  description?: string;
+  items: Item[];
+  logs: string[];
+}
+
+const diag = (kind: PositionedDiagnostic['kind'], at: Position, message: string): PositionedDiagnostic => ({ kind, line: at.line, column: at.column, message });
+
+export async function prepareSource(input: SourceInput, deps: PipelineDeps): Promise<SourceOutcome> {
+  const parsed = isScriptFile(input.file) ? await parseScript(input, deps.evaluate) : parseJson(input);
+  if ('diagnostics' in parsed) return { ok: false, diagnostics: parsed.diagnostics, logs: [] };
+  const { items, logs } = parsed;
+  if (items.length === 0) return { ok: false, diagnostics: [diag('schema', { line: 1, column: 1 }, isScriptFile(input.file) ? 'the script produced no spec' : 'the file holds no spec')], logs };
+
+  const diagnostics: PositionedDiagnostic[] = [];
+  const runs: PreparedRun[] = [];
+  const jsonSets = isScriptFile(input.file) ? {} : { sets: input.sets, seed: input.seed };
+  for (const item of items) {
+    try {
+      runs.push(prepareSpec(item.input, jsonSets));
+    } catch (e) {
+      if (e instanceof SpecError) {
+        for (const issue of e.issues) diagnostics.push(diag('schema', item.locate(issue.path), `${item.name(issue.path)}: ${issue.message}${item.suffix}`));
+      } else if (e instanceof ProfileError) diagnostics.push(diag('profile', item.locate('profile'), `${e.message}${item.suffix}`));
+      else if (e instanceof SetPathError) diagnostics.push(diag('schema', item.locate(''), `${e.message}${item.suffix}`));
+      else throw e;
+    }
+  }
+  if (diagnostics.length > 0) return { ok: false, diagnostics: collapse(diagnostics), logs };
+
+  const issues = await deps.checker.checkTopology(runs);
+  issues.forEach((issue, i) => {
+    if (issue !== null) diagnostics.push(diag('topology', items[i]!.locate(issue.path), `${items[i]!.name(issue.path)}: ${issue.detail}${items[i]!.suffix}`));
+  });
+  if (diagnostics.length > 0) return { ok: false, diagnostics: collapse(diagnostics), logs };
+  return { ok: true, experiment: parsed.experiment, description: parsed.description, runs, logs };
+}
+
+/**
+ * One diagnostic per position (the first): a sweep whose points all fail at the same builder
+ * call says so once, with how many other points failed there, instead of once per point.
+ */
+function collapse(list: readonly PositionedDiagnostic[]): PositionedDiagnostic[] {
+  const at = new Map<string, { d: PositionedDiagnostic; more: number }>();
+  for (const d of list) {
+    const key = `${d.line}:${d.column}:${d.kind}`;
+    const seen = at.get(key);
+    if (seen === undefined) at.set(key, { d, more: 0 });
+    else if (seen.d.message !== d.message) seen.more++;
+  }
+  return [...at.values()].slice(0, MAX_DIAGNOSTICS).map(({ d, more }) => (more === 0 ? d : { ...d, message: `${d.message} (and ${more} more sweep point${more > 1 ? 's' : ''})` }));
+}
+
+async function parseScript(input: SourceInput, evaluate: Evaluate): Promise<Parsed | { diagnostics: PositionedDiagnostic[] }> {
+  let exp: ScriptExperiment;
+  try {
+    exp = await evaluate(input.source, input.file, { sets: input.sets, timeoutMs: input.timeoutMs, typeCheck: input.typeCheck });
+  } catch (e) {
+    if (e instanceof ScriptError) return { diagnostics: [diag(e.diagnostic.kind, e.diagnostic, e.diagnostic.message)] };
+    throw e;
+  }
+  const items = exp.specs.map((spec, i): Item => {
+    const point = Object.entries(spec.point).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    return {
+      // --seed N replaces the script's seed of replication 0; replication k still runs with N + k in every point.
+      input: input.seed === undefined ? spec : { ...spec, seed: input.seed + spec.replication },
+      locate: (path) => positionOfPath(path, exp.positions?.[i]) ?? { line: 1, column: 1 },
+      name: (path) => path || '(spec)',
+      suffix: point ? ` (sweep point ${point})` : '',
+    };
+  });
+  return { experiment: exp.name, description: exp.description, items, logs: exp.logs ?? [] };
+}
+
+function parseJson(input: SourceInput): Parsed | { diagnostics: PositionedDiagnostic[] } {
+  let raw: unknown;
+  try {
+    raw = parseJsonSource(input.source);
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return { diagnostics: [diag('syntax', e.position, `invalid JSON: ${e.message}`)] };
+    throw e;
+  }
+  const sweep = Array.isArray(raw);
+  const specs = sweep ? (raw as unknown[]) : [raw];
+  const items = specs.map((one, index): Item => {
+    const prefix: (string | number)[] = sweep ? [index] : [];
+    return {
+      input: one,
+      locate: (path) => locatePath(input.source, [...prefix, ...splitPath(path)]),
+      name: (path) => (sweep ? `[${index}]${path === '' ? '' : path.startsWith('[') ? path : '.' + path}` : path || '(spec)'),
+      suffix: '',
+    };
+  });
+  const first = specs[0] as { name?: unknown; description?: unknown } | undefined;
+  const base = input.file.replace(/^.*[\\/]/, '').replace(/\.json$/, '');
+  return {
+    experiment: typeof first?.name === 'string' && first.name !== '' ? first.name : base,
+    description: typeof first?.description === 'string' ? first.description : undefined,
+    items,
+    logs: [],
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * Reads a script or spec file and puts it through the run pipeline (main/api/pipeline), the
+ * same one the workbench uses: every problem becomes one line `file:line:column: message [kind]`,
+ * exactly the diagnostic the editor shows as a marker. The topology check runs here, in-process:
+ * the CLI is not Electron's main thread.
+ */
+import { readFileSync } from 'node:fs';
+import { formatDiagnostic } from '../common/diagnostics';
+import { isScriptFile, prepareSource, type SourceInput } from '../api/pipeline/pipeline';
+import type { PreparedRun } from '../api/pipeline/prepared';
+import { inProcessChecker } from '../api/pipeline/topology-check';
+import { evaluateScript } from '../script/api';
+import { CliError } from './errors';
+import type { CliIO } from './io';
+
+export interface PreparedFile {
+  source: string;
+  experiment: string;
+  description?: string;
+  runs: PreparedRun[];
+}
+
+export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' | 'source'>, io: CliIO): Promise<PreparedFile> {
+  if (!isScriptFile(file) && !file.endsWith('.json')) throw new CliError(`${file}: expected a .ts script or a .json spec`, 2);
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const o = await prepareSource({ ...opts, file, source }, { evaluate: evaluateScript, checker: inProcessChecker });
+  // What the script printed (console.log), each line prefixed with the file name.
+  for (const line of o.logs) io.err(`${file}: ${line}\n`);
+  if (!o.ok) throw new CliError(o.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
+  return { source, experiment: o.experiment, description: o.description, runs: o.runs };
+}

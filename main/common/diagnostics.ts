@@ -1,0 +1,53 @@
+/**
+ * Errors and diagnostics shared by several layers: the engine raises TopologyError, the script
+ * sandbox raises ScriptError, and the run pipeline (main/api/pipeline) turns every failure into
+ * a positioned diagnostic that the CLI prints and the editor shows as a marker. Pure: no Node.
+ */
+
+/** A configuration the models cannot build (too many VINTFs, VMID exhaustion…): one clear error at a spec's JSON path. */
+export class TopologyError extends Error {
+  constructor(
+    readonly path: string,
+    /** The message without its path (the error's message is `path: detail`). */
+    readonly detail: string,
+  ) {
+    super(`${path}: ${detail}`);
+    this.name = 'TopologyError';
+  }
+}
+
+export type ScriptErrorKind = 'syntax' | 'runtime' | 'limit' | 'schema' | 'type' | 'forbidden';
+
+export interface ScriptDiagnostic {
+  kind: ScriptErrorKind;
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  message: string;
+}
+
+/** The scripting pipeline's one error type: a diagnostic at the script's own file:line:column. */
+export class ScriptError extends Error {
+  constructor(readonly diagnostic: ScriptDiagnostic) {
+    super(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.message}`);
+    this.name = 'ScriptError';
+  }
+}
+
+/** What a diagnostic is about; the editor shows it as the marker's source, the CLI in brackets. */
+export type DiagnosticKind = ScriptErrorKind | 'topology' | 'profile';
+
+/** One problem at a 1-based line:column of a source (a script, or a JSON spec file). */
+export interface PositionedDiagnostic {
+  kind: DiagnosticKind;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** The one text form of a diagnostic, as the CLI prints it: `file:line:column: message [kind]`. */
+export function formatDiagnostic(file: string, d: PositionedDiagnostic): string {
+  return `${file}:${d.line}:${d.column}: ${d.message} [${d.kind}]`;
+}

@@ -1,0 +1,32 @@
+/** Metrics of the Arm SMMUv3 model: physical instances, vSMMUs, iommufd forwarding and Tegra241 CMDQV. Families end in the instance id. */
+import { declareMetrics } from '../../../common/metrics/names';
+
+export const SMMUV3_METRICS = declareMetrics({
+  invalGuestCmdOf: { name: 'inval.guest.cmd.*', kind: 'counter', unit: 'count', doc: 'guest-issued SMMU commands by opcode (tlbi_nh_va, cfgi_ste, cmd_sync, ...)' },
+  invalTrappedCmds: { name: 'inval.trapped.cmds', kind: 'counter', unit: 'count', doc: 'guest commands that reached the VMM through a trapped CMDQ_PROD write' },
+  invalTrappedCmdsOf: { name: 'inval.trapped.cmds.*', kind: 'counter', unit: 'count', doc: 'trapped guest commands by family (tlbi, cfgi, atc, sync, other)' },
+  invalDirectCmds: { name: 'inval.direct.cmds', kind: 'counter', unit: 'count', doc: 'guest commands the hardware executed straight from a guest VCMDQ (no trap)' },
+  invalHwCmdsOf: { name: 'inval.hw.cmds.*', kind: 'counter', unit: 'count', doc: 'commands executed by one physical SMMU instance, from every queue (host CMDQ and VCMDQs)' },
+  invalHwTlbiOf: { name: 'inval.hw.tlbi.*', kind: 'counter', unit: 'count', doc: 'TLBI_* commands executed by one physical instance' },
+  invalHwGuestTlbiOf: { name: 'inval.hw.guest_tlbi.*', kind: 'counter', unit: 'count', doc: 'TLBI_NH_* commands executed by one physical instance on behalf of a guest (forwarded or from a VCMDQ)' },
+  invalHwCfgiOf: { name: 'inval.hw.cfgi.*', kind: 'counter', unit: 'count', doc: 'CFGI_* commands executed by one physical instance' },
+  invalHwS2Of: { name: 'inval.hw.s2.*', kind: 'counter', unit: 'count', doc: 'TLBI_S2_IPA / TLBI_S12_VMALL commands executed by one physical instance' },
+  invalHwSyncOf: { name: 'inval.hw.sync.*', kind: 'counter', unit: 'count', doc: 'CMD_SYNC commands executed by one physical instance' },
+  invalVmmNs: { name: 'inval.vmm_ns', kind: 'counter', unit: 'ns', doc: 'VMM-thread time spent handling trapped guest command queues (emulation and forwarding ioctls)' },
+  iommufdInvalidateIoctls: { name: 'iommufd.invalidate_ioctls', kind: 'counter', unit: 'count', doc: 'IOMMU_HWPT_INVALIDATE ioctls issued by the VMM' },
+  iommufdHwptIoctls: { name: 'iommufd.hwpt_ioctls', kind: 'counter', unit: 'count', doc: 'IOMMU_HWPT_ALLOC / attach / vDEVICE ioctls issued by the VMM for guest STE changes' },
+  iommufdS2PteWrites: { name: 'iommufd.s2_pte_writes', kind: 'counter', unit: 'count', doc: 'stage-2 PTEs the host rewrote for stage-2 changes, all copies' },
+  iommufdS2Changes: { name: 'iommufd.s2_changes', kind: 'counter', unit: 'count', doc: 'IOAS unmap+map events that changed the nesting-parent stage 2' },
+  smmuIotlbHits: { name: 'smmu.iotlb_hits', kind: 'counter', unit: 'count', doc: 'device translations served by a physical IOTLB' },
+  smmuIotlbMisses: { name: 'smmu.iotlb_misses', kind: 'counter', unit: 'count', doc: 'device translations that needed a table walk' },
+  smmuFaults: { name: 'smmu.faults', kind: 'counter', unit: 'count', doc: 'translation faults raised by physical SMMUs (stage 1 or stage 2)' },
+  smmuCmdqFullWaits: { name: 'smmu.cmdq_full_waits', kind: 'counter', unit: 'count', doc: 'times a producer found a command queue without space and waited' },
+  vsmmuSwIotlbHits: { name: 'vsmmu.sw_iotlb_hits', kind: 'counter', unit: 'count', doc: 'emulated vSMMU: translations served by QEMU\'s software IOTLB' },
+  vsmmuSwWalks: { name: 'vsmmu.sw_walks', kind: 'counter', unit: 'count', doc: 'emulated vSMMU: software page-table walks by the VMM' },
+  memPtBytesGuestS1: { name: 'mem.pt_bytes.guest_s1', kind: 'gauge', unit: 'bytes', doc: 'guest stage-1 page-table pages, all vSMMU domains' },
+  memPtBytesS2: { name: 'mem.pt_bytes.s2', kind: 'gauge', unit: 'bytes', doc: 'host stage-2 page-table pages, all copies (shared: one per VM; duplicated: one per physical instance)' },
+  memS2Copies: { name: 'mem.s2_copies', kind: 'gauge', unit: 'count', doc: 'stage-2 page-table copies kept by the host for all VMs' },
+  memStreamTableBytes: { name: 'mem.stream_table_bytes', kind: 'gauge', unit: 'bytes', doc: 'physical stream tables, all instances' },
+  smmuVmidsInUseOf: { name: 'smmu.vmids_in_use.*', kind: 'gauge', unit: 'count', doc: 'VMIDs allocated on one physical instance' },
+  smmuVintfsInUseOf: { name: 'smmu.vintfs_in_use.*', kind: 'gauge', unit: 'count', doc: 'Tegra241 CMDQV VINTFs in use on one physical instance (VINTF0, the host\'s, included)' },
+});

@@ -1,0 +1,43 @@
+/**
+ * The Arm SMMUv3 model: physical instances (host.iommus[] kind "smmuv3", physical-smmu.ts) and
+ * QEMU's vSMMU (vms[].viommus[] kind "smmuv3", vsmmu.ts and the files it names), sharing the
+ * run-wide state of world.ts.
+ */
+import { defineModel } from '../model';
+import { SMMUV3_COSTS } from './costs';
+import { HostOnlyPath } from './host-only-path';
+import { SMMUV3_METRICS } from './metrics';
+import { smmuv3DeviceParams, smmuv3HostParams, smmuv3ViommuParams } from './params';
+import { PhysicalSmmu } from './physical-smmu';
+import { VSmmu } from './vsmmu';
+import { metricSeg, SmmuWorld } from './world';
+
+export const smmuv3Host = defineModel({
+  kind: 'smmuv3',
+  role: 'host-iommu',
+  summary: 'Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV)',
+  params: smmuv3HostParams,
+  costs: [SMMUV3_COSTS],
+  metrics: [SMMUV3_METRICS],
+  create(ctx, params, at) {
+    const world = SmmuWorld.of(ctx);
+    const smmu = new PhysicalSmmu(ctx.env, at.spec.id, params, ctx.costs, ctx.metrics, metricSeg(at.spec.id));
+    world.physical.set(at.spec.id, smmu);
+    smmu.attachHandler = (device, vm) => new HostOnlyPath(world, smmu, device, vm);
+    smmu.finish = () => world.emitGauges();
+    return smmu;
+  },
+});
+
+export const smmuv3Viommu = defineModel({
+  kind: 'smmuv3',
+  role: 'viommu',
+  summary: 'guest-visible Arm SMMUv3 (QEMU): nested over physical SMMUs via iommufd, or emulated',
+  params: smmuv3ViommuParams,
+  deviceParams: smmuv3DeviceParams,
+  costs: [SMMUV3_COSTS],
+  metrics: [SMMUV3_METRICS],
+  create(ctx, params, at) {
+    return new VSmmu(ctx, params, at);
+  },
+});

@@ -1,0 +1,76 @@
+/**
+ * Emulated vSMMU (mode "emulated"): QEMU translates for emulated and virtio devices in software,
+ * with its own IOTLB (emptied whole when full, as smmu_iotlb_insert does) and stage-1 walks that
+ * read guest memory, all on the VMM thread; trapped TLBIs invalidate that software IOTLB.
+ *
+ * Models: lookup and per-read walk costs, the software IOTLB's capacity and invalidation scope.
+ * Does not model: stage 2 in software, QEMU's config cache.
+ */
+import type { ProcessGenerator } from '../../kernel';
+import type { Counter } from '../../metrics/collector';
+import { GRANULE } from '../../mem/radix-page-table';
+import type { VmRuntime } from '../../machine/vm';
+import { familyOf, type Command } from './commands';
+import type { GuestCd } from './physical-smmu';
+import type { TaggedCache } from './tagged-cache';
+
+export interface QemuTranslationCosts {
+  readonly swLookup: number;
+  readonly swRead: number;
+  readonly cfgi: number;
+}
+
+export class QemuTranslation {
+  constructor(
+    readonly swIotlb: TaggedCache<number>,
+    private readonly cost: QemuTranslationCosts,
+    private readonly hits: Counter,
+    private readonly walks: Counter,
+  ) {}
+
+  /** Device side: QEMU's software IOTLB, then a software stage-1 walk. */
+  *translate(vm: VmRuntime, cd: GuestCd, iova: number): ProcessGenerator<boolean> {
+    yield vm.vmmThread.request();
+    try {
+      const page = String(Math.floor(iova / GRANULE));
+      const tag = String(cd.asid);
+      if (this.swIotlb.get(tag, page) !== undefined) {
+        this.hits.inc();
+        yield this.cost.swLookup;
+        return true;
+      }
+      this.walks.inc();
+      const w = cd.s1.walk(iova);
+      yield this.cost.swLookup + w.steps.length * this.cost.swRead;
+      if (w.out === null) return false;
+      // QEMU empties the whole software IOTLB when it is full (smmu_iotlb_insert).
+      if (this.swIotlb.size >= this.swIotlb.capacity) this.swIotlb.clear();
+      this.swIotlb.set(tag, page, w.out - (w.out % GRANULE));
+      return true;
+    } finally {
+      vm.vmmThread.release();
+    }
+  }
+
+  /** A trapped command: QEMU applies it to its own caches. */
+  *handle(cmd: Command): ProcessGenerator<void> {
+    switch (cmd.op) {
+      case 'TLBI_NH_VA': {
+        const first = Math.floor((cmd.addr ?? 0) / GRANULE);
+        const pages = Math.max(1, Math.ceil((cmd.size ?? GRANULE) / GRANULE));
+        for (let p = first; p < first + pages; p++) this.swIotlb.delete(String(cmd.asid ?? 0), String(p));
+        return;
+      }
+      case 'TLBI_NH_ASID':
+        this.swIotlb.deleteTag(String(cmd.asid ?? 0));
+        return;
+      case 'TLBI_NH_ALL':
+      case 'TLBI_NH_VAA':
+      case 'TLBI_NSNH_ALL':
+        this.swIotlb.clear();
+        return;
+      default:
+        if (familyOf(cmd.op) === 'cfgi') yield this.cost.cfgi;
+    }
+  }
+}

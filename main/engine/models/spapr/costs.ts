@@ -1,0 +1,156 @@
+/**
+ * Costs of the sPAPR TCE path (POWER, pseries under KVM/QEMU): hypercall round trips per
+ * handling path, the hypervisor's work per hypercall and per TCE, RTAS calls for DDW, the guest
+ * driver's own work, and ultravisor calls of secure (PEF) guests.
+ */
+import { declareCosts } from '../../../common/profile/params';
+
+export const SPAPR_COSTS = declareCosts({
+  hcallExitNs: {
+    name: 'spapr.hcall.exit_ns',
+    unit: 'ns',
+    doc: 'guest exit on a hypercall into the hypervisor\'s real-mode handler (partition switch out)',
+    value: 2120,
+    source: "estimate: POWER9 KVM value (see power9-kvm.json: derived: POWER8 real-mode exit 4.24 us (commit 66feed61cdf6, DOMAIN.md section 5) halved: POWER9 entry/exit about 2x faster (DOMAIN.md section 5))",
+  },
+  hcallEntryNs: {
+    name: 'spapr.hcall.entry_ns',
+    unit: 'ns',
+    doc: 'return from the hypervisor into the guest after a hypercall (partition switch in)',
+    value: 1530,
+    source: "estimate: POWER9 KVM value (see power9-kvm.json: derived: POWER8 real-mode entry 3.06 us (commit 66feed61cdf6, DOMAIN.md section 5) halved: POWER9 about 2x faster (DOMAIN.md section 5))",
+  },
+  hcallVirtSwitchNs: {
+    name: 'spapr.hcall.virt_switch_ns',
+    unit: 'ns',
+    doc: 'extra round trip from the real-mode handler to the host kernel in virtual mode and back',
+    value: 8000,
+    source: "estimate: POWER9 KVM value (see power9-kvm.json: derived: POWER8 H_PROD handled in host virtual mode about 16 us after commit 66feed61cdf6 (DOMAIN.md section 5), halved for POWER9 (no whole-core switch))",
+  },
+  hcallUserRoundtripNs: {
+    name: 'spapr.hcall.user_roundtrip_ns',
+    unit: 'ns',
+    doc: 'extra round trip from the host kernel to QEMU userspace (KVM_EXIT_PAPR_HCALL, QEMU dispatch) and back into KVM_RUN',
+    value: 45580,
+    source: "estimate: POWER9 KVM value (see power9-kvm.json: derived: seed 000, clearing a 1 GiB/4 KiB window with 262,144 H_PUT_TCE on the QEMU path took about 13 s, i.e. 49.6 us per call (DOMAIN.md section 5); minus exit+entry 3.65 us, QEMU handler 0.35 us and guest issue 0.02 us)",
+  },
+  kvmHcallNs: {
+    name: 'spapr.kvm.hcall_ns',
+    unit: 'ns',
+    doc: 'KVM TCE hypercall handler fixed work: LIOBN lookup and argument checks',
+    value: 200,
+    source: "estimate: LIOBN lookup (hash) and argument checks in the KVM TCE handler",
+  },
+  kvmTceUpdateNs: {
+    name: 'spapr.kvm.tce_update_ns',
+    unit: 'ns',
+    doc: 'KVM work per TCE written or cleared (validation, table write, host IOMMU table update for VFIO)',
+    value: 50,
+    source: "estimate: validate one TCE, translate its guest address and write the table entry (tens of ns)",
+  },
+  kvmListReadNs: {
+    name: 'spapr.kvm.list_read_ns',
+    unit: 'ns',
+    doc: 'KVM: translating and reading the guest TCE list page of H_PUT_TCE_INDIRECT',
+    value: 500,
+    source: "estimate: translate the list page address and read 4 KiB of TCEs in the kernel",
+  },
+  qemuHcallNs: {
+    name: 'spapr.qemu.hcall_ns',
+    unit: 'ns',
+    doc: 'QEMU TCE hypercall handler fixed work under the BQL: LIOBN lookup and argument checks',
+    value: 300,
+    source: "estimate: QEMU spapr hypercall dispatch and TCE-table lookup under the BQL",
+  },
+  qemuTceUpdateNs: {
+    name: 'spapr.qemu.tce_update_ns',
+    unit: 'ns',
+    doc: 'QEMU work per TCE written or cleared (table write, IOMMU notifier)',
+    value: 50,
+    source: "estimate: QEMU put_tce_emu: range check, table store, IOMMU notifier with no listeners",
+  },
+  qemuListReadNs: {
+    name: 'spapr.qemu.list_read_ns',
+    unit: 'ns',
+    doc: 'QEMU: reading the 4 KiB TCE list page of H_PUT_TCE_INDIRECT from guest memory',
+    value: 1000,
+    source: "estimate: address_space_read of a 4 KiB TCE list page from guest memory",
+  },
+  rtasHandlerNs: {
+    name: 'spapr.rtas.handler_ns',
+    unit: 'ns',
+    doc: 'QEMU RTAS handler work for a DDW call (query, create, remove, reset), besides table allocation',
+    value: 5000,
+    source: "estimate: QEMU RTAS argument parsing, PHB lookup and window bookkeeping for a DDW call",
+  },
+  rtasTableAllocNsPerByte: {
+    name: 'spapr.rtas.table_alloc_ns_per_byte',
+    unit: 'ns/byte',
+    doc: 'allocating and zeroing a new window\'s TCE table, per byte of table',
+    value: 0.1,
+    source: "estimate: allocating and zeroing a new TCE table at about 10 GB/s",
+  },
+  guestHcallIssueNs: {
+    name: 'spapr.guest.hcall_issue_ns',
+    unit: 'ns',
+    doc: 'guest driver work per TCE hypercall issued (loop, argument set-up, error check)',
+    value: 20,
+    source: "estimate: guest loop iteration building the hcall arguments and checking its return",
+  },
+  guestTceFillNs: {
+    name: 'spapr.guest.tce_fill_ns',
+    unit: 'ns',
+    doc: 'guest work to write one TCE into the per-CPU list page for H_PUT_TCE_INDIRECT',
+    value: 2,
+    source: "estimate: one 8-byte store into the per-CPU TCE list page",
+  },
+  guestIommuAllocNs: {
+    name: 'spapr.guest.iommu_alloc_ns',
+    unit: 'ns',
+    doc: 'guest iommu_range_alloc: bitmap search in a pool under its lock',
+    value: 150,
+    source: "estimate: iommu_range_alloc bitmap search under the pool spinlock",
+  },
+  guestIommuFreeNs: {
+    name: 'spapr.guest.iommu_free_ns',
+    unit: 'ns',
+    doc: 'guest __iommu_free bitmap clear under the pool lock',
+    value: 80,
+    source: "estimate: __iommu_free bitmap clear under the pool spinlock",
+  },
+  guestMapCallNs: {
+    name: 'spapr.guest.map_call_ns',
+    unit: 'ns',
+    doc: 'guest dma_iommu_map/unmap call overhead besides allocation and TCE updates',
+    value: 100,
+    source: "estimate: dma_iommu_map_page / unmap call overhead besides allocation and TCE writes",
+  },
+  uvShareNs: {
+    name: 'spapr.uv.share_ns',
+    unit: 'ns',
+    doc: 'UV_SHARE_PAGE ultracall round trip (ultravisor plus hypervisor notification), fixed part',
+    value: 10000,
+    source: "estimate: UV_SHARE_PAGE ultracall plus the hypervisor page-in notification, of the order of one page conversion (16 us, DOMAIN.md section 5)",
+  },
+  uvUnshareNs: {
+    name: 'spapr.uv.unshare_ns',
+    unit: 'ns',
+    doc: 'UV_UNSHARE_PAGE ultracall round trip, fixed part',
+    value: 10000,
+    source: "estimate: UV_UNSHARE_PAGE ultracall, taken equal to sharing",
+  },
+  uvShareNsPerPage: {
+    name: 'spapr.uv.share_ns_per_page',
+    unit: 'ns/page',
+    doc: 'extra ultravisor work per 4 KiB page shared or unshared in one call',
+    value: 100,
+    source: "estimate: ultravisor bookkeeping per extra page in one share call",
+  },
+  uvEsmNsPerPage: {
+    name: 'spapr.uv.esm_ns_per_page',
+    unit: 'ns/page',
+    doc: 'turning a VM secure (UV_ESM): ultravisor work per 4 KiB page of guest RAM',
+    value: 16000,
+    source: "estimate: POWER9 KVM value (see power9-kvm.json: derived: turning a 100 GB VM secure took about 7 min, linear in size: about 16 us per 4 KiB page (DOMAIN.md section 5))",
+  },
+});
