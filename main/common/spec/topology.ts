@@ -122,7 +122,7 @@ export function buildSpecSchema(decls: Decls) {
       id: identifier(),
       memory: bytes().describe('guest RAM'),
       maxMemory: bytes().optional().describe('hot-plug maximum (defaults to memory)'),
-      vcpus: positiveCount().default(4).describe('virtual CPUs'),
+      vcpus: positiveCount().max(4096).default(4).describe('virtual CPUs (at most KVM_MAX_VCPUS = 4096)'),
       confidential: confidentialSchema(decls),
       dmaMode: z
         .enum(['strict', 'lazy'])

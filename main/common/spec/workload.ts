@@ -12,7 +12,7 @@ const direction = z.enum(['to-device', 'from-device', 'bidirectional']).describe
 export const mapBenchWorkload = z
   .object({
     kind: z.literal('map-bench'),
-    threads: positiveCount().default(1).describe('guest threads, each on its own vCPU'),
+    threads: positiveCount().max(4096).default(1).describe('guest threads, each on its own vCPU'),
     granule: bytes().default(4096).describe('bytes per mapping (dma_map_benchmark -g)'),
     direction: direction.default('bidirectional'),
     dmaBytes: bytes().default(0).describe('bytes the device transfers through each mapping before unmap (0: none, as dma_map_benchmark)'),
@@ -30,8 +30,8 @@ export const nicWorkload = z
     bitrate: bitrate().optional().describe('offered load in bit/s on the wire (exclusive with packetRate)'),
     packetSize: distributionOf('bytes').default(1500).describe('packet size in bytes'),
     arrivals: z.enum(['poisson', 'constant']).default('poisson').describe('inter-arrival process'),
-    ringSize: positiveCount().default(256).describe('descriptors per ring'),
-    queues: positiveCount().default(1).describe('queue pairs, each served by its own vCPU'),
+    ringSize: positiveCount().max(32768).default(256).describe('descriptors per ring (at most 32768, the virtio limit)'),
+    queues: positiveCount().max(4096).default(1).describe('queue pairs, each served by its own vCPU'),
     bufferSize: bytes().default(2048).describe('receive buffer size mapped per descriptor'),
     perPacketCpu: duration().default(0).describe('extra guest CPU time per packet besides DMA mapping (stack work)'),
   })
@@ -45,11 +45,11 @@ export const nicWorkload = z
 export const blockWorkload = z
   .object({
     kind: z.literal('block'),
-    queueDepth: positiveCount().default(32).describe('outstanding requests'),
+    queueDepth: positiveCount().max(65536).default(32).describe('outstanding requests (at most 65536, the NVMe queue limit)'),
     requestSize: distributionOf('bytes').default(4096).describe('bytes per request'),
     readFraction: z.number().min(0).max(1).default(1).describe('fraction of requests that are reads (device → memory)'),
     serviceTime: distributionOf('duration').default({ kind: 'exponential', mean: 80_000 }).describe('device media latency per request'),
-    threads: positiveCount().default(1).describe('submitting vCPUs'),
+    threads: positiveCount().max(4096).default(1).describe('submitting vCPUs'),
   })
   .strict();
 

@@ -216,7 +216,8 @@ export class CvmDmaPath implements DmaPath {
   *probe(cpu: Vcpu): ProcessGenerator<void> {
     yield* this.inner.probe(cpu);
     const g = this.guest;
-    for (let i = 0; i < g.params.coherentAllocsPerDevice; i++) yield* g.coherentAlloc(cpu, g.params.coherentAllocBytes);
+    // A failed allocation fails the driver's probe: it makes no more.
+    for (let i = 0; i < g.params.coherentAllocsPerDevice; i++) if ((yield* g.coherentAlloc(cpu, g.params.coherentAllocBytes)) === null) break;
   }
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
