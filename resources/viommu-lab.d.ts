@@ -552,7 +552,7 @@ export type VmOptions = {
    */
   maxMemory?: number | ByteSize;
   /**
-   * Virtual CPUs.
+   * Virtual CPUs (at most KVM_MAX_VCPUS = 4096).
    * @defaultValue 4
    */
   vcpus?: number;
@@ -674,7 +674,7 @@ export type NicOptions = {
    */
   arrivals?: "poisson" | "constant";
   /**
-   * Descriptors per ring.
+   * Descriptors per ring (at most 32768, the virtio limit).
    * @defaultValue 256
    */
   ringSize?: number;
@@ -700,7 +700,7 @@ export type NicOptions = {
 /** Closed-loop block I/O at a fixed queue depth. */
 export type BlockOptions = {
   /**
-   * Outstanding requests.
+   * Outstanding requests (at most 65536, the NVMe queue limit).
    * @defaultValue 32
    */
   queueDepth?: number;
