@@ -365,9 +365,9 @@ export interface ConfidentialKinds {
     swiotlb?: ("x86-6pct" | "rfc-8pct") | (number | ByteSize);
     /**
      * Alignment of the swiotlb pool's base and size: 4096 (page, today), 2 MiB or 1 GiB (seed 004).
-     * Required.
+     * @defaultValue 4096
      */
-    swiotlbAlign: 4096 | 2097152 | 1073741824 | ("4KiB" | "2MiB" | "1GiB");
+    swiotlbAlign?: 4096 | 2097152 | 1073741824 | ("4KiB" | "2MiB" | "1GiB");
     /**
      * CONFIG_SWIOTLB_DYNAMIC: a full pool makes a transient pool and a worker adds 1–4 MiB pools, each converted at run time.
      * @defaultValue false
@@ -446,9 +446,9 @@ export interface ConfidentialKinds {
     swiotlb?: ("x86-6pct" | "rfc-8pct") | (number | ByteSize);
     /**
      * Alignment of the swiotlb pool's base and size: 4096 (page, today), 2 MiB or 1 GiB (seed 004).
-     * Required.
+     * @defaultValue 4096
      */
-    swiotlbAlign: 4096 | 2097152 | 1073741824 | ("4KiB" | "2MiB" | "1GiB");
+    swiotlbAlign?: 4096 | 2097152 | 1073741824 | ("4KiB" | "2MiB" | "1GiB");
     /**
      * CONFIG_SWIOTLB_DYNAMIC: a full pool makes a transient pool and a worker adds 1–4 MiB pools, each converted at run time.
      * @defaultValue false

@@ -22,8 +22,8 @@ export const cvmParams = z
       .describe('swiotlb pool size: x86-6pct (6 % of RAM within [64 MiB, 1 GiB], today), rfc-8pct (seed 004) or a size'),
     swiotlbAlign: z
       .union([z.literal(4096), z.literal(2 ** 21), z.literal(2 ** 30), z.enum(['4KiB', '2MiB', '1GiB'])])
-      .default(4096)
       .transform((v) => (v === '4KiB' ? 4096 : v === '2MiB' ? 2 ** 21 : v === '1GiB' ? 2 ** 30 : v))
+      .default(4096)
       .describe('alignment of the swiotlb pool\'s base and size: 4096 (page, today), 2 MiB or 1 GiB (seed 004)'),
     dynamicSwiotlb: z.boolean().default(false).describe('CONFIG_SWIOTLB_DYNAMIC: a full pool makes a transient pool and a worker adds 1–4 MiB pools, each converted at run time'),
     dmaAlloc: z.enum(['convert', 'pool']).default('convert').describe('dma_alloc_* memory: converted to shared per allocation (today) or carved from the swiotlb pool (seed 004 proposal 1)'),
