@@ -7,6 +7,8 @@ import { kernelBench } from './kernel';
 import { runsListBench } from './runs-list';
 import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
+import { structuresBench } from './structures';
+import { vtdBench } from './vtd';
 import type { BenchRow } from './types';
 
 const suites: [string, () => Promise<BenchRow[]>][] = [
@@ -14,6 +16,8 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['engine', baselineBench],
   ['spapr', spaprBench],
   ['smmuv3', benchSmmuv3],
+  ['vtd', vtdBench],
+  ['structures', structuresBench],
   ['runs-list', () => runsListBench()],
 ];
 

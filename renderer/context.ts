@@ -2,7 +2,7 @@
 import type { LabApi } from '../main/common/api/contract';
 import type { AppInfo, RunQuery } from '../main/common/api';
 
-export type ViewName = 'editor' | 'runs' | 'compare' | 'diff';
+export type ViewName = 'editor' | 'runs' | 'compare' | 'diff' | 'notebook' | 'profiles';
 
 export interface AppContext {
   api: LabApi;

@@ -6,7 +6,7 @@ export interface KeyActions {
   save(): void;
   run(): void;
   cancel(): void;
-  view(n: 1 | 2 | 3 | 4): void;
+  view(n: 1 | 2 | 3 | 4 | 5 | 6): void;
   toggleTheme(): void;
 }
 
@@ -25,7 +25,7 @@ export function bindKeys(actions: KeyActions): void {
       else if (k === 's') actions.save();
       else if (k === 'n') actions.newScript();
       else if (k === 'o') actions.open();
-      else if (k >= '1' && k <= '4') actions.view(Number(k) as 1 | 2 | 3 | 4);
+      else if (k >= '1' && k <= '6') actions.view(Number(k) as 1 | 2 | 3 | 4 | 5 | 6);
       else handled = false;
       if (handled) {
         e.preventDefault();

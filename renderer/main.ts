@@ -11,11 +11,13 @@ import { createDiffView } from './diff/diff-view';
 import { createEditorView } from './editor/editor-view';
 import { setupMonaco } from './editor/monaco';
 import { createJobsPanel } from './jobs/jobs-panel';
+import { createNotebookView } from './notebook/notebook-view';
+import { createProfilesView } from './profiles/profiles-view';
 import { bindKeys } from './keys';
 import { createRunsView } from './runs/runs-view';
 import { connect } from './services/client';
 import { createSidebar } from './sidebar';
-import { toast } from './ui/dialog';
+import { confirmDialog, toast } from './ui/dialog';
 import { h, replace } from './ui/dom';
 import { prefs, setPref } from './ui/persist';
 
@@ -24,6 +26,8 @@ const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'runs', label: 'Runs' },
   { name: 'compare', label: 'Compare' },
   { name: 'diff', label: 'Diff' },
+  { name: 'notebook', label: 'Notebook' },
+  { name: 'profiles', label: 'Profiles' },
 ];
 
 function applyTheme(t: 'light' | 'dark'): void {
@@ -32,6 +36,8 @@ function applyTheme(t: 'light' | 'dark'): void {
 
 async function boot(): Promise<void> {
   applyTheme(prefs().theme);
+  // Where the last session left off: opening a document below must not overwrite it.
+  const startView = prefs().view;
   const root = document.getElementById('app')!;
   const api = connect();
   const info = await api.appInfo({});
@@ -51,10 +57,17 @@ async function boot(): Promise<void> {
       setPref('view', view);
       if (view === 'editor') editor.layout();
       if (view === 'compare') compare.shown();
+      if (view === 'profiles') profiles.shown();
     },
-    openDocument: (file, source, savedAs) => editor.open(file, source, savedAs),
+    openDocument: (file, source, savedAs) => {
+      if (!editor.dirty()) return editor.open(file, source, savedAs);
+      void confirmDialog('Unsaved changes', `“${editor.name()}” has unsaved changes. Open “${savedAs ?? file}” and discard them?`, 'Discard and open', true).then((ok) => {
+        if (ok) editor.open(file, source, savedAs);
+      });
+    },
     compare(q: RunQuery, description: string) {
       compare.setQuery(q, description);
+      setPref('compare', { query: q, description });
       ctx.show('compare');
     },
     diff(a, b) {
@@ -72,9 +85,11 @@ async function boot(): Promise<void> {
   const runs = createRunsView(ctx);
   const compare = createCompareView(ctx);
   const diff = createDiffView(ctx);
+  const notebook = createNotebookView(ctx, monaco);
+  const profiles = createProfilesView(ctx);
   const jobs = createJobsPanel(ctx);
   const sidebar = createSidebar(ctx);
-  sections.set('editor', editor.element).set('runs', runs.element).set('compare', compare.element).set('diff', diff.element);
+  sections.set('editor', editor.element).set('runs', runs.element).set('compare', compare.element).set('diff', diff.element).set('notebook', notebook.element).set('profiles', profiles.element);
 
   const themeBtn = h('button.btn.small', { type: 'button', title: 'Toggle light/dark (Ctrl+Shift+L)', 'data-test': 'theme' }, prefs().theme === 'dark' ? '☀ Light' : '☾ Dark');
   const toggleTheme = (): void => {
@@ -106,7 +121,7 @@ async function boot(): Promise<void> {
   );
 
   const splitterV = h('div.splitter-v', { role: 'separator', 'aria-orientation': 'vertical', title: 'Drag to resize' });
-  const content = h('div.content', null, editor.element, runs.element, compare.element, diff.element);
+  const content = h('div.content', null, editor.element, runs.element, compare.element, diff.element, notebook.element, profiles.element);
   const main = h('div.main', { style: `--sidebar-w:${prefs().sidebarWidth}px` }, sidebar, splitterV, content);
   jobs.element.style.height = `${prefs().jobsHeight}px`;
   const splitterH = h('div.splitter-h', { role: 'separator', 'aria-orientation': 'horizontal', title: 'Drag to resize' });
@@ -147,12 +162,28 @@ async function boot(): Promise<void> {
     toggleTheme,
   });
 
-  ctx.show(prefs().view);
-  // Start with something useful: the first example.
-  const examples = await api.listExamples({});
-  const first = examples.find((e) => e.file === prefs().lastFile) ?? examples[0];
-  if (first) editor.open(first.file, first.source);
-  ctx.show(prefs().view);
+  ctx.show(startView);
+  // Reopen the last script (a saved one, else the last example, else the first example), the
+  // last comparison and the last notebook, then the view the last session ended on.
+  const lastScript = prefs().lastScript;
+  const saved = lastScript ? await api.loadScript({ name: lastScript }).catch(() => null) : null;
+  if (saved) editor.open(saved.name, saved.source, saved.name, { show: false });
+  else {
+    const examples = await api.listExamples({});
+    const first = examples.find((e) => e.file === prefs().lastFile) ?? examples[0];
+    if (first) editor.open(first.file, first.source, undefined, { show: false });
+  }
+  const lastCompare = prefs().compare;
+  if (lastCompare) compare.setQuery(lastCompare.query, lastCompare.description);
+  await notebook.restore().catch(ctx.fail);
+  ctx.show(startView);
+  // Unsaved edits are never lost silently: the browser (or Electron) asks before leaving.
+  window.addEventListener('beforeunload', (e) => {
+    if (editor.dirty() || notebook.dirty()) {
+      e.preventDefault();
+      e.returnValue = '';
+    }
+  });
   document.body.dataset.ready = 'true';
 }
 

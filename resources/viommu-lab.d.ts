@@ -42,6 +42,60 @@ export type Distribution<Q> =
 
 /** The guest-visible vIOMMU kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface ViommuKinds {
+  /** Intel VT-d as QEMU emulates it: caching mode, shadow page tables with the IOVA tree, vhost, three-layer nesting, scalable-mode passthrough */
+  "intel-iommu": {
+    /**
+     * Caching-mode=on: the guest invalidates on map as well as unmap (needed for vfio-pci; QEMU refuses assignment without it).
+     * @defaultValue true
+     */
+    cachingMode?: boolean;
+    /**
+     * Legacy: second-level tables shadowed by QEMU; scalable-passthrough: scalable mode, guest first-stage tables on an iommufd nested HWPT (no shadowing).
+     * @defaultValue "legacy"
+     */
+    mode?: "legacy" | "scalable-passthrough";
+    /**
+     * Domain-invalidation resync of vfio shadows: the IOVA-tree delta (QEMU since 2018) or unmap everything then replay (before Peter Xu's series).
+     * @defaultValue "iova-tree-delta"
+     */
+    resync?: "iova-tree-delta" | "unmap-all-replay";
+    /**
+     * Keep the page walk for UNMAP-only notifiers (vhost) on PSIs, as before the 2018 series.
+     * @defaultValue false
+     */
+    unmapOnlyWalk?: boolean;
+    /**
+     * MAMV the vIOMMU advertises: PSIs cover at most 2^maxAm pages, larger ranges become DSIs.
+     * @defaultValue 18
+     */
+    maxAm?: number;
+    /**
+     * Domain-ID width from the capability ND field, 4 + 2*ND bits (QEMU: 16).
+     * @defaultValue 16
+     */
+    domainIdBits?: 4 | 6 | 8 | 10 | 12 | 14 | 16;
+    /**
+     * Aw-bits: 39 (3-level) or 48 (4-level) second-level tables.
+     * @defaultValue 48
+     */
+    addressWidth?: 39 | 48;
+    /**
+     * The guest forces strict invalidation under caching mode ("IOMMU batching disallowed due to virtualization", Linux >= 5.15); false: a 2018 guest keeps its lazy flush queue.
+     * @defaultValue true
+     */
+    guestStrictWithCm?: boolean;
+    /**
+     * "<L1 vm>/<its intel-iommu>": this VM is an L2 guest inside that L1, so its VFIO goes through L1's vIOMMU (three layers); empty: not nested.
+     * @defaultValue ""
+     */
+    nestedIn?: string;
+    /**
+     * Nested: where this L2 guest's RAM sits in the L1 guest's physical memory.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 4294967296
+     */
+    l2RamBase?: number | ByteSize;
+  };
   /** guest-visible Arm SMMUv3 (QEMU): nested over physical SMMUs via iommufd, or emulated */
   "smmuv3": {
     /**
@@ -505,6 +559,31 @@ export interface TransportKinds {
 
 /** Device settings (DeviceOptions.params) declared by the IOMMU model in the device's path, keyed "role:kind". */
 export interface DeviceParamsByIommu {
+  /** Settings of a device behind a intel-iommu vIOMMU. */
+  "viommu:intel-iommu": {
+    /**
+     * The device has ATS: unmaps also send a device-TLB invalidation.
+     * @defaultValue false
+     */
+    ats?: boolean;
+    /**
+     * Guest RAM a VFIO user inside the guest (an L2 VM's QEMU, DPDK) maps through this device's domain at probe, IOVA = GPA; 0: none.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 0
+     */
+    premap?: number | ByteSize;
+    /**
+     * Leaf size of the premapped region's PTEs.
+     * @defaultValue "4KiB"
+     */
+    premapLeaf?: "4KiB" | "2MiB" | "1GiB";
+    /**
+     * Bytes per iommu_map call of the premapped region (one iotlb_sync_map, so one PSI under caching mode).
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 2097152
+     */
+    premapChunk?: number | ByteSize;
+  };
   /** Settings of a device behind a smmuv3 vIOMMU. */
   "viommu:smmuv3": {
     /**

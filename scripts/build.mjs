@@ -75,13 +75,31 @@ export async function buildScriptSandbox(dir) {
   ]);
 }
 
-async function buildShell() {
-  mkdirSync(DIST, { recursive: true });
+/**
+ * The preload runs in Electron's sandboxed preload, not in Node: its source is wrapped in a
+ * function of `require` (electron, events, timers and url only), `process` (a small subset),
+ * `Buffer`, `global`, `setImmediate` and `clearImmediate` — no `__filename`, `__dirname` or
+ * other Node module. So it is one self-contained CommonJS file for the browser, without the
+ * Node banner above (which reads `__filename` and threw there before the API was exposed).
+ */
+export const PRELOAD_BUNDLE = {
+  bundle: true,
+  platform: 'browser',
+  format: 'cjs',
+  target: 'chrome120',
+  logLevel: 'warning',
+  legalComments: 'none',
+  external: ['electron'],
+};
+
+/** The Electron main script, its preload and the engine worker (and the script sandbox) into `dir`. */
+export async function buildShell(dir = DIST) {
+  mkdirSync(dir, { recursive: true });
   await Promise.all([
-    buildScriptSandbox(DIST),
-    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'shell', 'main.ts')], outfile: join(DIST, 'main.cjs') }),
-    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'shell', 'preload.ts')], outfile: join(DIST, 'preload.cjs') }),
-    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'api', 'engine', 'worker.ts')], outfile: join(DIST, 'engine-worker.cjs') }),
+    buildScriptSandbox(dir),
+    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'shell', 'main.ts')], outfile: join(dir, 'main.cjs') }),
+    esbuild({ ...PRELOAD_BUNDLE, entryPoints: [join(ROOT, 'main', 'shell', 'preload.ts')], outfile: join(dir, 'preload.cjs') }),
+    esbuild({ ...NODE_BUNDLE, entryPoints: [join(ROOT, 'main', 'api', 'engine', 'worker.ts')], outfile: join(dir, 'engine-worker.cjs') }),
   ]);
 }
 

@@ -21,14 +21,19 @@ function describeScript(source: string): { title: string; description: string } 
   const text = (m?.[1] ?? m?.[2] ?? '')
     .split('\n')
     .map((l) => l.replace(/^\s*(\*|\/\/)\s?/, '').trim())
-    .filter(Boolean);
-  return { title: text[0] ?? '', description: text.slice(1).join(' ') };
+    .filter(Boolean)
+    .join(' ');
+  // The title is the first sentence, however the comment wraps it; the rest describes.
+  const end = text.search(/[.:](\s|$)/);
+  const title = end < 0 ? text : text.slice(0, end + 1);
+  return { title, description: text.slice(title.length).trim() };
 }
 
 export function listExamples(dir: string): ExampleInfo[] {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.(json|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'));
+    // tsconfig.json and other tool files are not examples.
+    files = readdirSync(dir).filter((f) => /\.(json|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.test.ts') && !/^(ts|js)config.*\.json$/.test(f) && f !== 'package.json');
   } catch {
     return [];
   }

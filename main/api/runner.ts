@@ -4,8 +4,9 @@
  * one-spec shortcut for tests and benchmarks: validation, profile and topology check, throwing.
  */
 import { TopologyError } from '../common/diagnostics';
+import { CancelledError } from '../common/errors';
 import type { RunResult } from '../common/result';
-import { runSimulation, CancelledError, type RunProgress } from '../engine/run';
+import { runSimulation, type RunProgress } from '../engine/run';
 import type { LabStore, RunStatus } from '../store/store';
 import { beginPreparedRun, prepareSpec, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 import { topologyIssue } from './pipeline/topology-check';

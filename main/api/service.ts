@@ -12,7 +12,7 @@ import { catalog } from '../engine/catalog';
 import type { HistogramData, SeriesData } from '../common/result';
 import { ENGINE_VERSION } from '../common/result';
 import { summarize } from '../common/stats';
-import { quantileOf } from '../engine/metrics/histogram';
+import { quantileOf } from '../common/histogram';
 import { evaluateScript } from '../script/api';
 import * as q from '../store/run-queries';
 import * as scripts from '../store/scripts';
@@ -27,6 +27,8 @@ import type { PositionedDiagnostic } from '../common/diagnostics';
 import { diffValues } from './diff';
 import { jobBackend } from './notebook/job-backend';
 import { notebookOperations, type PdfPrinter } from './notebook/operations';
+import { resultHash, specHash } from './notebook/hashes';
+import { listProfiles } from './profile-browser';
 
 export interface ServiceOptions {
   store: LabStore;
@@ -120,7 +122,14 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
     getRun({ id }) {
       const run = mustRun(id);
       const spec = store.getSpec(id)!;
-      return { run: summary(run), spec: spec.spec, profile: spec.profile, notes: q.runNotes(store, id), scalars: store.scalars([id]).get(id) ?? {} };
+      const provenance = {
+        engineVersion: run.engineVersion,
+        configHash: run.configHash,
+        specHash: specHash(spec.spec),
+        resultHash: resultHash(store, id),
+        source: q.experimentOf(store, id)?.source ?? null,
+      };
+      return { run: summary(run), provenance, spec: spec.spec, profile: spec.profile, notes: q.runNotes(store, id), scalars: store.scalars([id]).get(id) ?? {} };
     },
 
     deleteRuns({ ids }) {
@@ -229,6 +238,10 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
           return data === undefined ? [] : [{ group, runId, data: JSON.parse(data) as SeriesData }];
         }),
       };
+    },
+
+    listProfiles() {
+      return listProfiles();
     },
 
     diffRuns({ a, b }) {

@@ -1,7 +1,7 @@
 /** Opens the store named by --db (or the default), turning open errors into one clear sentence. */
 import { LabStore } from '../store/store';
 import { defaultDbPath } from '../store/paths';
-import { StoreVersionError } from '../store/migrate';
+import { StoreVersionError } from '../common/errors';
 import { CliError } from './errors';
 
 export function openStore(dbOption: string | undefined): LabStore {

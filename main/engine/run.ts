@@ -7,6 +7,7 @@
 import { Environment, type ProcessGenerator } from './kernel';
 import type { Spec } from '../common/spec';
 import type { ResolvedProfile } from '../common/profile/profile';
+import { CancelledError } from '../common/errors';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
 import { Costs } from './costs/costs';
 import { Metrics } from './metrics/collector';
@@ -29,13 +30,6 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Polled every ~65k events; returning true stops the run with a CancelledError. */
   shouldCancel?: () => boolean;
-}
-
-export class CancelledError extends Error {
-  constructor() {
-    super('run cancelled');
-    this.name = 'CancelledError';
-  }
 }
 
 /** Metric-name segment for an id: lower-case, [a-z0-9_]. */

@@ -8,7 +8,8 @@ import type { LabStore, RunFilter, RunRow } from '../store/store';
 
 /** The runs a filter selects, or exactly the runs given (the workbench's selection). */
 export function runsJson(store: LabStore, filter: RunFilter | readonly RunRow[] = {}): string {
-  const runs = Array.isArray(filter) ? (filter as readonly RunRow[]) : store.listRuns(filter as RunFilter).map((r) => {
+  const rows = Array.isArray(filter) ? (filter as readonly RunRow[]) : store.listRuns(filter as RunFilter);
+  const runs = rows.map((r) => {
     const stored = store.getSpec(r.id)!;
     return {
       id: r.id,

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resourcesDir } from '../api/resources';
+import { resourcesDir } from './resources';
 import { parseSpec } from '../engine/catalog';
 import { canonicalJson } from '../common/result';
 import { evaluateScript } from './api';

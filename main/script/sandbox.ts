@@ -5,7 +5,9 @@
  * terminated and the script is reported as having exceeded its limits. Nothing the script does
  * reaches this process except the text it returns.
  */
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { unpackedPath } from '../common/asar';
 import { SCRIPT_MODULE } from './dsl/callsite';
 
 export interface SandboxJob {
@@ -35,7 +37,8 @@ const HARD_GRACE_MS = 200;
 
 export function runInSandbox(job: SandboxJob): Promise<SandboxOutcome> {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL('./sandbox-worker.mjs', import.meta.url), {
+    // Packaged, the worker and the QuickJS packages it imports are unpacked beside app.asar.
+    const worker = new Worker(unpackedPath(fileURLToPath(new URL('./sandbox-worker.mjs', import.meta.url))), {
       workerData: {
         runtimeJs: job.runtimeJs,
         scriptJs: job.scriptJs,

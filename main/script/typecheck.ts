@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import { resolve } from 'node:path';
-import { resourcesDir } from '../api/resources';
+import { resourcesDir } from './resources';
 import type { ScriptDiagnostic } from './diagnostic';
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {

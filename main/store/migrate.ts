@@ -3,10 +3,9 @@
  * migrations in one transaction (all or nothing), and records the version in user_version.
  */
 import type Database from 'better-sqlite3';
+import { StoreVersionError } from '../common/errors';
 import { migrations as all } from './migrations';
 import type { Migration } from './migrations/types';
-
-export class StoreVersionError extends Error {}
 
 export function latestVersion(migrations: readonly Migration[] = all): number {
   return migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;

@@ -174,3 +174,10 @@ export function histogramsOf(store: LabStore, ids: readonly number[], name: stri
 export function seriesOf(store: LabStore, id: number, name: string): string | undefined {
   return (store.db.prepare(`SELECT data_json FROM series WHERE run_id = ? AND name = ?`).get(id, name) as { data_json: string } | undefined)?.data_json;
 }
+
+/** The description and script source stored with a run's experiment. */
+export function experimentOf(store: LabStore, runId: number): { description: string | null; source: string | null } | undefined {
+  return store.db.prepare(`SELECT e.description, e.source FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`).get(runId) as
+    | { description: string | null; source: string | null }
+    | undefined;
+}

@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabStore } from './store';
-import { migrate, StoreVersionError } from './migrate';
+import { StoreVersionError } from '../common/errors';
+import { migrate } from './migrate';
 import type { Migration } from './migrations/types';
 import type { RunResult } from '../common/result';
 

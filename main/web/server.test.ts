@@ -53,18 +53,44 @@ function send(path: string, opts: { method?: string; headers?: Record<string, st
 
 const api = (headers: Record<string, string>): Promise<Reply> => send('/api/listScripts', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
 
-test('the host listens on loopback only, on a random port', () => {
-  assert.match(host.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
+const cookie = (): Record<string, string> => ({ cookie: `viommu_lab_token=${host.token}` });
+const pathOf = (url: string): string => url.slice(host.origin.length);
+
+test('the host listens on loopback only, on a random port; its URL carries no credential', () => {
+  assert.equal(host.url, `http://127.0.0.1:${host.port}/`);
   assert.notEqual(host.port, 0);
+  assert.match(host.launchUrl(), /^http:\/\/127\.0\.0\.1:\d+\/launch\?code=[\w-]{20,}$/);
+  assert.ok(!host.launchUrl().includes(host.token), 'a launch link is not the token');
 });
 
-test('the page with the token is served, with the token for the API and a cookie for its assets', async () => {
-  const r = await send(`/?token=${host.token}`);
+test('a one-time launch link sets the token as an HttpOnly, SameSite=Strict cookie and leaves for /; a second use is refused', async () => {
+  const link = host.launchUrl();
+  const spent: string[] = [];
+  host.onLaunch((code) => spent.push(code));
+  const r = await send(pathOf(link));
+  assert.equal(r.status, 200);
+  assert.equal(r.headers['set-cookie']?.[0], `viommu_lab_token=${host.token}; HttpOnly; SameSite=Strict; Path=/`);
+  assert.match(r.body, /<meta http-equiv="refresh" content="0;url=\/">/, 'the address bar ends on / without the code');
+  assert.ok(!r.body.includes(host.token));
+  assert.equal(r.headers['referrer-policy'], 'no-referrer');
+  assert.equal(r.headers['cache-control'], 'no-store');
+  assert.deepEqual(spent, [new URL(link).searchParams.get('code')]);
+  const again = await send(pathOf(link));
+  assert.equal(again.status, 403);
+  assert.match(again.body, /used already or is not valid/);
+  assert.equal(again.headers['set-cookie'], undefined);
+  assert.equal((await send('/launch?code=made-up-code')).status, 403);
+  assert.equal((await send('/launch')).status, 403);
+  assert.equal((await send(`/launch?code=${host.token}`)).status, 403, 'the token is not a launch code');
+});
+
+test('the page with the cookie is served, with the token for the API', async () => {
+  const r = await send('/', { headers: cookie() });
   assert.equal(r.status, 200);
   assert.ok(r.body.includes(host.token));
-  assert.match(String(r.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
+  assert.equal(r.headers['set-cookie'], undefined);
   assert.match(String(r.headers['content-security-policy']), /default-src 'none'/);
-  const asset = await send('/app.js', { headers: { cookie: `viommu_lab_token=${host.token}` } });
+  const asset = await send('/app.js', { headers: cookie() });
   assert.equal(asset.status, 200);
   assert.equal(asset.body, 'console.log(1)');
   const ok = await api({ 'x-lab-token': host.token });
@@ -77,6 +103,8 @@ test('refuses a request without the token', async () => {
   assert.equal((await send('/')).status, 403);
   assert.equal((await send('/app.js')).status, 403);
   assert.equal((await api({})).status, 403);
+  // The token in a URL is no longer a way in: it would sit in the address bar and history.
+  assert.equal((await send(`/?token=${host.token}`)).status, 403);
   assert.equal(calls, before, 'the service was never called');
 });
 
@@ -99,21 +127,23 @@ test('refuses a foreign Origin even with the right token', async () => {
 });
 
 test('refuses a foreign Host header (DNS rebinding) even with the right token', async () => {
-  const r = await send(`/?token=${host.token}`, { headers: { host: `attacker.example:${host.port}` } });
+  const r = await send('/', { headers: { ...cookie(), host: `attacker.example:${host.port}` } });
   assert.equal(r.status, 403);
   assert.match(r.body, /Host/);
+  const link = host.launchUrl();
+  assert.equal((await send(pathOf(link), { headers: { host: `attacker.example:${host.port}` } })).status, 403);
   assert.equal((await api({ 'x-lab-token': host.token, host: 'attacker.example' })).status, 403);
-  assert.equal((await send(`/?token=${host.token}`, { headers: { host: `localhost:${host.port}` } })).status, 200);
+  assert.equal((await send('/', { headers: { ...cookie(), host: `localhost:${host.port}` } })).status, 200);
+  assert.equal((await send(pathOf(link))).status, 200, 'a refused request does not spend the code');
 });
 
 test('refuses paths outside the renderer: /../ and every encoded variant', async () => {
-  const cookie = { cookie: `viommu_lab_token=${host.token}` };
   for (const path of ['/../secret.txt', '/workers/../../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E%2Fsecret.txt', '/..%2fsecret.txt', '/%252e%252e/secret.txt', '/..%5csecret.txt', '/.%2e/secret.txt', '/app.js%00.html']) {
-    const r = await send(path, { headers: cookie });
+    const r = await send(path, { headers: cookie() });
     assert.ok(r.status === 404 || r.status === 400, `${path} → ${r.status}`);
     assert.ok(!r.body.includes('outside the renderer'), `${path} leaked the file`);
   }
-  assert.equal((await send('/workers', { headers: cookie })).status, 404, 'a directory is not a file');
+  assert.equal((await send('/workers', { headers: cookie() })).status, 404, 'a directory is not a file');
 });
 
 test('API errors come back as one message; unknown operations and GETs are refused', async () => {

@@ -2,7 +2,13 @@
  * The browser host: the renderer and the API service on loopback only, on a random port, behind
  * a random per-launch token. It refuses any request whose Host is not this loopback address (DNS
  * rebinding), any Origin other than its own, API calls without the token header, pages without
- * the token (query on first load, then an HttpOnly cookie), and any path outside the renderer.
+ * the token cookie, and any path outside the renderer.
+ *
+ * The token never travels in a URL or a command line (where `ps`, the address bar and history
+ * would show it): a browser is let in by a one-time launch code (`launchUrl()`), which
+ * `/launch` exchanges — once; a second use is refused — for the token as an HttpOnly,
+ * SameSite=Strict cookie, then sends the page to `/`, so the address bar keeps no credential.
+ * The page itself carries the token for the API header (served only to a cookie holder).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
@@ -26,6 +32,10 @@ export interface WebHost {
   readonly origin: string;
   readonly port: number;
   readonly token: string;
+  /** A fresh one-time link that lets one browser in (the code is spent on first use). */
+  launchUrl(): string;
+  /** Called with the code once a launch link has been used (tests; the host deletes its launch file). */
+  onLaunch(listener: (code: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +86,30 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`];
   const allowedOrigins = (): string[] => allowedHosts().map((h) => `http://${h}`);
   const indexHtml = (): string => readFileSync(resolveStaticPath(opts.rendererDir, '/')!, 'utf8').replace('%LAB_TOKEN%', token);
+  const unusedCodes = new Set<string>();
+  const launchListeners: ((code: string) => void)[] = [];
+
+  /** GET /launch?code=…: spends the code, sets the cookie and moves the page to `/` (same-site, so the Strict cookie goes along). */
+  function handleLaunch(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+    if (req.method !== 'GET') return refuse(res, 405, 'only GET');
+    const code = query.get('code') ?? '';
+    const known = [...unusedCodes].find((c) => sameSecret(code, c));
+    if (known === undefined) return refuse(res, 403, 'this launch link was used already or is not valid: start the workbench again for a new one');
+    unusedCodes.delete(known);
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'",
+      'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+    });
+    // A page of the app's own origin moves on (not a redirect: a redirect chain that began on a
+    // file:// launch page is cross-site, and the Strict cookie would not be sent along it).
+    res.end('<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=/"><title>vIOMMU Lab</title>\n');
+    for (const l of launchListeners) l(known);
+  }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, op: string): Promise<void> {
     if (req.method !== 'POST') return refuse(res, 405, 'API calls are POST');
@@ -106,10 +140,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     res.end(JSON.stringify(body));
   }
 
-  function handleStatic(req: IncomingMessage, res: ServerResponse, rawPath: string, query: URLSearchParams): void {
+  function handleStatic(req: IncomingMessage, res: ServerResponse, rawPath: string): void {
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET');
-    const viaQuery = sameSecret(query.get('token') ?? undefined, token);
-    if (!viaQuery && !sameSecret(cookieToken(req), token)) return refuse(res, 403, 'missing or wrong token: open the URL printed by `npm start`');
+    if (!sameSecret(cookieToken(req), token)) return refuse(res, 403, 'missing or wrong token: open the one-time link printed by `npm start`');
     const file = resolveStaticPath(opts.rendererDir, rawPath);
     if (file === null) return refuse(res, 404, 'not found');
     let size: number;
@@ -129,7 +162,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       'cross-origin-opener-policy': 'same-origin',
       'content-security-policy': RENDERER_CSP,
     };
-    if (viaQuery) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
     if (file.endsWith('index.html')) {
       const html = indexHtml();
       res.writeHead(200, headers);
@@ -156,7 +188,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       });
       return;
     }
-    handleStatic(req, res, rawPath, query);
+    if (rawPath === '/launch') return handleLaunch(req, res, query);
+    handleStatic(req, res, rawPath);
   });
   // A long-polling watch holds a connection for up to 30 s.
   server.requestTimeout = 60_000;
@@ -169,10 +202,18 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/`,
     origin,
     port,
     token,
+    launchUrl() {
+      const code = randomBytes(24).toString('base64url');
+      unusedCodes.add(code);
+      return `${origin}/launch?code=${code}`;
+    },
+    onLaunch(listener) {
+      launchListeners.push(listener);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

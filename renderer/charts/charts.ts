@@ -48,7 +48,6 @@ export function barConfig(r: CompareResult, metric: string, log: boolean): Chart
   const data = m.stats.map((s) => s?.mean ?? null);
   const errorBars = m.stats.map((s) => (s && s.ci95 !== null ? { lo: s.mean - s.ci95, hi: s.mean + s.ci95 } : null));
   const options = baseOptions(unitLabel(metric, m.unit), log, r.params.join(', '), false)!;
-  (options.plugins as { legend: { display: boolean } }).legend.display = false;
   (options.plugins!.tooltip as { callbacks: object }).callbacks = {
     label: (ctx: { dataIndex: number }) => {
       const s = m.stats[ctx.dataIndex];
@@ -58,11 +57,24 @@ export function barConfig(r: CompareResult, metric: string, log: boolean): Chart
   // Make room for the whiskers above the tallest bar.
   const tops = errorBars.map((b, i) => b?.hi ?? data[i] ?? 0);
   (options.scales!.y as { suggestedMax?: number }).suggestedMax = Math.max(0, ...tops) * 1.05;
+  // Every configuration keeps its label (rotated when crowded), and colour says one thing: the
+  // value of the first sweep parameter, with a legend naming each value.
+  const x = options.scales!.x as { ticks: Record<string, unknown> };
+  x.ticks = { ...x.ticks, autoSkip: false, maxRotation: 90, minRotation: r.groups.length > 10 ? 45 : 0 };
+  const colourParam = r.params[0];
+  const values = colourParam === undefined ? [] : [...new Set(r.groups.map((g) => String(g.point[colourParam])))];
+  const colourOf = (i: number): string => (colourParam === undefined ? colour(0) : colour(values.indexOf(String(r.groups[i]!.point[colourParam]))));
+  const legend = (options.plugins as { legend: { display: boolean; labels: Record<string, unknown> } }).legend;
+  legend.display = colourParam !== undefined;
+  legend.labels = {
+    ...legend.labels,
+    generateLabels: () => values.map((v, i) => ({ text: `${colourParam}=${v}`, fillStyle: colour(i) + 'cc', strokeStyle: colour(i), lineWidth: 1, hidden: false, datasetIndex: 0 })),
+  };
   return {
     type: 'bar',
     data: {
       labels: r.groups.map((g) => g.label),
-      datasets: [{ label: metric, data, backgroundColor: r.groups.map((_, i) => colour(i) + 'cc'), borderColor: r.groups.map((_, i) => colour(i)), borderWidth: 1, errorBars } as never],
+      datasets: [{ label: metric, data, backgroundColor: r.groups.map((_, i) => colourOf(i) + 'cc'), borderColor: r.groups.map((_, i) => colourOf(i)), borderWidth: 1, errorBars } as never],
     },
     options,
   };

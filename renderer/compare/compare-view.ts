@@ -36,6 +36,7 @@ export function createCompareView(ctx: AppContext): CompareView {
   const resetZoom = h('button.btn.small', { type: 'button', title: 'Reset zoom' }, 'Reset zoom');
   const canvas = h('canvas', { 'data-test': 'chart', role: 'img', 'aria-label': 'Comparison chart' });
   const hint = h('div.chart-hint');
+  const metricDoc = h('div.metric-doc', { 'data-test': 'metric-doc' });
   const chartBox = h('div.chart-box', null, canvas, hint);
   const tableHost = h('div.table-wrap', { 'data-test': 'metric-table' });
   const queryText = h('div.query-text', { 'data-test': 'compare-query' }, 'No comparison yet.');
@@ -45,7 +46,7 @@ export function createCompareView(ctx: AppContext): CompareView {
     h('h3', null, 'Nothing to compare yet'),
     h('p', null, 'Select runs in the Runs view (Ctrl+2) and press Compare. The comparison keeps their experiment and parameter points, so re-running refreshes it.'),
   );
-  const body = h('div.compare-body', { style: 'display:none' }, chartBox, tableHost);
+  const body = h('div.compare-body', { style: 'display:none' }, metricDoc, chartBox, tableHost);
   const element = h(
     'section.view',
     { 'data-view': 'compare', 'aria-label': 'Compare' },
@@ -78,7 +79,11 @@ export function createCompareView(ctx: AppContext): CompareView {
     const k = kind.value as ChartKind;
     const opts = metricOptions(k);
     const want = metric.value || prefs().chart.metric;
-    replace(metric, opts.map((n) => h('option', { value: n }, n)));
+    const docOf = (n: string): string => {
+      const d = ctx.info.metrics.find((x) => x.name === n || n.startsWith(x.name + '.'));
+      return d ? `${d.unit} — ${d.doc}` : '';
+    };
+    replace(metric, opts.map((n) => h('option', { value: n, title: docOf(n) }, n)));
     metric.value = opts.includes(want) ? want : (opts.find((n) => /throughput|latency_ns\.p99|ops\.per_sec/.test(n)) ?? opts[0] ?? '');
     const params = result?.params ?? [];
     const wantX = xParam.value || prefs().chart.x;
@@ -149,6 +154,11 @@ export function createCompareView(ctx: AppContext): CompareView {
     if (config) chart = new Chart(canvas, config);
     else if (!hint.textContent) hint.textContent = 'No data for this metric in the selected runs.';
     canvas.dataset.kind = config ? k : 'none';
+    // How many x labels are drawn, and legend entries (read by the end-to-end tests).
+    canvas.dataset.ticks = String(chart?.scales.x?.ticks.length ?? 0);
+    canvas.dataset.legend = String(chart?.legend?.legendItems?.length ?? 0);
+    const def = ctx.info.metrics.find((d) => d.name === metric.value || metric.value.startsWith(d.name + '.'));
+    metricDoc.textContent = def ? `${metric.value} (${def.unit}): ${def.doc}` : metric.value;
     // How many CI whiskers the chart carries (read by the end-to-end tests).
     canvas.dataset.errorBars = String(config ? config.data.datasets.reduce((n, ds) => n + ((ds as { errorBars?: unknown[] }).errorBars ?? []).filter(Boolean).length, 0) : 0);
     renderTable();

@@ -13,7 +13,12 @@ const OWNER = 'viommu-lab';
 
 export interface EditorView {
   element: HTMLElement;
-  open(file: string, source: string, savedAs?: string): void;
+  /** Opens a document; `show: false` keeps the current view (restoring the last script at start). */
+  open(file: string, source: string, savedAs?: string, opts?: { show?: boolean }): void;
+  /** True when the open document has edits that are not saved. */
+  dirty(): boolean;
+  /** The open document's name. */
+  name(): string;
   run(): Promise<void>;
   save(): Promise<void>;
   setTheme(theme: 'light' | 'dark'): void;
@@ -44,6 +49,8 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
 
   let file = 'untitled.json';
   let savedAs: string | undefined;
+  /** The text as opened or last saved: anything else is an unsaved edit, marked in the title. */
+  let baseline = '';
   let checkTimer: number | undefined;
   let checkSeq = 0;
 
@@ -117,12 +124,23 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     checkTimer = window.setTimeout(() => void check(), 350);
   }
 
-  editor.onDidChangeModelContent(scheduleCheck);
+  const isDirty = (): boolean => editor.getValue() !== baseline;
+  function showTitle(): void {
+    const d = isDirty();
+    title.textContent = `${d ? '● ' : ''}${savedAs ?? file}`;
+    title.title = d ? 'unsaved changes (Ctrl+S saves)' : '';
+    element.dataset.dirty = String(d);
+  }
 
-  function open(f: string, source: string, saved?: string): void {
+  editor.onDidChangeModelContent(() => {
+    showTitle();
+    scheduleCheck();
+  });
+
+  function open(f: string, source: string, saved?: string, opts: { show?: boolean } = {}): void {
     file = f;
     savedAs = saved;
-    title.textContent = saved ? saved : f;
+    baseline = source;
     const language = f.endsWith('.ts') ? 'typescript' : 'json';
     lang.textContent = f.endsWith('.ts') ? 'ts' : 'json';
     const old = editor.getModel();
@@ -130,9 +148,13 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     editor.setModel(monaco.editor.createModel(source, language, uri));
     old?.dispose();
     setPref('lastFile', f);
+    setPref('lastScript', saved ?? null);
+    showTitle();
     scheduleCheck();
-    ctx.show('editor');
-    editor.focus();
+    if (opts.show !== false) {
+      ctx.show('editor');
+      editor.focus();
+    }
   }
 
   async function run(): Promise<void> {
@@ -170,7 +192,9 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
       const languageChanged = name.endsWith('.ts') !== file.endsWith('.ts');
       savedAs = name;
       file = name;
-      title.textContent = name;
+      baseline = source;
+      setPref('lastScript', name);
+      showTitle();
       // Saved under the other language's extension: reopen so the editor checks it as that language.
       if (languageChanged) open(name, source, name);
       toast(`Saved “${name}”.`);
@@ -212,6 +236,8 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
   return {
     element,
     open,
+    dirty: isDirty,
+    name: () => savedAs ?? file,
     run,
     save,
     setTheme: (t) => monaco.editor.setTheme(t === 'dark' ? 'lab-dark' : 'lab-light'),

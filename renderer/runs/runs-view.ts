@@ -5,6 +5,8 @@
  */
 import type { ExperimentSummary, ParamValue, RunQuery, RunSummary } from '../../main/common/api';
 import type { AppContext } from '../context';
+import { saveExported } from '../ui/download';
+import { showRunDetails } from './run-details';
 import { confirmDialog, promptDialog, toast } from '../ui/dialog';
 import { h, replace } from '../ui/dom';
 import { fmtDuration, fmtNumber, fmtPoint, fmtTime } from '../ui/format';
@@ -68,6 +70,9 @@ export function createRunsView(ctx: AppContext): RunsView {
   const tagBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'tag-selected' }, 'Tag…');
   const renameBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'rename-selected' }, 'Rename…');
   const deleteBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'delete-selected', title: 'Delete (Del)' }, 'Delete…');
+  const detailsBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'details-selected', title: 'Provenance: spec, script, resolved profile, hashes' }, 'Details');
+  const exportCsv = h('button.btn', { type: 'button', 'data-test': 'export-csv', title: 'CSV of the selected runs (or of every run the filters show)' }, 'CSV');
+  const exportJson = h('button.btn', { type: 'button', 'data-test': 'export-json', title: 'JSON of the selected runs (or of every run the filters show), with specs, profiles and full results' }, 'JSON');
   const columnsMenu = h('details.columns', { style: 'position:relative' });
   const thead = h('thead');
   const tbody = h('tbody');
@@ -77,7 +82,7 @@ export function createRunsView(ctx: AppContext): RunsView {
   const element = h(
     'section.view',
     { 'data-view': 'runs', 'aria-label': 'Runs' },
-    h('div.toolbar', null, search, experiment, status, tag, param, h('span.spacer'), compareBtn, diffBtn, tagBtn, renameBtn, deleteBtn, columnsMenu),
+    h('div.toolbar', null, search, experiment, status, tag, param, h('span.spacer'), compareBtn, diffBtn, detailsBtn, tagBtn, renameBtn, deleteBtn, h('span.dim', null, 'export'), exportCsv, exportJson, columnsMenu),
     h('div.table-wrap', null, table),
     footer,
   );
@@ -171,6 +176,7 @@ export function createRunsView(ctx: AppContext): RunsView {
     diffBtn.disabled = n !== 2;
     tagBtn.disabled = n === 0;
     renameBtn.disabled = n !== 1;
+    detailsBtn.disabled = n !== 1;
     deleteBtn.disabled = n === 0;
     replace(
       footer,
@@ -319,6 +325,24 @@ export function createRunsView(ctx: AppContext): RunsView {
     ctx.runsChanged();
   });
   deleteBtn.addEventListener('click', () => void remove().catch(ctx.fail));
+  detailsBtn.addEventListener('click', () => {
+    const [r] = selectedRuns();
+    if (r) void showRunDetails(ctx, r.id);
+  });
+  const exportRuns = (format: 'csv' | 'json'): void => {
+    const ids = selectedRuns().map((r) => r.id);
+    const q = query();
+    if (q === null) return;
+    void ctx.api
+      .exportRuns({ format, ...(ids.length ? { ids } : { query: q }) })
+      .then((f) => {
+        saveExported(f);
+        toast(`Exported ${ids.length || 'the shown'} run${ids.length === 1 ? '' : 's'} as ${f.fileName}.`);
+      })
+      .catch(ctx.fail);
+  };
+  exportCsv.addEventListener('click', () => exportRuns('csv'));
+  exportJson.addEventListener('click', () => exportRuns('json'));
   moreBtn.addEventListener('click', () => void refresh(true).catch(ctx.fail));
 
   let filterTimer: number | undefined;

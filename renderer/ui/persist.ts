@@ -1,10 +1,11 @@
 /** Preferences that survive a restart (layout, theme, toggles), in localStorage under one versioned key. */
+import type { RunQuery } from '../../main/common/api';
 
 const KEY = 'viommu-lab.prefs.v1';
 
 export interface Prefs {
   theme: 'light' | 'dark';
-  view: 'editor' | 'runs' | 'compare' | 'diff';
+  view: 'editor' | 'runs' | 'compare' | 'diff' | 'notebook' | 'profiles';
   sidebarWidth: number;
   jobsHeight: number;
   problemsHeight: number;
@@ -13,6 +14,11 @@ export interface Prefs {
   diffOnlyDifferences: boolean;
   chart: { kind: string; metric: string; x: string; log: boolean };
   lastFile: string | null;
+  /** The saved script open at the last session's end (it wins over lastFile, an example). */
+  lastScript: string | null;
+  /** The last comparison: its query and how it was described. */
+  compare: { query: RunQuery; description: string } | null;
+  notebookId: number | null;
 }
 
 const defaults: Prefs = {
@@ -26,6 +32,9 @@ const defaults: Prefs = {
   diffOnlyDifferences: true,
   chart: { kind: 'bar', metric: '', x: '', log: false },
   lastFile: null,
+  lastScript: null,
+  compare: null,
+  notebookId: null,
 };
 
 let cache: Prefs | null = null;

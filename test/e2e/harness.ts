@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { WorkerPool } from '../../main/api/engine/pool';
 import { createLabService, type LabServiceHandle } from '../../main/api/service';
+import { htmlToPdf } from '../../main/report/pdf';
 import type { Evaluate } from '../../main/api/pipeline/pipeline';
 import { LabStore } from '../../main/store/store';
 import { startWebHost, type WebHost } from '../../main/web/server';
@@ -42,7 +43,7 @@ export async function startLab(opts: { workers?: number; evaluate?: Evaluate; re
   await buildRenderer();
   const dir = mkdtempSync(join(tmpdir(), 'viommu-lab-e2e-'));
   const store = LabStore.open(join(dir, 'lab.sqlite'));
-  const service = createLabService({ store, executor: new WorkerPool({ size: opts.workers }), evaluate: opts.evaluate, resources: opts.resources });
+  const service = createLabService({ store, executor: new WorkerPool({ size: opts.workers }), evaluate: opts.evaluate, resources: opts.resources, printPdf: (html) => htmlToPdf(html) });
   const host = await startWebHost({ service, rendererDir: RENDERER, log: () => {} });
   // A fresh --user-data-dir per test (playwright takes it as the persistent context's directory).
   const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
@@ -54,7 +55,7 @@ export async function startLab(opts: { workers?: number; evaluate?: Evaluate; re
   const page = browser.pages()[0] ?? (await browser.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(host.url);
+  await page.goto(host.launchUrl());
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {

@@ -76,7 +76,12 @@ describe('workbench in Chromium', { skip }, () => {
     // The broken declaration is the last line; esbuild reports the missing name at column 7.
     assert.deepEqual(markers.map((m) => [m.line, m.column]), [[text.split('\n').length, 7]], JSON.stringify(markers));
     await lab.shot('e2e-03-script-error-marker');
-    await openExample(ts.file);
+    // The edit is unsaved: the title says so, and opening a document asks before discarding it.
+    assert.equal(await page.locator('[data-test=doc-title]').textContent(), `● ${ts.file}`);
+    await page.click(`[data-test=examples] [data-file="${ts.file}"]`);
+    await page.waitForSelector('[role=dialog][aria-label="Unsaved changes"]');
+    await page.click('[data-test=dialog-ok]');
+    await page.waitForFunction((f) => document.querySelector('[data-test=doc-title]')?.textContent === f, ts.file);
     await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent?.startsWith('✓'), null, { timeout: 20_000 });
   });
 

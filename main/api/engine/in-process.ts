@@ -5,7 +5,8 @@
  */
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
-import { CancelledError, runSimulation } from '../../engine/run';
+import { CancelledError } from '../../common/errors';
+import { runSimulation } from '../../engine/run';
 import type { TopologyIssue } from '../pipeline/checker';
 import { inProcessChecker } from '../pipeline/topology-check';
 import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from './pool';

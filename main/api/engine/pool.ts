@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { unpackedPath } from '../../common/asar';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
@@ -52,7 +53,7 @@ function defaultWorkerFile(): { file: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url));
   const bundled = join(here, 'engine-worker.cjs');
   // Packaged: the worker is unpacked next to the asar (worker_threads needs a real file).
-  if (existsSync(bundled)) return { file: bundled.replace(/app\.asar([/\\])/, 'app.asar.unpacked$1'), execArgv: [] };
+  if (existsSync(bundled)) return { file: unpackedPath(bundled), execArgv: [] };
   return { file: join(here, 'worker-dev.mjs'), execArgv: [] };
 }
 

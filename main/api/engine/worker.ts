@@ -5,7 +5,8 @@
  * It never touches the store: results go back to the host, the single writer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CancelledError, runSimulation } from '../../engine/run';
+import { CancelledError } from '../../common/errors';
+import { runSimulation } from '../../engine/run';
 import { topologyIssue } from '../pipeline/topology-check';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
 

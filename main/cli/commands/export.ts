@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../../common/api/contract';
-import { PdfError } from '../../report/pdf';
+import { PdfError } from '../../common/errors';
 import { runsCsv } from '../../report/runs-csv';
 import { runsJson } from '../../report/runs-json';
 import { openStore } from '../db';

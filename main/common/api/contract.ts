@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import * as s from './schemas';
 import * as ns from './notebook-schemas';
 import type * as nt from './notebook-types';
+import type * as pt from './provenance-types';
 import type * as t from './types';
 
 /** Operation name → payload schema. The order is the order the preload exposes them in. */
@@ -42,6 +43,7 @@ export const operations = {
   exportNotebook: ns.exportNotebookSchema,
   exportReport: ns.exportReportSchema,
   exportRuns: ns.exportRunsSchema,
+  listProfiles: s.emptySchema,
 } as const;
 
 export type OperationName = keyof typeof operations;
@@ -79,6 +81,7 @@ export interface Results {
   exportNotebook: nt.ExportedFile;
   exportReport: nt.ExportedFile;
   exportRuns: nt.ExportedFile;
+  listProfiles: pt.ProfileInfo[];
 }
 
 /** The payload a caller may send (defaults not yet applied). */

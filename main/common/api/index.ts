@@ -3,3 +3,4 @@ export * from './schemas';
 export * from './types';
 export * from './notebook-schemas';
 export * from './notebook-types';
+export * from './provenance-types';

@@ -1,6 +1,7 @@
 /** The API's response types: plain JSON, the same over IPC, loopback HTTP and in-process calls. */
 import type { HistogramData, SeriesData } from '../result';
 import type { MetricDef } from '../metrics/names';
+import type { RunProvenance } from './provenance-types';
 import type { RUN_STATUSES } from './schemas';
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -42,6 +43,8 @@ export interface ExperimentSummary {
 
 export interface RunDetail {
   run: RunSummary;
+  /** What identifies the run and what it was made of, beyond spec and profile. */
+  provenance: RunProvenance;
   spec: unknown;
   profile: unknown;
   notes: string[];

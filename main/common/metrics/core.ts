@@ -16,6 +16,7 @@ export const CORE_METRICS = declareMetrics({
   benchOps: { name: 'bench.ops', kind: 'counter', unit: 'count', doc: 'map+unmap pairs completed by map-bench threads' },
   opsPerSec: { name: 'ops.per_sec', kind: 'gauge', unit: '1/s', doc: 'map+unmap pairs per simulated second (map-bench)' },
   ioCompleted: { name: 'io.completed', kind: 'counter', unit: 'count', doc: 'block requests completed' },
+  ioErrors: { name: 'io.errors', kind: 'counter', unit: 'count', doc: 'block requests that failed because a DMA of theirs faulted (an I/O error to the guest; not counted as completed)' },
   ioIops: { name: 'io.iops', kind: 'gauge', unit: '1/s', doc: 'block requests completed per simulated second' },
   ioLatencyNs: { name: 'io.latency_ns', kind: 'histogram', unit: 'ns', doc: 'block request time from submission to completion' },
   nicPackets: { name: 'nic.packets', kind: 'counter', unit: 'count', doc: 'packets delivered' },

@@ -59,7 +59,7 @@ export function makeScale(values: number[], a: number, b: number, opts: { log?: 
   return f;
 }
 
-/** Rough width of a label in the chart font (DejaVu Sans averages about 0.6 em per character). */
+/** Rough width of a label in the chart font (DejaVu Sans averages about 0.6 em per character; 0.66 leaves room for wide strings). */
 export function textWidth(s: string, size: number): number {
-  return s.length * size * 0.6;
+  return s.length * size * 0.66;
 }

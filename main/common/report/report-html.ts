@@ -70,7 +70,7 @@ function provenanceNodes(p: Provenance): VNode[] {
     el(
       'table',
       { class: 'runs' },
-      el('thead', null, el('tr', null, ['run', 'experiment', 'point', 'rep', 'seed', 'config hash', 'spec hash', 'result hash', 'profile'].map((t) => el('th', null, t)))),
+      el('thead', null, el('tr', null, ['experiment', 'point', 'rep', 'seed', 'config hash', 'spec hash', 'result hash', 'profile'].map((t) => el('th', null, t)))),
       el(
         'tbody',
         null,
@@ -78,7 +78,6 @@ function provenanceNodes(p: Provenance): VNode[] {
           el(
             'tr',
             null,
-            el('td', null, `#${r.id}`),
             el('td', null, r.experiment),
             el('td', null, pointText(r.point)),
             el('td', { class: 'num' }, String(r.replication)),

@@ -41,7 +41,7 @@ test('a 28-configuration bar chart draws every label, colours by the first param
   const rotated = [...html.matchAll(/<text x="([\d.]+)" y="[\d.]+" font-size="(\d+)" text-anchor="end" transform="rotate\(-45[^"]*" class="bar-label">([^<]*)</g)];
   assert.equal(rotated.length, 28);
   for (const m of html.matchAll(/<text x="([\d.]+)" y="[\d.]+" font-size="(\d+)" text-anchor="end" transform="rotate\(-45[^"]*" class="bar-label">([^<]*)</g)) {
-    assert.ok(Number(m[1]) - m[3]!.length * Number(m[2]) * 0.6 * 0.71 >= 0, `label ${m[3]} starts left of the chart`);
+    assert.ok(Number(m[1]) - m[3]!.length * Number(m[2]) * 0.66 * 0.71 >= 0, `label ${m[3]} starts left of the chart`);
   }
   assert.doesNotMatch(html, /stroke="(white|#fff)/i, 'whiskers are never white');
 });

@@ -45,7 +45,7 @@ export class Machine {
     catalog: Catalog = registered,
   ) {
     const hostIommus = new Map<string, IommuInstance>();
-    const ctx: ModelContext = { env, costs, metrics, spec, hostIommus, note };
+    const ctx: ModelContext = { env, costs, metrics, spec, hostIommus, note, vmRuntime: (id) => this.vms.get(id) };
     spec.host.iommus.forEach((h, index) => {
       const path = `host.iommus[${index}]`;
       const model = catalog.findModel('host-iommu', h.kind);

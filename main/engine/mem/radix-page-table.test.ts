@@ -45,3 +45,35 @@ test('misuse is an error: unaligned map, unsupported leaf size, running out of t
   assert.throws(() => t.map(0, 0, 64 * 1024, 64 * 1024), /not a page or block size/);
   assert.throws(() => t.map(0, 0, GRANULE), /out of table memory/);
 });
+
+test('scan: one step per descriptor read over a range, leaves and empty slots in address order', () => {
+  const t = new RadixPageTable(4, tablePageAllocator(0, 64 * MiB, 't'));
+  t.map(0, 0x1000_0000, 2 * GRANULE);
+  t.map(2 * MiB, 0x4000_0000, 2 * MiB, 2 * MiB);
+  const steps = [...t.scan(0, 4 * MiB)];
+  // Level 0 and 1: one table pointer each; level 2: slot 0 (table), slot 1 (2 MiB leaf);
+  // level 3 under slot 0: the 512 slots of its first 2 MiB, two leaves and 510 empty.
+  assert.deepEqual(
+    steps.filter((s) => s.level < 3).map((s) => `${s.level}:${s.kind}`),
+    ['0:table', '1:table', '2:table', '2:leaf'],
+  );
+  const l3 = steps.filter((s) => s.level === 3);
+  assert.equal(l3.length, 512);
+  assert.deepEqual(l3.slice(0, 3).map((s) => [s.kind, s.va, s.out]), [
+    ['leaf', 0, 0x1000_0000],
+    ['leaf', GRANULE, 0x1000_1000],
+    ['empty', 2 * GRANULE, 0],
+  ]);
+  assert.equal(steps.find((s) => s.level === 2 && s.kind === 'leaf')!.out, 0x4000_0000);
+  // A range inside one table reads only its slots; an unmapped region ends at the first empty slot.
+  assert.equal([...t.scan(GRANULE, 3 * GRANULE)].length, 3 + 2);
+  assert.deepEqual([...t.scan(GiB, 2 * GiB)].map((s) => `${s.level}:${s.kind}`), ['0:table', '1:empty']);
+  assert.deepEqual([...t.scan(5, 5)], []);
+});
+
+test('scan from an unaligned start reads the slots containing the range, aligned', () => {
+  const t = new RadixPageTable(4, tablePageAllocator(0, 64 * MiB, 't'));
+  t.map(0, 0x1000_0000, 4 * GRANULE);
+  const leaves = [...t.scan(GRANULE + 100, 3 * GRANULE + 1)].filter((s) => s.level === 3);
+  assert.deepEqual(leaves.map((s) => s.va), [GRANULE, 2 * GRANULE, 3 * GRANULE]);
+});

@@ -39,17 +39,33 @@ export interface WalkResult {
   readonly leafSize: number;
 }
 
+/** One descriptor read of a range scan (see RadixPageTable.scan). */
+export interface ScanStep {
+  readonly kind: 'leaf' | 'empty' | 'table';
+  readonly level: number;
+  /** First input address of the slot. */
+  readonly va: number;
+  /** Input bytes the slot covers. */
+  readonly span: number;
+  /** Leaf: output address of the slot's base; table: the next table's address; empty: 0. */
+  readonly out: number;
+}
+
 export class RadixPageTable {
   private readonly rootNode: TableNode;
   private pages = 0;
   /** Leaf descriptors currently valid. */
   leafCount = 0;
 
+  /** Input bytes one slot covers at each level (precomputed: walks ask for it at every step). */
+  private readonly spans: number[];
+
   constructor(
     readonly levels: number,
     private readonly allocTablePage: () => number,
   ) {
     if (!Number.isInteger(levels) || levels < 1 || levels > 5) throw new RangeError(`page table levels must be 1..5, got ${levels}`);
+    this.spans = Array.from({ length: levels }, (_, level) => 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (levels - 1 - level)));
     this.rootNode = this.newNode();
   }
 
@@ -69,7 +85,7 @@ export class RadixPageTable {
 
   /** Bytes of input address space one leaf at `level` covers. */
   leafSpan(level: number): number {
-    return 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (this.levels - 1 - level));
+    return this.spans[level]!;
   }
 
   /** Input address bits this table translates. */
@@ -114,7 +130,25 @@ export class RadixPageTable {
 
   /** The output address for `va`, or null. */
   translate(va: number): number | null {
-    return this.walk(va).out;
+    // The walk without recording its steps (no allocation: devices translate on every access).
+    let node: TableNode | undefined = this.rootNode;
+    for (let level = 0; level < this.levels && node !== undefined; level++) {
+      const idx = this.index(va, level);
+      const leaf = node.leaves?.[idx] ?? EMPTY;
+      if (leaf !== EMPTY) return leaf + (va % this.leafSpan(level));
+      node = node.children?.[idx];
+    }
+    return null;
+  }
+
+  /**
+   * A software walker's pass over [start, end) (QEMU's vtd_page_walk): in address order, one
+   * step per descriptor it reads — every slot of every table it descends into that intersects
+   * the range. A step is a leaf (its input base, span and output base), an empty slot (its
+   * span; the walker learns nothing is mapped there), or a table pointer it then descends.
+   */
+  *scan(start: number, end: number): Generator<ScanStep> {
+    if (end > start) yield* this.scanNode(this.rootNode, 0, start, Math.min(end, 2 ** this.inputBits));
   }
 
   /** The table page reached after `level` steps of the walk for `va` (level 0 = root), or null. */
@@ -125,6 +159,39 @@ export class RadixPageTable {
       if (node === undefined) return null;
     }
     return node.addr;
+  }
+
+  private *scanNode(root: TableNode, rootLevel: number, start: number, end: number): Generator<ScanStep> {
+    // Iterative descent with an explicit stack: one generator however deep the table.
+    const nodes: TableNode[] = [root];
+    const next: number[] = [Math.floor(start / this.leafSpan(rootLevel)) * this.leafSpan(rootLevel)];
+    const ends: number[] = [end];
+    while (nodes.length > 0) {
+      const d = nodes.length - 1;
+      const level = rootLevel + d;
+      const node = nodes[d]!;
+      const va = next[d]!;
+      if (va >= ends[d]!) {
+        nodes.pop();
+        next.pop();
+        ends.pop();
+        continue;
+      }
+      const span = this.spans[level]!;
+      next[d] = va + span;
+      const idx = Math.floor(va / span) % ENTRIES;
+      const leaf = node.leaves === null ? EMPTY : node.leaves[idx]!;
+      const child = node.children?.[idx];
+      if (leaf !== EMPTY) yield { kind: 'leaf', level, va, span, out: leaf };
+      else if (child === undefined) yield { kind: 'empty', level, va, span, out: 0 };
+      else {
+        yield { kind: 'table', level, va, span, out: child.addr };
+        nodes.push(child);
+        const childSpan = this.spans[level + 1]!;
+        next.push(Math.floor(Math.max(start, va) / childSpan) * childSpan);
+        ends.push(Math.min(ends[d]!, va + span));
+      }
+    }
   }
 
   private levelOfLeaf(leafSize: number): number {

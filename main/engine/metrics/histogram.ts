@@ -3,7 +3,11 @@
  * relative error α of the exact sample quantile (α = 0.5 % by default). Count, sum, min and
  * max are exact. Memory grows with the log of the value range, not with the sample count.
  */
+import { quantileOf } from '../../common/histogram';
 import type { HistogramData } from '../../common/result';
+
+/** Read side of the sketch, shared with the API and reports. */
+export { quantileOf };
 
 export class Histogram {
   private readonly gamma: number;
@@ -56,22 +60,4 @@ export class Histogram {
       zeros: this.zeros,
     };
   }
-}
-
-/** Quantile of serialized histogram data (also used by charts and reports). */
-export function quantileOf(h: HistogramData, q: number): number {
-  if (h.count === 0) return NaN;
-  if (!(q >= 0 && q <= 1)) throw new RangeError('quantile must be in [0, 1]');
-  const rank = Math.floor(q * (h.count - 1));
-  if (rank < h.zeros) return 0;
-  const gamma = (1 + h.alpha) / (1 - h.alpha);
-  let seen = h.zeros;
-  for (const [i, n] of h.buckets) {
-    seen += n;
-    if (seen > rank) {
-      const estimate = (2 * gamma ** i) / (gamma + 1);
-      return Math.min(h.max, Math.max(h.min, estimate));
-    }
-  }
-  return h.max;
 }

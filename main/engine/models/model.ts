@@ -25,6 +25,11 @@ export interface ModelContext {
   readonly hostIommus: ReadonlyMap<string, IommuInstance>;
   /** Adds a note to the run result (non-fatal observations). */
   note(text: string): void;
+  /**
+   * The runtime of a VM by id (created before any vIOMMU of it or of a later VM), for models whose
+   * instance in one VM drives another VM's vCPUs (a nested L2 VMM issuing ioctls into its L1).
+   */
+  vmRuntime(id: string): VmRuntime | undefined;
 }
 
 /** A host IOMMU or vIOMMU instance: it builds the DMA path of each device behind it. */

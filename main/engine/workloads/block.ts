@@ -3,7 +3,8 @@
  * buffer), waits for the device (media time plus DMA), completes it (unmap), and resubmits.
  *
  * Models: driver CPU cost, DMA mapping cost and device service per request; contention for the
- * submitting vCPUs and the device link.
+ * submitting vCPUs and the device link; a request whose DMA faults ends with an I/O error
+ * (io.errors) instead of completing.
  * Does not model: request merging, multiple hardware queues' interrupt routing.
  */
 import type { BlockWorkload } from '../../common/spec';
@@ -22,6 +23,7 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
   const completeNs = costs.ns(CORE_COSTS.guestBlockCompleteNs);
   const latency = metrics.histogram(CORE_METRICS.ioLatencyNs);
   const completed = metrics.counter(CORE_METRICS.ioCompleted);
+  const errors = metrics.counter(CORE_METRICS.ioErrors);
   const dma = dmaCalls(ctx);
 
   function* slot(s: number): ProcessGenerator<void> {
@@ -42,11 +44,12 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
         continue;
       }
       const media = Math.max(0, Math.round(service()));
+      let ok: boolean;
       if (read) {
         yield media;
-        yield* device.dma(m.iovaPfn, m.iovaOff, bytes, true);
+        ok = yield* device.dma(m.iovaPfn, m.iovaOff, bytes, true);
       } else {
-        yield* device.dma(m.iovaPfn, m.iovaOff, bytes, false);
+        ok = yield* device.dma(m.iovaPfn, m.iovaOff, bytes, false);
         yield media;
       }
       yield* cpu.run(
@@ -55,8 +58,13 @@ export function startBlock(w: BlockWorkload, ctx: WorkloadContext): void {
           yield completeNs;
         })(),
       );
-      completed.inc();
-      latency.record(env.now - t0);
+      // A faulted DMA completes the request with an I/O error (the driver sees a failed status).
+      if (ok) {
+        completed.inc();
+        latency.record(env.now - t0);
+      } else {
+        errors.inc();
+      }
       if (env.now === t0) yield MIN_ITERATION_NS;
     }
   }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { resourcesDir } from '../../api/resources';
+import { resourcesDir } from '../resources';
 import { typeCheck } from '../typecheck';
 import { buildDts, SPEC_TYPES_FILE } from './build-dts';
 

@@ -1,0 +1,30 @@
+/** Metrics of the Intel VT-d model (QEMU intel-iommu): descriptors, walks, VFIO ioctls, the IOVA tree, faults and the unsafe window, vhost's IOTLB. */
+import { declareMetrics } from '../../../common/metrics/names';
+
+export const VTD_METRICS = declareMetrics({
+  descOf: { name: 'vtd.desc.*', kind: 'counter', unit: 'count', doc: 'invalidation descriptors the guest queued, by type (iotlb_psi, iotlb_dsi, cc_device, wait, pasid_iotlb, ...)' },
+  submissions: { name: 'vtd.submissions', kind: 'counter', unit: 'count', doc: 'invalidation-queue submissions (each up to 16 descriptors plus a wait, one IQT tail write)' },
+  vmmNs: { name: 'vtd.vmm_ns', kind: 'counter', unit: 'ns', doc: 'VMM-thread time spent processing invalidation queues (walks, shadow sync and the ioctls they issue)' },
+  walks: { name: 'vtd.walks', kind: 'counter', unit: 'count', doc: 'QEMU page walks over a guest second-level table (PSI ranges and domain resyncs)' },
+  pteReads: { name: 'vtd.pte_reads', kind: 'counter', unit: 'count', doc: 'guest page-table descriptors QEMU read while processing invalidations (PSI walks, resyncs)' },
+  translateReads: { name: 'vtd.translate_reads', kind: 'counter', unit: 'count', doc: "guest descriptors QEMU read in its own translate (emulated devices, vhost IOTLB misses)" },
+  resyncs: { name: 'vtd.resyncs', kind: 'counter', unit: 'count', doc: 'domain-wide shadow resyncs of a MAP-notified address space (DSI, global, context invalidations)' },
+  vfioMaps: { name: 'vfio.map_ioctls', kind: 'counter', unit: 'count', doc: 'VFIO_IOMMU_MAP_DMA ioctls issued by the VMM(s), every layer' },
+  vfioUnmaps: { name: 'vfio.unmap_ioctls', kind: 'counter', unit: 'count', doc: 'VFIO_IOMMU_UNMAP_DMA ioctls issued by the VMM(s), every layer' },
+  vfioMapFailures: { name: 'vfio.map_failures', kind: 'counter', unit: 'count', doc: 'VFIO maps the kernel refused (dma_entry_limit reached: ENOSPC; overlap: EEXIST)' },
+  iqErrors: { name: 'vtd.iq_errors', kind: 'counter', unit: 'count', doc: 'descriptors QEMU rejected as invalidation-queue errors (e.g. a PSI with AM above MAMV)' },
+  iotlbHits: { name: 'vtd.iotlb_hits', kind: 'counter', unit: 'count', doc: "translations answered by QEMU's emulated IOTLB" },
+  iotlbMisses: { name: 'vtd.iotlb_misses', kind: 'counter', unit: 'count', doc: "translations QEMU had to walk for (emulated IOTLB miss)" },
+  iotlbResets: { name: 'vtd.iotlb_resets', kind: 'gauge', unit: 'count', doc: 'times the emulated IOTLB was found full (1024 entries) and cleared whole' },
+  faultRecords: { name: 'vtd.fault_records', kind: 'counter', unit: 'count', doc: 'DMA faults recorded for devices behind a VT-d unit (no translation at the instant of the access)' },
+  vhostMisses: { name: 'vhost.iotlb_misses', kind: 'counter', unit: 'count', doc: "vhost device-IOTLB misses (round trips to QEMU's translate)" },
+  vhostInvals: { name: 'vhost.iotlb_invalidations', kind: 'counter', unit: 'count', doc: 'UNMAP notifications QEMU sent to vhost (VHOST_IOTLB_INVALIDATE)' },
+  hwptInvalidates: { name: 'vtd.hwpt_invalidates', kind: 'counter', unit: 'count', doc: 'scalable-mode passthrough: PASID-based IOTLB invalidations forwarded with IOMMU_HWPT_INVALIDATE' },
+  treeBytes: { name: 'mem.iova_tree_bytes', kind: 'gauge', unit: 'bytes', doc: "QEMU heap held by the IOVA trees at the end of the run (GTreeNode + DMAMap chunks, malloc overhead included)" },
+  treePeakBytes: { name: 'mem.iova_tree_peak_bytes', kind: 'gauge', unit: 'bytes', doc: 'largest total IOVA-tree heap seen during the run' },
+  treeNodes: { name: 'vtd.iova_tree_nodes', kind: 'gauge', unit: 'count', doc: 'IOVA-tree nodes (one per shadowed mapping) at the end of the run' },
+  guestPtBytes: { name: 'mem.pt_bytes.guest_vtd', kind: 'gauge', unit: 'bytes', doc: 'guest second-level page-table pages, all VT-d domains' },
+  unsafeWindowNs: { name: 'security.unsafe_window_ns', kind: 'gauge', unit: 'ns', doc: 'total time at least one IOVA the guest still mapped had no host mapping (shadow resync gaps)' },
+  unsafeGapMaxNs: { name: 'security.unsafe_gap_max_ns', kind: 'gauge', unit: 'ns', doc: 'longest time one still-mapped guest IOVA had no host mapping' },
+  unsafeGaps: { name: 'vtd.unsafe_gaps', kind: 'gauge', unit: 'count', doc: 'times a still-mapped guest IOVA lost its host mapping' },
+});
