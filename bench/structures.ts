@@ -41,6 +41,28 @@ function iovaRing(live: number, mode: 'rcache' | 'tree'): (ops: number) => numbe
   };
 }
 
+/**
+ * A table with `valid` entries mapped at 64 KiB; `run(ops)` clears and rewrites entries (H_PUT_TCE's
+ * table update) and returns ns per write: in order (as Linux's next-fit window allocator hands
+ * pages out) or spread over the table (every write a cache miss once the table outgrows the
+ * caches, as for any flat array).
+ */
+function tceTable(valid: number, spread: boolean): (ops: number) => number {
+  const t = new TceTable(16, 2 ** 24);
+  for (let i = 0; i < valid; i++) t.set(i, tceValue(i * 65536, TCE_READ | TCE_WRITE));
+  let k = 0;
+  return (ops) => {
+    const r = timed(() => {
+      for (const end = k + ops; k < end; k++) {
+        const i = spread ? (k * 7919) % valid : k % valid;
+        t.set(i, 0);
+        t.set(i, tceValue(i * 65536, TCE_READ | TCE_WRITE));
+      }
+    });
+    return (r.seconds * 1e9) / (2 * ops);
+  };
+}
+
 function tceBytesPerEntry(): { structure: number; heap: number } {
   const entries = 2 ** 22;
   globalThis.gc?.();
@@ -70,6 +92,8 @@ function tibGuest(memory: string): { cpuSeconds: number; tces: number } {
 
 export async function structuresBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  // First, while the heap holds nothing else: freed array buffers are returned lazily after a gc.
+  const b = tceBytesPerEntry();
   const lives = [10_000, 100_000, 1_000_000];
   for (const mode of ['rcache', 'tree'] as const) {
     const rings = lives.map((live) => iovaRing(live, mode));
@@ -81,9 +105,17 @@ export async function structuresBench(): Promise<BenchRow[]> {
     lives.forEach((live, i) => rows.push({ name: `iova.${mode}.ns_per_op.live_${live}`, value: best[i]!, unit: 'ns/op', note: 'alloc or free, ring order, best of 15' }));
     rows.push({ name: `iova.${mode}.growth_1m_vs_10k`, value: best[2]! / best[0]!, unit: '×', note: 'target ≤ 1.2' });
   }
-  const b = tceBytesPerEntry();
+  for (const spread of [false, true]) {
+    const order = spread ? 'spread' : 'in_order';
+    const tables = lives.map((n) => tceTable(n, spread));
+    for (const f of tables) f(100_000);
+    const best = lives.map(() => Infinity);
+    for (let round = 0; round < 15; round++) tables.forEach((f, i) => (best[i] = Math.min(best[i]!, f(100_000))));
+    lives.forEach((n, i) => rows.push({ name: `tce.${order}.ns_per_write.valid_${n}`, value: best[i]!, unit: 'ns/op', note: 'set or clear, best of 15' }));
+    rows.push({ name: `tce.${order}.growth_1m_vs_10k`, value: best[2]! / best[0]!, unit: '×' });
+  }
   rows.push({ name: 'tce.bytes_per_entry.structure', value: b.structure, unit: 'B', note: 'entry chunks + exposure counts, 2^22 TCEs; target ≤ 10' });
-  rows.push({ name: 'tce.bytes_per_entry.heap', value: b.heap, unit: 'B', note: globalThis.gc ? 'heap + array buffers after gc' : 'heap + array buffers (run node with --expose-gc for exact)' });
+  rows.push({ name: 'tce.bytes_per_entry.heap', value: b.heap, unit: 'B', note: globalThis.gc ? 'heap + array buffers after gc' : 'heap + array buffers, no gc (node --expose-gc for exact)' });
   tibGuest('4GiB'); // warm-up: the same path on a small guest
   const t = tibGuest('1TiB');
   rows.push({ name: 'spapr.ddw_1tib_64k.cpu_s', value: t.cpuSeconds, unit: 's', note: `${t.tces} TCEs mapped; target < 2 s` });

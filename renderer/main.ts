@@ -132,6 +132,11 @@ async function boot(): Promise<void> {
     h('span', null, `engine ${info.engineVersion}`),
     h('span.dim', null, `${info.workers} worker${info.workers === 1 ? '' : 's'}`),
     h('span.dim', { title: info.dbPath }, info.dbPath),
+    h(
+      'span.dim',
+      { 'data-test': 'script-limit', title: 'How long a script may run while it is evaluated; the CLI takes --timeout MS' },
+      `script limit ${info.scriptTimeoutMs / 1000} s here · CLI ${info.cliScriptTimeoutMs / 1000} s (--timeout)`,
+    ),
     h('span.spacer'),
     jobSummary,
   );

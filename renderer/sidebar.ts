@@ -1,6 +1,7 @@
 /** The sidebar: the examples gallery (resources/examples) and the scripts saved in the store. */
 import type { ExampleInfo, ScriptInfo } from '../main/common/api/types';
 import type { AppContext } from './context';
+import { EXPERIMENT_TEMPLATE } from './notebook/templates';
 import { confirmDialog } from './ui/dialog';
 import { h, replace } from './ui/dom';
 import { fmtTime } from './ui/format';
@@ -8,18 +9,21 @@ import { fmtTime } from './ui/format';
 export function createSidebar(ctx: AppContext): HTMLElement {
   const examples = h('div', { role: 'list', 'aria-label': 'Examples', 'data-test': 'examples' });
   const scripts = h('div', { role: 'list', 'aria-label': 'Saved scripts', 'data-test': 'scripts' });
-  const newBtn = h('button.btn.small', { type: 'button', title: 'New script (Ctrl+N)', onclick: () => newScript() }, '+ New');
+  // A new document is a TypeScript script by default (Ctrl+N), or a JSON spec.
+  const newBtn = h('button.btn.small', { type: 'button', title: 'New TypeScript script (Ctrl+N)', 'data-test': 'new-ts', onclick: () => newScript('ts') }, '+ TS');
+  const newJson = h('button.btn.small', { type: 'button', title: 'New JSON spec', 'data-test': 'new-json', onclick: () => newScript('json') }, '+ JSON');
   const root = h(
     'aside.sidebar',
     { 'aria-label': 'Scripts' },
-    h('div.section-title', null, h('span', null, 'Saved scripts'), newBtn),
+    h('div.section-title', null, h('span', null, 'Saved scripts'), h('span', { style: 'display:flex;gap:4px' }, newBtn, newJson)),
     scripts,
     h('div.section-title', null, h('span', null, 'Examples')),
     examples,
   );
 
-  function newScript(): void {
-    ctx.openDocument('untitled.json', TEMPLATE);
+  function newScript(kind: 'ts' | 'json'): void {
+    if (kind === 'ts') ctx.openDocument('untitled.ts', EXPERIMENT_TEMPLATE);
+    else ctx.openDocument('untitled.json', TEMPLATE);
   }
 
   function item(title: string, desc: string, lang: string, open: () => void, extra?: HTMLElement): HTMLElement {

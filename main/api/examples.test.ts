@@ -10,7 +10,8 @@ test('the gallery lists examples only (no tsconfig.json), and a title is a whole
   assert.ok(!list.some((e) => e.file === 'tsconfig.json'), 'tsconfig.json is not an example');
   assert.ok(list.length >= 10);
   for (const e of list.filter((x) => x.language === 'ts')) {
-    assert.match(e.title, /[.:]$|^[^.]*$/, `${e.file}: "${e.title}" ends mid-sentence`);
+    assert.match(e.title, /\.$|^[^.]*$/, `${e.file}: "${e.title}" ends mid-sentence`);
+    assert.doesNotMatch(e.title, /:$/, `${e.file}: "${e.title}" stops at a colon`);
     assert.doesNotMatch(e.title, /\b(of|the|a|and|to|with)$/, `${e.file}: "${e.title}" is cut at a line break`);
   }
   const seed002 = list.find((e) => e.file === 'smmuv3-broadcast.ts');

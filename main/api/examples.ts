@@ -24,7 +24,7 @@ function describeScript(source: string): { title: string; description: string } 
     .filter(Boolean)
     .join(' ');
   // The title is the first sentence, however the comment wraps it; the rest describes.
-  const end = text.search(/[.:](\s|$)/);
+  const end = text.search(/\.(\s|$)/);
   const title = end < 0 ? text : text.slice(0, end + 1);
   return { title, description: text.slice(title.length).trim() };
 }

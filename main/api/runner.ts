@@ -8,6 +8,7 @@ import { CancelledError } from '../common/errors';
 import type { RunResult } from '../common/result';
 import { runSimulation, type RunProgress } from '../engine/run';
 import type { LabStore, RunStatus } from '../store/store';
+import { ResultSpilledError } from '../common/store-errors';
 import { beginPreparedRun, prepareSpec, type PreparedRun, type PrepareOptions } from './pipeline/prepared';
 import { topologyIssue } from './pipeline/topology-check';
 
@@ -35,6 +36,8 @@ export interface ExecutedRun {
   status: RunStatus;
   result?: RunResult;
   error?: string;
+  /** The result finished but the database could not take it: the spill file that keeps it. */
+  spilled?: string;
 }
 
 export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts: ExecuteOptions): ExecutedRun[] {
@@ -45,19 +48,28 @@ export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts:
     opts.onRunStart?.(i, runs.length, run, runId);
     const started = process.hrtime.bigint();
     const wallMs = (): number => Number(process.hrtime.bigint() - started) / 1e6;
+    let result: RunResult;
     try {
-      const result = runSimulation(run.spec, run.profile, {
+      result = runSimulation(run.spec, run.profile, {
         onProgress: opts.onProgress ? (p) => opts.onProgress!(i, p) : undefined,
         shouldCancel: opts.shouldCancel,
       });
-      store.finishRun(runId, result, wallMs());
-      out.push({ runId, status: 'done', result });
     } catch (e) {
       const cancelled = e instanceof CancelledError;
       const message = e instanceof Error ? e.message : String(e);
       store.endRun(runId, cancelled ? 'cancelled' : 'failed', message, wallMs());
       out.push({ runId, status: cancelled ? 'cancelled' : 'failed', error: message });
       if (cancelled) break;
+      continue;
+    }
+    try {
+      store.finishRun(runId, result, wallMs());
+      out.push({ runId, status: 'done', result });
+    } catch (e) {
+      if (!(e instanceof ResultSpilledError)) throw e;
+      // The store cannot take more now; later runs would only spill too.
+      out.push({ runId, status: 'done', result, error: e.message, spilled: e.spillFile });
+      break;
     }
   }
   return out;

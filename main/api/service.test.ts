@@ -179,3 +179,13 @@ test('the examples gallery lists the shipped examples with titles', async () => 
   const sweep = ex.find((e) => e.file === 'baseline-sweep.json')!;
   assert.match(sweep.description, /^Sweep of 18 runs/);
 });
+
+test('time series come from every replication, not only the first', async () => {
+  const s = setup();
+  const series = { stepNs: 500, startNs: 0, mean: [1, 2], min: [1, 2], max: [1, 2] };
+  await runAll(s, 'reps.json', [specJson('reps', { a: 1 }, 0, 1), specJson('reps', { a: 1 }, 1, 2), specJson('reps', { a: 1 }, 2, 3)], () => ({ x: 1 }), (i) => ({ series: { 'dma.inflight': { ...series, mean: [i, i] } } }));
+  const r = await dispatch(s.service, 'series', { query: { experiment: 'reps' }, metric: 'dma.inflight' });
+  assert.deepEqual(r.groups.map((g) => g.replication).sort(), [0, 1, 2]);
+  assert.equal(new Set(r.groups.map((g) => g.group.key)).size, 1, 'one configuration, three realisations');
+  assert.deepEqual(r.groups.map((g) => g.data.mean[0]).sort(), [0, 1, 2]);
+});

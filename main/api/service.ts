@@ -13,7 +13,7 @@ import type { HistogramData, SeriesData } from '../common/result';
 import { ENGINE_VERSION } from '../common/result';
 import { summarize } from '../common/stats';
 import { quantileOf } from '../common/histogram';
-import { evaluateScript } from '../script/api';
+import { DEFAULT_SCRIPT_TIMEOUT_MS, evaluateScript } from '../script/api';
 import * as q from '../store/run-queries';
 import * as scripts from '../store/scripts';
 import type { LabStore } from '../store/store';
@@ -42,6 +42,7 @@ export interface ServiceOptions {
 }
 
 /** A script in the editor may take longer than the CLI's default: a large sweep expands in the sandbox. */
+/** The workbench gives scripts 10 s (editing is interactive; a slow first check should not fail); the CLI defaults to 0.5 s. The status bar says both. */
 const SCRIPT_TIMEOUT_MS = 10_000;
 
 export interface LabServiceHandle extends LabService {
@@ -97,6 +98,8 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
         workers: jobs.workers,
         dsl: existsSync(dslFile) ? readFileSync(dslFile, 'utf8') : null,
         metrics: [...catalog.metrics.all()],
+        scriptTimeoutMs: SCRIPT_TIMEOUT_MS,
+        cliScriptTimeoutMs: DEFAULT_SCRIPT_TIMEOUT_MS,
       };
     },
 
@@ -231,12 +234,13 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
       return {
         metric,
         unit: catalog.metrics.lookup(metric)?.unit ?? '',
-        groups: groups.flatMap((group) => {
-          // Replications are independent realisations; one per configuration keeps the chart readable.
-          const runId = group.runIds[0]!;
-          const data = q.seriesOf(store, runId, metric);
-          return data === undefined ? [] : [{ group, runId, data: JSON.parse(data) as SeriesData }];
-        }),
+        // Every replication: each is an independent realisation, and the chart shows their spread.
+        groups: groups.flatMap((group) =>
+          group.runIds.flatMap((runId, replication) => {
+            const data = q.seriesOf(store, runId, metric);
+            return data === undefined ? [] : [{ group, runId, replication: store.getRun(runId)?.replication ?? replication, data: JSON.parse(data) as SeriesData }];
+          }),
+        ),
       };
     },
 

@@ -60,7 +60,7 @@ test('vCMDQ on a vSMMU spanning several physical SMMUs is rejected (it needs one
 });
 
 test('VMID exhaustion: 8-bit VMIDs allow 255 VMs on one instance', () => {
-  const host = { arch: 'aarch64', iommus: [{ id: 'smmu0', kind: 'smmuv3', params: { vmidBits: 8 } }] };
+  const host = { arch: 'aarch64', cpus: 256, iommus: [{ id: 'smmu0', kind: 'smmuv3', params: { vmidBits: 8 } }] };
   const vms = Array.from({ length: 256 }, (_, i) => ({ ...vm(`vm${i}`, { backing: ['smmu0'] }), vcpus: 1 }));
   const devices = [dev('d0', 'vm0', 'smmu0')];
   assert.doesNotThrow(() => build({ host, vms: vms.slice(0, 255), devices }));

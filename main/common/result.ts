@@ -46,7 +46,8 @@ export function canonicalJson(value: unknown, indent?: number): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
+    // A null-prototype object keeps a "__proto__" key as data instead of treating it as the prototype.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
     return out;
   }

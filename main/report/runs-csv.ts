@@ -8,7 +8,7 @@ export function runsCsv(store: LabStore, filter: RunFilter | readonly RunRow[] =
   const scalars = store.scalars(runs.map((r) => r.id));
   const params = [...new Set(runs.flatMap((r) => Object.keys(r.point)))].sort();
   const metrics = [...new Set([...scalars.values()].flatMap((s) => Object.keys(s)))].sort();
-  const header = ['run_id', 'experiment', 'name', 'status', 'seed', 'replication', 'config_hash', 'created_at', 'wall_ms', ...params.map((p) => `param.${p}`), ...metrics];
+  const header = ['run_id', 'experiment', 'name', 'status', 'seed', 'replication', 'config_hash', 'created_at', 'wall_ms', 'tags', ...params.map((p) => `param.${p}`), ...metrics];
   const rows = runs.map((r): Cell[] => {
     const s = scalars.get(r.id)!;
     return [
@@ -21,6 +21,7 @@ export function runsCsv(store: LabStore, filter: RunFilter | readonly RunRow[] =
       r.configHash,
       r.createdAt,
       r.wallMs,
+      r.tags.join(';'),
       ...params.map((p) => {
         const v = r.point[p];
         return typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as Cell);

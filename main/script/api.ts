@@ -38,6 +38,9 @@ export interface EvaluateOptions {
   typeCheck?: boolean;
 }
 
+/** A script's default deadline (the CLI's, unless --timeout); the workbench sets its own, shown in its status bar. */
+export const DEFAULT_SCRIPT_TIMEOUT_MS = 500;
+
 /** Evaluates a script in the sandbox and validates what it produces; throws ScriptError. */
 export async function evaluateScript(source: string, file: string, opts: EvaluateOptions = {}): Promise<ScriptExperiment> {
   const { evaluate } = await import('./evaluate');

@@ -20,8 +20,8 @@ export default experiment('det', { seed: 7, description: 'determinism' })
 `;
 
 test('the same script gives byte-identical specs', async () => {
-  const a = await evaluateScript(SWEEP, 'det.ts');
-  const b = await evaluateScript(SWEEP, 'det.ts');
+  const a = await evaluateScript(SWEEP, 'det.ts', { timeoutMs: 10_000 });
+  const b = await evaluateScript(SWEEP, 'det.ts', { timeoutMs: 10_000 });
   assert.equal(JSON.stringify(a), JSON.stringify(b));
   // 3 × 2 grid minus 1 filtered, × 2 zipped rows, × 3 replications.
   assert.equal(a.specs.length, 5 * 2 * 3);
@@ -30,7 +30,7 @@ test('the same script gives byte-identical specs', async () => {
 });
 
 test('replication k uses the same seed in every sweep point', async () => {
-  const { specs } = await evaluateScript(SWEEP, 'det.ts');
+  const { specs } = await evaluateScript(SWEEP, 'det.ts', { timeoutMs: 10_000 });
   const seedsByRep = new Map<number, Set<number>>();
   for (const s of specs) {
     if (!seedsByRep.has(s.replication)) seedsByRep.set(s.replication, new Set());
@@ -50,27 +50,27 @@ test('replication k uses the same seed in every sweep point', async () => {
 });
 
 test('--set collapses a sweep parameter to one value', async () => {
-  const { specs } = await evaluateScript(SWEEP, 'det.ts', { sets: [['threads', 2], ['load', '25Gbps']] });
+  const { specs } = await evaluateScript(SWEEP, 'det.ts', { timeoutMs: 10_000, sets: [['threads', 2], ['load', '25Gbps']] });
   assert.equal(specs.length, 2 * 1 * 3);
   assert.ok(specs.every((s) => s.point.threads === 2 && s.point.load === '25Gbps' && s.point.ring === 512));
 });
 
 test('--set of a profile parameter or a spec path applies to every spec; a typo is an error', async () => {
-  const { specs } = await evaluateScript(SWEEP, 'det.ts', { sets: [['duration', '2ms']] });
+  const { specs } = await evaluateScript(SWEEP, 'det.ts', { timeoutMs: 10_000, sets: [['duration', '2ms']] });
   assert.ok(specs.every((s) => s.duration === 2_000_000));
-  await assert.rejects(evaluateScript(SWEEP, 'det.ts', { sets: [['thread', 3]] }), (e: unknown) => e instanceof ScriptError && /--set thread: not a sweep parameter.*its sweep parameters are threads, granule, load, ring/.test(e.message));
+  await assert.rejects(evaluateScript(SWEEP, 'det.ts', { timeoutMs: 10_000, sets: [['thread', 3]] }), (e: unknown) => e instanceof ScriptError && /--set thread: not a sweep parameter.*its sweep parameters are threads, granule, load, ring/.test(e.message));
 });
 
 test('the baseline example is a sweep with replications', async () => {
   const file = 'resources/examples/baseline.ts';
-  const { specs } = await evaluateScript(readFileSync(file, 'utf8'), file);
+  const { specs } = await evaluateScript(readFileSync(file, 'utf8'), file, { timeoutMs: 10_000 });
   const points = new Set(specs.map((s) => JSON.stringify(s.point)));
   assert.ok(points.size > 1 && specs.length === points.size * 3);
 });
 
 test('ambient randomness and clocks are refused, so specs depend only on the script', async () => {
   for (const expr of ['Math.random()', 'Date.now()', 'new Date()']) {
-    await assert.rejects(evaluateScript(`export default String(${expr});\n`, 'rand.ts'), (e: unknown) => e instanceof ScriptError && /not available in a script/.test(e.message), expr);
+    await assert.rejects(evaluateScript(`export default String(${expr});\n`, 'rand.ts', { timeoutMs: 10_000 }), (e: unknown) => e instanceof ScriptError && /not available in a script/.test(e.message), expr);
   }
 });
 
@@ -78,6 +78,7 @@ test('console output comes back as bounded lines; a bare topology is named after
   const r = await evaluateScript(
     "import { topology, boot } from 'viommu-lab';\nconsole.log('points', 3, { a: 1 });\nconsole.warn('careful');\nfor (let i = 0; i < 10_000; i++) console.log(i);\nexport default topology().vm('vm0', { memory: '1GiB' }).device('d', { workload: boot() });\n",
     'dir/my-run.ts',
+    { timeoutMs: 10_000 },
   );
   assert.deepEqual(r.logs!.slice(0, 3), ['points 3 {"a":1}', 'warning: careful', '0']);
   assert.equal(r.logs!.length, 200);

@@ -12,16 +12,16 @@ export default topology({ duration: '1ms', profile: 'grace-tegra241' })
   .each(4, (t, i) => t.hostIommu(\`smmu\${i}\`, 'smmuv3'))
   .vm('vm0', { memory: '1GiB', vcpus: 2 })
   .each(['a', 'b'], (t, name, i) => t.viommu(\`vsmmu-\${name}\`, 'smmuv3', { backing: [\`smmu\${2 * i}\`, \`smmu\${2 * i + 1}\`] }))
-  .device('disk0', { kind: 'virtio-blk', attach: 'vfio', viommu: 'vsmmu-a', hostIommu: 'smmu0', workload: block({ serviceTime: exponential(us(50)), requestSize: uniform(KiB(4), KiB(64)) }) })
-  .device('disk1', { kind: 'virtio-blk', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu2', workload: block({ serviceTime: normal('20us', '5us'), requestSize: fixed(4096) }) })
+  .device('disk0', { kind: 'nvme', attach: 'vfio', viommu: 'vsmmu-a', hostIommu: 'smmu0', workload: block({ serviceTime: exponential(us(50)), requestSize: uniform(KiB(4), KiB(64)) }) })
+  .device('disk1', { kind: 'nvme', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu2', workload: block({ serviceTime: normal('20us', '5us'), requestSize: fixed(4096) }) })
   .device('nic0', { kind: 'nic', attach: 'vfio', viommu: 'vsmmu-a', hostIommu: 'smmu1', workload: nic({ packetRate: '10Kpps', packetSize: empirical([64, 576, '1500B'], [7, 4, 1]) }) })
-  .device('disk2', { kind: 'virtio-blk', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu3', workload: block({ serviceTime: lognormal(10, 0.5) }) })
+  .device('disk2', { kind: 'nvme', attach: 'vfio', viommu: 'vsmmu-b', hostIommu: 'smmu3', workload: block({ serviceTime: lognormal(10, 0.5) }) })
   .each(0, (t, i) => t.device(\`never\${i}\`, { workload: boot() }));
 `;
 
 test('.each() declares one item per element or index, in order; the distribution helpers give the schema what it expects', async () => {
   assert.deepEqual(typeCheck(FOUR_SMMUS, 'each.ts'), []);
-  const { specs } = await evaluateScript(FOUR_SMMUS, 'each.ts');
+  const { specs } = await evaluateScript(FOUR_SMMUS, 'each.ts', { timeoutMs: 10_000 });
   const spec = specs[0]!;
   assert.deepEqual(spec.host.iommus.map((h) => h.id), ['smmu0', 'smmu1', 'smmu2', 'smmu3']);
   assert.deepEqual(spec.vms[0]!.viommus.map((v) => [v.id, (v.params as { backing: string[] }).backing]), [
@@ -38,7 +38,7 @@ test('.each() declares one item per element or index, in order; the distribution
 
 async function scriptError(source: string): Promise<ScriptError> {
   try {
-    await evaluateScript(source, 'bad.ts');
+    await evaluateScript(source, 'bad.ts', { timeoutMs: 10_000 });
   } catch (e) {
     assert.ok(e instanceof ScriptError, String(e));
     return e;

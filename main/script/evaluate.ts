@@ -4,6 +4,7 @@
  * take → validate every spec with the spec schema. Every failure becomes one ScriptError at the
  * script's own line:column (mapped back through the source map).
  */
+import { DEFAULT_SCRIPT_TIMEOUT_MS } from './api';
 import { basename } from 'node:path';
 import { SpecError, type Spec } from '../common/spec';
 import { catalog, parseSpec } from '../engine/catalog';
@@ -13,13 +14,15 @@ import { classify, type Limits } from './classify';
 import { ScriptError, type ScriptErrorKind } from './diagnostic';
 import type { Site } from './dsl/callsite';
 import type { Expansion } from './dsl/expand';
+import { sweepTooLarge } from './dsl/limits';
+import { expansionSchema, MAX_REPLICATIONS, MAX_RUNS } from './expansion-schema';
 import { dslRuntimeSource } from './runtime-bundle';
 import { runInSandbox } from './sandbox';
 import { siteForPath } from './sites';
 import { SourceMap } from './source-map';
 import { transpile } from './transpile';
 
-export const DEFAULTS = { timeoutMs: 500, memoryLimitBytes: 64 * 2 ** 20, stackLimitBytes: 512 * 1024, maxResultChars: 16_000_000 };
+export const DEFAULTS = { timeoutMs: DEFAULT_SCRIPT_TIMEOUT_MS, memoryLimitBytes: 64 * 2 ** 20, stackLimitBytes: 512 * 1024, maxResultChars: 16_000_000 };
 
 /** Top-level spec fields `--set` may write even when the script left them to their defaults. */
 const SPEC_FIELDS = new Set(['name', 'description', 'duration', 'profile', 'host']);
@@ -38,7 +41,13 @@ class ForbiddenKey extends Error {
   }
 }
 
+/** The longest a script may run: timers cannot wait longer than 2^31 − 1 ms, and no sweep needs 10 minutes to declare. */
+export const MAX_TIMEOUT_MS = 600_000;
+
 export async function evaluate(source: string, file: string, opts: EvaluateOptions): Promise<ScriptExperiment> {
+  if (opts.timeoutMs !== undefined && !(Number.isSafeInteger(opts.timeoutMs) && opts.timeoutMs >= 1 && opts.timeoutMs <= MAX_TIMEOUT_MS)) {
+    throw new ScriptError({ kind: 'limit', file, line: 1, column: 1, message: `the script time limit must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not ${String(opts.timeoutMs)}` });
+  }
   const limits: Limits & { maxResultChars: number } = {
     timeoutMs: opts.timeoutMs ?? DEFAULTS.timeoutMs,
     memoryLimitBytes: opts.memoryLimitBytes ?? DEFAULTS.memoryLimitBytes,
@@ -66,13 +75,25 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
     const c = classify(outcome.error, limits);
     throw fail(c.kind, c.message, c.site);
   }
-  let expansion: Expansion;
+  let parsed: Expansion;
   try {
-    expansion = parseResult(outcome.json);
+    parsed = parseResult(outcome.json);
   } catch (e) {
     if (e instanceof ForbiddenKey) throw fail('forbidden', e.message, undefined);
+    if (e instanceof SyntaxError) throw fail('runtime', 'the sandbox answered with text that is not JSON (did the script replace JSON.stringify?)', undefined);
     throw e;
   }
+  const checked = expansionSchema.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const at = issue.path.join('.');
+    if (at === 'replications' && issue.code === 'too_big') throw fail('limit', `the experiment asks for more than ${MAX_REPLICATIONS} replications per point`, undefined);
+    if (at === 'points' && issue.code === 'too_big') throw fail('limit', `the sweep has more than ${MAX_RUNS} points; split it into shards or experiments`, undefined);
+      throw fail('runtime', `the sandbox's answer is malformed at ${at || '(top)'}: ${issue.message} (did the script tamper with the DSL or its globals?)`, undefined);
+  }
+  const expansion = checked.data as Expansion;
+  const tooLarge = sweepTooLarge(expansion.points.length, expansion.replications);
+  if (tooLarge !== undefined) throw fail('limit', tooLarge, expansion.site);
 
   const specs: Spec[] = [];
   const positions: Record<string, { line: number; column: number }>[] = [];

@@ -19,7 +19,7 @@ for (const script of scripts) {
   // baseline.ts is a sweep over baseline.json's single topology, not a restatement of it.
   const restates = existsSync(json) && script !== 'baseline.ts';
   test(`${script} evaluates${restates ? ` to the specs of ${twin}` : ''}`, async () => {
-    const { specs } = await evaluateScript(readFileSync(join(dir, script), 'utf8'), script);
+    const { specs } = await evaluateScript(readFileSync(join(dir, script), 'utf8'), script, { timeoutMs: 10_000 });
     assert.ok(specs.length > 0);
     if (!restates) return;
     const raw = JSON.parse(readFileSync(json, 'utf8')) as unknown[];

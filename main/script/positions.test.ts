@@ -5,7 +5,7 @@ import { evaluateScript, ScriptError, type ScriptDiagnostic } from './api';
 
 async function diagnostic(source: string): Promise<ScriptDiagnostic> {
   try {
-    await evaluateScript(source, 'exp.ts');
+    await evaluateScript(source, 'exp.ts', { timeoutMs: 10_000 });
   } catch (e) {
     assert.ok(e instanceof ScriptError, String(e));
     return e.diagnostic;

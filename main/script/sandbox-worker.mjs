@@ -32,7 +32,8 @@ Math.random = function random() { throw new Error('Math.random() is not availabl
     lines.push(text.slice(0, 2000));
   };
   globalThis.console = { log: log(''), info: log(''), warn: log('warning'), error: log('error'), debug: log('') };
-  Object.defineProperty(globalThis, '__viommuLabLogs', { value: lines, enumerable: false });
+  // The lines stay private to this closure; the host keeps a handle to them (the prelude's value).
+  globalThis.__viommuLabLogLines = lines;
 })();
 (function () {
   const noClock = function Date() { throw new Error('Date is not available in a script: results must not depend on the clock'); };
@@ -40,6 +41,11 @@ Math.random = function random() { throw new Error('Math.random() is not availabl
   noClock.parse = noClock;
   noClock.UTC = noClock;
   globalThis.Date = noClock;
+})();
+(function () {
+  const lines = globalThis.__viommuLabLogLines;
+  delete globalThis.__viommuLabLogLines;
+  return lines;
 })();
 `;
 
@@ -49,42 +55,80 @@ import * as script from '${scriptModule}';
 globalThis.__viommuLabResult = __expandForHost(script.default, ${JSON.stringify(setsJson)}, ${Number(maxResultChars)});
 `;
 
-function errorInfo(ctx, handle) {
-  const get = (key) => {
-    const h = ctx.getProp(handle, key);
-    try {
-      const t = ctx.typeof(h);
-      if (t === 'string') return ctx.getString(h);
-      if (t === 'number') return ctx.getNumber(h);
-      if (t === 'object' && key === 'site') return ctx.dump(h);
-      return undefined;
-    } finally {
-      h.dispose();
-    }
-  };
-  if (ctx.typeof(handle) !== 'object') {
-    const v = ctx.dump(handle);
-    return { name: 'Error', message: `the script threw ${typeof v === 'string' ? JSON.stringify(v.slice(0, 500)) : String(v)}` };
+/**
+ * Reads one property of a sandbox value as plain host data. A getter of the script's that throws
+ * or returns something else than the expected type gives undefined: nothing the script defines
+ * runs in, or reaches, the host beyond a string or a number it returns.
+ */
+function readProp(ctx, handle, key, type) {
+  let h;
+  try {
+    h = ctx.getProp(handle, key);
+  } catch {
+    return undefined;
   }
-  const stack = get('stack');
+  try {
+    const t = ctx.typeof(h);
+    if (t === 'string' && type === 'string') return ctx.getString(h);
+    if (t === 'number' && type === 'number') return ctx.getNumber(h);
+    return undefined;
+  } finally {
+    h.dispose();
+  }
+}
+
+function errorInfo(ctx, handle) {
+  if (ctx.typeof(handle) !== 'object') {
+    let shown;
+    try {
+      const t = ctx.typeof(handle);
+      shown = t === 'string' ? JSON.stringify(ctx.getString(handle).slice(0, 500)) : t === 'number' ? String(ctx.getNumber(handle)) : `a value of type ${t}`;
+    } catch {
+      shown = 'a value that cannot be read';
+    }
+    return { name: 'Error', message: `the script threw ${shown}` };
+  }
+  const stack = readProp(ctx, handle, 'stack', 'string');
+  const name = readProp(ctx, handle, 'name', 'string');
+  const message = readProp(ctx, handle, 'message', 'string');
+  let site;
+  const siteHandle = (() => {
+    try {
+      return ctx.getProp(handle, 'site');
+    } catch {
+      return undefined;
+    }
+  })();
+  if (siteHandle !== undefined) {
+    if (ctx.typeof(siteHandle) === 'object') {
+      const line = readProp(ctx, siteHandle, 'line', 'number');
+      const column = readProp(ctx, siteHandle, 'column', 'number');
+      if (Number.isInteger(line) && Number.isInteger(column)) site = { line, column };
+    }
+    siteHandle.dispose();
+  }
   return {
-    name: get('name') ?? 'Error',
-    message: String(get('message') ?? '').slice(0, 2000),
+    name: name && name.length <= 100 ? name : 'Error',
+    message: message !== undefined && message.trim() !== '' ? message.slice(0, 2000) : `the script threw ${name ? `a ${name.slice(0, 100)}` : 'an error'} whose message cannot be read (a getter that throws, or no message)`,
     stack: typeof stack === 'string' ? stack.slice(0, MAX_STACK_TEXT) : undefined,
-    site: get('site'),
+    site,
   };
 }
 
-function readLogs(ctx) {
-  try {
-    const h = ctx.getProp(ctx.global, '__viommuLabLogs');
-    const text = ctx.typeof(h) === 'object' ? ctx.getString(ctx.unwrapResult(ctx.evalCode('JSON.stringify(globalThis.__viommuLabLogs)'))) : '[]';
-    h.dispose();
-    const logs = JSON.parse(text);
-    return Array.isArray(logs) ? logs.filter((l) => typeof l === 'string') : [];
-  } catch {
-    return [];
+/** The console lines, read element by element from the prelude's private array, within the caps. */
+function readLogs(ctx, linesHandle) {
+  const logs = [];
+  const length = readProp(ctx, linesHandle, 'length', 'number') ?? 0;
+  let chars = 0;
+  for (let i = 0; i < Math.min(length, MAX_LOG_LINES) && chars <= MAX_LOG_CHARS; i++) {
+    const line = readProp(ctx, linesHandle, String(i), 'string');
+    if (line === undefined) continue;
+    const cut = line.slice(0, 2000);
+    chars += cut.length;
+    logs.push(cut);
   }
+  if (length > MAX_LOG_LINES) logs.push(`(${length - MAX_LOG_LINES} more lines not shown)`);
+  return logs;
 }
 
 function run() {
@@ -94,7 +138,6 @@ function run() {
     const rt = qjs.newRuntime();
     rt.setMemoryLimit(memoryLimitBytes);
     rt.setMaxStackSize(stackLimitBytes);
-    rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs));
     rt.setModuleLoader((name) => {
       if (name === 'viommu-lab') return runtimeJs;
       if (name === scriptModule) return scriptJs;
@@ -104,7 +147,10 @@ function run() {
     const ctx = rt.newContext();
     const prelude = ctx.evalCode(PRELUDE, 'prelude.js', { type: 'global' });
     if (prelude.error) throw new Error('sandbox prelude failed');
-    prelude.value.dispose();
+    const logLines = prelude.value;
+    // The script's deadline starts after the prelude, which is ours (a loaded machine must not
+    // interrupt it and fail every script).
+    rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + timeoutMs));
 
     // From here on the host holds a hard deadline too, for work the interrupt handler cannot stop.
     parentPort.postMessage({ ready: true });
@@ -126,9 +172,12 @@ function run() {
     if (forbidden.length > 0) {
       return { ok: false, error: { name: 'Error', message: `FORBIDDEN: import of "${forbidden[0]}" is not available: a script can only import from 'viommu-lab'` } };
     }
-    const out = ctx.getProp(ctx.global, '__viommuLabResult');
-    if (ctx.typeof(out) !== 'string') return { ok: false, error: { name: 'Error', message: 'the sandbox produced no result' } };
-    return { ok: true, json: ctx.getString(out), logs: readLogs(ctx) };
+    // Read as a plain string whatever the script did to the global (an accessor's answer is still
+    // only text: the host re-parses and re-validates it, caps included).
+    const json = readProp(ctx, ctx.global, '__viommuLabResult', 'string');
+    if (json === undefined) return { ok: false, error: { name: 'Error', message: 'the sandbox produced no result' } };
+    if (json.length > maxResultChars) return { ok: false, error: { name: 'Error', message: `LIMIT: the script produced ${json.length} characters of specs; the limit is ${maxResultChars}` } };
+    return { ok: true, json, logs: readLogs(ctx, logLines) };
     // Nothing is disposed: the worker is terminated right after it answers.
   });
 }

@@ -10,6 +10,7 @@ import { LabStore } from '../store/store';
 import { defaultDbPath } from '../store/paths';
 import type { BrowserWindowLike, ElectronLike } from './electron-types';
 import { registerApiHandlers } from './ipc';
+import { electronPdfPrinter, printWindowOptions, type PrintWindowLike } from './print';
 import { acceleratorToInput, menuTemplate } from './menu';
 import { appProtocolHandler, registerAppScheme } from './protocol';
 import { APP_SCHEME, APP_URL, hardenWebContents, secureWebPreferences } from './security';
@@ -34,9 +35,11 @@ export interface Shell {
   ready: Promise<BrowserWindowLike | null>;
 }
 
-function defaultService(dbPath: string): { service: LabServiceHandle; close: () => Promise<void> } {
+function defaultService(dbPath: string, BrowserWindow: ElectronLike['BrowserWindow']): { service: LabServiceHandle; close: () => Promise<void> } {
   const store = LabStore.open(dbPath);
-  const service = createLabService({ store, executor: new WorkerPool() });
+  // Reports print through Electron's printToPDF in a hidden window (the CLI's Chromium route gives the same pages).
+  const printPdf = electronPdfPrinter(() => new BrowserWindow(printWindowOptions()) as unknown as PrintWindowLike);
+  const service = createLabService({ store, executor: new WorkerPool(), printPdf });
   return {
     service,
     close: async () => {
@@ -75,7 +78,7 @@ export function startShell(electron: ElectronLike, opts: ShellOptions): Shell {
 
   const ready = app.whenReady().then(async () => {
     protocol.handle(APP_SCHEME, appProtocolHandler(opts.paths.renderer));
-    backend = (opts.createService ?? (() => defaultService(opts.dbPath ?? defaultDbPath())))();
+    backend = (opts.createService ?? (() => defaultService(opts.dbPath ?? defaultDbPath(), BrowserWindow)))();
     registerApiHandlers(ipcMain, backend.service, trusted);
     const w = new BrowserWindow({
       width: 1440,

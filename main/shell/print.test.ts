@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PRINT_OPTIONS } from '../report/pdf';
-import { electronPdfPrinter, PDF_OPTIONS } from './print';
+import { electronPdfPrinter, PDF_OPTIONS, printWindowOptions } from './print';
 
 test('the app prints a report by loading its HTML in a hidden window and calling printToPDF with the CLI\'s page options', async () => {
   const calls: string[] = [];
@@ -26,4 +26,14 @@ test('the app prints a report by loading its HTML in a hidden window and calling
   assert.equal(Buffer.from(loaded.replace(/^data:text\/html;charset=utf-8;base64,/, ''), 'base64').toString('utf8'), html);
   // The same page setup as the Chromium route (A4, backgrounds, the CSS @page size).
   assert.deepEqual([PDF_OPTIONS.pageSize, PDF_OPTIONS.printBackground, PDF_OPTIONS.preferCSSPageSize], [PRINT_OPTIONS.format, PRINT_OPTIONS.printBackground, PRINT_OPTIONS.preferCSSPageSize]);
+});
+
+test('the print window is hidden, sandboxed, without preload or JavaScript', () => {
+  const o = printWindowOptions();
+  assert.equal(o.show, false);
+  assert.equal(o.webPreferences.javascript, false);
+  assert.equal(o.webPreferences.sandbox, true);
+  assert.equal(o.webPreferences.contextIsolation, true);
+  assert.equal(o.webPreferences.nodeIntegration, false);
+  assert.ok(!('preload' in o.webPreferences));
 });

@@ -4,6 +4,8 @@
  * CLI drives in Chromium, with the same page options, so both give the same pages.
  */
 import type { PdfPrinter } from '../api/notebook/operations';
+import type { BrowserWindowOptionsLike } from './electron-types';
+import { secureWebPreferences } from './security';
 
 export interface PrintWindowLike {
   loadURL(url: string): Promise<void>;
@@ -24,5 +26,20 @@ export function electronPdfPrinter(createWindow: () => PrintWindowLike): PdfPrin
     } finally {
       w.destroy();
     }
+  };
+}
+
+/** The hidden print window: the app's hardened preferences, no preload, and no JavaScript at all (a report has none). */
+export function printWindowOptions(): BrowserWindowOptionsLike & { webPreferences: { javascript: false } } {
+  const { preload: _none, ...prefs } = secureWebPreferences('');
+  return {
+    width: 794,
+    height: 1123,
+    minWidth: 1,
+    minHeight: 1,
+    show: false,
+    title: 'vIOMMU Lab report',
+    backgroundColor: '#ffffff',
+    webPreferences: { ...(prefs as BrowserWindowOptionsLike['webPreferences']), javascript: false },
   };
 }

@@ -1,6 +1,12 @@
 /**
  * The migration runner: refuses a database written by a newer version, applies pending
- * migrations in one transaction (all or nothing), and records the version in user_version.
+ * migrations in one exclusive transaction (all or nothing), and records the version in
+ * user_version.
+ *
+ * The version is read inside the write transaction, so processes opening a fresh database at the
+ * same time cannot both apply migration 1. A user_version that disagrees with the schema
+ * (rolled back by a restored header, set negative by hand) is not trusted: the applied version is
+ * read off the schema itself — the tables and indexes each migration creates — and recorded.
  */
 import type Database from 'better-sqlite3';
 import { StoreVersionError } from '../common/errors';
@@ -11,21 +17,53 @@ export function latestVersion(migrations: readonly Migration[] = all): number {
   return migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
 }
 
-export function migrate(db: Database.Database, migrations: readonly Migration[] = all): { from: number; to: number } {
+/** Names of the tables and indexes a migration creates (its fingerprint in sqlite_master). */
+export function createdObjects(m: Migration): string[] {
+  const names: string[] = [];
+  for (const match of m.up.matchAll(/CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?["`]?(\w+)/gi)) names.push(match[1]!);
+  return names;
+}
+
+/**
+ * The highest version whose migrations (and all before it) have created their objects. A
+ * migration that created only part of its objects means the schema was edited by hand.
+ */
+export function schemaVersion(db: Database.Database, migrations: readonly Migration[] = all): number {
+  const present = new Set((db.prepare(`SELECT name FROM sqlite_master`).all() as { name: string }[]).map((r) => r.name));
+  let version = 0;
+  for (const m of migrations) {
+    const objects = createdObjects(m);
+    const found = objects.filter((o) => present.has(o)).length;
+    if (objects.length > 0 && found === objects.length && version === m.version - 1) version = m.version;
+    else if (found > 0 && found < objects.length) {
+      throw new StoreVersionError(`the schema is neither version ${m.version - 1} nor ${m.version} (migration ${m.name} is half there: ${objects.filter((o) => !present.has(o)).join(', ')} missing); restore a backup`);
+    }
+  }
+  return version;
+}
+
+export function migrate(db: Database.Database, migrations: readonly Migration[] = all): { from: number; to: number; repaired?: number } {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
   });
-  const current = db.pragma('user_version', { simple: true }) as number;
   const latest = latestVersion(migrations);
-  if (current > latest) {
-    throw new StoreVersionError(`this database has schema version ${current}, newer than this vIOMMU Lab understands (${latest}); use a newer vIOMMU Lab`);
-  }
-  const pending = migrations.filter((m) => m.version > current);
-  if (pending.length > 0) {
-    db.transaction(() => {
+  const readVersion = (): number => db.pragma('user_version', { simple: true }) as number;
+  const refuseNewer = (v: number): void => {
+    if (v > latest) throw new StoreVersionError(`this database has schema version ${v}, newer than this vIOMMU Lab understands (${latest}); use a newer vIOMMU Lab`);
+  };
+  // Fast path without a write lock: an up-to-date database (the common open) takes no lock at all.
+  const seen = readVersion();
+  refuseNewer(seen);
+  if (seen === latest && schemaVersion(db, migrations) === latest) return { from: seen, to: latest };
+  return db
+    .transaction(() => {
+      const recorded = readVersion();
+      refuseNewer(recorded);
+      const actual = schemaVersion(db, migrations);
+      const pending = migrations.filter((m) => m.version > actual);
       for (const m of pending) db.exec(m.up);
-      db.pragma(`user_version = ${latest}`);
-    }).immediate();
-  }
-  return { from: current, to: latest };
+      if (recorded !== latest || pending.length > 0) db.pragma(`user_version = ${latest}`);
+      return recorded === actual ? { from: actual, to: latest } : { from: actual, to: latest, repaired: recorded };
+    })
+    .immediate();
 }

@@ -18,3 +18,17 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   }
   return join(dir, 'viommu-lab', 'lab.sqlite');
 }
+
+/** The database a start command names with `--db FILE` or `--db=FILE` (npm start -- --db FILE), else the default. */
+export function dbPathFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--db') {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new Error('--db needs a file name');
+      return v;
+    }
+    if (a.startsWith('--db=')) return a.slice(5);
+  }
+  return defaultDbPath(env);
+}

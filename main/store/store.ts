@@ -8,11 +8,18 @@
  * twin only once it has finished successfully (until then the old result stays).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunStatus } from '../common/api/types';
 import type { RunResult } from '../common/result';
+import { describeStoreError, isBusy, isFull, isReadOnly, ResultSpilledError, StoreError } from '../common/store-errors';
+
+export { ResultSpilledError };
+import { BUSY_SLICE_MS, withLockWait, type LockWaitOptions } from './lock-wait';
 import { migrate } from './migrate';
+import { snapshotCopy } from './snapshot';
+import { placeMarker, processAlive, removeMarker, takeStaleMarkers } from './shutdown-marker';
+import { pendingSpills, removeSpill, writeSpill } from './spill';
 
 export type { RunStatus };
 
@@ -78,49 +85,139 @@ export interface RawRun {
 export const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.config_hash, r.name, r.seed, r.engine_version, r.point_json,
   r.replication, r.status, r.error, r.created_at, r.finished_at, r.wall_ms, r.sim_time_ns, r.events, r.tags_json`;
 
+export interface StoreOpenOptions extends LockWaitOptions {
+  /** Open for reading only (also chosen automatically when the file or its folder cannot be written). */
+  readOnly?: boolean;
+}
+
+
 export class LabStore {
   readonly db: Database.Database;
+  /** Spill files imported when the store was opened. */
+  importedSpills = 0;
 
   private constructor(
     db: Database.Database,
     readonly path: string,
+    readonly readOnly: boolean,
+    private readonly opts: StoreOpenOptions,
+    private readonly snapshotDir: string | null,
   ) {
     this.db = db;
   }
 
-  /** Opens (creating if needed) and migrates the database, then marks runs orphaned by dead processes as interrupted. */
-  static open(path: string): LabStore {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
+  /**
+   * Opens (creating if needed) and migrates the database, checks it after an unclean shutdown,
+   * imports spilled results, then marks runs orphaned by dead processes as interrupted. A file
+   * that cannot be written is opened read-only (from a private snapshot: SQLite cannot read a
+   * WAL database in place on a read-only file system). Every failure is one StoreError sentence.
+   */
+  static open(path: string, opts: StoreOpenOptions = {}): LabStore {
+    if (opts.readOnly === true) return LabStore.openSnapshot(path, opts);
+    let db: Database.Database | undefined;
     try {
-      db.pragma('journal_mode = WAL');
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { timeout: BUSY_SLICE_MS });
+      const unclean = path !== ':memory:' && takeStaleMarkers(path);
+      const conn = db;
+      withLockWait(path, opts, () => conn.pragma('journal_mode = WAL'));
       db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 10000');
       db.pragma('synchronous = NORMAL');
-      migrate(db);
+      if (unclean) {
+        let problems: { quick_check: string }[];
+        try {
+          problems = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+        } catch (e) {
+          problems = [{ quick_check: (e as Error).message }];
+        }
+        if (problems.length !== 1 || problems[0]!.quick_check !== 'ok') {
+          throw new StoreError(path, `the database is damaged (found after an unclean shutdown: ${problems.slice(0, 3).map((p) => p.quick_check.replace(/\s+/g, ' ').trim()).join('; ')}); run \`viommu-lab db check\` and restore a backup or recover it with \`sqlite3 FILE .recover\``, 'SQLITE_CORRUPT');
+        }
+      }
+      withLockWait(path, opts, () => migrate(conn));
     } catch (e) {
-      db.close();
-      throw e;
+      db?.close();
+      if (path !== ':memory:' && existsSync(path) && isReadOnly(e) && !isBusy(e)) return LabStore.openSnapshot(path, opts);
+      throw describeStoreError(path, e);
     }
-    const store = new LabStore(db, path);
-    store.recoverInterrupted();
+    const store = new LabStore(db, path, false, opts, null);
+    try {
+      if (path !== ':memory:') {
+        placeMarker(path);
+        store.importSpills();
+      }
+      store.recoverInterrupted();
+    } catch (e) {
+      store.close();
+      throw describeStoreError(path, e);
+    }
     return store;
   }
 
+  /** A read-only view of the database from a private copy (the file and its WAL), so nothing is written next to it. */
+  private static openSnapshot(path: string, opts: StoreOpenOptions): LabStore {
+    if (!existsSync(path)) throw new StoreError(path, 'no such database to open read-only', 'SQLITE_CANTOPEN');
+    let dir: string | undefined;
+    let db: Database.Database | undefined;
+    try {
+      const snap = snapshotCopy(path, 'viommu-lab-ro-');
+      dir = snap.dir;
+      db = new Database(snap.copy);
+      migrate(db);
+      db.pragma('query_only = ON');
+      return new LabStore(db, path, true, opts, dir);
+    } catch (e) {
+      db?.close();
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      throw describeStoreError(path, e);
+    }
+  }
+
   close(): void {
+    if (!this.db.open) return;
     this.db.close();
+    if (this.snapshotDir !== null) rmSync(this.snapshotDir, { recursive: true, force: true });
+    else if (this.path !== ':memory:') removeMarker(this.path);
+  }
+
+  /** Runs a write with the lock wait; any failure becomes one sentence naming the file. */
+  write<T>(op: () => T): T {
+    if (this.readOnly) throw new StoreError(this.path, 'the database is open read-only (its file or folder cannot be written); list and export work, changes need a writable copy', 'SQLITE_READONLY');
+    try {
+      return withLockWait(this.path, this.opts, op);
+    } catch (e) {
+      throw describeStoreError(this.path, e);
+    }
+  }
+
+  /** Imports results that an earlier process could not store; returns how many. */
+  importSpills(): number {
+    const { pending } = pendingSpills(this.path);
+    for (const { file, spill } of pending) {
+      const row = this.db.prepare(`SELECT status, config_hash FROM runs WHERE id = ?`).get(spill.runId) as { status: RunStatus; config_hash: string } | undefined;
+      if (row === undefined || row.config_hash !== spill.configHash) continue;
+      if (row.status !== 'done') this.storeResult(spill.runId, spill.result, spill.wallMs);
+      removeSpill(file);
+      this.importedSpills++;
+    }
+    return this.importedSpills;
   }
 
   /** Runs still `running` whose process no longer exists become `interrupted`. Returns how many. */
   recoverInterrupted(): number {
     const rows = this.db.prepare(`SELECT id, pid FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null }[];
     const dead = rows.filter((r) => r.pid === null || !processAlive(r.pid));
+    if (dead.length === 0) return 0;
     const mark = this.db.prepare(`UPDATE runs SET status = 'interrupted', error = 'the process running it stopped before it finished' WHERE id = ?`);
-    this.db.transaction(() => dead.forEach((r) => mark.run(r.id)))();
+    this.write(() => this.db.transaction(() => dead.forEach((r) => mark.run(r.id))).immediate());
     return dead.length;
   }
 
   ensureExperiment(name: string, description?: string, source?: string): number {
+    return this.write(() => this.ensureExperimentNow(name, description, source));
+  }
+
+  private ensureExperimentNow(name: string, description?: string, source?: string): number {
     const row = this.db.prepare(`SELECT id FROM experiments WHERE name = ?`).get(name) as { id: number } | undefined;
     if (row !== undefined) {
       if (description !== undefined || source !== undefined) {
@@ -135,7 +232,7 @@ export class LabStore {
   }
 
   beginRun(r: NewRun): number {
-    const info = this.db
+    const info = this.write(() => this.db
       .prepare(
         `INSERT INTO runs (experiment_id, config_hash, name, spec_json, profile_json, seed, engine_version, point_json, replication, status, pid, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
@@ -152,12 +249,34 @@ export class LabStore {
         r.replication,
         process.pid,
         new Date().toISOString(),
-      );
+      ));
     return Number(info.lastInsertRowid);
   }
 
-  /** Stores a finished run's results and replaces its finished twin (same experiment and configuration), atomically. */
+  /**
+   * Stores a finished run's results and replaces its finished twin (same experiment and
+   * configuration), atomically. If the database cannot take them (disk full, lock held past the
+   * wait, I/O error), the result goes to a spill file and ResultSpilledError says where.
+   */
   finishRun(runId: number, result: RunResult, wallMs: number): void {
+    try {
+      faultPoint('fill-disk-before-finish');
+      this.write(() => this.storeResult(runId, result, wallMs));
+    } catch (e) {
+      const code = (e as StoreError).code;
+      if (!isFull(e) && !isBusy(e)) throw e;
+      const configHash = (this.db.prepare(`SELECT config_hash FROM runs WHERE id = ?`).get(runId) as { config_hash: string } | undefined)?.config_hash ?? 'unknown';
+      let spillFile: string;
+      try {
+        spillFile = writeSpill(this.path, { runId, configHash, wallMs, result });
+      } catch (spillError) {
+        throw new StoreError(this.path, `the finished result could not be stored (${(e as Error).message}) nor kept in a spill file (${(spillError as Error).message})`, code);
+      }
+      throw new ResultSpilledError(this.path, spillFile, code === 'SQLITE_BUSY' ? 'the database stayed locked by another process' : 'the disk is full or failing');
+    }
+  }
+
+  private storeResult(runId: number, result: RunResult, wallMs: number): void {
     const run = this.db.prepare(`SELECT experiment_id, config_hash FROM runs WHERE id = ?`).get(runId) as { experiment_id: number; config_hash: string } | undefined;
     if (run === undefined) throw new Error(`no run ${runId}`);
     const insScalar = this.db.prepare(`INSERT INTO scalars (run_id, name, value) VALUES (?, ?, ?)`);
@@ -188,9 +307,11 @@ export class LabStore {
   }
 
   endRun(runId: number, status: 'failed' | 'cancelled', error: string, wallMs: number): void {
-    this.db
-      .prepare(`UPDATE runs SET status = ?, error = ?, finished_at = ?, wall_ms = ?, pid = NULL WHERE id = ?`)
-      .run(status, error, new Date().toISOString(), wallMs, runId);
+    this.write(() =>
+      this.db
+        .prepare(`UPDATE runs SET status = ?, error = ?, finished_at = ?, wall_ms = ?, pid = NULL WHERE id = ?`)
+        .run(status, error, new Date().toISOString(), wallMs, runId),
+    );
   }
 
   listRuns(filter: RunFilter = {}): RunRow[] {
@@ -284,15 +405,6 @@ export function toRow(r: RawRun): RunRow {
   };
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Fault injection for the crash-safety test: with VIOMMU_LAB_FAULT set to the point's name, the
@@ -300,6 +412,27 @@ function processAlive(pid: number): boolean {
  */
 function faultPoint(name: string): void {
   if (process.env.VIOMMU_LAB_FAULT !== name) return;
+  if (name === 'fill-disk-before-finish') {
+    fillDisk(process.env.VIOMMU_LAB_FAULT_FILL ?? '');
+    return;
+  }
   process.stderr.write(`VIOMMU_LAB_FAULT: stalled at ${name}\n`);
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000);
+}
+
+/** Fault injection for the full-disk test: fills the file system of `file` until it refuses more. */
+function fillDisk(file: string): void {
+  if (file === '') throw new Error('VIOMMU_LAB_FAULT_FILL names no file to fill the disk with');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  let n = 0;
+  try {
+    for (;;) writeFileSync(file, chunk, { flag: n++ === 0 ? 'w' : 'a' });
+  } catch {
+    // ENOSPC: the disk is full, as wanted. Smaller writes take the last few blocks.
+    try {
+      for (;;) writeFileSync(file, Buffer.alloc(512, 1), { flag: 'a' });
+    } catch {
+      process.stderr.write('VIOMMU_LAB_FAULT: disk filled\n');
+    }
+  }
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkerPool } from '../api/engine/pool';
 import { createLabService } from '../api/service';
 import { htmlToPdf } from '../report/pdf';
-import { defaultDbPath } from '../store/paths';
+import { dbPathFromArgs } from '../store/paths';
 import { LabStore } from '../store/store';
 import { writeLaunchPage } from './launch-page';
 import { startWebHost } from './server';
@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('viommu-lab: the renderer is not built; run `npm run build` first\n');
     return 1;
   }
-  const dbPath = defaultDbPath();
+  const dbPath = dbPathFromArgs(argv);
   const store = LabStore.open(dbPath);
   // Reports print to PDF with the same Chromium engine the CLI uses.
   const service = createLabService({ store, executor: new WorkerPool(), printPdf: (html) => htmlToPdf(html) });

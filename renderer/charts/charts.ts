@@ -151,14 +151,17 @@ export function seriesConfig(r: SeriesResult, log: boolean): ChartConfiguration 
     pan: { enabled: true, mode: 'x' },
     limits: { x: { min: 'original', max: 'original' } },
   };
+  const keys = [...new Set(r.groups.map((g) => g.group.key))];
   return {
     type: 'line',
     data: {
-      datasets: r.groups.map((g, i) => ({
-        label: `${g.group.label || g.group.experiment} (#${g.runId})`,
+      // Replications of one configuration share its colour; the dash tells them apart.
+      datasets: r.groups.map((g) => ({
+        label: `${g.group.label || g.group.experiment} rep ${g.replication} (#${g.runId})`,
+        borderDash: g.replication === 0 ? [] : [[6, 3], [2, 3], [8, 3, 2, 3]][(g.replication - 1) % 3],
         data: g.data.mean.map((v, k) => ({ x: (g.data.startNs + (k + 0.5) * g.data.stepNs) / 1000, y: v })),
-        borderColor: colour(i),
-        backgroundColor: colour(i),
+        borderColor: colour(keys.indexOf(g.group.key)),
+        backgroundColor: colour(keys.indexOf(g.group.key)),
         pointRadius: 0,
         borderWidth: 1.5,
         spanGaps: false,

@@ -6,6 +6,9 @@
  */
 import type { Chart as ChartT, ChartConfiguration } from 'chart.js';
 import type { CompareResult, RunQuery } from '../../main/common/api';
+import { chartCanvasPng, saveSvg } from '../charts/chart-export';
+import { chartSvg, type ChartData } from '../../main/common/report/svg-chart';
+import { saveBlob } from '../ui/download';
 import { barConfig, cdfConfig, Chart, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
 import type { AppContext } from '../context';
 import { h, replace } from '../ui/dom';
@@ -34,6 +37,8 @@ export function createCompareView(ctx: AppContext): CompareView {
   const xParam = h('select.input', { 'aria-label': 'Sweep parameter on the x axis', 'data-test': 'chart-x' });
   const log = h('input', { type: 'checkbox', 'data-test': 'chart-log' });
   const resetZoom = h('button.btn.small', { type: 'button', title: 'Reset zoom' }, 'Reset zoom');
+  const svgBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-svg', title: 'The chart as SVG (drawn like the reports draw it)' }, 'SVG');
+  const pngBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-png', title: 'The chart as PNG' }, 'PNG');
   const canvas = h('canvas', { 'data-test': 'chart', role: 'img', 'aria-label': 'Comparison chart' });
   const hint = h('div.chart-hint');
   const metricDoc = h('div.metric-doc', { 'data-test': 'metric-doc' });
@@ -50,7 +55,7 @@ export function createCompareView(ctx: AppContext): CompareView {
   const element = h(
     'section.view',
     { 'data-view': 'compare', 'aria-label': 'Compare' },
-    h('div.toolbar', null, h('span.title', null, 'Compare'), kind, metric, h('label.inline-field', null, 'x', xParam), h('label.check', null, log, 'log scale'), resetZoom, h('span.spacer')),
+    h('div.toolbar', null, h('span.title', null, 'Compare'), kind, metric, h('label.inline-field', null, 'x', xParam), h('label.check', null, log, 'log scale'), resetZoom, h('span.spacer'), h('span.dim', null, 'save chart as'), svgBtn, pngBtn),
     queryText,
     placeholder,
     body,
@@ -60,6 +65,7 @@ export function createCompareView(ctx: AppContext): CompareView {
   let result: CompareResult | null = null;
   let chart: ChartT | null = null;
   let drawSeq = 0;
+  let lastData: ChartData | null = null;
   const histogramNames = ctx.info.metrics.filter((d) => d.kind === 'histogram').map((d) => d.name);
   const seriesNames = ctx.info.metrics.filter((d) => d.kind === 'series').map((d) => d.name);
 
@@ -135,6 +141,7 @@ export function createCompareView(ctx: AppContext): CompareView {
     const k = kind.value as ChartKind;
     let config: ChartConfiguration | null = null;
     hint.textContent = '';
+    lastData = k === 'bar' || k === 'line' ? { kind: k, metric: metric.value, x: xParam.value, log: log.checked, compare: result } : null;
     if (k === 'bar') config = barConfig(result, metric.value, log.checked);
     else if (k === 'line') {
       config = lineConfig(result, metric.value, xParam.value, log.checked);
@@ -143,10 +150,12 @@ export function createCompareView(ctx: AppContext): CompareView {
       const d = await ctx.api.distribution({ query, metric: metric.value });
       if (my !== drawSeq) return;
       config = cdfConfig(d, log.checked);
+      lastData = { kind: 'cdf', metric: metric.value, log: log.checked, distribution: d };
     } else {
       const s = await ctx.api.series({ query, metric: metric.value });
       if (my !== drawSeq) return;
       config = seriesConfig(s, log.checked);
+      lastData = { kind: 'series', metric: metric.value, log: log.checked, series: s };
       hint.textContent = 'wheel: zoom · drag: pan';
     }
     chart?.destroy();
@@ -181,6 +190,16 @@ export function createCompareView(ctx: AppContext): CompareView {
       void draw().catch(ctx.fail);
     });
   }
+  const stem = (): string => `${(query?.experiment ?? 'comparison').replace(/[^\w.-]+/g, '-')}-${metric.value}`;
+  svgBtn.addEventListener('click', () => {
+    const svg = lastData ? chartSvg(lastData) : null;
+    if (svg) saveSvg(svg, `${stem()}.svg`);
+    else ctx.fail(new Error('no chart to save'));
+  });
+  pngBtn.addEventListener('click', () => {
+    const bg = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#ffffff';
+    void chartCanvasPng(canvas, bg).then((b) => saveBlob(b, `${stem()}.png`)).catch(ctx.fail);
+  });
   resetZoom.addEventListener('click', () => (chart as unknown as { resetZoom?: () => void } | null)?.resetZoom?.());
   // Re-query when runs change, but only while visible: a hidden comparison refreshes when shown.
   let stale = false;

@@ -15,7 +15,7 @@ export function createDiffView(ctx: AppContext): DiffView {
   const bInput = h('input.input', { type: 'number', min: 1, 'aria-label': 'Run B', style: 'width:90px', 'data-test': 'diff-b' });
   const only = h('input', { type: 'checkbox', 'data-test': 'diff-only' });
   only.checked = prefs().diffOnlyDifferences;
-  const go = h('button.btn', { type: 'button' }, 'Diff');
+  const go = h('button.btn', { type: 'button', 'data-test': 'diff-go' }, 'Diff');
   const summary = h('span', { 'data-test': 'diff-summary' });
   const host = h('div.table-wrap', { 'data-test': 'diff-table' }, h('div.placeholder', null, h('h3', null, 'No diff yet'), h('p', null, 'Select two runs in the Runs view and press Diff, or enter two run numbers above.')));
   const element = h(
@@ -67,7 +67,15 @@ export function createDiffView(ctx: AppContext): DiffView {
   async function load(a: number, b: number): Promise<void> {
     aInput.value = String(a);
     bInput.value = String(b);
-    current = await ctx.api.diffRuns({ a, b });
+    try {
+      current = await ctx.api.diffRuns({ a, b });
+    } catch (e) {
+      // A failed lookup never leaves the previous diff on screen as if it were this one.
+      current = null;
+      summary.textContent = '';
+      replace(host, h('div.placeholder', { 'data-test': 'diff-error' }, h('h3', null, `No diff of #${a} and #${b}`), h('p', null, e instanceof Error ? e.message : String(e))));
+      throw e;
+    }
     render();
   }
 

@@ -146,6 +146,8 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     const old = editor.getModel();
     const uri = monaco.Uri.parse(`file:///scripts/${Date.now()}/${encodeURIComponent(f)}`);
     editor.setModel(monaco.editor.createModel(source, language, uri));
+    // Markers live in Monaco's marker service, keyed by URI: drop the closed document's.
+    if (old) monaco.editor.setModelMarkers(old, OWNER, []);
     old?.dispose();
     setPref('lastFile', f);
     setPref('lastScript', saved ?? null);
@@ -230,7 +232,7 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
   // Test hook and console access: read-only facts about the editor state.
   (window as unknown as { __labEditor: unknown }).__labEditor = {
     value: () => editor.getValue(),
-    markers: () => monaco.editor.getModelMarkers({ owner: OWNER }).map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message })),
+    markers: () => monaco.editor.getModelMarkers({ owner: OWNER, resource: editor.getModel()?.uri }).map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message })),
   };
 
   return {

@@ -6,6 +6,7 @@ import type { JobInfo, WatchResult } from '../../main/common/api/types';
 import type { AppContext } from '../context';
 import { h, replace } from '../ui/dom';
 import { fmtDuration, fmtPoint } from '../ui/format';
+import { jobPercent } from './progress';
 
 export interface JobsPanel {
   element: HTMLElement;
@@ -56,9 +57,7 @@ export function createJobsPanel(ctx: AppContext): JobsPanel {
 
   function updateRow(row: JobRow, j: JobInfo): void {
     const finished = j.done + j.failed + j.cancelled;
-    const partial = j.running.reduce((s, r) => s + (r.fraction ?? 0), 0);
-    const planned = Math.max(1, j.total - j.skipped);
-    const pct = Math.min(100, ((finished + partial) / planned) * 100);
+    const pct = jobPercent(j);
     const current = Math.min(j.total, finished + j.running.length);
     const stats = [
       j.state === 'running' ? `run ${current} of ${j.total}` : `${j.done} of ${j.total} done`,

@@ -14,7 +14,9 @@ import type { AppContext } from '../context';
 import type { Monaco } from '../editor/monaco';
 import { confirmDialog, promptDialog, toast } from '../ui/dialog';
 import { h, replace } from '../ui/dom';
-import { saveExported } from '../ui/download';
+import { saveBlob, saveExported } from '../ui/download';
+import { saveSvg, svgToPng } from '../charts/chart-export';
+import { chartSvg } from '../../main/common/report/svg-chart';
 import { prefs, setPref } from '../ui/persist';
 import { toDom } from '../ui/vdom';
 import { createCellEditor, setMetricCatalog, type CellEditor } from './cell-editor';
@@ -124,6 +126,16 @@ export function createNotebookView(ctx: AppContext, monaco: Monaco): NotebookVie
     const nodes = outputNode(v).map((n) => toDom(n));
     const rep = v.cell.type === 'experiment' ? reproducedText(v) : null;
     replace(card.output, ...nodes);
+    const o = v.output;
+    if (o.type === 'chart') {
+      const svg = chartSvg(o.data);
+      if (svg) {
+        const stem = `${view?.name ?? 'notebook'}-${v.cell.id}`.replace(/[^\w.-]+/g, '-');
+        const svgBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-svg', onclick: () => saveSvg(svg, `${stem}.svg`) }, 'SVG');
+        const pngBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-png', onclick: () => void svgToPng(svg).then((b) => saveBlob(b, `${stem}.png`)).catch(ctx.fail) }, 'PNG');
+        card.output.append(h('div.nb-chart-export', null, h('span.dim', null, 'save chart as'), svgBtn, pngBtn));
+      }
+    }
     card.output.dataset.kind = v.output.type;
     if (rep) card.output.dataset.reproduced = rep;
   }

@@ -64,5 +64,6 @@ export async function showRunDetails(ctx: AppContext, id: number): Promise<void>
     if (e.key === 'Escape') done();
   });
   document.body.append(backdrop);
-  close.focus();
+  close.focus({ preventScroll: true });
+  box.scrollTop = 0;
 }

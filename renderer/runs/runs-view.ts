@@ -7,6 +7,7 @@ import type { ExperimentSummary, ParamValue, RunQuery, RunSummary } from '../../
 import type { AppContext } from '../context';
 import { saveExported } from '../ui/download';
 import { showRunDetails } from './run-details';
+import { resolveParamFilter } from './param-filter';
 import { confirmDialog, promptDialog, toast } from '../ui/dialog';
 import { h, replace } from '../ui/dom';
 import { fmtDuration, fmtNumber, fmtPoint, fmtTime } from '../ui/format';
@@ -65,6 +66,7 @@ export function createRunsView(ctx: AppContext): RunsView {
   );
   const tag = h('input.input', { type: 'text', placeholder: 'tag', 'aria-label': 'Tag', style: 'width:90px', 'data-test': 'runs-tag' });
   const param = h('input.input', { type: 'text', placeholder: 'param=value, …', 'aria-label': 'Parameter filter', style: 'width:170px', 'data-test': 'runs-param' });
+  const paramError = h('span.status-err', { 'data-test': 'runs-param-error', 'aria-live': 'polite' });
   const compareBtn = h('button.btn.primary', { type: 'button', disabled: true, 'data-test': 'compare-selected', title: 'Compare the selected configurations' }, 'Compare');
   const diffBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'diff-selected', title: 'Diff two selected runs' }, 'Diff');
   const tagBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'tag-selected' }, 'Tag…');
@@ -82,7 +84,7 @@ export function createRunsView(ctx: AppContext): RunsView {
   const element = h(
     'section.view',
     { 'data-view': 'runs', 'aria-label': 'Runs' },
-    h('div.toolbar', null, search, experiment, status, tag, param, h('span.spacer'), compareBtn, diffBtn, detailsBtn, tagBtn, renameBtn, deleteBtn, h('span.dim', null, 'export'), exportCsv, exportJson, columnsMenu),
+    h('div.toolbar', null, search, experiment, status, tag, param, paramError, h('span.spacer'), compareBtn, diffBtn, detailsBtn, tagBtn, renameBtn, deleteBtn, h('span.dim', null, 'export'), exportCsv, exportJson, columnsMenu),
     h('div.table-wrap', null, table),
     footer,
   );
@@ -103,10 +105,17 @@ export function createRunsView(ctx: AppContext): RunsView {
     if (search.value.trim()) q.search = search.value.trim();
     if (param.value.trim()) {
       const p = parseParamFilter(param.value);
-      param.style.borderColor = p === null ? 'var(--err)' : '';
-      if (p === null) return null;
-      q.params = p;
-    } else param.style.borderColor = '';
+      const known = [...new Set(experiments.filter((x) => !q.experiment || x.name === q.experiment).flatMap((x) => Object.keys(x.params)))].sort();
+      const r = p === null ? { ok: false as const, message: 'write param=value, separated by commas' } : resolveParamFilter(p, known);
+      param.style.borderColor = r.ok ? '' : 'var(--err)';
+      param.title = r.ok ? '' : r.message;
+      paramError.textContent = r.ok ? '' : r.message;
+      if (!r.ok) return null;
+      q.params = r.params;
+    } else {
+      param.style.borderColor = '';
+      paramError.textContent = '';
+    }
     return q;
   }
 
@@ -304,8 +313,9 @@ export function createRunsView(ctx: AppContext): RunsView {
     ctx.compare(q, `${exps.join(', ')} · ${points.length} configuration${points.length === 1 ? '' : 's'}`);
   });
   diffBtn.addEventListener('click', () => {
-    const [a, b] = selectedRuns();
-    if (a && b) ctx.diff(a.id, b.id);
+    // A is the run selected first, B the second (a Set keeps insertion order), not table order.
+    const [a, b] = [...selected];
+    if (a !== undefined && b !== undefined) ctx.diff(a, b);
   });
   tagBtn.addEventListener('click', async () => {
     const runs = selectedRuns();

@@ -1,6 +1,6 @@
 /**
  * The confidential-VM model through the spec: kinds accepted, topology refusals (a virtio device
- * without ACCESS_PLATFORM, a vIOMMU inside, a non-x86 host, a pool that does not fit), and a fuzz
+ * without ACCESS_PLATFORM, at its transport, a vIOMMU inside, a non-x86 host, a pool that does not fit), and a fuzz
  * of 1,000 mutated CVM specs that must each be rejected with one clear error or run without a
  * crash (issue 13, Done-when 6).
  */
@@ -38,18 +38,26 @@ test('tdx and sev-snp are accepted as a kind string or { kind, params }, and run
   }
 });
 
-test('a CVM refuses a virtio device without ACCESS_PLATFORM at probe, with the device\'s JSON path (Done-when 6)', () => {
+test('a CVM refuses a virtio device without ACCESS_PLATFORM at probe, at its transport\'s flag (Done-when 6)', () => {
+  const virtio = (params: object) => ({ ...base.devices[0], transport: { kind: 'virtio', params } });
   for (const kind of ['tdx', 'sev-snp']) {
-    const spec = { ...base, vms: [{ ...base.vms[0], confidential: kind }], devices: [{ ...base.devices[0], accessPlatform: false }] };
-    const issue = issueOf(spec);
+    const cvm = (dev: object) => ({ ...base, vms: [{ ...base.vms[0], confidential: kind }], devices: [dev] });
+    const issue = issueOf(cvm(virtio({ accessPlatform: false })));
     assert.ok(issue !== null);
-    assert.equal(issue.path, 'devices[0].accessPlatform');
-    assert.match(issue.detail, /refuses a virtio device without VIRTIO_F_ACCESS_PLATFORM/);
+    assert.equal(issue.path, 'devices[0].transport.params.accessPlatform');
+    assert.match(issue.detail, new RegExp(`^a ${kind} guest refuses a virtio device without VIRTIO_F_ACCESS_PLATFORM at probe`));
+    // With the flag, or the proposed NO_IOMMU (dma-direct, bounced by the CVM's swiotlb), it runs and bounces.
+    for (const params of [{ accessPlatform: true }, { noIommu: true }]) {
+      assert.equal(issueOf(cvm(virtio(params))), null);
+      const p = prepareRun(cvm(virtio(params)));
+      const r = runSimulation(p.spec, p.profile);
+      assert.ok(r.scalars['io.completed']! > 0 && r.scalars['swiotlb.maps']! > 0, JSON.stringify(params));
+    }
   }
-  // Not a CVM: the same device is fine.
-  assert.equal(issueOf({ ...base, vms: [{ ...base.vms[0], confidential: 'none' }], devices: [{ ...base.devices[0], accessPlatform: false }] }), null);
-  // Not virtio: the flag means nothing.
-  assert.equal(issueOf({ ...base, devices: [{ ...base.devices[0], kind: 'nvme', attach: 'vfio', accessPlatform: false }] }), null);
+  // Not a CVM: the same device is fine (guest-physical addresses).
+  assert.equal(issueOf({ ...base, vms: [{ ...base.vms[0], confidential: 'none' }], devices: [virtio({ accessPlatform: false })] }), null);
+  // A device without a virtio transport uses the DMA API, which the CVM bounces: no refusal.
+  assert.equal(issueOf({ ...base, devices: [{ ...base.devices[0], kind: 'nvme', attach: 'vfio' }] }), null);
 });
 
 test('topologies the model cannot build are one clear error each', () => {
@@ -101,7 +109,7 @@ const SITE_PLAUSIBLE: Record<string, unknown[]> = {
   vcpus: [1, 2, 64],
   confidential: ['tdx', 'sev-snp', 'none', { kind: 'tdx', params: {} }],
   kind: ['tdx', 'sev-snp', 'nic', 'nvme', 'virtio-net', 'virtio-blk', 'gpu'],
-  accessPlatform: [true, false],
+  transport: [{ kind: 'virtio', params: { accessPlatform: true } }, { kind: 'virtio', params: { accessPlatform: false } }, { kind: 'virtio', params: { noIommu: true } }, { kind: 'virtio', params: {} }, 'virtio'],
   attach: ['vfio', 'virtio', 'emulated'],
   queueDepth: [1, 64, 1024],
   requestSize: [1, 512, '256KiB', '1MiB'],
@@ -133,7 +141,7 @@ function mutate(spec: Json, rnd: () => number): string {
     return `params.${k}=${JSON.stringify(v)}`;
   }
   const sites: [Json, string][] = [
-    [vm, 'memory'], [vm, 'vcpus'], [vm, 'confidential'], [conf, 'kind'], [dev, 'kind'], [dev, 'accessPlatform'], [dev, 'attach'],
+    [vm, 'memory'], [vm, 'vcpus'], [vm, 'confidential'], [conf, 'kind'], [dev, 'kind'], [dev, 'transport'], [dev, 'attach'],
     [wl, 'queueDepth'], [wl, 'requestSize'], [wl, 'threads'], [spec, 'duration'], [spec.host as Json, 'arch'], [spec.host as Json, 'cpus'],
   ];
   const [obj, key] = pick(sites);

@@ -1,10 +1,12 @@
 /**
  * End-to-end harness: builds the renderer, starts the browser host on a fresh store in a temp
  * directory, and drives Debian's Chromium (headless, fresh profile) with playwright-core.
+ * Chromium is looked up on PATH. Without it the e2e suites skip, saying why (scripts/test.mjs
+ * lists skipped suites at the end); with CI set they fail instead: CI never skips them.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { WorkerPool } from '../../main/api/engine/pool';
 import { createLabService, type LabServiceHandle } from '../../main/api/service';
@@ -17,7 +19,35 @@ import { build } from '../../scripts/build.mjs';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, '.test-artifacts');
-export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+/** Debian's Chromium, the first `chromium` or `chromium-browser` on PATH. */
+export const CHROMIUM = findOnPath(['chromium', 'chromium-browser']);
+
+function findOnPath(names: readonly string[]): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '')) {
+    for (const name of names) {
+      const p = join(dir, name);
+      try {
+        accessSync(p, constants.X_OK);
+        return p;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** True when the tests run in CI (the `CI` variable set to anything but empty, 0 or false). */
+export const IN_CI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
+
+const MISSING = 'Chromium is not on PATH (apt-get install -y chromium)';
+
+/**
+ * The `skip` option of an e2e suite: the reason when Chromium is missing, so the suite is
+ * reported as skipped; under CI never (the suite then fails in startLab, saying why).
+ */
+export const E2E_SKIP: string | false = CHROMIUM === undefined && !IN_CI ? MISSING : false;
 
 // Each test process builds its own renderer copy: test files run in parallel processes.
 const RENDERER = mkdtempSync(join(tmpdir(), 'viommu-lab-renderer-'));
@@ -40,6 +70,7 @@ export interface Lab {
 }
 
 export async function startLab(opts: { workers?: number; evaluate?: Evaluate; resources?: string } = {}): Promise<Lab> {
+  if (CHROMIUM === undefined) throw new Error(`${MISSING}; CI is set, and under CI the end-to-end tests fail rather than skip`);
   await buildRenderer();
   const dir = mkdtempSync(join(tmpdir(), 'viommu-lab-e2e-'));
   const store = LabStore.open(join(dir, 'lab.sqlite'));

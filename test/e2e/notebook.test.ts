@@ -95,6 +95,9 @@ describe('notebooks in the workbench', { skip }, () => {
     assert.deepEqual(await page.locator('[data-test=cell] .nb-count').allTextContents(), ['[5]', '[6]', '[7]', '[8]']);
     await lab.shot('e2e-nb-02-notebook');
 
+    const chartSvgFile = readFileSync(await download(page, '[data-cell="chart-1"] [data-test=chart-svg]', out), 'utf8');
+    assert.match(chartSvgFile, /<svg [^>]*data-kind="bar"/);
+    assert.equal(readFileSync(await download(page, '[data-cell="chart-1"] [data-test=chart-png]', out)).subarray(1, 4).toString(), 'PNG');
     const html = await download(page, '[data-test=nb-export-html]', out);
     const doc = readFileSync(html, 'utf8');
     assert.match(doc, /<h1>Map-bench threads<\/h1>/);

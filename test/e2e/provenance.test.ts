@@ -76,6 +76,12 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     assert.equal(await page.getAttribute('[data-test=chart]', 'data-legend'), '2', 'a legend entry per mode');
     assert.match((await page.textContent('[data-test=metric-doc]')) ?? '', /^dma\.throughput_gbps \(Gbit\/s\): /);
     await lab.shot('e2e-prov-01-compare-28-configurations');
+    // The chart as files: SVG drawn by the reports' renderer, PNG from the canvas.
+    const svg = readFileSync(await download(page, '[data-test=chart-svg]', out), 'utf8');
+    assert.match(svg, /^<\?xml[\s\S]*<svg [^>]*data-kind="bar"[^>]*data-bars="28"/);
+    assert.equal((svg.match(/class="bar-label"/g) ?? []).length, 28);
+    const png = readFileSync(await download(page, '[data-test=chart-png]', out));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
     // The 28-column metric table is wider than the window: it scrolls sideways instead of being cut off.
     const scrolled = await page.locator('[data-test=metric-table]').evaluate((el) => {
       el.scrollLeft = 10_000;
@@ -103,6 +109,37 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     await page.click('[data-test=details-close]');
   });
 
+  test('Diff takes A and B in the order clicked, and a failed lookup clears the old diff', async () => {
+    await page.click('[data-test=tab-runs]');
+    await page.uncheck('[data-test=select-all]');
+    const runs = lab.store.listRuns({ experiment: EXPERIMENT });
+    const older = runs[2]!.id;
+    const newer = runs[5]!.id;
+    // The table lists newest first: click the lower (older) row first, then the upper one.
+    await page.click(`[data-test=runs-table] tr[data-id="${older}"] td:nth-child(3)`);
+    await page.click(`[data-test=runs-table] tr[data-id="${newer}"] td:nth-child(3)`, { modifiers: ['Control'] });
+    await page.click('[data-test=diff-selected]');
+    await page.waitForSelector('[data-test=diff-table] table');
+    assert.equal(await page.inputValue('[data-test=diff-a]'), String(older));
+    assert.equal(await page.inputValue('[data-test=diff-b]'), String(newer));
+    assert.match((await page.textContent('[data-test=diff-table] thead')) ?? '', new RegExp(`A · #${older} .*B · #${newer} `));
+    await page.fill('[data-test=diff-a]', '99999');
+    await page.click('[data-test=diff-go]');
+    await page.waitForSelector('[data-test=diff-error]');
+    assert.equal(await page.locator('[data-test=diff-table] table').count(), 0, 'the old diff is gone');
+    await page.keyboard.press('Escape');
+  });
+
+  test('the parameter filter takes names as typed; an unknown one says so instead of giving 0 runs', async () => {
+    await page.click('[data-test=tab-runs]');
+    await page.fill('[data-test=runs-param]', 'Rate=3');
+    await page.waitForFunction(() => document.querySelector('[data-test=runs-count]')?.textContent === '2 of 2 runs');
+    await page.fill('[data-test=runs-param]', 'threads=2');
+    await page.waitForFunction(() => /no sweep parameter "threads"; these runs have: mode, rate/.test(document.querySelector('[data-test=runs-param-error]')?.textContent ?? ''));
+    await page.fill('[data-test=runs-param]', '');
+    await page.waitForFunction(() => document.querySelector('[data-test=runs-count]')?.textContent === '28 of 28 runs');
+  });
+
   test('CSV and JSON of the selected runs, through the API', async () => {
     await page.click('[data-test=tab-runs]');
     await page.check('[data-test=select-all]');
@@ -112,6 +149,18 @@ describe('provenance, profiles and export in the workbench', { skip }, () => {
     const json = JSON.parse(readFileSync(await download(page, '[data-test=export-json]', out), 'utf8')) as { result: { histograms: object } }[];
     assert.equal(json.length, 28);
     assert.ok(json.every((r) => r.result && Object.keys(r.result.histograms).length > 0), JSON.stringify(json[0]).slice(0, 300));
+  });
+
+  test('"+ TS" starts a TypeScript script that checks, "+ JSON" a JSON spec', async () => {
+    await page.click('[data-test=new-ts]');
+    await page.waitForFunction(() => document.querySelector('[data-test=doc-title]')?.textContent === 'untitled.ts');
+    await page.waitForFunction(() => document.querySelector('[data-test=check-status]')?.textContent === '✓ valid · 4 runs', null, { timeout: 30_000 });
+    await page.click('[data-test=new-json]');
+    await page.waitForFunction(() => document.querySelector('[data-test=doc-title]')?.textContent === 'untitled.json');
+  });
+
+  test('the status bar says the workbench\'s script time limit and the CLI\'s', async () => {
+    assert.equal(await page.textContent('[data-test=script-limit]'), 'script limit 10 s here · CLI 0.5 s (--timeout)');
   });
 
   test('the profile browser lists every cost parameter with its unit, meaning and source', async () => {

@@ -13,9 +13,8 @@ import type { Page } from 'playwright-core';
 import { prepareRun } from '../../main/api/runner';
 import { ScriptError } from '../../main/script/api';
 import { specJson } from '../support/fake-executor';
-import { CHROMIUM, startLab, type Lab } from './harness';
+import { E2E_SKIP, startLab, type Lab } from './harness';
 
-const skip = CHROMIUM === undefined ? 'Chromium is not installed (apt-get install -y chromium)' : false;
 
 const DTS = `/** Declares a virtual machine with its memory and vCPUs. */
 export declare function vm(id: string, opts: { memory: string; vcpus?: number }): VmRef;
@@ -28,7 +27,7 @@ const guest = vm('vm0', { memory: '4GiB' });
 export default guest;
 `;
 
-describe('TypeScript scripts in the editor (stand-in pipeline)', { skip }, () => {
+describe('TypeScript scripts in the editor (stand-in pipeline)', { skip: E2E_SKIP }, () => {
   let lab: Lab;
   let page: Page;
   let resources: string;

@@ -7,12 +7,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, startLab, type Lab } from './harness';
+import { E2E_SKIP, startLab, type Lab } from './harness';
 import { specJson } from '../support/fake-executor';
 
-const skip = CHROMIUM === undefined ? 'Chromium is not installed (apt-get install -y chromium)' : false;
 
-describe('workbench in Chromium', { skip }, () => {
+describe('workbench in Chromium', { skip: E2E_SKIP }, () => {
   let lab: Lab;
   let page: Page;
   const SWEEP = 'baseline sweep: NIC rate × packet size';

@@ -20,7 +20,7 @@ export async function exampleRuns(): Promise<Map<string, PreparedRun>> {
     } else if (file.endsWith('.ts') && (file === 'baseline.ts' || !existsSync(join(dir, file.replace(/\.ts$/, '.json'))))) {
       // baseline.ts is a sweep over baseline.json's topology, not its twin; twins are checked by
       // main/script/examples.test.ts to give exactly their JSON's specs.
-      specs = (await evaluateScript(readFileSync(join(dir, file), 'utf8'), file)).specs;
+      specs = (await evaluateScript(readFileSync(join(dir, file), 'utf8'), file, { timeoutMs: 10_000 })).specs;
     } else {
       continue;
     }

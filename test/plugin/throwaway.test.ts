@@ -39,7 +39,6 @@ const cli = (...args: string[]): string => node(['bin/viommu-lab.mjs', ...args])
 const spec = {
   name: 'throwaway',
   duration: '200us',
-  profile: { base: 'power9-kvm' },
   vms: [{ id: 'vm0', memory: '1GiB', vcpus: 1, viommus: [{ id: 'v0', kind: 'throwaway', params: { passes: 2 } }] }],
   devices: [{ id: 'd0', vm: 'vm0', viommu: 'v0', workload: { kind: 'map-bench', maxOps: 10 } }],
 };
@@ -78,7 +77,7 @@ test('gen:dts puts the kind and its documented params into the .d.ts, and a scri
   assert.match(dts, /\/\*\* identity-mapping example vIOMMU that charges a fixed cost per map \*\/\n\s*"throwaway": \{/);
   assert.match(dts, /How many times each map pays throwaway\.map_ns\.\n\s*\* @defaultValue 1\n\s*\*\/\n\s*passes\?: number;/);
   const script = `import { topology, mapBench } from 'viommu-lab';
-export default topology({ duration: '200us', profile: 'power9-kvm' })
+export default topology({ duration: '200us' })
   .vm('vm0', { memory: '1GiB', vcpus: 1 })
   .viommu('v0', 'throwaway', { passes: 2 })
   .device('d0', { viommu: 'v0', workload: mapBench({ maxOps: 10 }) });

@@ -108,12 +108,16 @@ test('1,000 mutants of VT-d specs: each runs or gives one clear error, none cras
   for (let i = 0; i < 1000; i++) {
     const viommu = mutate(viommuFields, Math.floor(rand() * 4));
     const params = rand() < 0.5 ? mutate(deviceFields, 1 + Math.floor(rand() * 2)) : {};
+    const attach = pick(attaches);
+    const workload = pick([{ kind: 'map-bench', maxOps: 20 }, { kind: 'boot' }, { kind: 'nic', bitrate: '1Gbps', ringSize: 16 }]);
+    // The device kind the attach and workload need (strict specs refuse a dma-engine on vhost or running a NIC).
+    const kind = attach === 'vhost' || attach === 'virtio' ? 'virtio-net' : workload.kind === 'nic' ? 'nic' : 'dma-engine';
     const spec = vtdSpec({
       duration: '100us',
       viommu,
       vm: { memory: pick(['1GiB', '4GiB', '4GiB', 4096, '1MiB']), dmaMode: pick(['strict', 'lazy']) },
-      device: { attach: pick(attaches), params },
-      workload: pick([{ kind: 'map-bench', maxOps: 20 }, { kind: 'boot' }, { kind: 'nic', bitrate: '1Gbps', ringSize: 16 }]),
+      device: { attach, kind, params },
+      workload,
     });
     try {
       runSpec(spec);
@@ -128,6 +132,7 @@ test('1,000 mutants of VT-d specs: each runs or gives one clear error, none cras
     }
   }
   assert.equal(ran + refused, 1000);
-  assert.ok(ran > 200 && refused > 200, `ran ${ran}, refused ${refused}`);
+  // The schema ranges (issue 10) refuse more of the extreme mutants; both outcomes must still be common.
+  assert.ok(ran > 100 && refused > 200, `ran ${ran}, refused ${refused}`);
   console.log(`VT-d fuzz: ${ran} mutants ran, ${refused} refused with one clear error`);
 });

@@ -100,3 +100,16 @@ test('watch answers at once when something changed and waits otherwise', async (
   exec.active[0]!.finish({ status: 'done', result: fakeResult(1, {}), wallMs: 1 });
   await tick();
 });
+
+test('a cancelled job keeps the events its runs processed (never "0 events")', async () => {
+  const { exec, jobs } = setup(2);
+  const id = jobs.start('exp', sweep(4));
+  exec.active[0]!.progress({ phase: 'run', simNs: 100, endNs: 1000, events: 3000 });
+  exec.active[1]!.progress({ phase: 'run', simNs: 100, endNs: 1000, events: 2000 });
+  jobs.cancel(id);
+  for (const t of [...exec.active]) t.finish({ status: 'cancelled', message: 'run cancelled', wallMs: 1 });
+  await tick();
+  const j = jobs.snapshot().jobs[0]!;
+  assert.equal(j.state, 'cancelled');
+  assert.equal(j.events, 5000);
+});

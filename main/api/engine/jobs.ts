@@ -197,6 +197,8 @@ export class JobManager {
           job.finishedEvents += o.result.events;
         } else {
           this.store.endRun(runId, o.status, o.message, o.wallMs);
+          // The events it processed before it stopped were still processed: the job keeps counting them.
+          job.finishedEvents += progress.events;
           if (o.status === 'cancelled') job.cancelled++;
           else {
             job.failed++;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareRun } from '../runner';
+import { prepareSpec } from '../pipeline/prepared';
 import { WorkerPool } from './pool';
 import { specJson } from '../../../test/support/fake-executor';
 
@@ -33,4 +34,28 @@ test('engine workers run a spec off the main thread and stop within a second whe
   } finally {
     await pool.close();
   }
+});
+
+test('the pool checks topologies in its own worker, one answer per spec, even while every run worker is busy', async () => {
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const long = prepareSpec({ ...specJson('long'), duration: '2s' });
+    const busy = pool.run(long.spec, long.profile, () => {});
+    const good = prepareSpec(specJson('good'));
+    const bad = prepareSpec({
+      ...specJson('bad'),
+      host: { arch: 'aarch64', iommus: [{ id: 'smmu0', kind: 'smmuv3' }] },
+      vms: [{ id: 'vm0', memory: '1GiB', vcpus: 1, viommus: [{ id: 'v0', kind: 'smmuv3', params: { backing: ['smmu9'] } }] }],
+      profile: { base: 'grace-tegra241' },
+    });
+    const issues = await pool.checkTopology([good, bad]);
+    assert.equal(issues[0], null);
+    assert.equal(issues[1]!.path, 'vms[0].viommus[0].params.backing[0]');
+    assert.match(issues[1]!.detail, /no physical SMMUv3 "smmu9"/);
+    busy.cancel();
+    assert.equal((await busy.outcome).status, 'cancelled');
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(pool.checkTopology([prepareSpec(specJson('late'))]), /the engine pool is closed/);
 });

@@ -7,7 +7,7 @@
  */
 import type { ResolvedProfile } from '../../common/profile/profile';
 import { ENGINE_VERSION } from '../../common/result';
-import type { Spec } from '../../common/spec';
+import { SpecError, type Spec } from '../../common/spec';
 import { catalog, parseSpec } from '../../engine/catalog';
 import { setPath } from '../../common/spec/set-path';
 import type { LabStore } from '../../store/store';
@@ -38,6 +38,9 @@ export function prepareSpec(input: unknown, opts: PrepareOptions = {}): Prepared
   if (opts.seed !== undefined) raw = setPath(raw, 'seed', opts.seed);
   const spec = parseSpec(raw);
   const profile = loadProfile(spec.profile.base, { ...spec.profile.overrides, ...profileSets });
+  if (profile.arch !== undefined && profile.arch !== spec.host.arch) {
+    throw new SpecError([{ path: 'host.arch', message: `${spec.host.arch}, but profile "${profile.id}" describes a ${profile.arch} host: choose a profile for ${spec.host.arch} or set host.arch to ${profile.arch}` }]);
+  }
   return { spec, profile, configHash: configHash(spec, profile, ENGINE_VERSION) };
 }
 

@@ -10,7 +10,7 @@ import { ApiError } from '../../common/api/contract';
 import { PdfError } from '../../common/errors';
 import { runsCsv } from '../../report/runs-csv';
 import { runsJson } from '../../report/runs-json';
-import { openStore } from '../db';
+import { openStore, withStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { findStoredNotebook, notebookName, notebookService, openNotebookFile } from '../notebook-session';
@@ -37,8 +37,7 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
   if (positionals.length !== 1) throw new CliError(`usage: ${exportUsage}`, 2);
   const build = format === 'csv' ? runsCsv : format === 'json' ? runsJson : undefined;
   if (build === undefined) throw new CliError(`export ${format}: expected csv (one row per run), json (runs with specs and full results), html or pdf (a notebook's report)`, 2);
-  const store = openStore(values.db);
-  try {
+  return withStore(openStore(values.db, io), (store) => {
     const text = build(store, { experiment: values.experiment, status: parseStatus(values.status) });
     if (values.output !== undefined) {
       write(values.output, text);
@@ -47,9 +46,7 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
       io.out(text);
     }
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }
 
 function write(file: string, data: string | Buffer): void {

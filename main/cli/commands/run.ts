@@ -5,6 +5,8 @@ import { catalog } from '../../engine/catalog';
 import { canonicalJson, type RunResult } from '../../common/result';
 import { parseSetValue } from '../../common/spec/set-path';
 import { openStore } from '../db';
+import { parseShard, selectShard, ShardError } from '../../common/shard';
+import { MAX_TIMEOUT_MS } from '../../script/evaluate';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
@@ -12,7 +14,7 @@ import { prepareFile } from '../source-file';
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
-export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*]';
+export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*] [--shard K/N]';
 
 export function parseSets(values: readonly string[] | undefined): [string, unknown][] {
   return (values ?? []).map((kv) => {
@@ -29,8 +31,20 @@ export function parseSets(values: readonly string[] | undefined): [string, unkno
 export function parseTimeout(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`--timeout ${v}: expected a positive number of milliseconds`, 2);
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) throw new CliError(`--timeout ${v}: expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, 2);
   return n;
+}
+
+/** `--shard K/N`: keeps the K-th of N disjoint slices of the prepared runs (all of them without the option). */
+export function parseShardOption(v: string | undefined): (runs: PreparedRun[]) => PreparedRun[] {
+  if (v === undefined) return (runs) => runs;
+  try {
+    const shard = parseShard(v);
+    return (runs) => selectShard(runs, shard);
+  } catch (e) {
+    if (e instanceof ShardError) throw new CliError(e.message, 2);
+    throw e;
+  }
 }
 
 export function parseSeed(v: string | undefined): number | undefined {
@@ -52,6 +66,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       experiment: { type: 'string' },
       timeout: { type: 'string' },
       metrics: { type: 'string' },
+      shard: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${runUsage}`, 2);
@@ -59,9 +74,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const file = positionals[0]!;
   const seed = parseSeed(values.seed);
   const sets = parseSets(values.set);
+  const shard = parseShardOption(values.shard);
   const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout) }, io);
   const experiment = values.experiment ?? prepared.experiment;
-  return execute(prepared.runs, { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics }, io);
+  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics }, io);
 }
 
 export interface ExecuteCliOptions {
@@ -108,10 +124,11 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
       io.out(sweepTable(results.map((r, i) => ({ runId: r.runId, spec: prepared[i]!.spec, result: r.result, status: r.status })), o.metrics));
     }
     for (const r of results) {
-      if (r.status !== 'done') io.err(`run #${r.runId} ${r.status}: ${r.error}\n`);
+      if (r.status !== 'done' || r.spilled !== undefined) io.err(`run #${r.runId} ${r.spilled !== undefined ? 'not stored' : r.status}: ${r.error}\n`);
     }
-    io.err(`stored ${done.length} of ${prepared.length} run${prepared.length > 1 ? 's' : ''} in experiment "${o.experiment}" (${store.path})\n`);
-    return results.every((r) => r.status === 'done') ? 0 : 1;
+    const stored = done.filter((r) => r.spilled === undefined).length;
+    io.err(`stored ${stored} of ${prepared.length} run${prepared.length > 1 ? 's' : ''} in experiment "${o.experiment}" (${store.path})\n`);
+    return stored === prepared.length ? 0 : 1;
   } finally {
     process.off('SIGINT', onSigint);
     store.close();

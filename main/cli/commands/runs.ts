@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { RUN_STATUSES } from '../../common/api/schemas';
 import type { RunStatus } from '../../store/store';
-import { openStore } from '../db';
+import { openStore, withStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { table } from '../table';
@@ -19,8 +19,7 @@ export function runsCommand(argv: string[], io: CliIO): number {
     args: argv,
     options: { db: { type: 'string' }, experiment: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean', default: false } },
   });
-  const store = openStore(values.db);
-  try {
+  return withStore(openStore(values.db, io), (store) => {
     const runs = store.listRuns({ experiment: values.experiment, status: parseStatus(values.status) });
     if (values.json) {
       io.out(JSON.stringify(runs, null, 2) + '\n');
@@ -50,7 +49,5 @@ export function runsCommand(argv: string[], io: CliIO): number {
       ),
     );
     return 0;
-  } finally {
-    store.close();
-  }
+  });
 }

@@ -166,7 +166,8 @@ export interface DistributionResult {
 export interface SeriesResult {
   metric: string;
   unit: string;
-  groups: { group: ConfigGroup; runId: number; data: SeriesData }[];
+  /** One entry per run: every replication of every configuration. */
+  groups: { group: ConfigGroup; runId: number; replication: number; data: SeriesData }[];
 }
 
 export interface DiffEntry {
@@ -192,6 +193,9 @@ export interface AppInfo {
   dsl: string | null;
   /** Every declared metric (core and registered models): names, kinds, units, meanings. */
   metrics: MetricDef[];
+  /** The deadline of a script evaluated by the workbench, and the CLI's default (its --timeout). */
+  scriptTimeoutMs: number;
+  cliScriptTimeoutMs: number;
 }
 
 export type { HistogramData, SeriesData };

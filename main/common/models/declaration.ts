@@ -16,6 +16,19 @@ import type { Cost } from '../profile/params';
 import type { MetricDef } from '../metrics/names';
 
 export const MODEL_ROLES = ['host-iommu', 'viommu', 'confidential', 'transport'] as const;
+
+/** Host CPU architectures a spec can declare (host.arch). */
+export const ARCHES = ['x86_64', 'aarch64', 'ppc64le'] as const;
+export type Arch = (typeof ARCHES)[number];
+
+/**
+ * VM fields only some models act on: a spec that sets one on a VM none of whose models (vIOMMUs,
+ * confidential kind) declares it is refused, because it would change nothing.
+ *   dmaMode    the guest maps through Linux's dma-iommu layer, whose strict/lazy policy it is
+ *   maxMemory  the model sizes something by the hot-plug maximum (sPAPR's direct DDW)
+ */
+export const VM_FIELDS = ['dmaMode', 'maxMemory'] as const;
+export type VmField = (typeof VM_FIELDS)[number];
 export type ModelRole = (typeof MODEL_ROLES)[number];
 
 /** A zod object whose every field has a default and a one-line `.describe()`. */
@@ -34,6 +47,10 @@ export interface ModelDeclaration<R extends ModelRole = ModelRole, P extends Par
   readonly costs: readonly Readonly<Record<string, Cost>>[];
   /** Metric groups this model emits (declareMetrics results). */
   readonly metrics: readonly Readonly<Record<string, MetricDef>>[];
+  /** Host architectures this kind exists on (host.arch); omitted: any. */
+  readonly arches?: readonly Arch[];
+  /** VM fields this model acts on (see VM_FIELDS); vIOMMU and confidential models only. */
+  readonly vmFields?: readonly VmField[];
 }
 
 /** Checks the rules every declaration follows; throws one sentence naming the model and field. */

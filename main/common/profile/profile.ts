@@ -4,12 +4,14 @@
  * reads the disk).
  */
 import { z } from 'zod';
+import { ARCHES, type Arch } from '../models/declaration';
 import type { ParamCatalog } from './params';
 
 export const profileFileSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'profile id: lower-case letters, digits and dashes'),
     description: z.string().min(1),
+    arch: z.enum(ARCHES).optional().describe('the host architecture the profile describes (a spec with another host.arch is refused)'),
     extends: z.string().optional(),
     params: z.record(
       z
@@ -35,6 +37,8 @@ export interface ResolvedParam {
 export interface ResolvedProfile {
   id: string;
   chain: string[];
+  /** The host architecture of the most specific profile in the chain that names one. */
+  arch?: Arch;
   params: Record<string, ResolvedParam>;
 }
 
@@ -87,7 +91,8 @@ export function resolveProfile(
   if (missing.length > 0) throw new ProfileError(`profile "${id}" leaves ${missing.length} parameter(s) without a value: ${missing.join(', ')}`);
   const sorted: Record<string, ResolvedParam> = {};
   for (const k of Object.keys(params).sort()) sorted[k] = params[k]!;
-  return { id, chain: chain.map((f) => f.id), params: sorted };
+  const arch = [...chain].reverse().find((f) => f.arch !== undefined)?.arch;
+  return { id, chain: chain.map((f) => f.id), ...(arch !== undefined ? { arch } : {}), params: sorted };
 }
 
 function suggestName(declared: ParamCatalog, name: string): string {

@@ -3,7 +3,8 @@
  * A bare number or unit string is shorthand for a fixed value.
  */
 import { z } from 'zod';
-import { parseQuantity, type QuantityKind } from '../units';
+import type { QuantityKind } from '../units';
+import { bitrate, bytes, duration, rate, type Range } from './quantity';
 
 export type Distribution =
   | { kind: 'fixed'; value: number }
@@ -13,24 +14,26 @@ export type Distribution =
   | { kind: 'lognormal'; mu: number; sigma: number }
   | { kind: 'empirical'; values: number[]; weights: number[] };
 
-export function distributionOf(unit: QuantityKind) {
-  const q = z.union([z.number(), z.string()]).transform((v, ctx) => {
-    try {
-      return parseQuantity(v, unit);
-    } catch (e) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
-      return z.NEVER;
-    }
-  });
+const QUANTITY = { bytes, duration, bitrate, rate } as const;
+
+/**
+ * A distribution of `unit` values; every parameter (and, for lognormal, e^(mu + 4·sigma)) lies in
+ * `range` (the quantity's default range if omitted), weights are finite.
+ */
+export function distributionOf(unit: QuantityKind, range: Range = {}) {
+  const q = QUANTITY[unit](range);
   const full = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('fixed'), value: q }).strict(),
     z.object({ kind: z.literal('exponential'), mean: q }).strict(),
     z.object({ kind: z.literal('uniform'), min: q, max: q }).strict(),
     z.object({ kind: z.literal('normal'), mean: q, stddev: q }).strict(),
-    z.object({ kind: z.literal('lognormal'), mu: z.number(), sigma: z.number().nonnegative() }).strict(),
-    z.object({ kind: z.literal('empirical'), values: z.array(q).min(1), weights: z.array(z.number().nonnegative()).min(1) }).strict(),
+    z.object({ kind: z.literal('lognormal'), mu: z.number().finite().min(-50).max(50), sigma: z.number().finite().min(0).max(10) }).strict(),
+    z.object({ kind: z.literal('empirical'), values: z.array(q).min(1), weights: z.array(z.number().finite().nonnegative().max(1e12)).min(1) }).strict(),
   ]).superRefine((d, ctx) => {
     if (d.kind === 'uniform' && d.max < d.min) ctx.addIssue({ code: 'custom', message: 'uniform: max must be at least min', path: ['max'] });
+    if (d.kind === 'lognormal' && range.max !== undefined && Math.exp(d.mu + 4 * d.sigma) > range.max) {
+      ctx.addIssue({ code: 'custom', message: `lognormal: e^(mu + 4·sigma) must stay at most ${range.max} (its 99.997th percentile)`, path: ['mu'] });
+    }
     if (d.kind === 'empirical' && d.values.length !== d.weights.length) {
       ctx.addIssue({ code: 'custom', message: 'empirical: one weight per value', path: ['weights'] });
     }

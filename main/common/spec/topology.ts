@@ -9,9 +9,16 @@
  * never reshapes this file.
  */
 import { z } from 'zod';
-import type { ModelDeclaration, ModelRole, ParamsSchema } from '../models/declaration';
-import { bytes, duration, identifier, positiveCount } from './quantity';
+import { ARCHES, type Arch, type ModelDeclaration, type ModelRole, type ParamsSchema, type VmField } from '../models/declaration';
+import { bitrate, bytes, count, duration, identifier, positiveCount } from './quantity';
 import { workloadSchema } from './workload';
+
+/** Smallest guest: room for the kernel's first 16 MiB, its IOMMU tables and a 16 MiB buffer (MAX_BUFFER) in the upper half. */
+export const MIN_GUEST_MEMORY = 64 * 2 ** 20;
+/** Largest guest (16 TiB): the machine holds per-page state only where DMA touches it, but tables scale with RAM. */
+export const MAX_GUEST_MEMORY = 16 * 2 ** 40;
+/** Longest simulated time (60 s): the work estimate bounds the events inside it. */
+export const MAX_DURATION = 60e9;
 
 type Decls = readonly ModelDeclaration[];
 
@@ -34,6 +41,12 @@ function unknownKind(role: ModelRole, kind: string, kinds: Map<string, ModelDecl
 }
 
 type Params = Record<string, unknown>;
+
+/**
+ * Marks an issue raised by a rule between fields (as opposed to a value its own type refuses),
+ * so a test can tell "the spec acts on this knob by refusing it here" from "not a valid value".
+ */
+export const RULE = { rule: 'cross-field' } as const;
 
 /** Parses `params` with a model's schema (strict: a misspelt field is an error), issues under `at`. */
 function parseParams(schema: ParamsSchema, params: unknown, ctx: z.RefinementCtx, at: (string | number)[]): Params | null {
@@ -73,7 +86,7 @@ function confidentialSchema(decls: Decls) {
       if (kind === 'none') return { kind: 'none', params: {} };
       const d = kinds.get(kind);
       if (d === undefined) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: unknownKind('confidential', kind, kinds, ['none']) });
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${unknownKind('confidential', kind, kinds, ['none'])} (a kind is accepted once a model for it is registered)` });
         return z.NEVER;
       }
       const params = parseParams(d.params, typeof v === 'string' ? {} : v.params, ctx, typeof v === 'string' ? [] : ['params']);
@@ -103,12 +116,53 @@ function transportSchema(decls: Decls) {
 
 export const profileRefSchema = z
   .object({
-    base: z.string().default('kvm-x86-2024').describe('profile id in resources/profiles'),
+    base: z.string().optional().describe('profile id in resources/profiles (default: the one for host.arch: kvm-x86-2024, kvm-arm64-kunpeng920, power9-kvm)'),
     overrides: z.record(z.union([z.number(), z.string()])).default({}).describe('parameter name → value'),
   })
   .strict();
 
 export const paramValue = z.union([z.number(), z.string(), z.boolean()]);
+
+/** The profile a spec that names none gets, by host architecture. */
+export const DEFAULT_PROFILE: Record<Arch, string> = { x86_64: 'kvm-x86-2024', aarch64: 'kvm-arm64-kunpeng920', ppc64le: 'power9-kvm' };
+
+export const DEVICE_KINDS = ['nic', 'nvme', 'gpu', 'dma-engine', 'virtio-net', 'virtio-blk'] as const;
+type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/** Which device kinds run each workload's driver (map-bench and boot: any; dma_map_benchmark binds to any device). */
+const WORKLOAD_KINDS: Record<string, readonly DeviceKind[]> = {
+  nic: ['nic', 'virtio-net'],
+  block: ['nvme', 'virtio-blk'],
+};
+
+/** The architecture a spec's host has: as written, else the first one its models exist on, else x86_64. */
+function hostArch(written: Arch | undefined, used: readonly [string, ModelDeclaration | undefined][]): Arch {
+  return written ?? used.find(([, d]) => d?.arches !== undefined)?.[1]?.arches?.[0] ?? 'x86_64';
+}
+
+/** A device's kind: as written, else what its workload's driver is for. */
+function deviceKind(d: { kind?: DeviceKind; workload: { kind: string } }): DeviceKind {
+  return d.kind ?? (d.workload.kind === 'block' ? 'nvme' : d.workload.kind === 'map-bench' ? 'dma-engine' : 'nic');
+}
+
+interface DeviceLike {
+  kind?: DeviceKind;
+  attach?: string;
+  workload: { kind: string };
+}
+
+/** What a device's kind allows: its workloads and its attach (ACCESS_PLATFORM is the virtio transport's: devices[].transport.params). */
+function deviceRules(d: DeviceLike, i: number, ctx: z.RefinementCtx): void {
+  const kind = deviceKind(d);
+  const virtio = kind.startsWith('virtio');
+  const allowed = WORKLOAD_KINDS[d.workload.kind];
+  if (allowed !== undefined && !allowed.includes(kind)) {
+    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'workload', 'kind'], message: `a ${kind} device does not run a ${d.workload.kind} workload (its driver is for ${allowed.join(', ')})` });
+  }
+  if (d.attach !== undefined && virtio !== (d.attach === 'virtio' || d.attach === 'vhost')) {
+    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by a virtio backend: attach "virtio" (QEMU) or "vhost"` : `attach "${d.attach}" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
+  }
+}
 
 /** The spec schema for the given model declarations (the registry's, or a test's). */
 export function buildSpecSchema(decls: Decls) {
@@ -116,19 +170,22 @@ export function buildSpecSchema(decls: Decls) {
   const viommuSchema = instanceSchema(decls, 'viommu').describe('a guest-visible IOMMU');
   const hostKinds = byKind(decls, 'host-iommu');
   const viommuKinds = byKind(decls, 'viommu');
+  const confKinds = byKind(decls, 'confidential');
 
   const vmSchema = z
     .object({
       id: identifier(),
-      memory: bytes().describe('guest RAM'),
-      maxMemory: bytes().optional().describe('hot-plug maximum (defaults to memory)'),
-      vcpus: positiveCount().max(4096).default(4).describe('virtual CPUs (at most KVM_MAX_VCPUS = 4096)'),
+      memory: bytes({ min: MIN_GUEST_MEMORY, max: MAX_GUEST_MEMORY }).describe('guest RAM (64 MiB … 16 TiB)'),
+      maxMemory: bytes({ min: MIN_GUEST_MEMORY, max: MAX_GUEST_MEMORY }).optional().describe('hot-plug maximum (defaults to memory; at most 16 TiB)'),
+      vcpus: positiveCount(1024).default(4).describe('virtual CPUs (1 … 1024)'),
       confidential: confidentialSchema(decls),
       dmaMode: z
         .enum(['strict', 'lazy'])
-        .default('strict')
-        .describe('guest DMA-API invalidation policy when behind an IOMMU (iommu.strict=1 / lazy flush queue)'),
-      viommus: z.array(viommuSchema).default([]),
+        .optional()
+        .describe('guest dma-iommu invalidation policy (iommu.strict=1 / lazy flush queue); only for a VM with a vIOMMU whose guest driver uses dma-iommu (default strict)'),
+      viommus: z.array(viommuSchema).max(16).default([]).describe('guest-visible IOMMUs (at most 16)'),
+      /** Not a field: present only to refuse it with a sentence (VMs have no free-form params). */
+      params: z.unknown().optional(),
     })
     .strict();
 
@@ -136,18 +193,19 @@ export function buildSpecSchema(decls: Decls) {
     .object({
       id: identifier(),
       vm: identifier().describe('the VM the device is assigned to'),
-      kind: z.enum(['nic', 'nvme', 'gpu', 'dma-engine', 'virtio-net', 'virtio-blk']).default('nic').describe('what the device is'),
+      kind: z
+        .enum(DEVICE_KINDS)
+        .optional()
+        .describe('what the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench, else nic)'),
       attach: z
-        .enum(['vfio', 'emulated', 'vhost', 'virtio'])
-        .default('vfio')
-        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, vhost, or virtio in the VMM'),
+        .enum(['vfio', 'emulated', 'virtio', 'vhost'])
+        .optional()
+        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio)'),
       viommu: identifier().optional().describe('the vIOMMU the device sits behind (omit: none, DMA goes direct)'),
       hostIommu: identifier().optional().describe('the physical IOMMU instance the device sits behind'),
-      accessPlatform: z.boolean().default(true).describe('virtio: VIRTIO_F_ACCESS_PLATFORM negotiated (DMA goes through the platform DMA API)'),
-      linkBandwidth: z
-        .union([z.number(), z.string()])
+      linkBandwidth: bitrate({ min: 1e6, max: 1e13 })
         .optional()
-        .describe('device link bandwidth override, e.g. "16GB/s" (default: profile device.link_bytes_per_ns)'),
+        .describe('device link bandwidth override, e.g. "16GB/s" (1 Mbit/s … 10 Tbit/s; default: profile device.link_bytes_per_ns)'),
       transport: transportSchema(decls),
       workload: workloadSchema.describe('what the device and its guest driver do'),
       params: z.record(z.unknown()).default({}).describe('settings of the device declared by the IOMMU model in its path (its deviceParams)'),
@@ -156,9 +214,12 @@ export function buildSpecSchema(decls: Decls) {
 
   const hostSchema = z
     .object({
-      arch: z.enum(['x86_64', 'aarch64', 'ppc64le']).default('x86_64').describe('host CPU architecture'),
-      cpus: positiveCount().default(64).describe('host CPUs'),
-      iommus: z.array(hostIommuSchema).default([]),
+      arch: z
+        .enum(ARCHES)
+        .optional()
+        .describe('host CPU architecture: the models and the cost profile must be for it (default: the one the models exist on, e.g. ppc64le for spapr-tce, else x86_64)'),
+      cpus: positiveCount(4096).default(64).describe('host CPUs (1 … 4096): at least the VMs\' vCPUs (overcommit is not modelled); models may size host-side concurrency by it'),
+      iommus: z.array(hostIommuSchema).max(64).default([]).describe('physical IOMMU instances (at most 64)'),
     })
     .strict();
 
@@ -168,44 +229,84 @@ export function buildSpecSchema(decls: Decls) {
       name: z.string().min(1).max(200).default('unnamed'),
       description: z.string().max(10_000).optional(),
       seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
-      duration: duration().default(10_000_000).describe('simulated time to run (ns); boot-only runs end when boot ends'),
+      duration: duration({ max: MAX_DURATION }).default(10_000_000).describe('simulated time to run (ns; 0 … 60 s); boot-only runs end when boot ends'),
       profile: profileRefSchema.default({}),
       host: hostSchema.default({}),
-      vms: z.array(vmSchema).min(1),
-      devices: z.array(deviceSchema).min(1),
+      vms: z.array(vmSchema).min(1).max(1024).describe('guests (1 … 1024)'),
+      devices: z.array(deviceSchema).min(1).max(1024).describe('devices (1 … 1024)'),
       point: z.record(paramValue).default({}).describe('sweep parameter point this spec belongs to'),
-      replication: z.number().int().nonnegative().default(0).describe('replication index within its sweep point'),
+      replication: count(100_000).default(0).describe('replication index within its sweep point'),
     })
     .strict()
     .superRefine((spec, ctx) => {
       const vmIds = new Set<string>();
       spec.vms.forEach((vm, i) => {
-        if (vmIds.has(vm.id)) ctx.addIssue({ code: 'custom', path: ['vms', i, 'id'], message: `duplicate VM id "${vm.id}"` });
+        if (vmIds.has(vm.id)) ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, 'id'], message: `duplicate VM id "${vm.id}"` });
         vmIds.add(vm.id);
         if (vm.maxMemory !== undefined && vm.maxMemory < vm.memory) {
-          ctx.addIssue({ code: 'custom', path: ['vms', i, 'maxMemory'], message: 'maxMemory is smaller than memory' });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, 'maxMemory'], message: 'maxMemory is smaller than memory' });
+        }
+        if (vm.params !== undefined) {
+          const keys = vm.params !== null && typeof vm.params === 'object' ? Object.keys(vm.params) : [];
+          ctx.addIssue({
+            code: 'custom',
+            params: RULE,
+            path: ['vms', i, 'params'],
+            message: `VMs take no free-form params${keys.length ? ` (got ${keys.map((k) => `"${k}"`).join(', ')})` : ''}: every VM setting is a declared field, and a model's own settings go in its params (a confidential kind's in confidential: { kind, params })`,
+          });
+        }
+        // A VM field only some models act on is refused where none of the VM's models does.
+        const vmModels = [...vm.viommus.map((v) => viommuKinds.get(v.kind)), confKinds.get(vm.confidential.kind)].filter((d) => d !== undefined);
+        const fields: [VmField, string][] = [
+          ['dmaMode', 'maps through the guest dma-iommu layer, so strict/lazy would change nothing'],
+          ['maxMemory', 'sizes anything by the hot-plug maximum, so it would change nothing'],
+        ];
+        for (const [field, why] of fields) {
+          if (vm[field] === undefined || vmModels.some((d) => d.vmFields?.includes(field))) continue;
+          const which = vmModels.length ? `its models (${vmModels.map((d) => d.kind).join(', ')})` : 'it has no vIOMMU or confidential model';
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, field], message: `no model of VM ${vm.id} ${why} (${which})` });
         }
       });
+      const vcpus = spec.vms.reduce((s, vm) => s + vm.vcpus, 0);
+      if (vcpus > spec.host.cpus) {
+        ctx.addIssue({ code: 'custom', params: RULE, path: ['host', 'cpus'], message: `the VMs have ${vcpus} vCPUs but the host has ${spec.host.cpus} CPUs: overcommit is not modelled (a vCPU never waits for a host CPU)` });
+      }
+      // Each model exists on some host architectures only.
+      const used: [string, ModelDeclaration | undefined][] = [
+        ...spec.host.iommus.map((h, i): [string, ModelDeclaration | undefined] => [`host.iommus[${i}]`, hostKinds.get(h.kind)]),
+        ...spec.vms.flatMap((vm, i) => [
+          ...vm.viommus.map((v, j): [string, ModelDeclaration | undefined] => [`vms[${i}].viommus[${j}]`, viommuKinds.get(v.kind)]),
+          [`vms[${i}].confidential`, confKinds.get(vm.confidential.kind)] as [string, ModelDeclaration | undefined],
+        ]),
+      ];
+      const arch = hostArch(spec.host.arch, used);
+      for (const [where, d] of used) {
+        if (d?.arches === undefined || d.arches.includes(arch)) continue;
+        ctx.addIssue({ code: 'custom', params: RULE, path: ['host', 'arch'], message: `${where} is a ${d.kind} ${ROLE_WORDS[d.role]} model, which exists on ${d.arches.join(' or ')} hosts, not ${arch}` });
+      }
       const hostIds = new Set(spec.host.iommus.map((m) => m.id));
       const devIds = new Set<string>();
       spec.devices.forEach((d, i) => {
-        if (devIds.has(d.id)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}"` });
+        if (devIds.has(d.id)) ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'id'], message: `duplicate device id "${d.id}"` });
         devIds.add(d.id);
         const vm = spec.vms.find((v) => v.id === d.vm);
         if (vm === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'vm'], message: `no VM with id "${d.vm}"` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'vm'], message: `no VM with id "${d.vm}"` });
         } else if (d.viommu !== undefined && !vm.viommus.some((v) => v.id === d.viommu)) {
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'viommu'], message: `VM "${vm.id}" has no vIOMMU "${d.viommu}"` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'viommu'], message: `VM "${vm.id}" has no vIOMMU "${d.viommu}"` });
         }
         if (d.hostIommu !== undefined && !hostIds.has(d.hostIommu)) {
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'hostIommu'], message: `host has no IOMMU "${d.hostIommu}"` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'hostIommu'], message: `host has no IOMMU "${d.hostIommu}"` });
         }
+        deviceRules(d, i, ctx);
       });
     })
     .transform((spec, ctx) => {
       // A device's params belong to the IOMMU model in its path: the vIOMMU, else the host IOMMU.
       let failed = false;
-      const devices = spec.devices.map((d, i) => {
+      const devices = spec.devices.map((raw, i) => {
+        const kind = deviceKind(raw);
+        const d = { ...raw, kind, attach: raw.attach ?? (kind.startsWith('virtio') ? ('virtio' as const) : ('vfio' as const)) };
         const vm = spec.vms.find((v) => v.id === d.vm);
         const viommu = d.viommu !== undefined ? vm?.viommus.find((v) => v.id === d.viommu) : undefined;
         const host = d.hostIommu !== undefined ? spec.host.iommus.find((h) => h.id === d.hostIommu) : undefined;
@@ -214,7 +315,7 @@ export function buildSpecSchema(decls: Decls) {
         if (schema === undefined) {
           if (Object.keys(d.params).length === 0) return d;
           const where = decl === undefined ? `device ${d.id} has no IOMMU in its path` : `the ${decl.kind} model in device ${d.id}'s path declares no device settings`;
-          ctx.addIssue({ code: 'custom', path: ['devices', i, 'params'], message: `${where}, so it takes no params (got ${Object.keys(d.params).map((k) => `"${k}"`).join(', ')})` });
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'params'], message: `${where}, so it takes no params (got ${Object.keys(d.params).map((k) => `"${k}"`).join(', ')})` });
           failed = true;
           return d;
         }
@@ -225,7 +326,14 @@ export function buildSpecSchema(decls: Decls) {
         }
         return { ...d, params };
       });
-      return failed ? z.NEVER : { ...spec, devices };
+      const vms = spec.vms.map(({ params: _refused, ...vm }) => vm);
+      const arch = hostArch(spec.host.arch, [
+        ...spec.host.iommus.map((h): [string, ModelDeclaration | undefined] => ['', hostKinds.get(h.kind)]),
+        ...spec.vms.flatMap((vm) => [...vm.viommus.map((v): [string, ModelDeclaration | undefined] => ['', viommuKinds.get(v.kind)]), ['', confKinds.get(vm.confidential.kind)] as [string, ModelDeclaration | undefined]]),
+      ]);
+      const host = { ...spec.host, arch };
+      const profile = { ...spec.profile, base: spec.profile.base ?? DEFAULT_PROFILE[arch] };
+      return failed ? z.NEVER : { ...spec, host, profile, vms, devices };
     });
 
   return { specSchema, hostIommuSchema, viommuSchema, vmSchema, deviceSchema, hostSchema };
@@ -236,8 +344,8 @@ type Schemas = ReturnType<typeof buildSpecSchema>;
 export type SpecInput = z.input<Schemas['specSchema']>;
 /** A validated spec: canonical units, defaults filled. */
 export type Spec = z.output<Schemas['specSchema']>;
-export type VmSpec = z.output<Schemas['vmSchema']>;
-export type DeviceSpec = z.output<Schemas['deviceSchema']>;
+export type VmSpec = Spec['vms'][number];
+export type DeviceSpec = Spec['devices'][number];
 export type HostIommuSpec = z.output<Schemas['hostIommuSchema']>;
 export type ViommuSpec = z.output<Schemas['viommuSchema']>;
 export type ConfidentialSpec = VmSpec['confidential'];

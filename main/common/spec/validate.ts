@@ -1,5 +1,6 @@
 /** Spec validation with errors that name the JSON path and say what is wrong. */
 import type { z } from 'zod';
+import { guardSpecInput } from './input-guard';
 
 export interface SpecIssue {
   /** JSON path, e.g. "devices[0].workload.granule". */
@@ -44,6 +45,8 @@ function depth(e: z.ZodError): number {
 
 /** Validates untrusted input with a schema (the catalog's spec schema); throws SpecError with every issue. */
 export function parseWith<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown): T {
+  const guard = guardSpecInput(input);
+  if (guard !== undefined) throw new SpecError([guard]);
   const r = schema.safeParse(input);
   if (!r.success) throw new SpecError(zodIssues(r.error));
   return r.data;

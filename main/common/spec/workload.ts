@@ -6,18 +6,21 @@ import { z } from 'zod';
 import { distributionOf } from './distribution';
 import { bitrate, bytes, count, duration, positiveCount, rate } from './quantity';
 
+/** Largest single DMA buffer: half of the smallest guest (MIN_GUEST_MEMORY in topology.ts) holds one. */
+export const MAX_BUFFER = 16 * 2 ** 20;
+
 const direction = z.enum(['to-device', 'from-device', 'bidirectional']).describe('DMA direction of the mapping');
 
 /** Closed-loop map/DMA/unmap loop per thread, like Linux's dma_map_benchmark. */
 export const mapBenchWorkload = z
   .object({
     kind: z.literal('map-bench'),
-    threads: positiveCount().max(4096).default(1).describe('guest threads, each on its own vCPU'),
-    granule: bytes().default(4096).describe('bytes per mapping (dma_map_benchmark -g)'),
+    threads: positiveCount(1024).default(1).describe('guest threads, each on its own vCPU (1 … 1024)'),
+    granule: bytes({ min: 1, max: MAX_BUFFER }).default(4096).describe('bytes per mapping (dma_map_benchmark -g; 1 B … 16 MiB)'),
     direction: direction.default('bidirectional'),
-    dmaBytes: bytes().default(0).describe('bytes the device transfers through each mapping before unmap (0: none, as dma_map_benchmark)'),
-    thinkTime: duration().default(0).describe('guest CPU time between iterations (ns)'),
-    maxOps: count().optional().describe('stop each thread after this many map+unmap pairs'),
+    dmaBytes: bytes({ max: MAX_BUFFER }).default(0).describe('bytes the device transfers through each mapping before unmap (0: none, as dma_map_benchmark; at most 16 MiB)'),
+    thinkTime: duration({ max: 1e9 }).default(0).describe('guest CPU time between iterations (ns; 0 … 1 s)'),
+    maxOps: count(1e9).optional().describe('stop each thread after this many map+unmap pairs (0 … 1e9)'),
   })
   .strict();
 
@@ -26,14 +29,14 @@ export const nicWorkload = z
   .object({
     kind: z.literal('nic'),
     direction: z.enum(['rx', 'tx']).default('rx').describe('receive (device writes memory) or transmit (device reads memory)'),
-    packetRate: rate().optional().describe('offered packets per second (exclusive with bitrate)'),
-    bitrate: bitrate().optional().describe('offered load in bit/s on the wire (exclusive with packetRate)'),
-    packetSize: distributionOf('bytes').default(1500).describe('packet size in bytes'),
+    packetRate: rate({ min: 1, max: 1e9 }).optional().describe('offered packets per second (exclusive with bitrate; 1 … 1e9 /s)'),
+    bitrate: bitrate({ min: 1e3, max: 1.6e12 }).optional().describe('offered load in bit/s on the wire (exclusive with packetRate; 1 kbit/s … 1.6 Tbit/s)'),
+    packetSize: distributionOf('bytes', { min: 1, max: 65536 }).default(1500).describe('packet size in bytes (1 B … 64 KiB)'),
     arrivals: z.enum(['poisson', 'constant']).default('poisson').describe('inter-arrival process'),
-    ringSize: positiveCount().max(32768).default(256).describe('descriptors per ring (at most 32768, the virtio limit)'),
-    queues: positiveCount().max(4096).default(1).describe('queue pairs, each served by its own vCPU'),
-    bufferSize: bytes().default(2048).describe('receive buffer size mapped per descriptor'),
-    perPacketCpu: duration().default(0).describe('extra guest CPU time per packet besides DMA mapping (stack work)'),
+    ringSize: positiveCount(65536).default(256).describe('descriptors per ring (1 … 65536)'),
+    queues: positiveCount(256).default(1).describe('queue pairs, each served by its own vCPU (1 … 256)'),
+    bufferSize: bytes({ min: 64, max: MAX_BUFFER }).default(2048).describe('receive buffer size mapped per descriptor (64 B … 16 MiB)'),
+    perPacketCpu: duration({ max: 1e9 }).default(0).describe('extra guest CPU time per packet besides DMA mapping (stack work; 0 … 1 s)'),
   })
   .strict()
   .refine((w) => (w.packetRate === undefined) !== (w.bitrate === undefined), {
@@ -45,11 +48,17 @@ export const nicWorkload = z
 export const blockWorkload = z
   .object({
     kind: z.literal('block'),
-    queueDepth: positiveCount().max(65536).default(32).describe('outstanding requests (at most 65536, the NVMe queue limit)'),
-    requestSize: distributionOf('bytes').default(4096).describe('bytes per request'),
+    queueDepth: positiveCount(65536).default(32).describe('outstanding requests (1 … 65536)'),
+    requestSize: distributionOf('bytes', { min: 1, max: MAX_BUFFER }).default(4096).describe('bytes per request (1 B … 16 MiB)'),
     readFraction: z.number().min(0).max(1).default(1).describe('fraction of requests that are reads (device → memory)'),
-    serviceTime: distributionOf('duration').default({ kind: 'exponential', mean: 80_000 }).describe('device media latency per request'),
-    threads: positiveCount().max(4096).default(1).describe('submitting vCPUs'),
+    serviceTime: distributionOf('duration', { max: 1e9 }).default({ kind: 'exponential', mean: 80_000 }).describe('device media latency per request (0 … 1 s)'),
+    threads: positiveCount(1024).default(1).describe('submitting vCPUs (1 … 1024)'),
+    requests: positiveCount(1e9)
+      .optional()
+      .describe('requests to issue in total (1 … 10^9; omit: until the run ends); the run ends once every workload with a count has finished, or at duration'),
+    segments: positiveCount(256)
+      .default(1)
+      .describe('physically separate runs of pages the data of one request forms (1 … 256; 1: contiguous): one scatter-list entry, and one mapping, each'),
   })
   .strict();
 

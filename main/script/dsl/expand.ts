@@ -8,15 +8,10 @@ import { Experiment, type SweepValue } from './experiment';
 import { expandPoints, type Point } from './sweep';
 import { Topology, type BuiltSpec } from './topology';
 
-/** An error whose script position is known even though no script frame is on the stack. */
-export class SiteError extends Error {
-  constructor(
-    message: string,
-    readonly site: Site | undefined,
-  ) {
-    super(message);
-  }
-}
+import { sweepTooLarge } from './limits';
+import { SiteError } from './site-error';
+
+export { SiteError };
 
 export interface ExpandedPoint extends BuiltSpec {
   point: Point;
@@ -50,6 +45,8 @@ function fromExperiment(e: Experiment<Record<string, SweepValue>>, sets: Readonl
   const used = new Set<string>();
   const points = expandPoints(parts.blocks, parts.filters, sets, used);
   if (points.length === 0) throw new SiteError(`experiment "${parts.name}": no sweep point is left after the filters`, parts.site);
+  const tooLarge = sweepTooLarge(points.length, parts.replications);
+  if (tooLarge !== undefined) throw new SiteError(`LIMIT: ${tooLarge}`, parts.site);
   const expanded = points.map((point): ExpandedPoint => {
     const t = parts.build!(Object.freeze({ ...point }));
     if (!(t instanceof Topology)) throw new SiteError(`.topology(): the function must return a topology(), got ${t === null ? 'null' : typeof t}`, parts.buildSite);

@@ -85,7 +85,7 @@ export interface ViommuKinds {
      */
     nestedIn?: string;
     /**
-     * Nested: where this L2 guest's RAM sits in the L1 guest's physical memory.
+     * Nested: where this L2 guest's RAM sits in the L1 guest's physical memory (0 … 64 TiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 4294967296
      */
@@ -129,17 +129,17 @@ export interface ViommuKinds {
      */
     vcmdq?: boolean;
     /**
-     * VCMDQs in the VM's VINTF (QEMU exposes 2); the guest picks one per CPU.
+     * VCMDQs in the VM's VINTF (QEMU exposes 2); the guest picks one per CPU; 1 … 128.
      * @defaultValue 2
      */
     vcmdqs?: number;
     /**
-     * Log2 of entries of each guest VCMDQ.
+     * Log2 of entries of each guest VCMDQ (1 … 19).
      * @defaultValue 8
      */
     vcmdqLog2?: number;
     /**
-     * Log2 of entries of the guest-visible (emulated) command queue.
+     * Log2 of entries of the guest-visible (emulated) command queue (1 … 19).
      * @defaultValue 8
      */
     cmdqLog2?: number;
@@ -159,19 +159,19 @@ export interface ViommuKinds {
      */
     rangeInvalidation?: boolean;
     /**
-     * Ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none.
+     * Ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none; at most 1 h.
      * Unit: ns as a number, or a string with a unit (Duration).
      * @defaultValue 0
      */
     s2ChangeEvery?: number | Duration;
     /**
-     * Bytes of guest RAM remapped by each stage-2 change.
+     * Bytes of guest RAM remapped by each stage-2 change (4 KiB … 16 TiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 2097152
      */
     s2ChangeBytes?: number | ByteSize;
     /**
-     * Ns between device re-attaches (detach + attach: STE/CD rewrite, CFGI_STE/CD, TLBI_NH_ASID) per device; 0 = none.
+     * Ns between device re-attaches (detach + attach: STE/CD rewrite, CFGI_STE/CD, TLBI_NH_ASID) per device; 0 = none; at most 1 h.
      * Unit: ns as a number, or a string with a unit (Duration).
      * @defaultValue 0
      */
@@ -185,13 +185,13 @@ export interface ViommuKinds {
      */
     hcallPath?: "qemu" | "kvm-virtual" | "kvm-real";
     /**
-     * Default 32-bit DMA window size (spapr-pci-host-bridge.dma_win_size; QEMU default 1 GiB).
+     * Default 32-bit DMA window size (spapr-pci-host-bridge.dma_win_size; QEMU default 1 GiB; a power of two, 4 KiB … 4 GiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 1073741824
      */
     dmaWindowSize?: number | ByteSize;
     /**
-     * IOMMU page size of the default window (QEMU: 4 KiB).
+     * IOMMU page size of the default window (QEMU: 4 KiB; a power of two, 4 KiB … 16 MiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 4096
      */
@@ -207,7 +207,7 @@ export interface ViommuKinds {
      */
     machineVersion?: string;
     /**
-     * Override the PHB page-size mask (spapr-pci-host-bridge.pgsz) with these page sizes.
+     * Override the PHB page-size mask (spapr-pci-host-bridge.pgsz) with these page sizes (1 … 16 powers of two, 4 KiB … 16 GiB).
      * Optional.
      */
     ddwPageSizes?: (number | ByteSize)[];
@@ -217,7 +217,7 @@ export interface ViommuKinds {
      */
     maxWindows?: number;
     /**
-     * Largest number of TCEs the hypervisor offers for a new window (QEMU answers 0x80000000); smaller values force a dynamic DDW.
+     * Largest number of TCEs the hypervisor offers for a new window (QEMU answers 0x80000000); smaller values force a dynamic DDW; 0 … 2^40.
      * @defaultValue 2147483648
      */
     ddwLargestBlock?: number;
@@ -232,7 +232,7 @@ export interface ViommuKinds {
      */
     tceLevels?: number;
     /**
-     * Smallest size of one level of a multi-level TCE table.
+     * Smallest size of one level of a multi-level TCE table (a power of two, 4 KiB … 1 GiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 4096
      */
@@ -264,7 +264,7 @@ export interface ViommuKinds {
      */
     secureTce?: "put-tce-only" | "share-indirect";
     /**
-     * Swiotlb pool of a secure guest (POWER default 64 MiB), shared with the hypervisor once at boot.
+     * Swiotlb pool of a secure guest (POWER default 64 MiB; 1 MiB … 4 GiB), shared with the hypervisor once at boot.
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 67108864
      */
@@ -275,29 +275,37 @@ export interface ViommuKinds {
      */
     clearDefaultWindow?: boolean;
     /**
-     * Guest kernel PAGE_SIZE (64 KiB on ppc64le): alignment of page-sized mappings and swiotlb slots.
+     * Guest kernel PAGE_SIZE (64 KiB on ppc64le): alignment of page-sized mappings and swiotlb slots; 4 KiB … 16 MiB.
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 65536
      */
     guestPageSize?: number | ByteSize;
     /**
-     * Memory hot-plug events: new memory is mapped in every direct window.
+     * Memory hot-plug events (at most 64): new memory is mapped in every direct window.
      * @defaultValue []
      */
     memoryHotplug?: {
       /**
-       * Simulated time of the hot-plug.
+       * Simulated time of the hot-plug (0 … 1 h).
        * Unit: ns as a number, or a string with a unit (Duration).
        * Required.
        */
       at: number | Duration;
       /**
-       * Memory added.
+       * Memory added (1 MiB … 16 TiB).
        * Unit: bytes as a number, or a string with a unit (ByteSize).
        * Required.
        */
       size: number | ByteSize;
     }[];
+  };
+  /** virtio-iommu: MAP/UNMAP requests on a virtqueue, one kick per sync, VFIO ioctls per request, strict or lazy (single flush queue) */
+  "virtio-iommu": {
+    /**
+     * Linux's iotlb_sync_map (v6.7+): the MAP requests of one dma_map call go with one sync; false: each map is sent and waited for on its own (older kernels).
+     * @defaultValue true
+     */
+    batchMaps?: boolean;
   };
 }
 
@@ -313,7 +321,7 @@ export interface HostIommuKinds {
      */
     streamTable?: "linear" | "2-level";
     /**
-     * Stream-ID width (SMMU_IDR1.SIDSIZE).
+     * Stream-ID width (SMMU_IDR1.SIDSIZE; 1 … 32).
      * @defaultValue 16
      */
     sidBits?: number;
@@ -338,17 +346,17 @@ export interface HostIommuKinds {
      */
     s2Levels?: 3 | 4;
     /**
-     * Log2 of the main command queue entries.
+     * Log2 of the main command queue entries (1 … 19: a batch needs a command and its CMD_SYNC).
      * @defaultValue 8
      */
     cmdqLog2?: number;
     /**
-     * TLB entries (MMU-600-like main TLB, DOMAIN.md §9).
+     * TLB entries (MMU-600-like main TLB, DOMAIN.md §9; 1 … 2^20).
      * @defaultValue 2048
      */
     iotlbEntries?: number;
     /**
-     * Walk-cache entries, both stages together.
+     * Walk-cache entries, both stages together (1 … 2^20).
      * @defaultValue 256
      */
     walkCacheEntries?: number;
@@ -358,22 +366,22 @@ export interface HostIommuKinds {
      */
     cmdqv?: boolean;
     /**
-     * CMDQV PARAM.NUM_VINTF_LOG2: 2^n VINTFs, VINTF0 kept by the host (estimate: Tegra241 value not public).
+     * CMDQV PARAM.NUM_VINTF_LOG2: 2^n VINTFs (0 … 6), VINTF0 kept by the host (estimate: Tegra241 value not public).
      * @defaultValue 4
      */
     vintfsLog2?: number;
     /**
-     * CMDQV PARAM.NUM_VCMDQ_LOG2: 2^n VCMDQs shared by the VINTFs (estimate).
+     * CMDQV PARAM.NUM_VCMDQ_LOG2: 2^n VCMDQs (0 … 7) shared by the VINTFs (estimate).
      * @defaultValue 7
      */
     vcmdqsLog2?: number;
     /**
-     * CMDQV PARAM.NUM_SID_PER_VM_LOG2: SID substitution entries per VINTF (QEMU exposes 16).
+     * CMDQV PARAM.NUM_SID_PER_VM_LOG2: 2^n SID substitution entries (0 … 6) per VINTF (QEMU exposes 16).
      * @defaultValue 4
      */
     sidsPerVmLog2?: number;
     /**
-     * VCMDQs the host kernel puts in VINTF0, chosen per CPU.
+     * VCMDQs the host kernel puts in VINTF0, chosen per CPU (0 … 128).
      * @defaultValue 2
      */
     hostVcmdqs?: number;
@@ -550,6 +558,49 @@ export interface ConfidentialKinds {
 
 /** The device transport kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface TransportKinds {
+  /** virtio-pci transport: virtqueues, kicks, QEMU or vhost backend, ACCESS_PLATFORM / proposed NO_IOMMU (seed 001) */
+  "virtio": {
+    /**
+     * VIRTIO_F_ACCESS_PLATFORM offered and accepted (QEMU iommu_platform=on; off by default): every buffer goes through the platform DMA API.
+     * @defaultValue false
+     */
+    accessPlatform?: boolean;
+    /**
+     * The proposed VIRTIO_F_ACCESS_PLATFORM_NO_IOMMU (seed 001): restricted access without translation — dma-direct, swiotlb in a restricted guest; an error together with accessPlatform.
+     * @defaultValue false
+     */
+    noIommu?: boolean;
+    /**
+     * QEMU backend: kicks are handled in KVM and signal an eventfd (ioeventfd=on); off: every kick is an exit to QEMU (vhost always uses ioeventfd).
+     * @defaultValue true
+     */
+    ioeventfd?: boolean;
+    /**
+     * QEMU backend: the device runs in its own iothread instead of QEMU's main loop (shared with other emulation).
+     * @defaultValue false
+     */
+    iothread?: boolean;
+    /**
+     * Descriptors per virtqueue (QEMU queue-size / rx_queue_size default 256).
+     * @defaultValue 256
+     */
+    queueSize?: number;
+    /**
+     * VIRTIO_F_RING_INDIRECT_DESC (QEMU indirect_desc=on): multi-buffer chains use one mapped indirect table.
+     * @defaultValue true
+     */
+    indirectDesc?: boolean;
+    /**
+     * VIRTIO_F_RING_EVENT_IDX (QEMU event_idx=on): notifications suppressed by used_event / avail_event instead of flags.
+     * @defaultValue true
+     */
+    eventIdx?: boolean;
+    /**
+     * Virtio-blk seg_max: most data segments per request (QEMU: queue-size − 2); a request needing more is refused.
+     * @defaultValue 254
+     */
+    segMax?: number;
+  };
 }
 
 /** Device settings (DeviceOptions.params) declared by the IOMMU model in the device's path, keyed "role:kind". */
@@ -562,7 +613,7 @@ export interface DeviceParamsByIommu {
      */
     ats?: boolean;
     /**
-     * Guest RAM a VFIO user inside the guest (an L2 VM's QEMU, DPDK) maps through this device's domain at probe, IOVA = GPA; 0: none.
+     * Guest RAM a VFIO user inside the guest (an L2 VM's QEMU, DPDK) maps through this device's domain at probe, IOVA = GPA; 0: none; at most 16 TiB.
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 0
      */
@@ -573,7 +624,7 @@ export interface DeviceParamsByIommu {
      */
     premapLeaf?: "4KiB" | "2MiB" | "1GiB";
     /**
-     * Bytes per iommu_map call of the premapped region (one iotlb_sync_map, so one PSI under caching mode).
+     * Bytes per iommu_map call of the premapped region (one iotlb_sync_map, so one PSI under caching mode; 4 KiB … 1 GiB).
      * Unit: bytes as a number, or a string with a unit (ByteSize).
      * @defaultValue 2097152
      */
@@ -600,12 +651,12 @@ export interface DeviceParamsByIommu {
 /** The host machine. */
 export type HostOptions = {
   /**
-   * Host CPU architecture.
-   * @defaultValue "x86_64"
+   * Host CPU architecture: the models and the cost profile must be for it (default: the one the models exist on, e.g. ppc64le for spapr-tce, else x86_64).
+   * Optional.
    */
   arch?: "x86_64" | "aarch64" | "ppc64le";
   /**
-   * Host CPUs.
+   * Host CPUs (1 … 4096): at least the VMs' vCPUs (overcommit is not modelled); models may size host-side concurrency by it.
    * @defaultValue 64
    */
   cpus?: number;
@@ -614,29 +665,34 @@ export type HostOptions = {
 /** A virtual machine. Its vIOMMUs are added with `.viommu()` after `.vm()`. */
 export type VmOptions = {
   /**
-   * Guest RAM.
+   * Guest RAM (64 MiB … 16 TiB).
    * Unit: bytes as a number, or a string with a unit (ByteSize).
    * Required.
    */
   memory: number | ByteSize;
   /**
-   * Hot-plug maximum (defaults to memory).
+   * Hot-plug maximum (defaults to memory; at most 16 TiB).
    * Unit: bytes as a number, or a string with a unit (ByteSize).
    * Optional.
    */
   maxMemory?: number | ByteSize;
   /**
-   * Virtual CPUs (at most KVM_MAX_VCPUS = 4096).
+   * Virtual CPUs (1 … 1024).
    * @defaultValue 4
    */
   vcpus?: number;
   /** Confidential-computing kind of the VM: "none" or a registered kind, optionally with its params. @defaultValue "none" */
   confidential?: 'none' | keyof ConfidentialKinds | { [K in keyof ConfidentialKinds]: { kind: K; params?: ConfidentialKinds[K] } }[keyof ConfidentialKinds];
   /**
-   * Guest DMA-API invalidation policy when behind an IOMMU (iommu.strict=1 / lazy flush queue).
-   * @defaultValue "strict"
+   * Guest dma-iommu invalidation policy (iommu.strict=1 / lazy flush queue); only for a VM with a vIOMMU whose guest driver uses dma-iommu (default strict).
+   * Optional.
    */
   dmaMode?: "strict" | "lazy";
+  /**
+   * (no description)
+   * Optional.
+   */
+  params?: unknown;
 };
 
 /** A device assigned to a VM. `vm` defaults to the VM declared last; `workload` is built with `mapBench()`, `nic()`, `block()` or `boot()`. */
@@ -644,15 +700,15 @@ export type DeviceOptions = {
   /** The VM the device is assigned to. Defaults to the VM declared last. */
   vm?: string;
   /**
-   * What the device is.
-   * @defaultValue "nic"
+   * What the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench, else nic).
+   * Optional.
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
   /**
-   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, vhost, or virtio in the VMM.
-   * @defaultValue "vfio"
+   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio).
+   * Optional.
    */
-  attach?: "vfio" | "emulated" | "vhost" | "virtio";
+  attach?: "vfio" | "emulated" | "virtio" | "vhost";
   /**
    * The vIOMMU the device sits behind (omit: none, DMA goes direct).
    * Optional.
@@ -664,15 +720,11 @@ export type DeviceOptions = {
    */
   hostIommu?: string;
   /**
-   * Virtio: VIRTIO_F_ACCESS_PLATFORM negotiated (DMA goes through the platform DMA API).
-   * @defaultValue true
-   */
-  accessPlatform?: boolean;
-  /**
-   * Device link bandwidth override, e.g. "16GB/s" (default: profile device.link_bytes_per_ns).
+   * Device link bandwidth override, e.g. "16GB/s" (1 Mbit/s … 10 Tbit/s; default: profile device.link_bytes_per_ns).
+   * Unit: bit/s as a number, or a string with a unit (Bitrate).
    * Optional.
    */
-  linkBandwidth?: number | string;
+  linkBandwidth?: number | Bitrate;
   /** The device-side transport model (e.g. virtio) and its parameters. Omit: the driver uses the guest DMA API directly. */
   transport?: { [K in keyof TransportKinds]: { kind: K; params?: TransportKinds[K] } }[keyof TransportKinds];
   /** What the device and its guest driver do: `mapBench()`, `nic()`, `block()` or `boot()`. Required. */
@@ -684,12 +736,12 @@ export type DeviceOptions = {
 /** A closed map/DMA/unmap loop per thread, like Linux's dma_map_benchmark. */
 export type MapBenchOptions = {
   /**
-   * Guest threads, each on its own vCPU.
+   * Guest threads, each on its own vCPU (1 … 1024).
    * @defaultValue 1
    */
   threads?: number;
   /**
-   * Bytes per mapping (dma_map_benchmark -g).
+   * Bytes per mapping (dma_map_benchmark -g; 1 B … 16 MiB).
    * Unit: bytes as a number, or a string with a unit (ByteSize).
    * @defaultValue 4096
    */
@@ -700,19 +752,19 @@ export type MapBenchOptions = {
    */
   direction?: "to-device" | "from-device" | "bidirectional";
   /**
-   * Bytes the device transfers through each mapping before unmap (0: none, as dma_map_benchmark).
+   * Bytes the device transfers through each mapping before unmap (0: none, as dma_map_benchmark; at most 16 MiB).
    * Unit: bytes as a number, or a string with a unit (ByteSize).
    * @defaultValue 0
    */
   dmaBytes?: number | ByteSize;
   /**
-   * Guest CPU time between iterations (ns).
+   * Guest CPU time between iterations (ns; 0 … 1 s).
    * Unit: ns as a number, or a string with a unit (Duration).
    * @defaultValue 0
    */
   thinkTime?: number | Duration;
   /**
-   * Stop each thread after this many map+unmap pairs.
+   * Stop each thread after this many map+unmap pairs (0 … 1e9).
    * Optional.
    */
   maxOps?: number;
@@ -726,19 +778,19 @@ export type NicOptions = {
    */
   direction?: "rx" | "tx";
   /**
-   * Offered packets per second (exclusive with bitrate).
+   * Offered packets per second (exclusive with bitrate; 1 … 1e9 /s).
    * Unit: per second as a number, or a string with a unit (Rate).
    * Optional.
    */
   packetRate?: number | Rate;
   /**
-   * Offered load in bit/s on the wire (exclusive with packetRate).
+   * Offered load in bit/s on the wire (exclusive with packetRate; 1 kbit/s … 1.6 Tbit/s).
    * Unit: bit/s as a number, or a string with a unit (Bitrate).
    * Optional.
    */
   bitrate?: number | Bitrate;
   /**
-   * Packet size in bytes.
+   * Packet size in bytes (1 B … 64 KiB).
    * @defaultValue 1500
    */
   packetSize?: Distribution<ByteSize>;
@@ -748,23 +800,23 @@ export type NicOptions = {
    */
   arrivals?: "poisson" | "constant";
   /**
-   * Descriptors per ring (at most 32768, the virtio limit).
+   * Descriptors per ring (1 … 65536).
    * @defaultValue 256
    */
   ringSize?: number;
   /**
-   * Queue pairs, each served by its own vCPU.
+   * Queue pairs, each served by its own vCPU (1 … 256).
    * @defaultValue 1
    */
   queues?: number;
   /**
-   * Receive buffer size mapped per descriptor.
+   * Receive buffer size mapped per descriptor (64 B … 16 MiB).
    * Unit: bytes as a number, or a string with a unit (ByteSize).
    * @defaultValue 2048
    */
   bufferSize?: number | ByteSize;
   /**
-   * Extra guest CPU time per packet besides DMA mapping (stack work).
+   * Extra guest CPU time per packet besides DMA mapping (stack work; 0 … 1 s).
    * Unit: ns as a number, or a string with a unit (Duration).
    * @defaultValue 0
    */
@@ -774,12 +826,12 @@ export type NicOptions = {
 /** Closed-loop block I/O at a fixed queue depth. */
 export type BlockOptions = {
   /**
-   * Outstanding requests (at most 65536, the NVMe queue limit).
+   * Outstanding requests (1 … 65536).
    * @defaultValue 32
    */
   queueDepth?: number;
   /**
-   * Bytes per request.
+   * Bytes per request (1 B … 16 MiB).
    * @defaultValue 4096
    */
   requestSize?: Distribution<ByteSize>;
@@ -789,15 +841,25 @@ export type BlockOptions = {
    */
   readFraction?: number;
   /**
-   * Device media latency per request.
+   * Device media latency per request (0 … 1 s).
    * @defaultValue {"kind":"exponential","mean":80000}
    */
   serviceTime?: Distribution<Duration>;
   /**
-   * Submitting vCPUs.
+   * Submitting vCPUs (1 … 1024).
    * @defaultValue 1
    */
   threads?: number;
+  /**
+   * Requests to issue in total (1 … 10^9; omit: until the run ends); the run ends once every workload with a count has finished, or at duration.
+   * Optional.
+   */
+  requests?: number;
+  /**
+   * Physically separate runs of pages the data of one request forms (1 … 256; 1: contiguous): one scatter-list entry, and one mapping, each.
+   * @defaultValue 1
+   */
+  segments?: number;
 };
 
 /** Only the driver's probe-time DMA setup, then idle. */

@@ -6,6 +6,7 @@
  * schema validates; it only refuses calls that cannot mean anything (a vIOMMU before any VM).
  */
 import { callSite, type Site } from './callsite';
+import { assertPlainData } from './plain-data';
 import type {
   BlockOptions,
   BootOptions,
@@ -221,6 +222,7 @@ export class Topology {
   /** @internal The plain spec and where each part was declared, for the sandbox. */
   build(): BuiltSpec {
     const spec: Record<string, unknown> = { ...this.#root, host: { ...this.#host, iommus: this.#hostIommus }, vms: this.#vms, devices: this.#devices };
+    assertPlainData(spec, this.#sites);
     return { spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>, sites: [...this.#sites] };
   }
 }

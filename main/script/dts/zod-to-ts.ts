@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { QuantityKind } from '../../common/units';
+import { quantityKindTag } from '../../common/spec/quantity';
 
 /** The name of the generated template-literal type for each quantity kind. */
 export const QUANTITY_TYPE: Record<QuantityKind, string> = { bytes: 'ByteSize', duration: 'Duration', bitrate: 'Bitrate', rate: 'Rate' };
@@ -32,7 +33,10 @@ type Any = z.ZodTypeAny;
 
 /** Which quantity kind a schema parses, if it is a unit-bearing quantity. */
 export function quantityKindOf(schema: Any): QuantityKind | undefined {
-  const s = unwrap(schema);
+  let s = unwrap(schema);
+  while (s instanceof z.ZodEffects && s._def.effect.type === 'refinement') s = s._def.schema as Any;
+  const tagged = quantityKindTag(s);
+  if (tagged !== undefined) return tagged;
   if (!(s instanceof z.ZodEffects) || s._def.effect.type !== 'transform') return undefined;
   const inner = s._def.schema as Any;
   if (!(inner instanceof z.ZodUnion)) return undefined;

@@ -8,6 +8,7 @@ import type { ResolvedProfile } from '../../../common/profile/profile';
 import type { IommuDomainDriver } from './driver';
 import { DmaIommuPath } from './dma-iommu';
 import type { Mapping } from '../path';
+import { toBigInt } from '../../mem/addr';
 import { CORE_METRICS } from '../../../common/metrics/core';
 import { DMA_IOMMU_METRICS } from '../../../common/metrics/dma-iommu';
 
@@ -64,14 +65,33 @@ class FakeDriver implements IommuDomainDriver {
   }
 }
 
-function setup(mode: 'strict' | 'lazy', fqEntries = 256) {
+function setup(mode: 'strict' | 'lazy', fqEntries = 256, dmaLimit = 2 ** 32) {
   const env = new Environment(1);
   const metrics = new Metrics(1000);
   const cpu = new Vcpu(env, 'vm0', 0);
   const driver = new FakeDriver();
-  const path = new DmaIommuPath(env, new Costs(profile(fqEntries)), metrics, driver, { mode, timerCpu: cpu, dmaLimit: 2 ** 32 });
+  const path = new DmaIommuPath(env, new Costs(profile(fqEntries)), metrics, driver, { mode, timerCpu: cpu, dmaLimit });
   return { env, metrics, cpu, driver, path };
 }
+
+test('a 64-bit DMA mask: IOVAs just below 2^64 keep the buffer offset to the byte', () => {
+  const { env, cpu, path } = setup('strict', 256, 2 ** 64);
+  let m: Mapping | undefined;
+  let last: boolean | undefined;
+  let past: boolean | undefined;
+  env.process(
+    (function* () {
+      m = (yield* cpu.run(path.map(cpu, 0x10_0ffe, 4, 'from-device'))) as Mapping;
+      last = yield* path.translate(m.iovaPfn, m.iovaOff + 4096 + 1, 1, true);
+      past = yield* path.translate(m.iovaPfn, m.iovaOff + 8192, 1, true);
+    })(),
+  );
+  env.run();
+  // 4 bytes at offset 0xffe straddle two pages: a 2-page (top-down, 2-aligned) IOVA at 2^64 − 8 KiB.
+  assert.equal(toBigInt(m!.iovaPfn, m!.iovaOff), 2n ** 64n - 8192n + 0xffen);
+  assert.equal(last, true, 'the second page is mapped');
+  assert.equal(past, false, 'the page after it is not');
+});
 
 test('strict unmap: clear PTEs, invalidate, then the IOVA is free; a DMA afterwards faults', () => {
   const { env, metrics, cpu, driver, path } = setup('strict');

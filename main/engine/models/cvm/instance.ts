@@ -1,6 +1,5 @@
 /**
- * The confidential instance of one VM: checks the topology (x86 host, no vIOMMU, virtio devices
- * with ACCESS_PLATFORM), builds the guest on the first device attached, starts its boot phase on
+ * The confidential instance of one VM: checks the topology (x86 host, no vIOMMU), builds the guest on the first device attached, starts its boot phase on
  * vCPU 0 (before any device probe, which queues behind it on that vCPU), wraps each device's path,
  * and emits the CVM metrics at the end (summed over VMs; boot time the largest).
  *
@@ -95,12 +94,8 @@ export function createCvm(ctx: ModelContext, kind: CvmKind, params: CvmParams, a
 
   return {
     wrap(device: DeviceSpec, vm: VmRuntime, path: DmaPath): DmaPath {
-      const devIndex = ctx.spec.devices.indexOf(device);
-      // A virtio transport negotiates the flag itself (and refuses the device at probe); without
-      // one, the device's accessPlatform field is what the driver negotiated.
-      if (device.kind.startsWith('virtio') && device.transport === undefined && !device.accessPlatform) {
-        throw new TopologyError(`devices[${devIndex}].accessPlatform`, `a ${name} guest refuses a virtio device without VIRTIO_F_ACCESS_PLATFORM at probe: the device could reach only shared memory, never the guest-physical addresses the driver would hand it`);
-      }
+      // A virtio device without VIRTIO_F_ACCESS_PLATFORM is refused by its transport (virtio/build.ts),
+      // the one place of that rule; every other device's DMA bounces through the CVM's swiotlb.
       if (guest === null) guest = build(vm);
       const g = guest;
       return g.path(path, (cpu) => g.startRuntimeAllocs(cpu, device.id));

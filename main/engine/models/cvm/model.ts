@@ -6,8 +6,8 @@
  * hypercall shapes), main/engine/mem/cvm-memory.ts (the host side).
  *
  * Models: one guest per VM, its boot phase on vCPU 0 before the devices probe; every device of the
- * VM bounces through the VM's swiotlb; a virtio device without VIRTIO_F_ACCESS_PLATFORM is refused
- * (the guest's virtio core refuses it at probe: the device could not reach private memory).
+ * VM bounces through the VM's swiotlb (a device cannot DMA to private memory); a virtio device
+ * without VIRTIO_F_ACCESS_PLATFORM is refused at probe by its virtio transport (virtio/build.ts).
  * Does not model: TDX Connect / SEV-TIO (trusted devices DMAing to private memory), vIOMMUs inside
  * a CVM (refused), TDX partitioning, SNP VMPLs.
  */

@@ -17,6 +17,7 @@ export const smmuv3Host = defineModel({
   role: 'host-iommu',
   summary: 'Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV)',
   params: smmuv3HostParams,
+  arches: ['aarch64'],
   costs: [SMMUV3_COSTS],
   metrics: [SMMUV3_METRICS],
   create(ctx, params, at) {
@@ -35,6 +36,8 @@ export const smmuv3Viommu = defineModel({
   summary: 'guest-visible Arm SMMUv3 (QEMU): nested over physical SMMUs via iommufd, or emulated',
   params: smmuv3ViommuParams,
   deviceParams: smmuv3DeviceParams,
+  arches: ['aarch64'],
+  vmFields: ['dmaMode'],
   costs: [SMMUV3_COSTS],
   metrics: [SMMUV3_METRICS],
   create(ctx, params, at) {

@@ -4,23 +4,24 @@
  */
 import { bytes, duration, identifier, z } from '../../../common/models/params-kit';
 
-const log2 = (max: number) => z.number().int().min(0).max(max);
+/** log2 of a size, min … max (both written in each field's description). */
+const log2 = (max: number, min = 0) => z.number().int().min(min).max(max);
 
 export const smmuv3HostParams = z.object({
   streamTable: z.enum(['linear', '2-level']).default('2-level').describe('stream table format (Linux uses 2-level when SIDs are wider than 8 bits)'),
-  sidBits: z.number().int().min(1).max(32).default(16).describe('stream-ID width (SMMU_IDR1.SIDSIZE)'),
+  sidBits: z.number().int().min(1).max(32).default(16).describe('stream-ID width (SMMU_IDR1.SIDSIZE; 1 … 32)'),
   asidBits: z.union([z.literal(8), z.literal(16)]).default(16).describe('ASID width: 8 or 16 bits'),
   vmidBits: z.union([z.literal(8), z.literal(16)]).default(16).describe('VMID width: 8 or 16 bits'),
   rangeInvalidation: z.boolean().default(true).describe('SMMU_IDR3.RIL: TLBI commands carry a range; without it the host driver issues one TLBI per page (capped at 512, then a VMID-wide flush)'),
   s2Levels: z.union([z.literal(3), z.literal(4)]).default(4).describe('stage-2 table levels (4 KiB granule: 3 levels for a 39-bit IPA, 4 for 48 bits)'),
-  cmdqLog2: log2(19).default(8).describe('log2 of the main command queue entries'),
-  iotlbEntries: z.number().int().positive().default(2048).describe('TLB entries (MMU-600-like main TLB, DOMAIN.md §9)'),
-  walkCacheEntries: z.number().int().positive().default(256).describe('walk-cache entries, both stages together'),
+  cmdqLog2: log2(19, 1).default(8).describe('log2 of the main command queue entries (1 … 19: a batch needs a command and its CMD_SYNC)'),
+  iotlbEntries: z.number().int().positive().max(2 ** 20).default(2048).describe('TLB entries (MMU-600-like main TLB, DOMAIN.md §9; 1 … 2^20)'),
+  walkCacheEntries: z.number().int().positive().max(2 ** 20).default(256).describe('walk-cache entries, both stages together (1 … 2^20)'),
   cmdqv: z.boolean().default(false).describe('NVIDIA Tegra241 CMDQ-Virtualization present on this instance'),
-  vintfsLog2: log2(6).default(4).describe('CMDQV PARAM.NUM_VINTF_LOG2: 2^n VINTFs, VINTF0 kept by the host (estimate: Tegra241 value not public)'),
-  vcmdqsLog2: log2(7).default(7).describe('CMDQV PARAM.NUM_VCMDQ_LOG2: 2^n VCMDQs shared by the VINTFs (estimate)'),
-  sidsPerVmLog2: log2(6).default(4).describe('CMDQV PARAM.NUM_SID_PER_VM_LOG2: SID substitution entries per VINTF (QEMU exposes 16)'),
-  hostVcmdqs: z.number().int().min(0).default(2).describe('VCMDQs the host kernel puts in VINTF0, chosen per CPU'),
+  vintfsLog2: log2(6).default(4).describe('CMDQV PARAM.NUM_VINTF_LOG2: 2^n VINTFs (0 … 6), VINTF0 kept by the host (estimate: Tegra241 value not public)'),
+  vcmdqsLog2: log2(7).default(7).describe('CMDQV PARAM.NUM_VCMDQ_LOG2: 2^n VCMDQs (0 … 7) shared by the VINTFs (estimate)'),
+  sidsPerVmLog2: log2(6).default(4).describe('CMDQV PARAM.NUM_SID_PER_VM_LOG2: 2^n SID substitution entries (0 … 6) per VINTF (QEMU exposes 16)'),
+  hostVcmdqs: z.number().int().min(0).max(128).default(2).describe('VCMDQs the host kernel puts in VINTF0, chosen per CPU (0 … 128)'),
 });
 
 export const smmuv3ViommuParams = z.object({
@@ -31,15 +32,15 @@ export const smmuv3ViommuParams = z.object({
   stage2: z.enum(['duplicated', 'shared']).default('duplicated').describe('host stage-2 table: one copy per physical instance, or one copy shared by all instances of the VM (invalidations fan out)'),
   s2PageSize: z.enum(['4KiB', '2MiB', '1GiB']).default('2MiB').describe('leaf size of the host stage-2 mapping of guest RAM'),
   vcmdq: z.boolean().default(false).describe('give the VM a Tegra241 VINTF on the backing instance: allowed TLBIs go straight to hardware'),
-  vcmdqs: z.number().int().min(1).max(128).default(2).describe('VCMDQs in the VM\'s VINTF (QEMU exposes 2); the guest picks one per CPU'),
-  vcmdqLog2: log2(19).default(8).describe('log2 of entries of each guest VCMDQ'),
-  cmdqLog2: log2(19).default(8).describe('log2 of entries of the guest-visible (emulated) command queue'),
+  vcmdqs: z.number().int().min(1).max(128).default(2).describe('VCMDQs in the VM\'s VINTF (QEMU exposes 2); the guest picks one per CPU; 1 … 128'),
+  vcmdqLog2: log2(19, 1).default(8).describe('log2 of entries of each guest VCMDQ (1 … 19)'),
+  cmdqLog2: log2(19, 1).default(8).describe('log2 of entries of the guest-visible (emulated) command queue (1 … 19)'),
   s1Levels: z.union([z.literal(3), z.literal(4)]).default(4).describe('guest stage-1 table levels (39- or 48-bit IOVA)'),
   cdTable: z.enum(['linear', '2-level']).default('linear').describe('guest context-descriptor table format'),
   rangeInvalidation: z.boolean().default(true).describe('vSMMU advertises RIL: the guest issues one range TLBI instead of one per page'),
-  s2ChangeEvery: duration().default(0).describe('ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none'),
-  s2ChangeBytes: bytes().default(2 * 2 ** 20).describe('bytes of guest RAM remapped by each stage-2 change'),
-  churnEvery: duration().default(0).describe('ns between device re-attaches (detach + attach: STE/CD rewrite, CFGI_STE/CD, TLBI_NH_ASID) per device; 0 = none'),
+  s2ChangeEvery: duration().default(0).describe('ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none; at most 1 h'),
+  s2ChangeBytes: bytes({ min: 4096, max: 16 * 2 ** 40 }).default(2 * 2 ** 20).describe('bytes of guest RAM remapped by each stage-2 change (4 KiB … 16 TiB)'),
+  churnEvery: duration().default(0).describe('ns between device re-attaches (detach + attach: STE/CD rewrite, CFGI_STE/CD, TLBI_NH_ASID) per device; 0 = none; at most 1 h'),
 });
 
 

@@ -133,7 +133,7 @@ export class VSmmu implements IommuInstance {
     const domain = new GuestSmmuDomain(this, vm, device, vd, () => this.vdevices.get(vsid)!.cd);
     const s1Bits = 12 + 9 * s1.levels;
     return new DmaIommuPath(this.ctx.env, this.ctx.costs, this.ctx.metrics, domain, {
-      mode: vm.spec.dmaMode,
+      mode: vm.spec.dmaMode ?? 'strict',
       timerCpu: vm.vcpu(0),
       dmaLimit: 2 ** s1Bits,
     });

@@ -13,7 +13,7 @@
  * Does not model: H_TOO_HARD fallbacks from real mode to virtual mode. Pure: no time.
  */
 import { FRAME } from '../../mem/addr';
-import { firstBadTce, type TceTable, TCE_PERM_MASK, tceAddress } from './tce-table';
+import { firstBadTce, tceAcceptable, type TceTable, TCE_PERM_MASK, tceAddress } from './tce-table';
 
 export type HcallName = 'h_put_tce' | 'h_put_tce_indirect' | 'h_stuff_tce' | 'h_get_tce';
 export type HcallRc = 'h_success' | 'h_parameter';
@@ -93,7 +93,7 @@ function locate(liobns: LiobnTable, liobn: number, ioba: number, npages: number)
 /** Why the hypervisor refuses `tce` (an invalid TCE is always accepted), or null. */
 function checkTce(tce: number, w: DmaWindow, mem: GuestMemory): string | null {
   const size = w.table.pageSize;
-  if (firstBadTce([tce], 1, size, mem.ramBytes) < 0) return null;
+  if (tceAcceptable(tce, size, mem.ramBytes)) return null;
   const gpa = tceAddress(tce);
   if (Math.floor(gpa / size) * size !== gpa) return `TCE address ${gpa} not aligned to the window's page size`;
   return `TCE address ${gpa} outside guest RAM`;

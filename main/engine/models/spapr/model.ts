@@ -4,15 +4,15 @@
  * (PEF) guests ('pef', the confidential kind whose behaviour lives here: ultravisor sharing,
  * swiotlb bounce). See phb.ts for the boot sequence, device-path.ts for per-I/O behaviour.
  *
- * Models: one PHB per vIOMMU instance; every device behind it shares its windows (one PE); a
- * virtio device without VIRTIO_F_ACCESS_PLATFORM bypasses it (seed 001).
+ * Models: one PHB per vIOMMU instance; every device behind it shares its windows (one PE). Whether
+ * a virtio device's buffers use this path at all is its transport's business (models/virtio:
+ * without VIRTIO_F_ACCESS_PLATFORM they bypass it; the PHB's per-device setup happens regardless).
  * Does not model: EEH, PHB hot-plug, VFIO's host-side copy of the tables; a PEF guest without
  * an sPAPR vIOMMU (refused: its DMA path is the sPAPR one).
  */
 import { z } from '../../../common/models/params-kit';
 import type { DeviceSpec } from '../../../common/spec';
 import type { VmRuntime } from '../../machine/vm';
-import { DirectPath } from '../../dma/direct';
 import { defineModel, TopologyError } from '../model';
 import { SPAPR_COSTS } from './costs';
 import { SpaprDevicePath } from './device-path';
@@ -27,6 +27,8 @@ export const spaprTce = defineModel({
   summary: 'sPAPR PHB with TCE tables, a default DMA window and dynamic DMA windows, TCE hypercalls (POWER, pseries)',
   params: spaprTceParams,
   deviceParams: spaprDeviceParams,
+  arches: ['ppc64le'],
+  vmFields: ['maxMemory'],
   costs: [SPAPR_COSTS],
   metrics: [SPAPR_METRICS],
   create(ctx, params, at) {
@@ -43,16 +45,7 @@ export const spaprTce = defineModel({
         if (conf !== 'none' && conf !== 'pef') {
           throw new TopologyError(`vms[${vmIndex}].confidential`, `a ${conf} guest cannot sit behind an sPAPR PHB (only "pef" secure guests run on POWER)`);
         }
-        if (ctx.spec.host.arch !== 'ppc64le') ctx.note(`${spec.id}: sPAPR vIOMMU on a host declared ${ctx.spec.host.arch}; costs come from the profile regardless`);
         const secure = conf === 'pef';
-        const devIndex = ctx.spec.devices.indexOf(device);
-        if (device.kind.startsWith('virtio') && !device.accessPlatform) {
-          // Seed 001: without VIRTIO_F_ACCESS_PLATFORM the driver hands the device guest-physical
-          // addresses and bypasses the DMA API, so no TCE is involved; a secure guest refuses it.
-          if (secure) throw new TopologyError(`devices[${devIndex}].accessPlatform`, 'a secure (PEF) guest needs VIRTIO_F_ACCESS_PLATFORM: its memory is not host-accessible outside the shared swiotlb pool');
-          ctx.note(`${device.id}: virtio without ACCESS_PLATFORM bypasses the sPAPR IOMMU (guest-physical addresses, all RAM reachable)`);
-          return new DirectPath(ctx.costs);
-        }
         if (phb === null) {
           phb = new SpaprPhb(`${vm.spec.id}/${spec.id}`, ctx.env, ctx.costs, ctx.metrics, params, vm, ctx.spec.host.cpus, phbIndex, secure, (t) => ctx.note(t));
         }
@@ -78,6 +71,7 @@ export const pef = defineModel({
   role: 'confidential',
   summary: 'POWER Protected Execution Facility secure guest (ultravisor): sPAPR TCE mapping restrictions, shared swiotlb bounce',
   params: z.object({}),
+  arches: ['ppc64le'],
   costs: [SPAPR_COSTS],
   metrics: [SPAPR_METRICS],
   create(_ctx, _params, at) {

@@ -53,14 +53,16 @@ export function fillTces(out: Float64Array, n: number, gpa: number, pageSize: nu
   for (let i = 0; i < n; i++) out[i] = gpa + i * pageSize + p;
 }
 
-/** Index of the first TCE of `tces[0..n)` a hypervisor refuses (a valid one not page-aligned or past RAM), or -1. */
+/** A TCE a hypervisor accepts: invalid (no permission), or a page-aligned guest page inside RAM. */
+export function tceAcceptable(tce: number, pageSize: number, ramBytes: number): boolean {
+  if (tcePerms(tce) === 0) return true;
+  const gpa = tceAddress(tce);
+  return Math.floor(gpa / pageSize) * pageSize === gpa && gpa + pageSize <= ramBytes;
+}
+
+/** Index of the first TCE of `tces[0..n)` a hypervisor refuses, or -1. */
 export function firstBadTce(tces: ArrayLike<number>, n: number, pageSize: number, ramBytes: number): number {
-  for (let i = 0; i < n; i++) {
-    const tce = tces[i] ?? 0;
-    if (tcePerms(tce) === 0) continue;
-    const gpa = tceAddress(tce);
-    if (Math.floor(gpa / pageSize) * pageSize !== gpa || gpa + pageSize > ramBytes) return i;
-  }
+  for (let i = 0; i < n; i++) if (!tceAcceptable(tces[i] ?? 0, pageSize, ramBytes)) return i;
   return -1;
 }
 

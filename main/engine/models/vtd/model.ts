@@ -162,6 +162,8 @@ export const intelIommu = defineModel({
   summary: 'Intel VT-d as QEMU emulates it: caching mode, shadow page tables with the IOVA tree, vhost, three-layer nesting, scalable-mode passthrough',
   params: vtdParams,
   deviceParams: vtdDeviceParams,
+  arches: ['x86_64'],
+  vmFields: ['dmaMode'],
   costs: [VTD_COSTS],
   metrics: [VTD_METRICS],
   create(ctx, params, at) {

@@ -36,14 +36,14 @@ export const vtdParams = z.object({
     .default(true)
     .describe('the guest forces strict invalidation under caching mode ("IOMMU batching disallowed due to virtualization", Linux >= 5.15); false: a 2018 guest keeps its lazy flush queue'),
   nestedIn: z.string().default('').describe('"<L1 vm>/<its intel-iommu>": this VM is an L2 guest inside that L1, so its VFIO goes through L1\'s vIOMMU (three layers); empty: not nested'),
-  l2RamBase: bytes().default(2 ** 32).describe('nested: where this L2 guest\'s RAM sits in the L1 guest\'s physical memory'),
+  l2RamBase: bytes({ max: 2 ** 46 }).default(2 ** 32).describe('nested: where this L2 guest\'s RAM sits in the L1 guest\'s physical memory (0 … 64 TiB)'),
 });
 
 export const vtdDeviceParams = z.object({
   ats: z.boolean().default(false).describe('the device has ATS: unmaps also send a device-TLB invalidation'),
-  premap: bytes().default(0).describe('guest RAM a VFIO user inside the guest (an L2 VM\'s QEMU, DPDK) maps through this device\'s domain at probe, IOVA = GPA; 0: none'),
+  premap: bytes({ max: 16 * 2 ** 40 }).default(0).describe('guest RAM a VFIO user inside the guest (an L2 VM\'s QEMU, DPDK) maps through this device\'s domain at probe, IOVA = GPA; 0: none; at most 16 TiB'),
   premapLeaf: leaf.default('4KiB').describe('leaf size of the premapped region\'s PTEs'),
-  premapChunk: bytes().default(2 * 2 ** 20).describe('bytes per iommu_map call of the premapped region (one iotlb_sync_map, so one PSI under caching mode)'),
+  premapChunk: bytes({ min: 4096, max: 2 ** 30 }).default(2 * 2 ** 20).describe('bytes per iommu_map call of the premapped region (one iotlb_sync_map, so one PSI under caching mode; 4 KiB … 1 GiB)'),
 });
 
 export type VtdParamsOut = z.output<typeof vtdParams>;

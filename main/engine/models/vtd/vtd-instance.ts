@@ -118,7 +118,7 @@ export class VtdInstance implements IommuInstance {
       if (dp.premap > ram) throw new TopologyError(`${di}.params.premap`, `${dp.premap} bytes is more than VM ${this.vmId}'s RAM outside its IOMMU page tables (${ram} bytes)`);
     }
     const { domain, as } = this.buildDomain(device, vm, di, dp);
-    const guestMode = this.params.cachingMode && this.params.guestStrictWithCm && this.params.mode === 'legacy' ? 'strict' : vm.spec.dmaMode;
+    const guestMode = this.params.cachingMode && this.params.guestStrictWithCm && this.params.mode === 'legacy' ? 'strict' : (vm.spec.dmaMode ?? 'strict');
     const path = new DmaIommuPath(this.run.env, this.run.costs, this.run.metrics, domain, {
       mode: guestMode,
       timerCpu: vm.vcpu(0),

@@ -1,0 +1,58 @@
+/**
+ * Clean-shutdown markers: each process that opens a database for writing leaves a file named by
+ * its pid in `<db>.open/` and removes it on close. A marker whose process is gone means that
+ * process stopped without closing the database (killed, crashed, power loss): the next writer
+ * runs `PRAGMA quick_check` before trusting the file.
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function markerDir(dbPath: string): string {
+  return `${dbPath}.open`;
+}
+
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the markers of processes that are gone; returns true if there was any (an unclean shutdown). */
+export function takeStaleMarkers(dbPath: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(markerDir(dbPath));
+  } catch {
+    return false;
+  }
+  let stale = false;
+  for (const name of names) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || processAlive(pid)) continue;
+    stale = true;
+    rmSync(join(markerDir(dbPath), name), { force: true });
+  }
+  return stale;
+}
+
+export function placeMarker(dbPath: string): void {
+  try {
+    mkdirSync(markerDir(dbPath), { recursive: true });
+    writeFileSync(join(markerDir(dbPath), String(process.pid)), '');
+  } catch {
+    // A full disk or a read-only folder costs only the check after a crash, not the open.
+  }
+}
+
+export function removeMarker(dbPath: string): void {
+  rmSync(join(markerDir(dbPath), String(process.pid)), { force: true });
+  try {
+    if (readdirSync(markerDir(dbPath)).length === 0) rmSync(markerDir(dbPath), { recursive: true, force: true });
+  } catch {
+    // Nothing to clean.
+  }
+}
