@@ -397,6 +397,168 @@ export interface HostIommuKinds {
 export interface ConfidentialKinds {
   /** POWER Protected Execution Facility secure guest (ultravisor): sPAPR TCE mapping restrictions, shared swiotlb bounce */
   "pef": {};
+  /** AMD SEV-SNP guest: Page State Change requests of ≤ 64 entries, PVALIDATE with 2 MiB/4 KiB fallback, forced swiotlb */
+  "sev-snp": {
+    /**
+     * Page size of guest_memfd (private memory): 4k, thp-2m, hugetlb-2m or hugetlb-1g.
+     * @defaultValue "4k"
+     */
+    privateBacking?: "4k" | "thp-2m" | "hugetlb-2m" | "hugetlb-1g";
+    /**
+     * Page size of the VMM's shared-memory mapping: 4k (anonymous), thp-2m, hugetlb-2m or hugetlb-1g.
+     * @defaultValue "4k"
+     */
+    sharedBacking?: "4k" | "thp-2m" | "hugetlb-2m" | "hugetlb-1g";
+    /**
+     * The VMM punches a hole in / discards the side a page leaves on conversion (QEMU does); false keeps both backings.
+     * @defaultValue true
+     */
+    discard?: boolean;
+    /**
+     * Private memory acceptance: lazy (unaccepted-memory bitmap, accept on first use) or eager (accept_memory=eager: all RAM at boot).
+     * @defaultValue "lazy"
+     */
+    acceptance?: "lazy" | "eager";
+    /**
+     * Lazy acceptance: memory firmware and the early kernel accept at boot besides the memmap and the swiotlb pool.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 268435456
+     */
+    bootAcceptBytes?: number | ByteSize;
+    /**
+     * Swiotlb pool size: x86-6pct (6 % of RAM within [64 MiB, 1 GiB], today), rfc-8pct (seed 004) or a size.
+     * @defaultValue "x86-6pct"
+     */
+    swiotlb?: ("x86-6pct" | "rfc-8pct") | (number | ByteSize);
+    /**
+     * Alignment of the swiotlb pool's base and size: 4096 (page, today), 2 MiB or 1 GiB (seed 004).
+     * @defaultValue 4096
+     */
+    swiotlbAlign?: 4096 | 2097152 | 1073741824 | ("4KiB" | "2MiB" | "1GiB");
+    /**
+     * CONFIG_SWIOTLB_DYNAMIC: a full pool makes a transient pool and a worker adds 1–4 MiB pools, each converted at run time.
+     * @defaultValue false
+     */
+    dynamicSwiotlb?: boolean;
+    /**
+     * Dma_alloc_* memory: converted to shared per allocation (today) or carved from the swiotlb pool (seed 004 proposal 1).
+     * @defaultValue "convert"
+     */
+    dmaAlloc?: "convert" | "pool";
+    /**
+     * Dma_alloc_coherent calls each device driver makes at probe (rings, queues).
+     * @defaultValue 4
+     */
+    coherentAllocsPerDevice?: number;
+    /**
+     * Size of each dma_alloc_coherent allocation.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 4096
+     */
+    coherentAllocBytes?: number | ByteSize;
+    /**
+     * Dma_alloc_coherent calls per second per device while it does I/O (each freed after runtimeCoherentLifetime).
+     * @defaultValue 0
+     */
+    runtimeCoherentAllocsPerSec?: number;
+    /**
+     * How long a runtime coherent allocation lives before dma_free_coherent.
+     * Unit: ns as a number, or a string with a unit (Duration).
+     * @defaultValue 1000000
+     */
+    runtimeCoherentLifetime?: number | Duration;
+    /**
+     * 4 KiB pages each vCPU shares at boot (GHCB, hypervisor-shared clock or hypercall pages).
+     * @defaultValue 1
+     */
+    bootSharedPagesPerVcpu?: number;
+    /**
+     * SEV-SNP: the guest uses 2 MiB Page State Change entries where a range is 2 MiB-aligned (newer kernels); false: 4 KiB entries only.
+     * @defaultValue true
+     */
+    pscLargeEntries?: boolean;
+  };
+  /** Intel TDX trust domain: MapGPA conversions forwarded to the VMM in 2 MiB chunks, TDG.MEM.PAGE.ACCEPT, forced swiotlb */
+  "tdx": {
+    /**
+     * Page size of guest_memfd (private memory): 4k, thp-2m, hugetlb-2m or hugetlb-1g.
+     * @defaultValue "4k"
+     */
+    privateBacking?: "4k" | "thp-2m" | "hugetlb-2m" | "hugetlb-1g";
+    /**
+     * Page size of the VMM's shared-memory mapping: 4k (anonymous), thp-2m, hugetlb-2m or hugetlb-1g.
+     * @defaultValue "4k"
+     */
+    sharedBacking?: "4k" | "thp-2m" | "hugetlb-2m" | "hugetlb-1g";
+    /**
+     * The VMM punches a hole in / discards the side a page leaves on conversion (QEMU does); false keeps both backings.
+     * @defaultValue true
+     */
+    discard?: boolean;
+    /**
+     * Private memory acceptance: lazy (unaccepted-memory bitmap, accept on first use) or eager (accept_memory=eager: all RAM at boot).
+     * @defaultValue "lazy"
+     */
+    acceptance?: "lazy" | "eager";
+    /**
+     * Lazy acceptance: memory firmware and the early kernel accept at boot besides the memmap and the swiotlb pool.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 268435456
+     */
+    bootAcceptBytes?: number | ByteSize;
+    /**
+     * Swiotlb pool size: x86-6pct (6 % of RAM within [64 MiB, 1 GiB], today), rfc-8pct (seed 004) or a size.
+     * @defaultValue "x86-6pct"
+     */
+    swiotlb?: ("x86-6pct" | "rfc-8pct") | (number | ByteSize);
+    /**
+     * Alignment of the swiotlb pool's base and size: 4096 (page, today), 2 MiB or 1 GiB (seed 004).
+     * @defaultValue 4096
+     */
+    swiotlbAlign?: 4096 | 2097152 | 1073741824 | ("4KiB" | "2MiB" | "1GiB");
+    /**
+     * CONFIG_SWIOTLB_DYNAMIC: a full pool makes a transient pool and a worker adds 1–4 MiB pools, each converted at run time.
+     * @defaultValue false
+     */
+    dynamicSwiotlb?: boolean;
+    /**
+     * Dma_alloc_* memory: converted to shared per allocation (today) or carved from the swiotlb pool (seed 004 proposal 1).
+     * @defaultValue "convert"
+     */
+    dmaAlloc?: "convert" | "pool";
+    /**
+     * Dma_alloc_coherent calls each device driver makes at probe (rings, queues).
+     * @defaultValue 4
+     */
+    coherentAllocsPerDevice?: number;
+    /**
+     * Size of each dma_alloc_coherent allocation.
+     * Unit: bytes as a number, or a string with a unit (ByteSize).
+     * @defaultValue 4096
+     */
+    coherentAllocBytes?: number | ByteSize;
+    /**
+     * Dma_alloc_coherent calls per second per device while it does I/O (each freed after runtimeCoherentLifetime).
+     * @defaultValue 0
+     */
+    runtimeCoherentAllocsPerSec?: number;
+    /**
+     * How long a runtime coherent allocation lives before dma_free_coherent.
+     * Unit: ns as a number, or a string with a unit (Duration).
+     * @defaultValue 1000000
+     */
+    runtimeCoherentLifetime?: number | Duration;
+    /**
+     * 4 KiB pages each vCPU shares at boot (GHCB, hypervisor-shared clock or hypercall pages).
+     * @defaultValue 1
+     */
+    bootSharedPagesPerVcpu?: number;
+    /**
+     * SEV-SNP: the guest uses 2 MiB Page State Change entries where a range is 2 MiB-aligned (newer kernels); false: 4 KiB entries only.
+     * @defaultValue true
+     */
+    pscLargeEntries?: boolean;
+  };
 }
 
 /** The device transport kinds the engine knows, each with its parameters (every one optional, with a default). */

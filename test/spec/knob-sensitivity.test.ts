@@ -89,7 +89,12 @@ function candidates(spec: Json, path: Path): unknown[] {
   // A file a spec names (a trace): another file, which does not exist, so the run is refused.
   if (last === 'file' && typeof v === 'string') return [`${v}.other`];
   if (typeof v === 'boolean') return [!v];
-  if (typeof v === 'number') return [...new Set([v * 2, Math.floor(v / 2), v + 1, v - 1, 1])].filter((x) => x !== v && x >= 0);
+  if (typeof v === 'number') {
+    // A union of numeric literals (swiotlbAlign: 4096 | 2 MiB | 1 GiB) moves to its other values.
+    const literals = enumOptions(spec, path).filter((o) => o !== v);
+    if (literals.length > 0) return literals;
+    return [...new Set([v * 2, Math.floor(v / 2), v + 1, v - 1, 1])].filter((x) => x !== v && x >= 0);
+  }
   if (typeof v !== 'string') return [];
   const options = enumOptions(spec, path);
   if (options.length > 0) return options.filter((o) => o !== v);
@@ -104,16 +109,20 @@ function enumOptions(spec: Json, path: Path): unknown[] {
   const r = catalog.specSchema.safeParse(setAt(spec, path, '\u0000'));
   if (r.success) return [];
   const out: unknown[] = [];
-  const visit = (issues: z.ZodIssue[]): void => {
+  const target = path.join('.');
+  // A model's params are parsed by its own schema, so a union's members report paths relative to
+  // the params object: below a union at the target itself, a suffix of the target is the target.
+  const visit = (issues: z.ZodIssue[], below: boolean): void => {
     for (const i of issues) {
       const at = i.path.join('.');
-      if (i.code === 'invalid_union' && path.join('.').startsWith(at)) i.unionErrors.forEach((e) => visit(e.issues));
-      if (at !== path.join('.')) continue;
+      const here = at === target || (below && target.endsWith(`.${at}`));
+      if (i.code === 'invalid_union' && target.startsWith(at)) i.unionErrors.forEach((e) => visit(e.issues, below || at === target));
+      if (!here) continue;
       if (i.code === 'invalid_enum_value') out.push(...i.options);
       if (i.code === 'invalid_literal') out.push(i.expected);
     }
   };
-  visit(r.error.issues);
+  visit(r.error.issues, false);
   return [...new Set(out)];
 }
 

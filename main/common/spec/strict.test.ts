@@ -26,11 +26,12 @@ test('lazyAccept, and any other free-form VM param, is refused at its path', () 
   assert.match(refusal({ vms: [{ ...vm, lazyAccept: true }], devices: [dev] }), /^vms\[0\]: unknown field "lazyAccept"$/);
 });
 
-test('a confidential kind with no model yet (tdx, sev-snp) is refused at vms[].confidential', () => {
-  for (const kind of ['tdx', 'sev-snp']) {
+test('a confidential kind is accepted once registered (tdx, sev-snp); one with no model is refused at vms[].confidential', () => {
+  for (const kind of ['tdx', 'sev-snp']) assert.equal(parseSpec({ vms: [{ ...vm, confidential: kind }], devices: [dev] }).vms[0]!.confidential.kind, kind);
+  for (const kind of ['sgx', 'cca']) {
     assert.equal(
       refusal({ vms: [{ ...vm, confidential: kind }], devices: [dev] }),
-      `vms[0].confidential: unknown confidential-computing kind "${kind}"; known kinds: none, pef (a kind is accepted once a model for it is registered)`,
+      `vms[0].confidential: unknown confidential-computing kind "${kind}"; known kinds: none, pef, sev-snp, tdx (a kind is accepted once a model for it is registered)`,
     );
   }
 });

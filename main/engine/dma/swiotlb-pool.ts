@@ -7,7 +7,7 @@
  *
  * Models: slot allocation and release, exhaustion (no run found → the map fails, it never
  * blocks), exact pool and metadata memory (24 B per slot).
- * Does not model: min_align_mask, dynamic/transient pools. Pure data: no time.
+ * Does not model: min_align_mask (dynamic and transient pools: swiotlb-pool-set.ts). Pure data: no time.
  */
 
 export const IO_TLB_SHIFT = 11;
@@ -72,6 +72,11 @@ export class SwiotlbPool {
 
   get peakSlots(): number {
     return this.peak;
+  }
+
+  /** True if [addr, addr + bytes) lies inside the pool. */
+  contains(addr: number, bytes: number): boolean {
+    return addr >= this.base && addr + bytes <= this.base + this.nslabs * IO_TLB_SIZE;
   }
 
   slotsFor(bytes: number): number {

@@ -6,8 +6,11 @@
  * mapping at once contend only when they start in the same area; the locks of the areas a full
  * area falls back to are not charged); the bounce copy on the vCPU at
  * map for to-device data and at unmap for from-device data, at guest.memcpy_bytes_per_ns;
- * exhaustion as a failed map.
- * Does not model: dma_sync_* partial syncs, dynamic pools.
+ * exhaustion as a failed map; with a growth hook (dynamic swiotlb, swiotlb-pool-set.ts), a map
+ * that finds every pool full asks the hook for a transient pool before it fails, and an unmap
+ * hands the slot to the hook, which ends transient pools.
+ * Does not model: dma_sync_* partial syncs; the locks of pools other than the default one (their
+ * slots are released under the default pool's area-0 lock).
  */
 import { Resource, type Environment, type ProcessGenerator } from '../kernel';
 import type { Costs } from '../costs/costs';
@@ -16,7 +19,8 @@ import type { Vcpu } from '../machine/vcpu';
 import type { Direction, DmaPath, Mapping } from './path';
 import { FRAME, frameAt, splitSafe } from '../mem/addr';
 import { SparseArray } from '../mem/sparse';
-import { IO_TLB_SIZE, type SwiotlbPool, type SwiotlbSlot } from './swiotlb-pool';
+import { IO_TLB_SIZE, type SwiotlbSlot } from './swiotlb-pool';
+import type { BouncePool } from './swiotlb-pool-set';
 import { CORE_COSTS } from '../../common/profile/core';
 import { SWIOTLB_COSTS } from '../../common/profile/swiotlb';
 import { SWIOTLB_METRICS } from '../../common/metrics/swiotlb';
@@ -25,6 +29,14 @@ export interface Bounce {
   readonly slot: SwiotlbSlot;
   readonly bytes: number;
   readonly dir: Direction;
+}
+
+/** Dynamic swiotlb's side of the bouncer (the CVM model converts the pools' memory). */
+export interface SwiotlbGrowth {
+  /** Every pool was full for `bytes`: may make a transient pool and return a slot in it (on the mapping vCPU). */
+  onFull(cpu: Vcpu, bytes: number): ProcessGenerator<SwiotlbSlot | null>;
+  /** Releases a slot; ends (and converts back) the transient pool it was the only mapping of. */
+  onFree(cpu: Vcpu, slot: SwiotlbSlot): ProcessGenerator<void>;
 }
 
 export class SwiotlbBouncer {
@@ -39,8 +51,9 @@ export class SwiotlbBouncer {
     private readonly env: Environment,
     private readonly costs: Costs,
     private readonly metrics: Metrics,
-    readonly pool: SwiotlbPool,
+    readonly pool: BouncePool,
     name: string,
+    private readonly growth: SwiotlbGrowth | null = null,
   ) {
     this.locks = pool.areas.map((_, i) => new Resource(env, `${name}.swiotlb.area${i}`, 1));
     this.allocNs = costs.ns(SWIOTLB_COSTS.allocNs);
@@ -62,6 +75,7 @@ export class SwiotlbBouncer {
     } finally {
       lock.release();
     }
+    if (slot === null && this.growth !== null) slot = yield* this.growth.onFull(cpu, bytes);
     if (slot === null) {
       this.full.inc();
       return null;
@@ -72,16 +86,17 @@ export class SwiotlbBouncer {
     return { slot, bytes, dir };
   }
 
-  *unmap(_cpu: Vcpu, b: Bounce): ProcessGenerator<void> {
+  *unmap(cpu: Vcpu, b: Bounce): ProcessGenerator<void> {
     if (b.dir !== 'to-device') yield* this.copy(b.bytes);
-    const lock = this.locks[b.slot.area]!;
+    const lock = this.locks[b.slot.area] ?? this.locks[0]!;
     yield lock.request();
     try {
       yield this.freeNs;
-      this.pool.free(b.slot);
+      if (this.growth === null) this.pool.free(b.slot);
     } finally {
       lock.release();
     }
+    if (this.growth !== null) yield* this.growth.onFree(cpu, b.slot);
   }
 
   finish(): void {
@@ -100,7 +115,7 @@ export class SwiotlbBouncer {
  */
 export class SwiotlbPath implements DmaPath {
   readonly name = 'swiotlb';
-  /** Live bounces by first slot index (Linux finds the slot from the address the same way). */
+  /** Live bounces by the absolute slot number of their address (address / 2 KiB; Linux finds the slot from the address the same way). */
   private readonly live = new SparseArray<Bounce>();
 
   constructor(
@@ -113,25 +128,21 @@ export class SwiotlbPath implements DmaPath {
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     const b = yield* this.bouncer.map(cpu, bytes, dir);
     if (b === null) return null;
-    this.live.set(b.slot.slot, b);
+    this.live.set(b.slot.addr / IO_TLB_SIZE, b);
     const { pfn, off } = splitSafe(b.slot.addr);
     return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     const addr = m.iovaPfn * FRAME + m.iovaOff;
-    const pool = this.bouncer.pool;
-    const b = addr >= pool.base && (addr - pool.base) % IO_TLB_SIZE === 0 ? this.live.take((addr - pool.base) / IO_TLB_SIZE) : undefined;
+    const b = addr <= Number.MAX_SAFE_INTEGER && addr % IO_TLB_SIZE === 0 ? this.live.take(addr / IO_TLB_SIZE) : undefined;
     if (b === undefined) throw new Error(`swiotlb: unmap of ${addr} that is not mapped (at ${this.env.now} ns)`);
     yield* this.bouncer.unmap(cpu, b);
   }
 
   *translate(pfn: number, off: number, bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    const pool = this.bouncer.pool;
-    // The pool lies in guest RAM (a safe integer); compare frames first so a 64-bit address is never rounded into it.
-    const endFrame = Math.ceil((pool.base + pool.nslabs * IO_TLB_SIZE) / FRAME);
-    if (frameAt(pfn, off) >= endFrame) return false;
-    const addr = pfn * FRAME + off;
-    return addr >= pool.base && addr + bytes <= pool.base + pool.nslabs * IO_TLB_SIZE;
+    // Pools lie in guest RAM (safe integers): an address beyond 2^53 is never rounded into one.
+    if (frameAt(pfn, off) * FRAME > Number.MAX_SAFE_INTEGER) return false;
+    return this.bouncer.pool.contains(pfn * FRAME + off, bytes);
   }
 }

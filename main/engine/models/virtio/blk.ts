@@ -61,8 +61,6 @@ export class VirtioBlk implements BlockQueue {
     const data = limitSegments(io.data, this.limits);
     const bufs = blkRequestBuffers(io.slotGpa + HEADER_OFFSET, data, io.read);
     const t = this.t;
-    const refusal = t.refusal;
-    if (refusal !== null) return { ok: false, reason: refusal };
     for (;;) {
       const r = yield* cpu.run(
         (function* (): ProcessGenerator<'map' | 'full' | SimEvent<boolean> | null> {

@@ -7,9 +7,12 @@
  * Models the platform meaning of the flags (features.ts): a pseries guest (ppc64le host) can go
  * secure under PEF, so NO_IOMMU means something there; on other hosts only a confidential VM
  * gives it one. A confidential VM (TDX, SEV-SNP) refuses a device without ACCESS_PLATFORM at
- * probe (virtio_features_ok: "device must provide VIRTIO_F_ACCESS_PLATFORM"), so its I/O never
- * starts; a PEF guest of the seed-001 era does not check and its I/O fails at the device.
- * NO_IOMMU in a restricted guest bounces through a swiotlb pool of its own (Linux's default size).
+ * probe (virtio_features_ok: "device must provide VIRTIO_F_ACCESS_PLATFORM"): the spec is refused
+ * at transport.params.accessPlatform — this is the one place of that rule; a PEF guest of the
+ * seed-001 era does not check and its I/O fails at the device. NO_IOMMU in a restricted guest is
+ * dma-direct with swiotlb: in a CVM (no IOMMU in its path) the CVM's own path, which bounces
+ * through the CVM's swiotlb; in a PEF guest behind its PHB a swiotlb pool of its own (Linux's
+ * default size), bypassing the TCEs.
  * Does not model: a guest that becomes secure after probe (the route is fixed at probe).
  */
 import { Resource, type Environment } from '../../kernel';
@@ -40,6 +43,8 @@ export interface BuildInput {
   /** The VM's confidential kind ("none", "pef", "tdx", "sev-snp"...). */
   readonly confidential: string;
   readonly path: DmaPath;
+  /** The device sits behind a vIOMMU or host IOMMU (else `path` is dma-direct, as the VM's confidential model wraps it). */
+  readonly behindIommu: boolean;
   readonly params: VirtioParams;
 }
 
@@ -84,11 +89,15 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
     if (e instanceof FeatureError) throw new TopologyError(`${x.at}.params.${e.field}`, e.message);
     throw e;
   }
-  const refusedAtProbe = route === 'gpa' && platform.restricted && x.confidential !== 'pef';
-  if (refusedAtProbe) x.note(`${device.id}: refused at probe: a ${x.confidential} guest requires VIRTIO_F_ACCESS_PLATFORM (virtio_features_ok), so the device never starts`);
+  if (route === 'gpa' && platform.restricted && x.confidential !== 'pef') {
+    throw new TopologyError(
+      `${x.at}.params.accessPlatform`,
+      `a ${x.confidential} guest refuses a virtio device without VIRTIO_F_ACCESS_PLATFORM at probe (virtio_features_ok): the device could reach only shared memory, never the private guest-physical addresses the driver would hand it (set accessPlatform, or the proposed noIommu)`,
+    );
+  }
   let dma: DmaPath | null = null;
   if (route === 'platform') dma = x.path;
-  else if (route === 'restricted-direct') dma = platform.restricted ? bounceFor(env, costs, metrics, vm) : new DirectPath(costs);
+  else if (route === 'restricted-direct') dma = !platform.restricted ? new DirectPath(costs) : x.behindIommu ? bounceFor(env, costs, metrics, vm) : x.path;
   const vhost = backend === 'vhost';
   const backendThread = vhost ? new Resource(env, `${device.id}.vhost`, 1) : params.iothread ? new Resource(env, `${device.id}.iothread`, 1) : vm.vmmThread;
   const t = new VirtioTransport(env, readVirtioCosts(costs), metrics, dma, {
@@ -103,7 +112,6 @@ export function buildVirtio(x: BuildInput): VirtioTransport {
     backendThread,
     vmmThread: vm.vmmThread,
     restricted: () => platform.restricted,
-    refusedAtProbe,
     platformPath: x.path,
     note: x.note,
   });

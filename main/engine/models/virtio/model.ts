@@ -36,6 +36,7 @@ export const virtio = defineModel({
           vm,
           confidential: vm.spec.confidential.kind,
           path,
+          behindIommu: at.device.viommu !== undefined || at.device.hostIommu !== undefined,
           params,
         }),
     };

@@ -58,8 +58,6 @@ export interface TransportOptions {
   readonly vmmThread: Resource;
   /** Whether the guest's memory is restricted from the host at this instant. */
   restricted(): boolean;
-  /** The driver refused the device at probe (a CVM without ACCESS_PLATFORM): no I/O ever starts. */
-  readonly refusedAtProbe?: boolean;
   /**
    * The platform's path for the device, probed whatever the route (PCI setup — TCE tables,
    * dma_set_mask's DDW — happens before virtio looks at its features); defaults to the DMA path.
@@ -158,7 +156,7 @@ export class VirtioTransport implements DmaPath {
     }
   }
 
-  /** The route the guest took at probe (for probe-time checks by other layers, e.g. a CVM refusing 'gpa'). */
+  /** The route the guest took at probe. */
   get route(): DmaRoute {
     return this.opts.route;
   }
@@ -170,16 +168,11 @@ export class VirtioTransport implements DmaPath {
 
   // ---- DmaPath: the guest side as the device driver sees it ----
 
-  /** Why every I/O of this device fails before it starts, or null. */
-  get refusal(): string | null {
-    return this.opts.refusedAtProbe === true ? 'the driver refused the device at probe: this guest requires VIRTIO_F_ACCESS_PLATFORM' : null;
-  }
-
   *probe(cpu: Vcpu): ProcessGenerator<void> {
     const platform = this.opts.platformPath ?? this.dma;
     if (platform !== null) yield* platform.probe(cpu);
     if (this.dma !== null && this.dma !== platform) yield* this.dma.probe(cpu);
-    if (this.dma === null || this.opts.refusedAtProbe === true) return;
+    if (this.dma === null) return;
     // vring_create_virtqueue: each ring allocated once with dma_alloc_coherent, mapped for good.
     for (let q = 0; q < this.vqs.length; q++) {
       const gpa = this.ringGpa(q);
@@ -190,7 +183,6 @@ export class VirtioTransport implements DmaPath {
   }
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
-    if (this.opts.refusedAtProbe === true) return null;
     if (this.dma === null) return { ...gpaAddr(gpa), bytes, dir, gpa };
     const m = yield* this.dma.map(cpu, gpa, bytes, dir);
     if (m !== null) {
