@@ -8,6 +8,7 @@ import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { checkTopology } from '../../engine/run';
 import type { TopologyChecker, TopologyIssue } from './checker';
+import { estimateWork } from './estimate';
 
 export function topologyIssue(spec: Spec, profile: ResolvedProfile): TopologyIssue | null {
   try {
@@ -23,4 +24,5 @@ export function topologyIssue(spec: Spec, profile: ResolvedProfile): TopologyIss
 /** The check on the calling thread: for the CLI and tests (never on Electron's main thread). */
 export const inProcessChecker: TopologyChecker = {
   checkTopology: async (runs) => runs.map((r) => topologyIssue(r.spec, r.profile)),
+  estimateWork: async (runs, pilotEvents, maxBytes) => runs.map((r) => estimateWork(r.spec, r.profile, pilotEvents, maxBytes)),
 };
