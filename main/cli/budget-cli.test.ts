@@ -38,8 +38,11 @@ test('run --max-events: a run whose boot outlasts the estimate stops at its budg
 });
 
 test('run --max-memory takes units and stops the run whose process holds more; a bad value is one sentence and exit 2', async () => {
-  // 40 MiB: above the estimate of the runs (32 MiB + their tables) but below what this process holds, so the first check stops the long one.
+  // 40 MiB: above the estimate of the runs (32 MiB + their tables) but below what this thread holds
+  // (64 MiB of ballast, filled so it is really held), so the first check stops the long run.
+  const ballast = Buffer.alloc(64 * 2 ** 20, 1);
   const mem = await cli('run', bootSweep, '--db', db, '--max-memory', '40MiB', '--json');
+  assert.equal(ballast[ballast.length - 1], 1);
   assert.equal(mem.code, 1, mem.err);
   assert.deepEqual(JSON.parse(mem.out).runs.map((x: { status: string }) => x.status), ['done', 'budget-exceeded', 'done']);
   assert.match(JSON.parse(mem.out).runs[1].error, /memory budget of 40\.0 MiB was reached \(\d+.*\); raise it with --max-memory/);
