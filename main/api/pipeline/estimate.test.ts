@@ -107,13 +107,13 @@ test('a wall-time budget below the estimate is refused with --max-wall; the exce
   assert.deepEqual(budgetExcesses(e, DEFAULT_BUDGETS).map((x) => x.budget), ['events', 'memory']);
 });
 
-test('replications share one pilot; the worker pool (the workbench check) gives the same estimate as in-process', async () => {
-  const sweep = [0, 1, 2].map((replication) => ({ ...nic('20ms'), seed: 1 + replication, replication }));
+test('replications (and runs differing only in name) share one pilot; the worker pool (the workbench check) gives the same estimate as in-process', async () => {
+  const sweep = [0, 1, 2].map((replication) => ({ ...nic('20ms'), name: `rep ${replication}`, seed: 1 + replication, replication }));
   let calls = 0;
   const counting = { ...inProcessChecker, estimateWork: (runs: Parameters<NonNullable<typeof inProcessChecker.estimateWork>>[0], n: number, max: number) => ((calls += runs.length), inProcessChecker.estimateWork!(runs, n, max)) };
   const r = await prepareSource({ file: 's.json', source: JSON.stringify(sweep) }, { evaluate: noScripts, checker: counting });
   assert.ok(r.ok);
-  assert.equal(calls, 1, 'one pilot for three replications');
+  assert.equal(calls, 1, 'one pilot for three replications with three names');
   const pool = new WorkerPool({ size: 1 });
   try {
     const viaPool = await prepareSource({ file: 's.json', source: JSON.stringify(sweep) }, { evaluate: noScripts, checker: pool });

@@ -124,11 +124,13 @@ export async function prepareSource(input: SourceInput, deps: PipelineDeps): Pro
 
 /**
  * One estimate per distinct configuration (replications differ only in their seed, so they share
- * their point's), the pilots sharing PILOT_TOTAL_EVENTS; undefined when the checker makes none.
+ * their point's; runs differing only in name share one too), the pilots sharing
+ * PILOT_TOTAL_EVENTS; undefined when the checker makes none.
  */
 async function estimateRuns(runs: readonly PreparedRun[], checker: TopologyChecker, maxBytes: number): Promise<WorkEstimate[] | undefined> {
   if (checker.estimateWork === undefined) return undefined;
-  const keyOf = (r: PreparedRun): string => JSON.stringify([{ ...r.spec, seed: 0, replication: 0 }, r.profile.params]);
+  // What the engine does not read (names, the point's labels, the seed of a replication) does not make a spec distinct.
+  const keyOf = (r: PreparedRun): string => JSON.stringify([{ ...r.spec, seed: 0, replication: 0, name: '', description: '', point: {} }, r.profile.params]);
   const distinct = new Map<string, number>();
   const index = runs.map((r) => {
     const k = keyOf(r);
