@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { unpackedPath } from '../../common/asar';
 import { formatBudgetFigure, resolveBudgets, type Budgets, type WorkEstimate } from '../../common/budget';
 import type { ResolvedProfile } from '../../common/profile/profile';
@@ -48,6 +48,8 @@ export interface PoolOptions {
   workerFile?: string;
   /** How long a cancelled run may take to notice before its worker is terminated. */
   cancelGraceMs?: number;
+  /** V8 limits of each run worker (default: V8's own, from the machine's memory); a run that reaches them ends as budget-exceeded. */
+  resourceLimits?: ResourceLimits;
 }
 
 function defaultWorkerFile(): { file: string; execArgv: string[] } {
@@ -85,6 +87,7 @@ export class WorkerPool implements RunExecutor {
   private checker: Checker | null = null;
   private readonly entry: { file: string; execArgv: string[] };
   private readonly cancelGraceMs: number;
+  private readonly resourceLimits: ResourceLimits | undefined;
   private nextTask = 1;
   private closed = false;
 
@@ -92,6 +95,7 @@ export class WorkerPool implements RunExecutor {
     this.size = Math.max(1, opts.size ?? availableParallelism());
     this.entry = opts.workerFile ? { file: opts.workerFile, execArgv: [] } : defaultWorkerFile();
     this.cancelGraceMs = opts.cancelGraceMs ?? 800;
+    this.resourceLimits = opts.resourceLimits;
   }
 
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle {
@@ -187,7 +191,7 @@ export class WorkerPool implements RunExecutor {
 
   private spawn(): Slot {
     const cancelBuffer = new SharedArrayBuffer(4);
-    const worker = new Worker(this.entry.file, { workerData: { cancel: cancelBuffer }, execArgv: this.entry.execArgv });
+    const worker = new Worker(this.entry.file, { workerData: { cancel: cancelBuffer }, execArgv: this.entry.execArgv, resourceLimits: this.resourceLimits });
     const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), busy: null };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on('error', (e) => {
