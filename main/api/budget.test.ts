@@ -99,3 +99,15 @@ test('job manager: a sweep in the pool stores its budget-exceeded run as such an
     store.close();
   }
 });
+
+test('worker pool: a run worker that reaches V8 heap limit before its memory check is reported as budget-exceeded, not as a crash', async () => {
+  const pool = new WorkerPool({ size: 1, workerFile: new URL('../../test/support/heap-hog-worker.mjs', import.meta.url).pathname, resourceLimits: { maxOldGenerationSizeMb: 32 } });
+  try {
+    const s = short();
+    const o = await pool.run(s.spec, s.profile, () => {}, { maxMemoryBytes: 2 ** 30 }).outcome;
+    assert.equal(o.status, 'budget-exceeded');
+    assert.match('message' in o ? o.message : '', /^budget exceeded: the engine worker ran out of JS heap \(V8's limit\) before the memory budget of 1\.00 GiB/);
+  } finally {
+    await pool.close();
+  }
+});

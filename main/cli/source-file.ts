@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { formatDiagnostic } from '../common/diagnostics';
 import { isScriptFile, prepareSource, type SourceInput } from '../api/pipeline/pipeline';
 import type { PreparedRun } from '../api/pipeline/prepared';
+import type { WorkEstimate } from '../common/budget';
 import { inProcessChecker } from '../api/pipeline/topology-check';
 import { evaluateScript } from '../script/api';
 import { CliError } from './errors';
@@ -18,6 +19,8 @@ export interface PreparedFile {
   experiment: string;
   description?: string;
   runs: PreparedRun[];
+  /** Each run's work estimate (the pipeline's budget stage). */
+  estimates: WorkEstimate[];
 }
 
 export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' | 'source'>, io: CliIO): Promise<PreparedFile> {
@@ -32,5 +35,5 @@ export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' |
   // What the script printed (console.log), each line prefixed with the file name.
   for (const line of o.logs) io.err(`${file}: ${line}\n`);
   if (!o.ok) throw new CliError(o.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
-  return { source, experiment: o.experiment, description: o.description, runs: o.runs };
+  return { source, experiment: o.experiment, description: o.description, runs: o.runs, estimates: o.estimates ?? [] };
 }

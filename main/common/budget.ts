@@ -57,3 +57,59 @@ export class BudgetExceededError extends Error {
     this.name = 'BudgetExceededError';
   }
 }
+
+/**
+ * Memory the spec alone fixes (a model's footprint): `count` entries of `bytesEach` bytes of the
+ * simulator's own memory, declared by the model that creates them at `path` (e.g. the TCEs of a
+ * DMA window that maps all guest RAM at boot).
+ */
+export interface FootprintItem {
+  path: string;
+  what: string;
+  count: number;
+  bytesEach: number;
+}
+
+/** A run's work estimate, made before it starts: from the spec (footprints) and a short pilot (events). */
+export interface WorkEstimate {
+  /** Events the run will process (the pilot's extrapolation). */
+  events: number;
+  /** `exact`: the pilot ran the whole run; `extrapolated`: from its measured phase; `at-least`: boot outlasted the pilot. */
+  eventsBasis: 'exact' | 'extrapolated' | 'at-least';
+  /** Bytes the run adds: the footprints plus a fixed allowance for the engine's own structures. */
+  bytes: number;
+  /** Wall-clock ms at the pilot's rate on this machine (informative; the refusal on wall time uses it). */
+  wallMs: number;
+  footprint: FootprintItem[];
+  /** How the events were estimated, in a few words. */
+  basis: string;
+  /** The pilot run threw (an engine bug for a spec the schema and the topology check accepted). */
+  pilotError?: string;
+}
+
+/** What an estimate exceeds of the budgets: one sentence each, with the figure and the flag. */
+export function budgetExcesses(e: WorkEstimate, b: Budgets): { budget: BudgetKind; message: string }[] {
+  const out: { budget: BudgetKind; message: string }[] = [];
+  const approx = e.eventsBasis === 'exact' ? '' : e.eventsBasis === 'at-least' ? 'at least ' : 'about ';
+  if (e.events > b.maxEvents) {
+    out.push({ budget: 'events', message: `the work estimate, ${approx}${formatCount(e.events)} events (${e.basis}), exceeds the event budget of ${formatCount(b.maxEvents)}: shorten the run or raise the budget with ${BUDGET_FLAGS.events} ${formatCount(suggest(e.events))}` });
+  }
+  if (e.bytes > b.maxMemoryBytes) {
+    const big = [...e.footprint].sort((x, y) => y.count * y.bytesEach - x.count * x.bytesEach)[0];
+    const why = big ? ` (${big.path}: ${formatCount(big.count)} ${big.what} × ${big.bytesEach} B)` : '';
+    out.push({ budget: 'memory', message: `the memory estimate, ${formatBudgetFigure('memory', e.bytes)}${why}, exceeds the memory budget of ${formatBudgetFigure('memory', b.maxMemoryBytes)}: raise it with ${BUDGET_FLAGS.memory} ${Math.ceil((e.bytes * 1.25) / 2 ** 30)}GiB if the machine has that much` });
+  }
+  if (e.wallMs > b.maxWallMs && e.events <= b.maxEvents) {
+    out.push({ budget: 'wall', message: `the wall-time estimate, ${approx}${formatBudgetFigure('wall', e.wallMs)} at this machine's pilot rate (${formatCount(e.events)} events), exceeds the wall-time budget of ${formatBudgetFigure('wall', b.maxWallMs)}: raise it with ${BUDGET_FLAGS.wall} ${Math.ceil((e.wallMs * 1.5) / 60_000)}min` });
+  }
+  return out;
+}
+
+/** 1234567 → "1.23e6"; small numbers as they are. */
+export function formatCount(n: number): string {
+  return n < 1e5 ? String(Math.round(n)) : n.toExponential(2).replace('e+', 'e');
+}
+
+function suggest(events: number): number {
+  return Number((events * 1.5).toPrecision(2));
+}

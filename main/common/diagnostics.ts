@@ -48,7 +48,7 @@ export class ScriptError extends Error {
 }
 
 /** What a diagnostic is about; the editor shows it as the marker's source, the CLI in brackets. */
-export type DiagnosticKind = ScriptErrorKind | 'topology' | 'profile';
+export type DiagnosticKind = ScriptErrorKind | 'topology' | 'profile' | 'budget';
 
 /** One problem at a 1-based line:column of a source (a script, or a JSON spec file). */
 export interface PositionedDiagnostic {

@@ -41,6 +41,10 @@ export interface RunOptions {
   checkBudget?: () => BudgetStop | null;
   /** Opens the trace files of trace workloads (default: the opener installed with installTraceOpener). */
   openTrace?: TraceOpener;
+  /** Events between two calls of onProgress and the checks (default 65,536; the pilot of a work estimate polls more often). */
+  pollEvery?: number;
+  /** Called once when boot has ended and the measured phase begins (the work estimate's pilot). */
+  onMeasuredPhase?: (events: number, simNs: number) => void;
 }
 
 let defaultTraceOpener: TraceOpener | undefined;
@@ -86,10 +90,10 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
   let endNs: number | null = null;
   const tick = (): boolean => {
     if (opts.shouldCancel?.()) throw new CancelledError();
+    opts.onProgress?.({ phase, simNs: env.now, endNs, events: env.events });
     if (opts.maxEvents !== undefined && env.events > opts.maxEvents) throw new BudgetExceededError({ budget: 'events', limit: opts.maxEvents, used: env.events });
     const stop = opts.checkBudget?.();
     if (stop) throw new BudgetExceededError(stop);
-    opts.onProgress?.({ phase, simNs: env.now, endNs, events: env.events });
     return true;
   };
 
@@ -123,7 +127,9 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     })(),
     'boot-barrier',
   );
-  env.run(Infinity, tick);
+  const poll = opts.pollEvery ?? 65536;
+  env.run(Infinity, tick, poll);
+  opts.onMeasuredPhase?.(env.events, env.now);
   metrics.gauge(CORE_METRICS.bootDmaSetupNs, Math.max(0, ...setupByVm.values()));
 
   // Measured phase.
@@ -146,7 +152,7 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     for (const device of active) {
       startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, finished, atEnd: (fn) => atEnd.push(fn), openTrace: opts.openTrace ?? defaultTraceOpener });
     }
-    env.run(endNs, tick);
+    env.run(endNs, tick, poll);
     for (const fn of atEnd) fn();
     const elapsed = env.now - t0;
     const seconds = elapsed / 1e9;
@@ -170,3 +176,6 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
   const { scalars, histograms, series } = metrics.collect();
   return { engineVersion: ENGINE_VERSION, seed: spec.seed, simTimeNs: env.now, events: env.events, scalars, histograms, series, notes };
 }
+
+// The work estimate's engine side (footprints, the pilot), for the run pipeline.
+export { footprint, pilot, type PilotResult } from './estimate';

@@ -29,12 +29,28 @@ export const DEFAULTS = { timeoutMs: DEFAULT_SCRIPT_TIMEOUT_MS, memoryLimitBytes
 /** Top-level spec fields `--set` may write even when the script left them to their defaults. */
 const SPEC_FIELDS = new Set(['name', 'description', 'duration', 'profile', 'host']);
 
-/** JSON.parse that refuses keys which could reach a prototype when the result is copied. */
+/**
+ * JSON.parse, then a walk that refuses keys which could reach a prototype when the result is
+ * copied. The walk keeps its own stack: a reviver would recurse once per level, and a script
+ * nesting its answer thousands of levels deep would overflow the host's stack (the spec's own
+ * depth cap then gives the message, at the builder call).
+ */
 function parseResult(text: string): Expansion {
-  return JSON.parse(text, (key, value: unknown) => {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new ForbiddenKey(key);
-    return value;
-  }) as Expansion;
+  const root = JSON.parse(text) as unknown;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new ForbiddenKey(key);
+      stack.push((v as Record<string, unknown>)[key]);
+    }
+  }
+  return root as Expansion;
 }
 
 class ForbiddenKey extends Error {

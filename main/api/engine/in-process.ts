@@ -6,7 +6,7 @@
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { CancelledError } from '../../common/errors';
-import { BudgetExceededError, resolveBudgets, type Budgets } from '../../common/budget';
+import { BudgetExceededError, resolveBudgets, type Budgets, type WorkEstimate } from '../../common/budget';
 import { hostBudgetCheck } from '../budget-meter';
 import { runSimulation } from '../../engine/run';
 import { traceOpener } from '../trace-opener';
@@ -19,6 +19,10 @@ export class InProcessExecutor implements RunExecutor {
 
   checkTopology(runs: readonly { spec: Spec; profile: ResolvedProfile }[]): Promise<(TopologyIssue | null)[]> {
     return inProcessChecker.checkTopology(runs);
+  }
+
+  estimateWork(runs: readonly { spec: Spec; profile: ResolvedProfile }[], pilotEvents: number, maxBytes: number): Promise<WorkEstimate[]> {
+    return inProcessChecker.estimateWork!(runs, pilotEvents, maxBytes);
   }
 
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle {

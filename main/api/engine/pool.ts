@@ -9,14 +9,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { unpackedPath } from '../../common/asar';
-import { formatBudgetFigure, resolveBudgets, type Budgets } from '../../common/budget';
+import { formatBudgetFigure, resolveBudgets, type Budgets, type WorkEstimate } from '../../common/budget';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
 import type { TopologyChecker, TopologyIssue } from '../pipeline/checker';
-import type { CheckTask, RunTask, WorkerMessage } from './protocol';
+import type { CheckTask, EstimateTask, RunTask, WorkerMessage } from './protocol';
 
 export interface TaskProgress {
   phase: 'boot' | 'run';
@@ -48,6 +48,8 @@ export interface PoolOptions {
   workerFile?: string;
   /** How long a cancelled run may take to notice before its worker is terminated. */
   cancelGraceMs?: number;
+  /** V8 limits of each run worker (default: V8's own, from the machine's memory); a run that reaches them ends as budget-exceeded. */
+  resourceLimits?: ResourceLimits;
 }
 
 function defaultWorkerFile(): { file: string; execArgv: string[] } {
@@ -76,7 +78,7 @@ interface Active {
 
 interface Checker {
   worker: Worker;
-  pending: Map<number, { resolve: (issues: (TopologyIssue | null)[]) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (answer: never) => void; reject: (e: Error) => void }>;
 }
 
 export class WorkerPool implements RunExecutor {
@@ -85,6 +87,7 @@ export class WorkerPool implements RunExecutor {
   private checker: Checker | null = null;
   private readonly entry: { file: string; execArgv: string[] };
   private readonly cancelGraceMs: number;
+  private readonly resourceLimits: ResourceLimits | undefined;
   private nextTask = 1;
   private closed = false;
 
@@ -92,6 +95,7 @@ export class WorkerPool implements RunExecutor {
     this.size = Math.max(1, opts.size ?? availableParallelism());
     this.entry = opts.workerFile ? { file: opts.workerFile, execArgv: [] } : defaultWorkerFile();
     this.cancelGraceMs = opts.cancelGraceMs ?? 800;
+    this.resourceLimits = opts.resourceLimits;
   }
 
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle {
@@ -124,11 +128,22 @@ export class WorkerPool implements RunExecutor {
   checkTopology(runs: readonly { spec: Spec; profile: ResolvedProfile }[]): Promise<(TopologyIssue | null)[]> {
     if (this.closed) return Promise.reject(new Error('the engine pool is closed'));
     if (runs.length === 0) return Promise.resolve([]);
+    const task: CheckTask = { type: 'check', taskId: this.nextTask++, runs: [...runs] };
+    return this.ask<(TopologyIssue | null)[]>(task);
+  }
+
+  /** The pipeline's work estimates, in the checking worker (pilots build and run machines). */
+  estimateWork(runs: readonly { spec: Spec; profile: ResolvedProfile }[], pilotEvents: number, maxBytes: number): Promise<WorkEstimate[]> {
+    if (this.closed) return Promise.reject(new Error('the engine pool is closed'));
+    if (runs.length === 0) return Promise.resolve([]);
+    const task: EstimateTask = { type: 'estimate', taskId: this.nextTask++, runs: [...runs], pilotEvents, maxBytes };
+    return this.ask<WorkEstimate[]>(task);
+  }
+
+  private ask<T>(task: CheckTask | EstimateTask): Promise<T> {
     const checker = (this.checker ??= this.spawnChecker());
-    const taskId = this.nextTask++;
-    return new Promise((resolve, reject) => {
-      checker.pending.set(taskId, { resolve, reject });
-      const task: CheckTask = { type: 'check', taskId, runs: [...runs] };
+    return new Promise<T>((resolve, reject) => {
+      checker.pending.set(task.taskId, { resolve: resolve as (answer: never) => void, reject });
       checker.worker.postMessage(task);
     });
   }
@@ -148,10 +163,11 @@ export class WorkerPool implements RunExecutor {
     const worker = new Worker(this.entry.file, { workerData: { cancel: new SharedArrayBuffer(4) }, execArgv: this.entry.execArgv });
     const checker: Checker = { worker, pending: new Map() };
     worker.on('message', (m: WorkerMessage) => {
-      if (m.type !== 'checked') return;
+      if (m.type !== 'checked' && m.type !== 'estimated' && m.type !== 'check-failed') return;
       const p = checker.pending.get(m.taskId);
       checker.pending.delete(m.taskId);
-      p?.resolve(m.issues);
+      if (m.type === 'check-failed') p?.reject(new Error(m.message));
+      else p?.resolve((m.type === 'checked' ? m.issues : m.estimates) as never);
     });
     worker.on('error', (e) => this.failChecks(checker, `the engine worker crashed: ${e.message}`));
     worker.on('exit', (code) => this.failChecks(checker, `the engine worker exited (code ${code})`));
@@ -175,7 +191,7 @@ export class WorkerPool implements RunExecutor {
 
   private spawn(): Slot {
     const cancelBuffer = new SharedArrayBuffer(4);
-    const worker = new Worker(this.entry.file, { workerData: { cancel: cancelBuffer }, execArgv: this.entry.execArgv });
+    const worker = new Worker(this.entry.file, { workerData: { cancel: cancelBuffer }, execArgv: this.entry.execArgv, resourceLimits: this.resourceLimits });
     const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), busy: null };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on('error', (e) => {
@@ -196,7 +212,7 @@ export class WorkerPool implements RunExecutor {
 
   private onMessage(slot: Slot, m: WorkerMessage): void {
     const a = slot.busy;
-    if (m.type === 'ready' || m.type === 'checked' || a === null || m.taskId !== a.taskId) return;
+    if (m.type === 'ready' || m.type === 'checked' || m.type === 'estimated' || m.type === 'check-failed' || a === null || m.taskId !== a.taskId) return;
     if (m.type === 'progress') a.onProgress({ phase: m.phase, simNs: m.simNs, endNs: m.endNs, events: m.events });
     else if (m.type === 'done') this.settle(slot, { status: 'done', result: m.result, wallMs: m.wallMs });
     else this.settle(slot, { status: m.status, message: m.message, wallMs: m.wallMs });

@@ -1,5 +1,5 @@
 /** Messages between the engine host and its worker threads. Plain data, structured-cloned. */
-import type { Budgets } from '../../common/budget';
+import type { Budgets, WorkEstimate } from '../../common/budget';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
@@ -20,13 +20,24 @@ export interface CheckTask {
   runs: { spec: Spec; profile: ResolvedProfile }[];
 }
 
-export type WorkerTask = RunTask | CheckTask;
+/** The work estimate of each spec (a pilot of at most `pilotEvents` events unless the footprint exceeds `maxBytes`): the pipeline's budget stage. */
+export interface EstimateTask {
+  type: 'estimate';
+  taskId: number;
+  runs: { spec: Spec; profile: ResolvedProfile }[];
+  pilotEvents: number;
+  maxBytes: number;
+}
+
+export type WorkerTask = RunTask | CheckTask | EstimateTask;
 
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; taskId: number; phase: 'boot' | 'run'; simNs: number; endNs: number | null; events: number }
   | { type: 'done'; taskId: number; result: RunResult; wallMs: number }
   | { type: 'checked'; taskId: number; issues: (TopologyIssue | null)[] }
+  | { type: 'estimated'; taskId: number; estimates: WorkEstimate[] }
+  | { type: 'check-failed'; taskId: number; message: string }
   | { type: 'failed'; taskId: number; status: 'failed' | 'cancelled' | 'budget-exceeded'; message: string; wallMs: number };
 
 /** Workers post progress at most this often (wall time), so a fast engine cannot flood the host. */

@@ -11,6 +11,7 @@ import { hostBudgetCheck } from '../budget-meter';
 import { runSimulation } from '../../engine/run';
 import { traceOpener } from '../trace-opener';
 import { topologyIssue } from '../pipeline/topology-check';
+import { estimateWork } from '../pipeline/estimate';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
 
 const port = parentPort;
@@ -21,6 +22,15 @@ const post = (m: WorkerMessage): void => port.postMessage(m);
 port.on('message', (task: WorkerTask) => {
   if (task.type === 'check') {
     post({ type: 'checked', taskId: task.taskId, issues: task.runs.map((r) => topologyIssue(r.spec, r.profile)) });
+    return;
+  }
+  if (task.type === 'estimate') {
+    try {
+      post({ type: 'estimated', taskId: task.taskId, estimates: task.runs.map((r) => estimateWork(r.spec, r.profile, task.pilotEvents, task.maxBytes)) });
+    } catch (e) {
+      // An engine bug in a pilot (the topology check passed): one message, not a dead checker.
+      post({ type: 'check-failed', taskId: task.taskId, message: `the work estimate failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
     return;
   }
   const started = performance.now();

@@ -10,6 +10,10 @@
  *   land on the offending field, script errors on the builder call that declared it.
  * - topology: the injected checker builds each machine (the engine host's workers in the app);
  *   an error names a JSON path, placed the same way.
+ * - budget: each distinct spec (replications share one) gets a work estimate — a pilot run of its
+ *   first events and the models' footprints (estimate.ts), in the checker too — and a spec whose
+ *   estimated events, memory or wall time exceed the run budgets is refused with the estimate and
+ *   the flag that raises the limit (main/common/budget.ts).
  * Each stage runs only when the one before it found nothing.
  */
 import { ScriptError, type PositionedDiagnostic } from '../../common/diagnostics';
@@ -22,6 +26,8 @@ import { spanInCall } from '../../script/spans';
 import { JsonSyntaxError, locateSpan, parseJsonSource, splitPath, type Position } from '../json-source';
 import type { TopologyChecker } from './checker';
 import { prepareSpec, type PreparedRun } from './prepared';
+import { budgetExcesses, resolveBudgets, type Budgets, type WorkEstimate } from '../../common/budget';
+import { PILOT_EVENTS, PILOT_MIN_EVENTS, PILOT_TOTAL_EVENTS } from './estimate-limits';
 
 export type Evaluate = (source: string, file: string, opts?: EvaluateOptions) => Promise<ScriptExperiment>;
 
@@ -37,6 +43,8 @@ export interface SourceInput {
   timeoutMs?: number;
   /** Type-check a script against the DSL's .d.ts first. */
   typeCheck?: boolean;
+  /** The run budgets a spec's work estimate must fit (DEFAULT_BUDGETS where absent). */
+  budgets?: Partial<Budgets>;
 }
 
 export interface PipelineDeps {
@@ -45,7 +53,7 @@ export interface PipelineDeps {
 }
 
 export type SourceOutcome =
-  | { ok: true; experiment: string; description?: string; runs: PreparedRun[]; logs: string[] }
+  | { ok: true; experiment: string; description?: string; runs: PreparedRun[]; logs: string[]; estimates?: WorkEstimate[] }
   | { ok: false; diagnostics: PositionedDiagnostic[]; logs: string[] };
 
 /** At most this many diagnostics per source: the first ones say what to fix. */
@@ -106,7 +114,39 @@ export async function prepareSource(input: SourceInput, deps: PipelineDeps): Pro
     if (issue !== null) diagnostics.push(diag('topology', items[i]!.locate(issue.path), `${items[i]!.name(issue.path)}: ${issue.detail}${items[i]!.suffix}`));
   });
   if (diagnostics.length > 0) return { ok: false, diagnostics: collapse(diagnostics), logs };
-  return { ok: true, experiment: parsed.experiment, description: parsed.description, runs, logs };
+
+  const budgets = resolveBudgets(input.budgets);
+  const estimates = await estimateRuns(runs, deps.checker, budgets.maxMemoryBytes);
+  if (estimates !== undefined) {
+    estimates.forEach((e, i) => {
+      if (e.pilotError !== undefined) diagnostics.push(diag('topology', items[i]!.locate(''), `${items[i]!.name('')}: the engine failed in this spec's pilot run (an engine bug; please report it with the spec): ${e.pilotError}${items[i]!.suffix}`));
+      for (const x of budgetExcesses(e, budgets)) diagnostics.push(diag('budget', items[i]!.locate(''), `${items[i]!.name('')}: ${x.message}${items[i]!.suffix}`));
+    });
+    if (diagnostics.length > 0) return { ok: false, diagnostics: collapse(diagnostics), logs };
+  }
+  return { ok: true, experiment: parsed.experiment, description: parsed.description, runs, logs, estimates };
+}
+
+/**
+ * One estimate per distinct configuration (replications differ only in their seed, so they share
+ * their point's; runs differing only in name share one too), the pilots sharing
+ * PILOT_TOTAL_EVENTS; undefined when the checker makes none.
+ */
+async function estimateRuns(runs: readonly PreparedRun[], checker: TopologyChecker, maxBytes: number): Promise<WorkEstimate[] | undefined> {
+  if (checker.estimateWork === undefined) return undefined;
+  // What the engine does not read (names, the point's labels, the seed of a replication) does not make a spec distinct.
+  const keyOf = (r: PreparedRun): string => JSON.stringify([{ ...r.spec, seed: 0, replication: 0, name: '', description: '', point: {} }, r.profile.params]);
+  const distinct = new Map<string, number>();
+  const index = runs.map((r) => {
+    const k = keyOf(r);
+    let i = distinct.get(k);
+    if (i === undefined) distinct.set(k, (i = distinct.size));
+    return i;
+  });
+  const firsts = [...distinct.values()].map((i) => runs[index.indexOf(i)]!);
+  const pilotEvents = Math.max(PILOT_MIN_EVENTS, Math.min(PILOT_EVENTS, Math.floor(PILOT_TOTAL_EVENTS / firsts.length)));
+  const estimates = await checker.estimateWork(firsts, pilotEvents, maxBytes);
+  return index.map((i) => estimates[i]!);
 }
 
 /**

@@ -10,6 +10,7 @@ import { checkTopology } from '../../engine/run';
 import type { TopologyChecker, TopologyIssue } from './checker';
 // Whatever checks topologies here also runs them: give its engine the trace-file opener.
 import '../trace-opener';
+import { estimateWork } from './estimate';
 
 export function topologyIssue(spec: Spec, profile: ResolvedProfile): TopologyIssue | null {
   try {
@@ -25,4 +26,5 @@ export function topologyIssue(spec: Spec, profile: ResolvedProfile): TopologyIss
 /** The check on the calling thread: for the CLI and tests (never on Electron's main thread). */
 export const inProcessChecker: TopologyChecker = {
   checkTopology: async (runs) => runs.map((r) => topologyIssue(r.spec, r.profile)),
+  estimateWork: async (runs, pilotEvents, maxBytes) => runs.map((r) => estimateWork(r.spec, r.profile, pilotEvents, maxBytes)),
 };

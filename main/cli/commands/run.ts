@@ -79,7 +79,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const sets = parseSets(values.set);
   const shard = parseShardOption(values.shard);
   const budgets = parseBudgets(values);
-  const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout) }, io);
+  const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout), budgets }, io);
   const experiment = values.experiment ?? prepared.experiment;
   return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets }, io);
 }

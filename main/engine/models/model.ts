@@ -13,6 +13,10 @@ import type { DmaPath } from '../dma/path';
 import type { DeviceSpec, HostIommuSpec, Spec, ViommuSpec, VmSpec } from '../../common/spec';
 import { checkDeclaration, type ModelDeclaration, type ParamsSchema } from '../../common/models/declaration';
 import type { VmRuntime } from '../machine/vm';
+import type { FootprintItem } from '../../common/budget';
+
+/** A model's footprint entry (main/common/budget): the engine adds the instance's JSON path. */
+export type Footprint = Omit<FootprintItem, 'path'>;
 
 export type { ModelRole } from '../../common/models/declaration';
 
@@ -88,11 +92,19 @@ type Out<P extends ParamsSchema> = z.output<P>;
 /** host.iommus[] kinds: a physical IOMMU instance. */
 export interface HostIommuModel<P extends ParamsSchema = ParamsSchema, D extends ParamsSchema = ParamsSchema> extends ModelDeclaration<'host-iommu', P, D> {
   create(ctx: ModelContext, params: Out<P>, at: HostIommuSite): IommuInstance;
+  /** Optional: the structures the spec alone makes this instance fill (the run's work estimate); pure, no machine is built. */
+  footprint?(params: Out<P>, at: HostIommuSite, spec: Spec, costs: Costs): Footprint[];
 }
 
 /** vms[].viommus[] kinds: a guest-visible IOMMU. */
 export interface ViommuModel<P extends ParamsSchema = ParamsSchema, D extends ParamsSchema = ParamsSchema> extends ModelDeclaration<'viommu', P, D> {
   create(ctx: ModelContext, params: Out<P>, at: ViommuSite): IommuInstance;
+  /**
+   * Optional: the structures the spec alone makes this instance fill, whatever the workload does
+   * (the TCEs of a window that maps all RAM at boot, premapped leaves): the run's work estimate
+   * (main/engine/estimate.ts). Pure: no machine is built. What workloads map on demand is left to the pilot.
+   */
+  footprint?(params: Out<P>, at: ViommuSite, spec: Spec, costs: Costs): Footprint[];
 }
 
 /** vms[].confidential kinds: a confidential-computing VM. */
