@@ -36,17 +36,20 @@ export class Resource {
     return this.waiting.length - this.head;
   }
 
-  /** An event that succeeds when a slot is granted to the caller. */
+  /**
+   * An event that succeeds when a slot is granted to the caller. A free slot is granted
+   * synchronously: the shared, already-processed `env.granted` is returned, so the process
+   * continues in the same step and nothing is allocated or queued.
+   */
   request(): SimEvent<void> {
-    const ev = new SimEvent<void>(this.env);
-    if (this.inUse < this.capacity && this.queueLength === 0) {
+    if (this.inUse < this.capacity && this.head === this.waiting.length) {
       this.account();
       this.inUse++;
       this.grants++;
-      ev.succeed();
-    } else {
-      this.waiting.push({ ev, since: this.env.now });
+      return this.env.granted;
     }
+    const ev = new SimEvent<void>(this.env);
+    this.waiting.push({ ev, since: this.env.now });
     return ev;
   }
 
