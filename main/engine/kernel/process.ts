@@ -53,12 +53,17 @@ export class Process<T = void> extends SimEvent<T> implements Waiter {
     let sendError = isError;
     for (;;) {
       let r: IteratorResult<Yieldable, T>;
+      const env = this.env;
+      const outer = env.current;
+      env.current = this;
       try {
         r = sendError ? this.gen.throw(sendValue) : this.gen.next(sendValue);
       } catch (err) {
+        env.current = outer;
         this.fail(err);
         return;
       }
+      env.current = outer;
       if (r.done) {
         this.succeed(r.value);
         return;

@@ -32,6 +32,11 @@ export class Resource {
     return this.inUse;
   }
 
+  /** A slot is free and nobody is queued: tryAcquire() would succeed. */
+  get idle(): boolean {
+    return this.inUse < this.capacity && this.head === this.waiting.length;
+  }
+
   get queueLength(): number {
     return this.waiting.length - this.head;
   }
@@ -51,6 +56,18 @@ export class Resource {
     const ev = new SimEvent<void>(this.env);
     this.waiting.push({ ev, since: this.env.now });
     return ev;
+  }
+
+  /**
+   * Takes a free slot at once (true), exactly as a `yield request()` granted synchronously
+   * would, without the yield; false when the caller must `yield request()` and queue.
+   */
+  tryAcquire(): boolean {
+    if (this.inUse >= this.capacity || this.head !== this.waiting.length) return false;
+    this.account();
+    this.inUse++;
+    this.grants++;
+    return true;
   }
 
   release(): void {
@@ -73,9 +90,9 @@ export class Resource {
 
   /** Holds one slot for `ns` of service, queueing first if needed. */
   *use(ns: number): ProcessGenerator<void> {
-    yield this.request();
+    if (!this.tryAcquire()) yield this.request();
     try {
-      yield ns;
+      if (!this.env.advance(ns)) yield ns;
     } finally {
       this.release();
     }

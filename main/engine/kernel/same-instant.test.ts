@@ -96,8 +96,14 @@ test('a process holding forever is still polled every interval, so a run can be 
   assert.ok(env.now >= 400 && env.now <= 500, `stopped at ${env.now}`);
 });
 
-/** A random model: processes holding, sharing two resources and a store, triggering and awaiting events. */
-function randomModel(env: Environment, seed: number): string[] {
+/**
+ * A random model: processes holding, sharing two resources and a store, triggering and awaiting
+ * events. `inPlace` writes the holds and grants as hot-path model code does (env.advance,
+ * tryAcquire) instead of yielding them.
+ */
+let heldInPlace = 0;
+
+function randomModel(env: Environment, seed: number, inPlace = false): string[] {
   const log: string[] = [];
   const rng = env.rng(`model${seed}`);
   const cpu = new Resource(env, 'cpu', 1);
@@ -111,13 +117,17 @@ function randomModel(env: Environment, seed: number): string[] {
         for (let step = 0; step < 60; step++) {
           const r = rng.float();
           if (r < 0.35) {
-            yield delay();
+            const d = delay();
+            if (inPlace && env.advance(d)) heldInPlace++;
+            else yield d;
           } else if (r < 0.55) {
             const res = rng.float() < 0.5 ? cpu : engines;
-            yield res.request();
+            if (!inPlace || !res.tryAcquire()) yield res.request();
             log.push(`${env.now} p${p} got ${res.name}`);
-            yield delay();
-            yield delay();
+            const d1 = delay();
+            if (!inPlace || !env.advance(d1)) yield d1;
+            const d2 = delay();
+            if (!inPlace || !env.advance(d2)) yield d2;
             res.release();
           } else if (r < 0.7) {
             yield ring.put(p * 100 + step);
@@ -149,4 +159,18 @@ test('merging delays never changes what happens when (20 random models)', () => 
     queuedEvents += queued.events;
   }
   assert.ok(mergedEvents < queuedEvents, `${mergedEvents} merged vs ${queuedEvents} queued events`);
+});
+
+test('holding in place (env.advance) and taking a free resource without yielding (tryAcquire) change nothing, not even the event count', () => {
+  for (let seed = 0; seed < 20; seed++) {
+    const yielded = new Environment(seed);
+    const inPlace = new Environment(seed);
+    assert.deepEqual(randomModel(inPlace, seed, true), randomModel(yielded, seed), `seed ${seed}`);
+    assert.equal(inPlace.now, yielded.now);
+    assert.equal(inPlace.events, yielded.events, `seed ${seed}: events`);
+  }
+  assert.ok(heldInPlace > 100, `only ${heldInPlace} holds were taken in place`);
+  // Outside a process (no generator running), nothing is held in place.
+  const env = new Environment(1);
+  assert.equal(env.advance(10), false);
 });
