@@ -14,6 +14,7 @@ import { exponential, sampler, Store } from '../kernel';
 import type { Mapping } from '../dma/path';
 import type { WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
+import { Fifo } from './fifo';
 import { distributionMean } from '../kernel/distributions';
 import { CORE_COSTS } from '../../common/profile/core';
 import { CORE_METRICS } from '../../common/metrics/core';
@@ -50,7 +51,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
     const cpu = device.vcpu(q);
     const done = new Store<Completion>(env, `${device.spec.id}.q${q}.done`);
     if (w.direction === 'rx') {
-      const ready: Mapping[] = [];
+      const ready = new Fifo<Mapping>();
       const gpas: number[] = [];
       env.process(
         (function* () {
@@ -73,7 +74,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               drops.inc();
               continue;
             }
-            const descs = ready.splice(0, need);
+            const descs = ready.take(need);
             const arrival = env.now;
             env.process(
               (function* () {
