@@ -10,7 +10,9 @@ import type { CliIO } from '../io';
 import { prepareFile } from '../source-file';
 import { parseSets, parseTimeout } from './run';
 
-export const checkUsage = 'viommu-lab check <script.ts|spec.json> [--set key=value]... [--timeout MS] [--no-types]';
+import { checkUsage } from '../usage';
+
+export { checkUsage };
 
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
