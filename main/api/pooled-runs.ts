@@ -52,7 +52,7 @@ export async function executeRunsOn(executor: RunExecutor, store: LabStore, runs
       const run = runs[i]!;
       const runId = beginPreparedRun(store, experimentId, run);
       opts.onRunStart?.(i, runs.length, run, runId);
-      const handle = executor.run(run.spec, run.profile, (p) => opts.onProgress?.(i, p));
+      const handle = executor.run(run.spec, run.profile, (p) => opts.onProgress?.(i, p), opts.budgets);
       inFlight.set(i, handle);
       void handle.outcome.then((o) => {
         try {

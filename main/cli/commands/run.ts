@@ -11,6 +11,8 @@ import { openStore } from '../db';
 import { parseShard, selectShard, ShardError } from '../../common/shard';
 import { MAX_TIMEOUT_MS } from '../../script/evaluate';
 import { CliError } from '../errors';
+import { budgetOptions, parseBudgets } from '../budget-flags';
+import type { Budgets } from '../../common/budget';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
 import { prepareFile } from '../source-file';
@@ -81,6 +83,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       metrics: { type: 'string' },
       shard: { type: 'string' },
       jobs: { type: 'string' },
+      ...budgetOptions,
     },
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${runUsage}`, 2);
@@ -90,9 +93,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const sets = parseSets(values.set);
   const shard = parseShardOption(values.shard);
   const jobs = parseJobs(values.jobs);
+  const budgets = parseBudgets(values);
   const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout) }, io);
   const experiment = values.experiment ?? prepared.experiment;
-  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, jobs }, io);
+  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs }, io);
 }
 
 export interface ExecuteCliOptions {
@@ -104,6 +108,8 @@ export interface ExecuteCliOptions {
   json: boolean;
   /** Columns of the sweep table; `prefix.*` takes every metric under a prefix. */
   metrics?: string[];
+  /** Each run's budgets (`--max-events`, `--max-wall`, `--max-memory`). */
+  budgets?: Partial<Budgets>;
   /** Engine workers for a sweep; 1 (or a single run) runs on this thread. */
   jobs?: number;
 }
@@ -143,6 +149,7 @@ export async function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io:
           },
           onProgress: (_i, p) => progress.update(label, p),
           shouldCancel: () => cancelled,
+          budgets: o.budgets,
         }, o.jobs ?? 1);
     progress.done();
     const done = results.filter((r) => r.status === 'done');
