@@ -17,7 +17,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 const dir = mkdtempSync(join(tmpdir(), 'viommu-budget-cli-'));
 const db = join(dir, 'lab.sqlite');
 const sweep = join(dir, 'sweep.json');
-writeFileSync(sweep, JSON.stringify([specJson('a'), { ...specJson('long'), duration: '200ms' }, specJson('b')]));
+writeFileSync(sweep, JSON.stringify([specJson('a'), { ...specJson('long'), duration: '1s' }, specJson('b')]));
 
 test('run --max-events: the run past its budget is stored as budget-exceeded with the figure and the flag; the sweep goes on', async () => {
   const r = await cli('run', sweep, '--db', db, '--max-events', '100000', '--json');
