@@ -67,7 +67,8 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
             })(),
           );
           while (env.now < ctx.endAt) {
-            yield gap();
+            const g = gap();
+            if (!env.advance(g)) yield g;
             const size = packetSize();
             const need = Math.ceil(size / w.bufferSize);
             if (ready.length < need) {
@@ -102,7 +103,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
                   const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
                   if (m !== null) ready.push(m);
                 }
-                yield perPacketNs;
+                if (!env.advance(perPacketNs)) yield perPacketNs;
               })(),
             );
             if (c.ok) {
@@ -123,7 +124,8 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       env.process(
         (function* () {
           while (env.now < ctx.endAt) {
-            yield gap();
+            const g = gap();
+            if (!env.advance(g)) yield g;
             if (outstanding >= w.ringSize) {
               drops.inc();
               continue;
@@ -136,7 +138,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               (function* () {
                 const m = yield* cpu.run(
                   (function* () {
-                    yield perPacketNs;
+                    if (!env.advance(perPacketNs)) yield perPacketNs;
                     return yield* dma.map(cpu, buf, size, 'to-device');
                   })(),
                 );
