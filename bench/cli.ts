@@ -3,7 +3,8 @@
  * (the bundled CLI, bin/viommu-lab.mjs, median of 5 after one untimed start that builds the
  * bundle if needed; the same through tsx's loader for comparison), and a 20-run sweep of ~50 ms
  * runs serially on this thread against the engine worker pool (main/api/engine/pool.ts) with
- * 2 warm workers — results compared byte for byte. Wall time is measured here only.
+ * 2 warm workers (as the workbench keeps them from sweep to sweep) — results compared byte for
+ * byte. Wall time is measured here only.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -81,11 +82,13 @@ export async function cliBench(): Promise<BenchRow[]> {
     rows.push({ name: 'cli.node_start.wall_ms', value: bare.median, unit: 'ms', note: 'node -e 0, median of 5: the floor' });
 
     const runs = sweepOf50ms();
-    for (const r of runs.slice(0, 2)) runSimulation(r.spec, r.profile); // warm this thread as the pool's workers are warmed
+    // Warm-up: six runs on this thread, and six on each pool worker (their JIT is their own;
+    // two runs each left the workers still tiering up through the sweep).
+    for (const r of runs.slice(0, 6)) runSimulation(r.spec, r.profile);
     const serial = timed(() => runs.map((r) => runSimulation(r.spec, r.profile)));
     const pool = new WorkerPool({ size: 2 });
     try {
-      await onPool(pool, runs.slice(0, 4)); // starts both workers and warms their JIT
+      await onPool(pool, runs.slice(0, 12)); // starts both workers and warms their JIT
       const t0 = process.hrtime.bigint();
       const pooled = await onPool(pool, runs);
       const poolS = Number(process.hrtime.bigint() - t0) / 1e9;
