@@ -4,7 +4,7 @@ import layers from './tools/eslint/layers.js';
 const local = { rules: { layers } };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'app/dist/**', 'dist/**', 'out/**', '.test-artifacts/**', 'resources/**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'app/dist/**', 'build/**', 'dist/**', 'out/**', '.test-artifacts/**', 'resources/**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -3,6 +3,7 @@
  * Ratios within one run are the comparable numbers; absolute rates depend on the machine.
  */
 import { baselineBench } from './baseline';
+import { cliBench } from './cli';
 import { kernelBench } from './kernel';
 import { runsListBench } from './runs-list';
 import { benchSmmuv3 } from './smmuv3';
@@ -23,6 +24,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['runs-list', () => runsListBench()],
   ['ui', () => uiBench()],
   ['trace', traceBench],
+  ['cli', cliBench],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));

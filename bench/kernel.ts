@@ -3,6 +3,11 @@
  * successor an exponential time later. Run three ways in one process: a bare typed-array binary
  * heap (no kernel, no allocation) as the yardstick, the kernel with callbacks, and the kernel
  * with generator processes. The ratios are the result; absolute rates depend on the machine.
+ *
+ * The machine is shared, so its load changes while the bench runs: the three variants are
+ * timed in alternating rounds (bare, callbacks, processes, then again), each round a third of
+ * the events, and each variant's best round is its rate — a ratio of two moments of different
+ * load would say more about the neighbours than about the kernel.
  */
 import { Environment } from '../main/engine/kernel/environment';
 import { exponential } from '../main/engine/kernel/distributions';
@@ -73,31 +78,39 @@ function kernelProcessHold(pending: number, events: number): number {
   return runEvents(env, events);
 }
 
-export async function kernelBench(opts: { pending?: number; events?: number } = {}): Promise<BenchRow[]> {
+export async function kernelBench(opts: { pending?: number; events?: number; rounds?: number } = {}): Promise<BenchRow[]> {
   const pending = opts.pending ?? 100_000;
   const events = opts.events ?? 10_000_000;
+  const rounds = opts.rounds ?? 3;
+  const perRound = Math.ceil(events / rounds);
   const mem = new PeakMemory();
   // Warm up the JIT on every variant before timing.
   bareHeapHold(pending, events / 10);
   kernelCallbackHold(pending, events / 10);
   kernelProcessHold(pending, events / 10);
   mem.sample();
-  const bare = events / wallSeconds(() => bareHeapHold(pending, events));
-  mem.sample();
-  let done = 0;
-  const cb = events / wallSeconds(() => (done = kernelCallbackHold(pending, events)));
-  mem.sample();
-  if (done < events) throw new Error(`kernel processed only ${done} events`);
-  const proc = events / wallSeconds(() => kernelProcessHold(pending, events));
-  mem.sample();
+  let bare = 0;
+  let cb = 0;
+  let proc = 0;
+  for (let r = 0; r < rounds; r++) {
+    bare = Math.max(bare, perRound / wallSeconds(() => bareHeapHold(pending, perRound)));
+    mem.sample();
+    let done = 0;
+    cb = Math.max(cb, perRound / wallSeconds(() => (done = kernelCallbackHold(pending, perRound))));
+    mem.sample();
+    if (done < perRound) throw new Error(`kernel processed only ${done} events`);
+    proc = Math.max(proc, perRound / wallSeconds(() => (done = kernelProcessHold(pending, perRound))));
+    mem.sample();
+    if (done < perRound) throw new Error(`kernel processed only ${done} events`);
+  }
   return [
     { name: 'kernel.hold.pending', value: pending, unit: 'events' },
-    { name: 'kernel.hold.events', value: events, unit: 'events' },
+    { name: 'kernel.hold.events', value: rounds * perRound, unit: 'events', note: `per variant, in ${rounds} alternating rounds; best round reported` },
     { name: 'bare_heap.events_per_s', value: bare, unit: 'events/s', note: 'typed-array binary heap, no kernel, no allocation' },
     { name: 'kernel.callbacks.events_per_s', value: cb, unit: 'events/s' },
     { name: 'kernel.callbacks.ratio_to_bare_heap', value: cb / bare, unit: 'ratio', note: 'goal ≥ 0.5' },
     { name: 'kernel.processes.events_per_s', value: proc, unit: 'events/s', note: 'generator processes yielding delays' },
-    { name: 'kernel.processes.ratio_to_bare_heap', value: proc / bare, unit: 'ratio' },
+    { name: 'kernel.processes.ratio_to_bare_heap', value: proc / bare, unit: 'ratio', note: 'goal ≥ 0.3' },
     { name: 'kernel.peak_rss', value: mem.rss / 2 ** 20, unit: 'MiB' },
     { name: 'kernel.peak_heap', value: mem.heap / 2 ** 20, unit: 'MiB' },
   ];

@@ -1,10 +1,14 @@
 /**
  * sPAPR benchmark: simulated map+unmap operations per wall-clock second on the dynamic-window
  * path (Linux's TCE allocator, one H_PUT_TCE per map and one H_STUFF_TCE per unmap, handled by KVM
- * in real mode), and engine speed on the boot clear of a 1 GiB window (262,144 H_PUT_TCE on the
- * QEMU path). Wall time is measured here, never in the engine.
+ * in real mode), and engine speed on seed 000's boot clear of a 1 GiB window (262,144 H_PUT_TCE
+ * on the QEMU path, the first point of spapr-boot-sweep.json): simulated seconds per wall second,
+ * best of three after a warm-up run. Wall time is measured here, never in the engine.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { prepareRun } from '../main/api/runner';
+import { resourcesDir } from '../main/api/resources';
 import { runSimulation } from '../main/engine/run';
 import { timed, type BenchRow } from './types';
 
@@ -30,10 +34,21 @@ export async function spaprBench(): Promise<BenchRow[]> {
   const ops = d.value.scalars['bench.ops'] ?? 0;
   rows.push({ name: 'spapr.dynamic.map_unmap_per_wall_s', value: ops / d.seconds, unit: 'ops/s' });
   rows.push({ name: 'spapr.dynamic.map_unmap_per_sim_s', value: d.value.scalars['ops.per_sec'] ?? 0, unit: 'ops/s' });
-  const clear = prepareRun(spec({ kind: 'boot' }, { ddw: false, hcallPath: 'qemu', firmwareFeatures: { putTceInd: false, stuffTce: false } }, '1ms'));
-  const c = timed(() => runSimulation(clear.spec, clear.profile));
-  rows.push({ name: 'spapr.boot_clear.hcalls_per_wall_s', value: (c.value.scalars['hcalls.h_put_tce'] ?? 0) / c.seconds, unit: 'hcalls/s' });
-  rows.push({ name: 'spapr.boot_clear.events_per_wall_s', value: c.value.events / c.seconds, unit: 'events/s' });
+  // Seed 000: the first point of spapr-boot-sweep.json (per-TCE H_PUT_TCE clear of the 1 GiB
+  // default window in QEMU userspace, then the 16 MiB-page DDW), warmed up with the same run.
+  const seed000 = (JSON.parse(readFileSync(join(resourcesDir(), 'examples', 'spapr-boot-sweep.json'), 'utf8')) as unknown[])[0];
+  const clear = prepareRun(seed000);
+  runSimulation(clear.spec, clear.profile);
+  let c = timed(() => runSimulation(clear.spec, clear.profile));
+  for (let i = 0; i < 2; i++) {
+    const t = timed(() => runSimulation(clear.spec, clear.profile));
+    if (t.seconds < c.seconds) c = t;
+  }
+  const puts = c.value.scalars['hcalls.h_put_tce'] ?? 0;
+  rows.push({ name: 'spapr.seed000_boot_clear.sim_s_per_wall_s', value: c.value.simTimeNs / 1e9 / c.seconds, unit: 's/s', note: 'goal ≥ 200; best of 3' });
+  rows.push({ name: 'spapr.seed000_boot_clear.hcalls_per_wall_s', value: puts / c.seconds, unit: 'hcalls/s' });
+  rows.push({ name: 'spapr.seed000_boot_clear.events_per_h_put_tce', value: c.value.events / Math.max(1, puts), unit: 'events' });
+  rows.push({ name: 'spapr.seed000_boot_clear.events_per_wall_s', value: c.value.events / c.seconds, unit: 'events/s' });
   return rows;
 }
 

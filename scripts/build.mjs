@@ -60,7 +60,8 @@ export const NODE_BUNDLE = {
  */
 export async function buildScriptSandbox(dir) {
   mkdirSync(dir, { recursive: true });
-  await Promise.all([
+  // The DSL runtime's build result (with its metafile: the CLI bundle records its inputs).
+  const [runtime] = await Promise.all([
     esbuild({
       entryPoints: [join(ROOT, 'main', 'script', 'dsl', 'runtime.ts')],
       bundle: true,
@@ -70,9 +71,12 @@ export async function buildScriptSandbox(dir) {
       legalComments: 'none',
       logLevel: 'warning',
       outfile: join(dir, 'dsl-runtime.mjs'),
+      metafile: true,
+      absWorkingDir: ROOT,
     }),
     copyFile(join(ROOT, 'main', 'script', 'sandbox-worker.mjs'), join(dir, 'sandbox-worker.mjs')),
   ]);
+  return runtime;
 }
 
 /**

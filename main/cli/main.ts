@@ -1,15 +1,10 @@
 /**
  * The viommu-lab command line: dispatches to one command per verb; every error is one sentence
  * (one per line when a file has several problems, each `file:line:column: …`) and a non-zero exit.
+ * Each command's module is imported when it runs, so `--help` (and the bundled CLI's start)
+ * does not build the spec schemas, the model catalogue or the store.
  */
-import { checkCommand, checkUsage } from './commands/check';
-import { exportCommand, exportUsage } from './commands/export';
-import { notebookCommand, notebookUsage } from './commands/notebook';
-import { runCommand, runUsage } from './commands/run';
-import { runsCommand } from './commands/runs';
-import { dbCommand, dbUsage } from './commands/db';
-import { mergeCommand, mergeUsage } from './commands/merge';
-import { slurmCommand, slurmUsage } from './commands/slurm';
+import { checkUsage, dbUsage, exportUsage, mergeUsage, notebookUsage, runUsage, slurmUsage } from './usage';
 import { CliError } from './errors';
 import { StoreError } from '../common/store-errors';
 import { processIO, type CliIO } from './io';
@@ -34,21 +29,21 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     switch (verb) {
       case 'run':
-        return await runCommand(rest, io);
+        return await (await import('./commands/run')).runCommand(rest, io);
       case 'check':
-        return await checkCommand(rest, io);
+        return await (await import('./commands/check')).checkCommand(rest, io);
       case 'runs':
-        return runsCommand(rest, io);
+        return await (await import('./commands/runs')).runsCommand(rest, io);
       case 'export':
-        return await exportCommand(rest, io);
+        return await (await import('./commands/export')).exportCommand(rest, io);
       case 'db':
-        return dbCommand(rest, io);
+        return await (await import('./commands/db')).dbCommand(rest, io);
       case 'merge':
-        return mergeCommand(rest, io);
+        return await (await import('./commands/merge')).mergeCommand(rest, io);
       case 'slurm':
-        return slurmCommand(rest, io);
+        return await (await import('./commands/slurm')).slurmCommand(rest, io);
       case 'notebook':
-        return await notebookCommand(rest, io);
+        return await (await import('./commands/notebook')).notebookCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

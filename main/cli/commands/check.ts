@@ -12,7 +12,9 @@ import { parseSets, parseTimeout } from './run';
 import { budgetOptions, budgetUsage, parseBudgets } from '../budget-flags';
 import { formatBudgetFigure, formatCount, type WorkEstimate } from '../../common/budget';
 
-export const checkUsage = `viommu-lab check <script.ts|spec.json> [--set key=value]... [--timeout MS] [--no-types] ${budgetUsage}`;
+import { checkUsage } from '../usage';
+
+export { checkUsage };
 
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({

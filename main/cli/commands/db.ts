@@ -6,7 +6,9 @@ import { defaultDbPath } from '../../store/paths';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 
-export const dbUsage = 'viommu-lab db check [--db FILE]';
+import { dbUsage } from '../usage';
+
+export { dbUsage };
 
 export function dbCommand(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { db: { type: 'string' } } });

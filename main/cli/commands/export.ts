@@ -16,8 +16,9 @@ import type { CliIO } from '../io';
 import { findStoredNotebook, notebookName, notebookService, openNotebookFile } from '../notebook-session';
 import { parseStatus } from './runs';
 
-export const exportUsage = `viommu-lab export csv|json [--db FILE] [--experiment NAME] [--status S] [-o FILE]
-  viommu-lab export html|pdf <notebook.json> | --notebook NAME [--db FILE] [-o FILE] [--chromium FILE]`;
+import { exportUsage } from '../usage';
+
+export { exportUsage };
 
 export async function exportCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({

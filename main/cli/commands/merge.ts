@@ -8,7 +8,9 @@ import { openStore } from '../db';
 import { CliError } from '../errors';
 import type { CliIO } from '../io';
 
-export const mergeUsage = 'viommu-lab merge OUT.sqlite SHARD.sqlite... [--allow-engine-version]';
+import { mergeUsage } from '../usage';
+
+export { mergeUsage };
 
 export function mergeCommand(argv: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'allow-engine-version': { type: 'boolean', default: false } } });

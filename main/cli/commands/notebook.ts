@@ -6,7 +6,9 @@ import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { cellLines, notebookService, openNotebookFile } from '../notebook-session';
 
-export const notebookUsage = 'viommu-lab notebook run <notebook.json> [--db FILE] [-o OUT.json] [--no-runs]';
+import { notebookUsage } from '../usage';
+
+export { notebookUsage };
 
 export async function notebookCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({

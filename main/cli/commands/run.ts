@@ -1,6 +1,9 @@
 /** `viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]… [--json] [--experiment NAME] [--timeout MS] [--metrics …]` */
 import { parseArgs } from 'node:util';
-import { executeRuns, type ExecutedRun, type PreparedRun } from '../../api/runner';
+import { availableParallelism } from 'node:os';
+import { executeRuns, type ExecutedRun, type ExecuteOptions, type PreparedRun } from '../../api/runner';
+import { executeRunsOn } from '../../api/pooled-runs';
+import { WorkerPool } from '../../api/engine/pool';
 import { catalog } from '../../engine/catalog';
 import { canonicalJson, type RunResult } from '../../common/result';
 import { parseSetValue } from '../../common/spec/set-path';
@@ -8,7 +11,7 @@ import { openStore } from '../db';
 import { parseShard, selectShard, ShardError } from '../../common/shard';
 import { MAX_TIMEOUT_MS } from '../../script/evaluate';
 import { CliError } from '../errors';
-import { budgetOptions, budgetUsage, parseBudgets } from '../budget-flags';
+import { budgetOptions, parseBudgets } from '../budget-flags';
 import type { Budgets } from '../../common/budget';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
@@ -16,7 +19,9 @@ import { prepareFile } from '../source-file';
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
-export const runUsage = `viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*] [--shard K/N] ${budgetUsage}`;
+import { runUsage } from '../usage';
+
+export { runUsage };
 
 export function parseSets(values: readonly string[] | undefined): [string, unknown][] {
   return (values ?? []).map((kv) => {
@@ -49,6 +54,14 @@ export function parseShardOption(v: string | undefined): (runs: PreparedRun[]) =
   }
 }
 
+/** `--jobs N`: engine workers for a sweep (default: the core count); 1 runs it serially on this thread. */
+export function parseJobs(v: string | undefined): number {
+  if (v === undefined) return availableParallelism();
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 256) throw new CliError(`--jobs ${v}: expected a whole number of workers from 1 to 256`, 2);
+  return n;
+}
+
 export function parseSeed(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -69,6 +82,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       timeout: { type: 'string' },
       metrics: { type: 'string' },
       shard: { type: 'string' },
+      jobs: { type: 'string' },
       ...budgetOptions,
     },
   });
@@ -78,10 +92,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const seed = parseSeed(values.seed);
   const sets = parseSets(values.set);
   const shard = parseShardOption(values.shard);
+  const jobs = parseJobs(values.jobs);
   const budgets = parseBudgets(values);
   const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout), budgets }, io);
   const experiment = values.experiment ?? prepared.experiment;
-  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets }, io);
+  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs }, io);
 }
 
 export interface ExecuteCliOptions {
@@ -95,9 +110,25 @@ export interface ExecuteCliOptions {
   metrics?: string[];
   /** Each run's budgets (`--max-events`, `--max-wall`, `--max-memory`). */
   budgets?: Partial<Budgets>;
+  /** Engine workers for a sweep; 1 (or a single run) runs on this thread. */
+  jobs?: number;
 }
 
-export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO): number {
+/**
+ * A sweep on `jobs` > 1 goes to the engine worker pool (warm workers, reused from run to run);
+ * a single run, or `--jobs 1`, runs here. The results, their order, run ids and output are the same.
+ */
+async function executeOn(store: Parameters<typeof executeRuns>[0], prepared: PreparedRun[], opts: ExecuteOptions, jobs: number): Promise<ExecutedRun[]> {
+  if (jobs <= 1 || prepared.length <= 1) return executeRuns(store, prepared, opts);
+  const pool = new WorkerPool({ size: Math.min(jobs, prepared.length) });
+  try {
+    return await executeRunsOn(pool, store, prepared, opts);
+  } finally {
+    await pool.close();
+  }
+}
+
+export async function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO): Promise<number> {
   const store = openStore(o.db);
   let cancelled = false;
   const onSigint = (): void => {
@@ -107,7 +138,7 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
   const progress = new ProgressLine(io);
   try {
     let label = '';
-    const results = executeRuns(store, prepared, {
+    const results = await executeOn(store, prepared, {
           experiment: o.experiment,
           description: o.description,
           source: o.source,
@@ -119,7 +150,7 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
           onProgress: (_i, p) => progress.update(label, p),
           shouldCancel: () => cancelled,
           budgets: o.budgets,
-        });
+        }, o.jobs ?? 1);
     progress.done();
     const done = results.filter((r) => r.status === 'done');
     if (o.json) {

@@ -7,7 +7,9 @@ import type { CliIO } from '../io';
 import { shellQuote, slurmScripts } from '../slurm-script';
 import { parseTimeout } from './run';
 
-export const slurmUsage = 'viommu-lab slurm <script.ts|spec.json> --shards N [--dir DIR] [--out FILE] [--partition P] [--time T] [--cpus-per-task C] [--command CMD] [--set key=value]... [--timeout MS]';
+import { slurmUsage } from '../usage';
+
+export { slurmUsage };
 
 /** How this installation is started: node with this bin script (the nodes share the file system). */
 function defaultCommand(): string {

@@ -24,14 +24,14 @@ export class DirectPath implements DmaPath {
 
   *probe(_cpu: Vcpu): ProcessGenerator<void> {}
 
-  *map(_cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
-    yield this.mapNs;
+  *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
+    if (!cpu.res.env.advance(this.mapNs)) yield this.mapNs;
     const { pfn, off } = splitSafe(gpa);
     return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
   }
 
-  *unmap(_cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
-    yield this.unmapNs;
+  *unmap(cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
+    if (!cpu.res.env.advance(this.unmapNs)) yield this.unmapNs;
   }
 
   *translate(_pfn: number, _off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {

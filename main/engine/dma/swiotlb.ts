@@ -67,10 +67,10 @@ export class SwiotlbBouncer {
   *map(cpu: Vcpu, bytes: number, dir: Direction): ProcessGenerator<Bounce | null> {
     const first = cpu.index & (this.pool.areas.length - 1);
     const lock = this.locks[first]!;
-    yield lock.request();
+    if (!lock.tryAcquire()) yield lock.request();
     let slot: SwiotlbSlot | null;
     try {
-      yield this.allocNs;
+      if (!this.env.advance(this.allocNs)) yield this.allocNs;
       slot = this.pool.alloc(bytes, cpu.index);
     } finally {
       lock.release();
@@ -89,9 +89,9 @@ export class SwiotlbBouncer {
   *unmap(cpu: Vcpu, b: Bounce): ProcessGenerator<void> {
     if (b.dir !== 'to-device') yield* this.copy(b.bytes);
     const lock = this.locks[b.slot.area] ?? this.locks[0]!;
-    yield lock.request();
+    if (!lock.tryAcquire()) yield lock.request();
     try {
-      yield this.freeNs;
+      if (!this.env.advance(this.freeNs)) yield this.freeNs;
       if (this.growth === null) this.pool.free(b.slot);
     } finally {
       lock.release();
@@ -104,7 +104,8 @@ export class SwiotlbBouncer {
   }
 
   private *copy(bytes: number): ProcessGenerator<void> {
-    yield this.costs.transferNs(bytes, CORE_COSTS.guestMemcpyBytesPerNs);
+    const ns = this.costs.transferNs(bytes, CORE_COSTS.guestMemcpyBytesPerNs);
+    if (!this.env.advance(ns)) yield ns;
     this.bounced.inc(bytes);
   }
 }

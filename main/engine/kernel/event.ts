@@ -23,7 +23,9 @@ export class SimEvent<T = unknown> {
   private _value: T | undefined;
   private _error: unknown;
   private _failed = false;
-  private waiters: Waiter[] | null = null;
+  // Most events have one waiter: it sits in a field, so waiting on an event allocates nothing.
+  private waiter: Waiter | null = null;
+  private moreWaiters: Waiter[] | null = null;
 
   constructor(readonly env: Environment) {}
 
@@ -66,25 +68,49 @@ export class SimEvent<T = unknown> {
     return this;
   }
 
+  /**
+   * Kernel-internal: makes a new event already processed with `value`, without queueing it —
+   * for a request the caller's process may continue from at once (a free resource, an item
+   * already in a store). Waiters added later wake immediately.
+   */
+  settle(value: T): this {
+    this._value = value;
+    this.state = PROCESSED;
+    return this;
+  }
+
   /** Registers a waiter; an already-processed event wakes it at once. */
   addWaiter(w: Waiter): void {
     if (this.state === PROCESSED) {
       w.wake(this);
       return;
     }
-    (this.waiters ??= []).push(w);
+    if (this.waiter === null) this.waiter = w;
+    else (this.moreWaiters ??= []).push(w);
   }
 
-  /** Kernel-internal: run the waiters. */
+  /**
+   * Kernel-internal: run the waiters, in the order they were added. A sole waiter is told it
+   * runs directly from the event loop (nothing else runs at this step after it), which lets a
+   * process merge its next delay (Environment.advanceDirect).
+   */
   process(): void {
     this.state = PROCESSED;
-    const ws = this.waiters;
-    this.waiters = null;
-    if (ws === null) {
+    const w = this.waiter;
+    if (w === null) {
       if (this._failed && !this.defused) throw this._error;
       return;
     }
-    for (const w of ws) w.wake(this);
+    this.waiter = null;
+    const more = this.moreWaiters;
+    if (more === null) {
+      this.env.direct = w;
+      w.wake(this);
+      return;
+    }
+    this.moreWaiters = null;
+    w.wake(this);
+    for (const m of more) m.wake(this);
   }
 
   /** A failed event nobody waits on crashes the run unless it was defused. */

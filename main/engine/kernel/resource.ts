@@ -32,22 +32,42 @@ export class Resource {
     return this.inUse;
   }
 
+  /** A slot is free and nobody is queued: tryAcquire() would succeed. */
+  get idle(): boolean {
+    return this.inUse < this.capacity && this.head === this.waiting.length;
+  }
+
   get queueLength(): number {
     return this.waiting.length - this.head;
   }
 
-  /** An event that succeeds when a slot is granted to the caller. */
+  /**
+   * An event that succeeds when a slot is granted to the caller. A free slot is granted
+   * synchronously: the shared, already-processed `env.granted` is returned, so the process
+   * continues in the same step and nothing is allocated or queued.
+   */
   request(): SimEvent<void> {
-    const ev = new SimEvent<void>(this.env);
-    if (this.inUse < this.capacity && this.queueLength === 0) {
+    if (this.inUse < this.capacity && this.head === this.waiting.length) {
       this.account();
       this.inUse++;
       this.grants++;
-      ev.succeed();
-    } else {
-      this.waiting.push({ ev, since: this.env.now });
+      return this.env.granted;
     }
+    const ev = new SimEvent<void>(this.env);
+    this.waiting.push({ ev, since: this.env.now });
     return ev;
+  }
+
+  /**
+   * Takes a free slot at once (true), exactly as a `yield request()` granted synchronously
+   * would, without the yield; false when the caller must `yield request()` and queue.
+   */
+  tryAcquire(): boolean {
+    if (this.inUse >= this.capacity || this.head !== this.waiting.length) return false;
+    this.account();
+    this.inUse++;
+    this.grants++;
+    return true;
   }
 
   release(): void {
@@ -70,9 +90,9 @@ export class Resource {
 
   /** Holds one slot for `ns` of service, queueing first if needed. */
   *use(ns: number): ProcessGenerator<void> {
-    yield this.request();
+    if (!this.tryAcquire()) yield this.request();
     try {
-      yield ns;
+      if (!this.env.advance(ns)) yield ns;
     } finally {
       this.release();
     }

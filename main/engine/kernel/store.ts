@@ -32,21 +32,22 @@ export class Store<T> {
     return true;
   }
 
+  /** Puts `item`; with room, synchronously (the shared granted event, the caller continues at once). */
   put(item: T): SimEvent<void> {
-    const ev = new SimEvent<void>(this.env);
     if (this.items.length < this.capacity || this.getters.length > 0) {
       this.deliver(item);
-      ev.succeed();
-    } else {
-      this.putters.push({ ev, item });
+      return this.env.granted;
     }
+    const ev = new SimEvent<void>(this.env);
+    this.putters.push({ ev, item });
     return ev;
   }
 
+  /** Takes the oldest item; when there is one, synchronously (an already-processed event). */
   get(): SimEvent<T> {
     const ev = new SimEvent<T>(this.env);
     if (this.items.length > 0) {
-      ev.succeed(this.items.shift() as T);
+      ev.settle(this.items.shift() as T);
       const p = this.putters.shift();
       if (p !== undefined) {
         this.items.push(p.item);

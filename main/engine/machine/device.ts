@@ -65,7 +65,7 @@ export class DeviceRuntime {
    */
   *dma(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     const start = this.env.now;
-    yield this.latencyNs;
+    if (!this.env.advance(this.latencyNs)) yield this.latencyNs;
     for (let done = 0; done < bytes; done += this.maxChunk) {
       const len = Math.min(this.maxChunk, bytes - done);
       const ok = yield* this.path.translate(pfn, off + done, len, write);
@@ -73,8 +73,9 @@ export class DeviceRuntime {
         this.faults.inc();
         return false;
       }
-      yield this.link.request();
-      yield Math.ceil(len / this.bytesPerNs);
+      if (!this.link.tryAcquire()) yield this.link.request();
+      const xfer = Math.ceil(len / this.bytesPerNs);
+      if (!this.env.advance(xfer)) yield xfer;
       this.link.release();
       this.bytesMoved.inc(len);
       this.throughput.add(this.env.now, len);

@@ -17,7 +17,7 @@ export class Vcpu {
 
   /** Runs guest work `body` while holding this vCPU. */
   *run<T>(body: ProcessGenerator<T>): ProcessGenerator<T> {
-    yield this.res.request();
+    if (!this.res.tryAcquire()) yield this.res.request();
     try {
       return yield* body;
     } finally {

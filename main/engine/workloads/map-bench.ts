@@ -32,7 +32,7 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
         ops++;
       }
       if (w.thinkTime > 0) yield* cpu.run(hold(w.thinkTime));
-      if (env.now === iterStart) yield MIN_ITERATION_NS;
+      if (env.now === iterStart && !env.advance(MIN_ITERATION_NS)) yield MIN_ITERATION_NS;
     }
   }
 

@@ -14,6 +14,7 @@ import { exponential, sampler, Store } from '../kernel';
 import type { Mapping } from '../dma/path';
 import type { WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
+import { Fifo } from './fifo';
 import { distributionMean } from '../kernel/distributions';
 import { CORE_COSTS } from '../../common/profile/core';
 import { CORE_METRICS } from '../../common/metrics/core';
@@ -50,7 +51,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
     const cpu = device.vcpu(q);
     const done = new Store<Completion>(env, `${device.spec.id}.q${q}.done`);
     if (w.direction === 'rx') {
-      const ready: Mapping[] = [];
+      const ready = new Fifo<Mapping>();
       const gpas: number[] = [];
       env.process(
         (function* () {
@@ -66,14 +67,15 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
             })(),
           );
           while (env.now < ctx.endAt) {
-            yield gap();
+            const g = gap();
+            if (!env.advance(g)) yield g;
             const size = packetSize();
             const need = Math.ceil(size / w.bufferSize);
             if (ready.length < need) {
               drops.inc();
               continue;
             }
-            const descs = ready.splice(0, need);
+            const descs = ready.take(need);
             const arrival = env.now;
             env.process(
               (function* () {
@@ -101,7 +103,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
                   const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
                   if (m !== null) ready.push(m);
                 }
-                yield perPacketNs;
+                if (!env.advance(perPacketNs)) yield perPacketNs;
               })(),
             );
             if (c.ok) {
@@ -122,7 +124,8 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       env.process(
         (function* () {
           while (env.now < ctx.endAt) {
-            yield gap();
+            const g = gap();
+            if (!env.advance(g)) yield g;
             if (outstanding >= w.ringSize) {
               drops.inc();
               continue;
@@ -135,7 +138,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               (function* () {
                 const m = yield* cpu.run(
                   (function* () {
-                    yield perPacketNs;
+                    if (!env.advance(perPacketNs)) yield perPacketNs;
                     return yield* dma.map(cpu, buf, size, 'to-device');
                   })(),
                 );

@@ -103,7 +103,7 @@ export class DmaIommuPath implements DmaPath {
   }
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
-    yield this.mapNs;
+    if (!this.env.advance(this.mapNs)) yield this.mapNs;
     const offset = gpa % PAGE;
     const pages = Math.ceil((offset + bytes) / PAGE);
     const a = this.iovas.alloc(pages, cpu.index);
@@ -120,7 +120,7 @@ export class DmaIommuPath implements DmaPath {
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
-    yield this.unmapNs;
+    if (!this.env.advance(this.unmapNs)) yield this.unmapNs;
     // As Linux's __iommu_dma_unmap: the IOVA range comes from the address and size the driver
     // passes back (for a scatter list, the whole range dma_map_sg allocated).
     const pfn = m.iovaPfn;
@@ -213,7 +213,7 @@ export class DmaIommuPath implements DmaPath {
       this.treeOps.inc();
       yield* this.treeLock.use(this.treeNs);
     } else {
-      yield this.rcacheNs;
+      if (!this.env.advance(this.rcacheNs)) yield this.rcacheNs;
     }
   }
 }

@@ -93,7 +93,8 @@ export class GuestTceOps {
     const size = w.table.pageSize;
     if (npages === 1 || !this.features.putTceInd) {
       for (let i = 0; i < npages; i++) {
-        const ok = yield* this.putTce(w, first + i, tceValue(gpa + i * size, perms));
+        const tce = tceValue(gpa + i * size, perms);
+        const ok = this.putTceInPlace(w, first + i, tce) ?? (yield* this.putTce(w, first + i, tce));
         if (!ok) return false;
       }
       return true;
@@ -101,7 +102,7 @@ export class GuestTceOps {
     for (let done = 0; done < npages; ) {
       const limit = Math.min(npages - done, MAX_INDIRECT_TCES);
       fillTces(this.lists.page(cpu), limit, gpa + done * size, size, perms);
-      yield this.fillNs * limit;
+      if (!this.env.advance(this.fillNs * limit)) yield this.fillNs * limit;
       const addr = this.lists.addrFor(cpu);
       const ok = yield* this.putIndirect(w, first + done, addr, limit);
       if (!ok) return false;
@@ -114,7 +115,7 @@ export class GuestTceOps {
   *free(w: DmaWindow, first: number, npages: number): ProcessGenerator<boolean> {
     if (!this.features.stuffTce) {
       for (let i = 0; i < npages; i++) {
-        const ok = yield* this.putTce(w, first + i, 0);
+        const ok = this.putTceInPlace(w, first + i, 0) ?? (yield* this.putTce(w, first + i, 0));
         if (!ok) return false;
       }
       return true;
@@ -132,7 +133,7 @@ export class GuestTceOps {
     for (let done = 0; done < npages; ) {
       const limit = Math.min(npages - done, MAX_INDIRECT_TCES);
       const ioba = w.busOffset + (first + done) * size;
-      yield this.issueNs;
+      if (!this.env.advance(this.issueNs)) yield this.issueNs;
       const r = yield* this.hcalls.call('h_stuff_tce', limit, () => hStuffTce(this.liobns, w.liobn, ioba, 0, limit));
       if (!this.ok(r)) return false;
       done += limit;
@@ -148,9 +149,16 @@ export class GuestTceOps {
     return yield* this.build(cpu, w, first, npages, first * size, TCE_READ | TCE_WRITE);
   }
 
+  /** putTce done in place (HcallHandler.callInPlace), or null when it has to be simulated step by step. */
+  private putTceInPlace(w: DmaWindow, index: number, tce: number): boolean | null {
+    const ioba = w.busOffset + index * w.table.pageSize;
+    const r = this.hcalls.callInPlace('h_put_tce', 1, this.issueNs, () => hPutTce(this.liobns, this.lists, w.liobn, ioba, tce));
+    return r === null ? null : this.ok(r);
+  }
+
   private *putTce(w: DmaWindow, index: number, tce: number): ProcessGenerator<boolean> {
     const ioba = w.busOffset + index * w.table.pageSize;
-    yield this.issueNs;
+    if (!this.env.advance(this.issueNs)) yield this.issueNs;
     const r = yield* this.hcalls.call('h_put_tce', 1, () => hPutTce(this.liobns, this.lists, w.liobn, ioba, tce));
     return this.ok(r);
   }
@@ -163,7 +171,7 @@ export class GuestTceOps {
       this.shares.inc();
       sharedAt = this.env.now;
     }
-    yield this.issueNs;
+    if (!this.env.advance(this.issueNs)) yield this.issueNs;
     const r = yield* this.hcalls.call('h_put_tce_indirect', n, () => hPutTceIndirect(this.liobns, this.lists, w.liobn, ioba, listAddr, n));
     if (sharedAt >= 0) {
       yield this.unshareNs + this.sharePerPage;

@@ -81,35 +81,77 @@ export class HcallHandler {
     const c = this.c;
     const handlerNs = c.handler + tces * c.perTce + (name === 'h_put_tce_indirect' ? c.listRead : 0);
     let r: HcallResult;
-    yield c.exitEntry;
+    const env = this.env;
+    // Holds in place when nothing can interleave (env.advance): the same outcome as a yield.
+    if (!env.advance(c.exitEntry)) yield c.exitEntry;
     if (this.path === 'kvm-real') {
-      yield handlerNs;
+      if (!env.advance(handlerNs)) yield handlerNs;
       r = work();
     } else if (this.path === 'kvm-virtual') {
-      yield this.kernel.request();
+      if (!this.kernel.tryAcquire()) yield this.kernel.request();
       try {
-        yield c.switchNs + handlerNs;
+        if (!env.advance(c.switchNs + handlerNs)) yield c.switchNs + handlerNs;
         r = work();
       } finally {
         this.kernel.release();
       }
     } else {
-      yield c.switchNs;
-      yield this.vm.vmmThread.request();
+      if (!env.advance(c.switchNs)) yield c.switchNs;
+      const vmm = this.vm.vmmThread;
+      if (!vmm.tryAcquire()) yield vmm.request();
       try {
-        yield handlerNs;
+        if (!env.advance(handlerNs)) yield handlerNs;
         r = work();
       } finally {
-        this.vm.vmmThread.release();
+        vmm.release();
       }
     }
+    this.account(name, r, t0);
+    return r;
+  }
+
+  /**
+   * The same hypercall, after `preNs` of guest work, done in place without yielding when
+   * nothing can interleave with any of it (Environment.canAdvance) and the handler's resource
+   * is idle: exactly what call() would do, step for step. Null (and nothing done) otherwise.
+   */
+  callInPlace(name: HcallName, tces: number, preNs: number, work: () => HcallResult): HcallResult | null {
+    const env = this.env;
+    const c = this.c;
+    const handlerNs = c.handler + tces * c.perTce + (name === 'h_put_tce_indirect' ? c.listRead : 0);
+    const res = this.path === 'kvm-real' ? null : this.path === 'kvm-virtual' ? this.kernel : this.vm.vmmThread;
+    if ((res !== null && !res.idle) || !env.canAdvance(preNs + c.exitEntry + c.switchNs + handlerNs, 4)) return null;
+    env.advance(preNs);
+    const t0 = env.now;
+    let r: HcallResult;
+    // The same holds as call(), one by one: each counts toward the run's poll interval.
+    env.advance(c.exitEntry);
+    if (res === null) {
+      env.advance(handlerNs);
+      r = work();
+    } else if (res === this.kernel) {
+      res.tryAcquire();
+      env.advance(c.switchNs + handlerNs);
+      r = work();
+      res.release();
+    } else {
+      env.advance(c.switchNs);
+      res.tryAcquire();
+      env.advance(handlerNs);
+      r = work();
+      res.release();
+    }
+    this.account(name, r, t0);
+    return r;
+  }
+
+  private account(name: HcallName, r: HcallResult, t0: number): void {
     const k = this.byName(name);
     k.calls.inc();
     if (r.rc === 'h_success') k.tces.inc(r.tces);
     else this.count(SPAPR_METRICS.hcallsFailedOf.of(r.rc)).inc();
     this.callsByPath.inc();
     this.timeByPath.inc(this.env.now - t0);
-    return r;
   }
 
   /** One RTAS call (H_RTAS): always a round trip to QEMU, handled under its lock. */
