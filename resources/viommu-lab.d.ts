@@ -452,6 +452,11 @@ export type HostOptions = {
    * @defaultValue 64
    */
   cpus?: number;
+  /**
+   * Host kernel dma-iommu invalidation policy for bare-metal devices (iommu.strict=1 / lazy flush queue); only with a bare-metal device behind a host IOMMU (default strict).
+   * Optional.
+   */
+  dmaMode?: "strict" | "lazy";
 };
 
 /** A virtual machine. Its vIOMMUs are added with `.viommu()` after `.vm()`. */
@@ -497,10 +502,10 @@ export type DeviceOptions = {
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
   /**
-   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio).
+   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost; "native" (the only value, and the default, for a bare-metal device): the host kernel's own driver (default: native on the host, virtio for virtio kinds, else vfio).
    * Optional.
    */
-  attach?: "vfio" | "emulated" | "virtio" | "vhost";
+  attach?: "vfio" | "emulated" | "virtio" | "vhost" | "native";
   /**
    * The vIOMMU the device sits behind (omit: none, DMA goes direct).
    * Optional.
@@ -750,6 +755,8 @@ export interface TopologyOptions {
     /** Cost profile parameter overrides, parameter name → value (a number in the parameter's unit, or a unit string). @defaultValue {} */
     overrides?: Record<string, number | string>;
 }
+/** Options of a bare-metal device (`.hostDevice()`): a device's, without what only a VM's device has. */
+export type HostDeviceOptions = Omit<DeviceOptions, 'vm' | 'viommu' | 'transport' | 'accessPlatform'>;
 /** A closed map/DMA/unmap loop per thread, like Linux's dma_map_benchmark. Every option has a default. */
 export declare function mapBench(options?: MapBenchOptions): Workload;
 /** An open-loop NIC. Give exactly one of `packetRate` or `bitrate`. */
@@ -758,7 +765,7 @@ export declare function nic(options: NicOptions): Workload;
 export declare function block(options?: BlockOptions): Workload;
 /** Only the driver's probe-time DMA setup (boot), then idle. */
 export declare function boot(options?: BootOptions): Workload;
-/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()` (`.each()` repeats one of them). */
+/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()`, `.hostDevice()` (`.each()` repeats one of them). */
 export declare function topology(options?: TopologyOptions): Topology;
 /** One machine: host, physical IOMMUs, VMs with their vIOMMUs, devices. Every method returns the topology. */
 export declare class Topology {
@@ -789,6 +796,12 @@ export declare class Topology {
      * @param id - device identifier (used in metric names)
      */
     device(id: string, options: DeviceOptions): this;
+    /**
+     * A bare-metal device: no VM, driven by the host kernel's own driver and DMA API (host.dmaMode
+     * strict or lazy), behind the physical IOMMU `options.hostIommu` names, or dma-direct without one.
+     * @param id - device identifier (used in metric names)
+     */
+    hostDevice(id: string, options: HostDeviceOptions): this;
     /**
      * Declares something once per item, in order, without leaving the chain: one physical IOMMU,
      * vIOMMU or device per instance. Give an array (`add` gets each item and its index) or a

@@ -447,6 +447,11 @@ export type HostOptions = {
    * @defaultValue 64
    */
   cpus?: number;
+  /**
+   * Host kernel dma-iommu invalidation policy for bare-metal devices (iommu.strict=1 / lazy flush queue); only with a bare-metal device behind a host IOMMU (default strict).
+   * Optional.
+   */
+  dmaMode?: "strict" | "lazy";
 };
 
 /** A virtual machine. Its vIOMMUs are added with `.viommu()` after `.vm()`. */
@@ -492,10 +497,10 @@ export type DeviceOptions = {
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
   /**
-   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio).
+   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost; "native" (the only value, and the default, for a bare-metal device): the host kernel's own driver (default: native on the host, virtio for virtio kinds, else vfio).
    * Optional.
    */
-  attach?: "vfio" | "emulated" | "virtio" | "vhost";
+  attach?: "vfio" | "emulated" | "virtio" | "vhost" | "native";
   /**
    * The vIOMMU the device sits behind (omit: none, DMA goes direct).
    * Optional.

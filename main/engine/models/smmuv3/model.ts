@@ -4,7 +4,9 @@
  * run-wide state of world.ts.
  */
 import { defineModel } from '../model';
+import { bareMetalPath } from './bare-metal-domain';
 import { SMMUV3_COSTS } from './costs';
+import { SMMUV3_HOST_COSTS } from './costs-host';
 import { HostOnlyPath } from './host-only-path';
 import { SMMUV3_METRICS } from './metrics';
 import { smmuv3DeviceParams, smmuv3HostParams, smmuv3ViommuParams } from './params';
@@ -18,13 +20,14 @@ export const smmuv3Host = defineModel({
   summary: 'Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV)',
   params: smmuv3HostParams,
   arches: ['aarch64'],
-  costs: [SMMUV3_COSTS],
+  costs: [SMMUV3_COSTS, SMMUV3_HOST_COSTS],
   metrics: [SMMUV3_METRICS],
   create(ctx, params, at) {
     const world = SmmuWorld.of(ctx);
     const smmu = new PhysicalSmmu(ctx.env, at.spec.id, params, ctx.costs, ctx.metrics, metricSeg(at.spec.id));
     world.physical.set(at.spec.id, smmu);
-    smmu.attachHandler = (device, vm) => new HostOnlyPath(world, smmu, device, vm);
+    // A bare-metal device gets the host kernel's own DMA domain; a VM's device with no vIOMMU, the VM's stage 2.
+    smmu.attachHandler = (device, vm) => (vm.bareMetal ? bareMetalPath(world, smmu, device, vm, `devices[${ctx.spec.devices.indexOf(device)}].hostIommu`) : new HostOnlyPath(world, smmu, device, vm));
     smmu.finish = () => world.emitGauges();
     return smmu;
   },
