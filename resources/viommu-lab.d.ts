@@ -382,6 +382,21 @@ export interface HostIommuKinds {
      * @defaultValue 2
      */
     hostVcmdqs?: number;
+    /**
+     * SMMUv3.3 enhanced command queues (IDR1.ECMDQ): the host kernel uses ECMDQ (CPU mod n), with no queue shared between CPUs when n ≥ CPUs; 0 = none, one shared CMDQ (0 … 256).
+     * @defaultValue 0
+     */
+    ecmdqs?: number;
+    /**
+     * SMMU_IDR0.MSI with coherent access: the host driver waits for CMD_SYNC by MSI write-back into the command (Linux MSIPOLL) instead of polling CMDQ_CONS over MMIO.
+     * @defaultValue true
+     */
+    msiSync?: boolean;
+    /**
+     * A diagnostic switch: tlb disables the TLB and walk caches for device translations (every access walks cold); all also disables the STE/CD configuration cache.
+     * @defaultValue "off"
+     */
+    coldWalks?: "off" | "tlb" | "all";
   };
 }
 

@@ -22,6 +22,9 @@ export const smmuv3HostParams = z.object({
   vcmdqsLog2: log2(7).default(7).describe('CMDQV PARAM.NUM_VCMDQ_LOG2: 2^n VCMDQs (0 … 7) shared by the VINTFs (estimate)'),
   sidsPerVmLog2: log2(6).default(4).describe('CMDQV PARAM.NUM_SID_PER_VM_LOG2: 2^n SID substitution entries (0 … 6) per VINTF (QEMU exposes 16)'),
   hostVcmdqs: z.number().int().min(0).max(128).default(2).describe('VCMDQs the host kernel puts in VINTF0, chosen per CPU (0 … 128)'),
+  ecmdqs: z.number().int().min(0).max(256).default(0).describe('SMMUv3.3 enhanced command queues (IDR1.ECMDQ): the host kernel uses ECMDQ (CPU mod n), with no queue shared between CPUs when n ≥ CPUs; 0 = none, one shared CMDQ (0 … 256)'),
+  msiSync: z.boolean().default(true).describe('SMMU_IDR0.MSI with coherent access: the host driver waits for CMD_SYNC by MSI write-back into the command (Linux MSIPOLL) instead of polling CMDQ_CONS over MMIO'),
+  coldWalks: z.enum(['off', 'tlb', 'all']).default('off').describe('a diagnostic switch: tlb disables the TLB and walk caches for device translations (every access walks cold); all also disables the STE/CD configuration cache'),
 });
 
 export const smmuv3ViommuParams = z.object({
