@@ -159,10 +159,15 @@ export interface ViommuKinds {
      */
     cdTable?: "linear" | "2-level";
     /**
-     * VSMMU advertises RIL: the guest issues one range TLBI instead of one per page.
+     * SMMU_IDR3.RIL of the vSMMU (QEMU sets it since 5.2; accelerated mode takes the host's or the ril property): the guest issues one range TLBI instead of one per page.
      * @defaultValue true
      */
     rangeInvalidation?: boolean;
+    /**
+     * How the guest driver waits for CMD_SYNC on the emulated queue: poll CMDQ_CONS (QEMU advertises no SMMU_IDR0.MSI, so Linux polls; each read exits) or msi (completion written to memory).
+     * @defaultValue "poll"
+     */
+    syncWait?: "poll" | "msi";
     /**
      * Ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none; at most 1 h.
      * Unit: ns as a number, or a string with a unit (Duration).

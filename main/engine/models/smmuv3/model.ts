@@ -10,6 +10,8 @@ import { SMMUV3_HOST_COSTS } from './costs-host';
 import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { SMMUV3_QUEUE_METRICS } from './metrics-queues';
 import { SMMUV3_WALK_METRICS } from './metrics-walk';
+import { SMMUV3_TRAP_COSTS } from './costs-trap';
+import { SMMUV3_TRAP_METRICS } from './metrics-trap';
 import { HostOnlyPath } from './host-only-path';
 import { SMMUV3_METRICS } from './metrics';
 import { smmuv3DeviceParams, smmuv3HostParams, smmuv3ViommuParams } from './params';
@@ -52,8 +54,8 @@ export const smmuv3Viommu = defineModel({
   deviceParams: smmuv3DeviceParams,
   arches: ['aarch64'],
   vmFields: ['dmaMode'],
-  costs: [SMMUV3_COSTS],
-  metrics: [SMMUV3_METRICS],
+  costs: [SMMUV3_COSTS, SMMUV3_TRAP_COSTS],
+  metrics: [SMMUV3_METRICS, SMMUV3_TRAP_METRICS],
   create(ctx, params, at) {
     return new VSmmu(ctx, params, at);
   },

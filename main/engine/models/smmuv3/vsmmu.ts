@@ -35,6 +35,8 @@ import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { QemuTranslation } from './qemu-translation';
 import { TaggedCache } from './tagged-cache';
 import { VcmdqSubmission } from './vcmdq-submission';
+import { SMMUV3_TRAP_COSTS } from './costs-trap';
+import { SMMUV3_TRAP_METRICS } from './metrics-trap';
 import { allocateVintf, backingInstances, deviceInstance } from './vsmmu-topology';
 import { SmmuWorld, type VmNest } from './world';
 
@@ -57,6 +59,8 @@ export class VSmmu implements IommuInstance {
   private readonly writeNs: number;
   private readonly guestCmds: Counter;
   private readonly opCounters = new Map<Opcode, Counter>();
+  /** Devices behind this vSMMU whose backend registered an IOMMU UNMAP notifier (vhost). */
+  private notifierDevices = 0;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -95,7 +99,22 @@ export class VSmmu implements IommuInstance {
     const swHits = mc.counter(SMMUV3_METRICS.vsmmuSwIotlbHits);
     const swWalks = mc.counter(SMMUV3_METRICS.vsmmuSwWalks);
     if (vintf !== null) this.vcmdq = new VcmdqSubmission(vintf.vintf, vintf.queues, this.backing[0]!, costs.ns(SMMUV3_COSTS.guestSmmuDoorbellNs), direct);
-    this.qemu = new QemuTranslation(swIotlb, { swLookup: costs.ns(SMMUV3_COSTS.vsmmuSwIotlbLookupNs), swRead: costs.ns(SMMUV3_COSTS.vsmmuSwWalkReadNs), cfgi }, swHits, swWalks);
+    const bql = { wait: mc.histogram(SMMUV3_TRAP_METRICS.bqlWaitNs), waitTotal: mc.counter(SMMUV3_TRAP_METRICS.bqlWaitTotalNs) };
+    this.qemu = new QemuTranslation(
+      swIotlb,
+      {
+        swLookup: costs.ns(SMMUV3_COSTS.vsmmuSwIotlbLookupNs),
+        swRead: costs.ns(SMMUV3_COSTS.vsmmuSwWalkReadNs),
+        cfgi,
+        chunk: costs.ns(SMMUV3_TRAP_COSTS.vsmmuInvalChunkNs),
+        scan: costs.ns(SMMUV3_TRAP_COSTS.vsmmuSwIotlbScanNs),
+        notify: costs.ns(SMMUV3_TRAP_COSTS.vsmmuNotifierNs),
+      },
+      swHits,
+      swWalks,
+      bql,
+      { chunks: mc.counter(SMMUV3_TRAP_METRICS.rangeChunks), notifications: mc.counter(SMMUV3_TRAP_METRICS.notifierCalls), notifiers: () => this.notifierDevices },
+    );
     const handler =
       p.mode === 'emulated'
         ? { emulated: this.qemu }
@@ -107,7 +126,12 @@ export class VSmmu implements IommuInstance {
               hwpt,
             ),
           };
-    this.emulated = new EmulatedQueue(ctx.env, queue, handler, { exit: costs.ns(CORE_COSTS.vmexitMmioUserNs), emulate: costs.ns(SMMUV3_COSTS.vsmmuCmdEmulateNs) }, { exits, trapped, vmmNs }, mc);
+    this.emulated = new EmulatedQueue(ctx.env, queue, handler, { exit: costs.ns(CORE_COSTS.vmexitMmioUserNs), emulate: costs.ns(SMMUV3_COSTS.vsmmuCmdEmulateNs) }, { exits, trapped, vmmNs }, mc, bql, {
+      mode: p.syncWait,
+      regRead: costs.ns(SMMUV3_TRAP_COSTS.vsmmuRegReadNs),
+      msiWait: costs.ns(SMMUV3_TRAP_COSTS.guestSmmuMsiWaitNs),
+      exits: mc.counter(SMMUV3_TRAP_METRICS.syncWaitExits),
+    });
   }
 
   attach(device: DeviceSpec, vm: VmRuntime): DmaPath {
@@ -116,6 +140,7 @@ export class VSmmu implements IommuInstance {
     const p = this.params;
     const smmu = deviceInstance(this.id, p, this.backing, device, dpath);
     const vsid = this.vdevices.size;
+    if (device.attach === 'vhost') this.notifierDevices++;
     const psid = smmu !== null ? smmu.allocSid() : -1;
     const vintf = this.vcmdq?.vintf ?? null;
     if (vintf !== null && !vintf.mapSid(vsid, psid)) {
