@@ -581,6 +581,12 @@ export type MapBenchOptions = {
    */
   thinkTime?: number | Duration;
   /**
+   * Dma_map_benchmark -d (dma_trans_ns): the thread busy-waits this long between map and unmap, "pretending DMA is transmitting" (0 … 10 ms, DMA_MAP_MAX_TRANS_DELAY).
+   * Unit: ns as a number, or a string with a unit (Duration).
+   * @defaultValue 0
+   */
+  transDelay?: number | Duration;
+  /**
    * Stop each thread after this many map+unmap pairs (0 … 1e9).
    * Optional.
    */
