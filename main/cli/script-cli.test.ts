@@ -69,18 +69,18 @@ test('a topology the models cannot build and an unknown profile are reported at 
     writeFileSync(
       topo,
       `import { experiment, topology, mapBench } from 'viommu-lab';
-export default experiment('pef').grid({ confidential: ['none', 'pef'] as const }).topology((p) =>
+export default experiment('noiommu').grid({ arch: ['ppc64le', 'x86_64'] as const }).topology((p) =>
   topology({ profile: 'power9-kvm' })
-    .host({ arch: 'ppc64le' })
-    .vm('g', { memory: '4GiB', confidential: p.confidential })
+    .host({ arch: p.arch })
+    .vm('g', { memory: '4GiB' })
     .viommu('phb0', 'spapr-tce', {})
-    .device('v', { kind: 'virtio-net', attach: 'virtio', accessPlatform: false, viommu: 'phb0', workload: mapBench({ maxOps: 10 }) }),
+    .device('v', { kind: 'virtio-net', attach: 'virtio', transport: { kind: 'virtio', params: { noIommu: true } }, viommu: 'phb0', workload: mapBench({ maxOps: 10 }) }),
 );
 `,
     );
     const io = capture();
     assert.equal(await main(['check', topo, '--no-types'], io), 1);
-    assert.match(io.stderr, new RegExp(`^viommu-lab: ${topo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:6: devices\\[0\\]\\.accessPlatform: .*\\(sweep point confidential=pef\\) \\[topology\\]\\n$`));
+    assert.match(io.stderr, new RegExp(`^viommu-lab: ${topo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7:6: devices\\[0\\]\\.transport\\.params\\.noIommu: .*\\(sweep point arch=x86_64\\) \\[topology\\]\\n$`));
 
     const prof = join(dir, 'prof.ts');
     writeFileSync(prof, "import { topology, boot } from 'viommu-lab';\n\nexport default topology({ profile: 'no-such-profile' })\n  .vm('vm0', { memory: '1GiB' })\n  .device('d', { workload: boot() });\n");

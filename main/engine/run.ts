@@ -5,7 +5,7 @@
  * Deterministic: everything derives from the spec, the resolved profile and the seed.
  */
 import { Environment, type ProcessGenerator } from './kernel';
-import type { Spec } from '../common/spec';
+import type { Spec, Workload } from '../common/spec';
 import type { ResolvedProfile } from '../common/profile/profile';
 import { CancelledError } from '../common/errors';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
@@ -30,6 +30,10 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Polled every ~65k events; returning true stops the run with a CancelledError. */
   shouldCancel?: () => boolean;
+}
+
+function hasRequestCount(w: Workload): boolean {
+  return w.kind === 'block' && w.requests !== undefined;
 }
 
 /** Metric-name segment for an id: lower-case, [a-z0-9_]. */
@@ -106,8 +110,15 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     const busyAtStart = new Map<string, number>();
     for (const vm of kernels) busyAtStart.set(vm.spec.id, vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0));
     const vmmBusyAtStart = new Map([...machine.vms.values()].map((vm) => [vm.spec.id, vm.vmmThread.busyNs()]));
+    // Workloads with a request count end the phase early once all of them are done, unless a
+    // workload without one keeps running to the end.
+    const counted = active.filter((d) => hasRequestCount(d.spec.workload)).length;
+    let unfinished = counted;
+    const finished = (): void => {
+      if (--unfinished === 0 && counted === active.length) env.stop();
+    };
     for (const device of active) {
-      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note });
+      startWorkload(device.spec.workload, { env, costs, metrics, device, endAt: endNs, note, finished });
     }
     env.run(endNs, tick);
     const elapsed = env.now - t0;

@@ -27,7 +27,7 @@ test('a spec with no VM and a host device is valid; the device is native and the
   assert.equal(s.host.dmaMode, 'lazy');
 });
 
-test('a bare-metal device refuses a vIOMMU, a virtio kind, a VMM attach, a transport and ACCESS_PLATFORM', () => {
+test('a bare-metal device refuses a vIOMMU, a virtio kind and a VMM attach', () => {
   assert.match(refusal({ host: smmu, devices: [{ ...hostDev, viommu: 'v0' }] }), /^devices\[0\]\.viommu: device d0 is a bare-metal device \(no vm\): a vIOMMU belongs to a VM/);
   assert.match(refusal({ host: smmu, devices: [{ ...hostDev, kind: 'virtio-net', workload: { kind: 'nic', bitrate: '1Gbps' } }] }), /^devices\[0\]\.kind: device d0 is a bare-metal device \(no vm\): a virtio-net device is provided by a VMM's virtio backend/);
   assert.match(refusal({ host: smmu, devices: [{ ...hostDev, attach: 'vfio' }] }), /^devices\[0\]\.attach: device d0 is a bare-metal device \(no vm\): attach "vfio" is how a VMM provides a device/);

@@ -49,9 +49,8 @@ test('maxMemory only where a model sizes by it (sPAPR direct windows)', () => {
   assert.equal(parseSpec({ host: spapr, vms: [phb], devices: [{ ...dev, viommu: 'phb0' }] }).vms[0]!.maxMemory, 8 * 2 ** 30);
 });
 
-test('device fields: ACCESS_PLATFORM only on virtio behind an IOMMU, attach matches the kind, params belong to the IOMMU in the path', () => {
-  assert.equal(refusal({ vms: [vm], devices: [{ ...dev, accessPlatform: false }] }), 'devices[0].accessPlatform: VIRTIO_F_ACCESS_PLATFORM is a virtio feature; device d0 is a dma-engine');
-  assert.match(refusal({ vms: [vm], devices: [{ ...dev, kind: 'virtio-net', accessPlatform: false }] }), /^devices\[0\]\.accessPlatform: device d0 has no IOMMU in its path and its VM is not confidential/);
+test('device fields: ACCESS_PLATFORM is a virtio transport parameter, attach matches the kind, params belong to the IOMMU in the path', () => {
+  assert.equal(refusal({ vms: [vm], devices: [{ ...dev, kind: 'virtio-net', accessPlatform: false }] }), 'devices[0]: unknown field "accessPlatform"');
   assert.match(refusal({ vms: [vm], devices: [{ ...dev, kind: 'virtio-net', attach: 'vfio' }] }), /^devices\[0\]\.attach: a virtio-net device is provided by a virtio backend/);
   assert.match(refusal({ vms: [vm], devices: [{ ...dev, attach: 'vhost' }] }), /^devices\[0\]\.attach: attach "vhost" needs a virtio device kind/);
   assert.match(refusal({ vms: [vm], devices: [{ ...dev, kind: 'gpu', workload: { kind: 'block' } }] }), /^devices\[0\]\.workload\.kind: a gpu device does not run a block workload/);

@@ -153,21 +153,14 @@ interface DeviceLike {
   vm?: string;
   kind?: DeviceKind;
   attach?: string;
-  accessPlatform?: boolean;
   viommu?: string;
   hostIommu?: string;
   transport?: unknown;
   workload: { kind: string };
 }
 
-/** What a device's kind allows: its workloads, its attach, and ACCESS_PLATFORM only where it can matter. */
-function deviceRules(
-  d: DeviceLike,
-  i: number,
-  vm: { confidential: { kind: string } } | undefined,
-  hostIommus: readonly { id: string; kind: string }[],
-  ctx: z.RefinementCtx,
-): void {
+/** What a device's kind allows: its workloads and its attach (ACCESS_PLATFORM is the virtio transport's: devices[].transport.params). */
+function deviceRules(d: DeviceLike, i: number, ctx: z.RefinementCtx): void {
   const kind = deviceKind(d);
   const virtio = kind.startsWith('virtio');
   if (d.vm === undefined) {
@@ -184,20 +177,11 @@ function deviceRules(
   if (d.attach !== undefined && virtio !== (d.attach === 'virtio' || d.attach === 'vhost')) {
     ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by a virtio backend: attach "virtio" (QEMU) or "vhost"` : `attach "${d.attach}" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
   }
-  if (d.accessPlatform !== undefined) {
-    const host = hostIommus.find((h) => h.id === d.hostIommu);
-    const iommu = d.viommu !== undefined || (host !== undefined && host.kind !== 'none');
-    const confidential = vm !== undefined && vm.confidential.kind !== 'none';
-    if (!virtio) ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'accessPlatform'], message: `VIRTIO_F_ACCESS_PLATFORM is a virtio feature; device ${d.id} is a ${kind}` });
-    else if (!iommu && !confidential) {
-      ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'accessPlatform'], message: `device ${d.id} has no IOMMU in its path and its VM is not confidential, so ACCESS_PLATFORM would change nothing (DMA uses guest-physical addresses either way)` });
-    }
-  }
 }
 
 /**
  * A bare-metal device (no `vm`): driven by the host kernel's own driver and DMA API, so it is no
- * virtio device, has no vIOMMU, and `attach` can only be "native".
+ * virtio device, has no vIOMMU or transport, and `attach` can only be "native".
  */
 function hostDeviceRules(d: DeviceLike, i: number, kind: DeviceKind, ctx: z.RefinementCtx): void {
   const allowed = WORKLOAD_KINDS[d.workload.kind];
@@ -208,7 +192,6 @@ function hostDeviceRules(d: DeviceLike, i: number, kind: DeviceKind, ctx: z.Refi
   if (kind.startsWith('virtio')) refuse('kind', `a ${kind} device is provided by a VMM's virtio backend, which a host has not`);
   if (d.viommu !== undefined) refuse('viommu', 'a vIOMMU belongs to a VM; put the device behind a host IOMMU with hostIommu');
   if (d.attach !== undefined && d.attach !== 'native') refuse('attach', `attach "${d.attach}" is how a VMM provides a device to a guest; the host's own driver is "native"`);
-  if (d.accessPlatform !== undefined) refuse('accessPlatform', 'VIRTIO_F_ACCESS_PLATFORM is a virtio feature');
   if (d.transport !== undefined) refuse('transport', 'a device-side transport sits between a guest driver and its VMM');
 }
 
@@ -251,10 +234,6 @@ export function buildSpecSchema(decls: Decls) {
         .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost; "native" (the only value, and the default, for a bare-metal device): the host kernel\'s own driver (default: native on the host, virtio for virtio kinds, else vfio)'),
       viommu: identifier().optional().describe('the vIOMMU the device sits behind (omit: none, DMA goes direct)'),
       hostIommu: identifier().optional().describe('the physical IOMMU instance the device sits behind'),
-      accessPlatform: z
-        .boolean()
-        .optional()
-        .describe('virtio devices behind an IOMMU or in a confidential VM: VIRTIO_F_ACCESS_PLATFORM negotiated, so DMA goes through the platform DMA API (default true)'),
       linkBandwidth: bitrate({ min: 1e6, max: 1e13 })
         .optional()
         .describe('device link bandwidth override, e.g. "16GB/s" (1 Mbit/s … 10 Tbit/s; default: profile device.link_bytes_per_ns)'),
@@ -357,7 +336,7 @@ export function buildSpecSchema(decls: Decls) {
         if (d.hostIommu !== undefined && !hostIds.has(d.hostIommu)) {
           ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'hostIommu'], message: `host has no IOMMU "${d.hostIommu}"` });
         }
-        deviceRules(d, i, vm, spec.host.iommus, ctx);
+        deviceRules(d, i, ctx);
       });
       if (spec.host.dmaMode !== undefined) {
         const behind = spec.devices.some((d) => d.vm === undefined && spec.host.iommus.some((h) => h.id === d.hostIommu && h.kind !== 'none'));

@@ -54,6 +54,12 @@ export const blockWorkload = z
     readFraction: z.number().min(0).max(1).default(1).describe('fraction of requests that are reads (device → memory)'),
     serviceTime: distributionOf('duration', { max: 1e9 }).default({ kind: 'exponential', mean: 80_000 }).describe('device media latency per request (0 … 1 s)'),
     threads: positiveCount(1024).default(1).describe('submitting vCPUs (1 … 1024)'),
+    requests: positiveCount(1e9)
+      .optional()
+      .describe('requests to issue in total (1 … 10^9; omit: until the run ends); the run ends once every workload with a count has finished, or at duration'),
+    segments: positiveCount(256)
+      .default(1)
+      .describe('physically separate runs of pages the data of one request forms (1 … 256; 1: contiguous): one scatter-list entry, and one mapping, each'),
   })
   .strict();
 

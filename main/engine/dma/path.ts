@@ -9,6 +9,8 @@
  */
 import type { ProcessGenerator } from '../kernel';
 import type { Vcpu } from '../machine/vcpu';
+import type { UnmapNotifier } from './unmap-notifier';
+import type { BlockQueue } from '../machine/block-queue';
 
 export type Direction = 'to-device' | 'from-device' | 'bidirectional';
 
@@ -37,4 +39,41 @@ export interface DmaPath {
    * exceed a frame: the device adds its progress to the mapping's offset); false is a DMA fault.
    */
   translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
+  /**
+   * dma_map_sg: maps a scatter list in one call (one mapping per segment, in order), or null when
+   * it fails. Paths without it are mapped one segment at a time (see mapScatterList).
+   */
+  mapSg?(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null>;
+  /** dma_unmap_sg of what one mapSg call returned. */
+  unmapSg?(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
+  /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
+  readonly unmapNotifier?: UnmapNotifier;
+  /** Whole block requests, when a transport's driver builds and maps them (virtio-blk). */
+  readonly blockQueue?: BlockQueue;
+}
+
+export interface Segment {
+  readonly gpa: number;
+  readonly bytes: number;
+}
+
+/** dma_map_sg through any path: its own mapSg, or one map per segment (undone on failure). */
+export function* mapScatterList(path: DmaPath, cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null> {
+  if (path.mapSg !== undefined) return yield* path.mapSg(cpu, segs, dir);
+  const out: Mapping[] = [];
+  for (const s of segs) {
+    const m = yield* path.map(cpu, s.gpa, s.bytes, dir);
+    if (m === null) {
+      for (const d of out) yield* path.unmap(cpu, d);
+      return null;
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+/** dma_unmap_sg through any path. */
+export function* unmapScatterList(path: DmaPath, cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void> {
+  if (path.unmapSg !== undefined) return yield* path.unmapSg(cpu, ms);
+  for (const m of ms) yield* path.unmap(cpu, m);
 }

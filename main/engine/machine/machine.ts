@@ -90,17 +90,7 @@ export class Machine {
       const firstVcpu = nextVcpu.get(where) ?? 0;
       nextVcpu.set(where, (firstVcpu + workloadThreads(d.workload)) % vm.vcpus.length);
       let path: DmaPath;
-      const behindIommu = d.viommu !== undefined || d.hostIommu !== undefined;
-      if (behindIommu && d.kind.startsWith('virtio') && d.accessPlatform === false) {
-        // Seed 001: without VIRTIO_F_ACCESS_PLATFORM the driver hands the device guest-physical
-        // addresses and bypasses the DMA API, so no IOMMU is involved; a confidential guest refuses it.
-        const conf = vm.spec.confidential.kind;
-        if (conf !== 'none') {
-          throw new TopologyError(`devices[${index}].accessPlatform`, `a confidential (${conf}) guest needs VIRTIO_F_ACCESS_PLATFORM: its memory is not host-accessible outside the pages it shares`);
-        }
-        note(`${d.id}: virtio without ACCESS_PLATFORM bypasses the IOMMU (guest-physical addresses, all RAM reachable)`);
-        path = new DirectPath(costs);
-      } else if (d.viommu !== undefined) path = viommus.get(`${d.vm}/${d.viommu}`)!.attach(d, vm);
+      if (d.viommu !== undefined) path = viommus.get(`${d.vm}/${d.viommu}`)!.attach(d, vm);
       else if (d.hostIommu !== undefined) path = hostIommus.get(d.hostIommu)!.attach(d, vm);
       else path = new DirectPath(costs);
       const conf = d.vm === undefined ? undefined : confidential.get(d.vm);

@@ -32,10 +32,15 @@ export class VmRuntime {
     return this.vcpus[i % this.vcpus.length]!;
   }
 
+  /** The largest buffer allocBuffer gives: half of guest RAM. */
+  get maxBuffer(): number {
+    return this.spec.memory / 2;
+  }
+
   /** A page-aligned guest-physical buffer of `bytes`; wraps around guest RAM (buffers are reused, not freed). */
   allocBuffer(bytes: number): number {
     const size = Math.ceil(Math.max(1, bytes) / PAGE) * PAGE;
-    if (size > this.spec.memory / 2) throw new RangeError(`buffer of ${bytes} bytes is larger than half of VM ${this.spec.id}'s memory`);
+    if (size > this.maxBuffer) throw new RangeError(`buffer of ${bytes} bytes is larger than half of VM ${this.spec.id}'s memory`);
     if (this.nextBuffer + size > this.spec.memory) this.nextBuffer = Math.min(16 * 2 ** 20, this.spec.memory / 2);
     const gpa = this.nextBuffer;
     this.nextBuffer += size;

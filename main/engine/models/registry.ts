@@ -5,4 +5,6 @@
 export { none } from './none/model';
 export { spaprTce, pef } from './spapr/model';
 export { smmuv3Host, smmuv3Viommu } from './smmuv3/model';
+export { virtio } from './virtio/model';
+export { virtioIommu } from './virtio-iommu/model';
 export { intelIommu } from './vtd/model';

@@ -91,7 +91,7 @@ test('a transport and a confidential kind are spec kinds only while a model decl
   assert.deepEqual(testCatalog.parseSpec(spec({ vm: { confidential: 'testcvm' } })).vms[0]!.confidential, { kind: 'testcvm', params: { granule: 4096 } });
   assert.deepEqual(issues(catalog.parseSpec, withBoth), [
     'vms[0].confidential: unknown confidential-computing kind "testcvm"; known kinds: none, pef (a kind is accepted once a model for it is registered)',
-    'devices[0].transport.kind: unknown device transport kind "testio"; known kinds: (none registered)',
+    'devices[0].transport.kind: unknown device transport kind "testio"; known kinds: virtio',
   ]);
   assert.match(issues(testCatalog.parseSpec, spec({ dev: { transport: { kind: 'testio', params: { kicks: 2 } } } }))[0]!, /^devices\[0\]\.transport\.params: unknown field "kicks"/);
   assert.match(issues(catalog.parseSpec, spec({ vm: { confidential: 'tdx' } }))[0]!, /^vms\[0\]\.confidential: unknown confidential-computing kind "tdx"; known kinds: none, pef \(a kind is accepted once a model for it is registered\)$/);

@@ -12,6 +12,8 @@ export interface WorkloadContext {
   /** Simulated time at which the measured phase ends; loops stop issuing new work then. */
   readonly endAt: number;
   note(text: string): void;
+  /** A workload with a request count calls this once when it has issued and completed them all. */
+  finished(): void;
 }
 
 /** Keeps a loop from spinning at one instant when every step of an iteration took zero time. */

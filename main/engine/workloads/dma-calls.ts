@@ -4,7 +4,7 @@
  * hold the vCPU around these calls.
  */
 import type { ProcessGenerator } from '../kernel';
-import type { Direction, Mapping } from '../dma/path';
+import { mapScatterList, unmapScatterList, type Direction, type Mapping, type Segment } from '../dma/path';
 import type { Vcpu } from '../machine/vcpu';
 import type { WorkloadContext } from './context';
 import { CORE_METRICS } from '../../common/metrics/core';
@@ -12,6 +12,9 @@ import { CORE_METRICS } from '../../common/metrics/core';
 export interface DmaCalls {
   map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null>;
   unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void>;
+  /** dma_map_sg: one call (one map.ops) for the list; a one-entry list is a plain map. */
+  mapSg(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null>;
+  unmapSg(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
 }
 
 export function dmaCalls(ctx: WorkloadContext): DmaCalls {
@@ -37,6 +40,28 @@ export function dmaCalls(ctx: WorkloadContext): DmaCalls {
     *unmap(cpu, m) {
       const t0 = env.now;
       yield* path.unmap(cpu, m);
+      unmapLat.record(env.now - t0);
+      unmaps.inc();
+    },
+    *mapSg(cpu, segs, dir) {
+      if (segs.length === 1) {
+        const m = yield* this.map(cpu, segs[0]!.gpa, segs[0]!.bytes, dir);
+        return m === null ? null : [m];
+      }
+      const t0 = env.now;
+      const ms = yield* mapScatterList(path, cpu, segs, dir);
+      if (ms === null) {
+        failures.inc();
+        return null;
+      }
+      mapLat.record(env.now - t0);
+      maps.inc();
+      return ms;
+    },
+    *unmapSg(cpu, ms) {
+      if (ms.length === 1) return yield* this.unmap(cpu, ms[0]!);
+      const t0 = env.now;
+      yield* unmapScatterList(path, cpu, ms);
       unmapLat.record(env.now - t0);
       unmaps.inc();
     },

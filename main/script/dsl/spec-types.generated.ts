@@ -304,6 +304,14 @@ export interface ViommuKinds {
       size: number | ByteSize;
     }[];
   };
+  /** virtio-iommu: MAP/UNMAP requests on a virtqueue, one kick per sync, VFIO ioctls per request, strict or lazy (single flush queue) */
+  "virtio-iommu": {
+    /**
+     * Linux's iotlb_sync_map (v6.7+): the MAP requests of one dma_map call go with one sync; false: each map is sent and waited for on its own (older kernels).
+     * @defaultValue true
+     */
+    batchMaps?: boolean;
+  };
 }
 
 /** The physical (host) IOMMU kinds the engine knows, each with its parameters (every one optional, with a default). */
@@ -408,6 +416,49 @@ export interface ConfidentialKinds {
 
 /** The device transport kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface TransportKinds {
+  /** virtio-pci transport: virtqueues, kicks, QEMU or vhost backend, ACCESS_PLATFORM / proposed NO_IOMMU (seed 001) */
+  "virtio": {
+    /**
+     * VIRTIO_F_ACCESS_PLATFORM offered and accepted (QEMU iommu_platform=on; off by default): every buffer goes through the platform DMA API.
+     * @defaultValue false
+     */
+    accessPlatform?: boolean;
+    /**
+     * The proposed VIRTIO_F_ACCESS_PLATFORM_NO_IOMMU (seed 001): restricted access without translation — dma-direct, swiotlb in a restricted guest; an error together with accessPlatform.
+     * @defaultValue false
+     */
+    noIommu?: boolean;
+    /**
+     * QEMU backend: kicks are handled in KVM and signal an eventfd (ioeventfd=on); off: every kick is an exit to QEMU (vhost always uses ioeventfd).
+     * @defaultValue true
+     */
+    ioeventfd?: boolean;
+    /**
+     * QEMU backend: the device runs in its own iothread instead of QEMU's main loop (shared with other emulation).
+     * @defaultValue false
+     */
+    iothread?: boolean;
+    /**
+     * Descriptors per virtqueue (QEMU queue-size / rx_queue_size default 256).
+     * @defaultValue 256
+     */
+    queueSize?: number;
+    /**
+     * VIRTIO_F_RING_INDIRECT_DESC (QEMU indirect_desc=on): multi-buffer chains use one mapped indirect table.
+     * @defaultValue true
+     */
+    indirectDesc?: boolean;
+    /**
+     * VIRTIO_F_RING_EVENT_IDX (QEMU event_idx=on): notifications suppressed by used_event / avail_event instead of flags.
+     * @defaultValue true
+     */
+    eventIdx?: boolean;
+    /**
+     * Virtio-blk seg_max: most data segments per request (QEMU: queue-size − 2); a request needing more is refused.
+     * @defaultValue 254
+     */
+    segMax?: number;
+  };
 }
 
 /** Device settings (DeviceOptions.params) declared by the IOMMU model in the device's path, keyed "role:kind". */
@@ -531,11 +582,6 @@ export type DeviceOptions = {
    * Optional.
    */
   hostIommu?: string;
-  /**
-   * Virtio devices behind an IOMMU or in a confidential VM: VIRTIO_F_ACCESS_PLATFORM negotiated, so DMA goes through the platform DMA API (default true).
-   * Optional.
-   */
-  accessPlatform?: boolean;
   /**
    * Device link bandwidth override, e.g. "16GB/s" (1 Mbit/s … 10 Tbit/s; default: profile device.link_bytes_per_ns).
    * Unit: bit/s as a number, or a string with a unit (Bitrate).
@@ -673,6 +719,16 @@ export type BlockOptions = {
    * @defaultValue 1
    */
   threads?: number;
+  /**
+   * Requests to issue in total (1 … 10^9; omit: until the run ends); the run ends once every workload with a count has finished, or at duration.
+   * Optional.
+   */
+  requests?: number;
+  /**
+   * Physically separate runs of pages the data of one request forms (1 … 256; 1: contiguous): one scatter-list entry, and one mapping, each.
+   * @defaultValue 1
+   */
+  segments?: number;
 };
 
 /** Only the driver's probe-time DMA setup, then idle. */

@@ -38,7 +38,7 @@ export interface TopologyOptions {
 }
 
 /** Options of a bare-metal device (`.hostDevice()`): a device's, without what only a VM's device has. */
-export type HostDeviceOptions = Omit<DeviceOptions, 'vm' | 'viommu' | 'transport' | 'accessPlatform'>;
+export type HostDeviceOptions = Omit<DeviceOptions, 'vm' | 'viommu' | 'transport'>;
 
 const workloadSites = new WeakMap<object, Site>();
 

@@ -8,13 +8,18 @@
  * timer causes one whole-domain flush, after which queued IOVAs are freed. A device access that
  * translates although the guest has already unmapped that page is counted in security.stale_dma
  * (the lazy window, or the short window between PTE clear and invalidation).
- * Does not model: scatter-gather lists, swiotlb bouncing of untrusted devices, the IOVA depot trim.
+ * Scatter lists (dma_map_sg): one IOVA range for the whole list, one mapPages per segment,
+ * iotlb_sync_map once when the driver can defer it; unmapped as one range.
+ * Shadowing IOMMUs (virtio-iommu) may ask for Linux's single flush queue shared by all CPUs
+ * (IOVA_SINGLE_FQ_SIZE / IOVA_SINGLE_FQ_TIMEOUT), passed in the options.
+ * Does not model: swiotlb bouncing of untrusted devices, the IOVA depot trim.
  */
 import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
-import type { DmaPath, Direction, Mapping } from '../path';
+import type { DmaPath, Direction, Mapping, Segment } from '../path';
+import type { UnmapNotifier } from '../unmap-notifier';
 import type { IommuDomainDriver } from './driver';
 import { frameAt, hexAddr } from '../../mem/addr';
 import { SparseBits } from '../../mem/sparse';
@@ -35,6 +40,11 @@ export interface DmaIommuOptions {
   readonly dmaLimit: number;
   /** Lowest usable IOVA (Linux keeps page 0 unused). */
   readonly iovaBase?: number;
+  /**
+   * One flush queue for all CPUs with its own size and timeout (Linux's single queue for
+   * shadowing IOMMUs); omitted: per-CPU queues of guest.iommu_fq_entries / guest.iommu_fq_timeout_ns.
+   */
+  readonly singleFlushQueue?: { readonly entries: number; readonly timeoutNs: number };
 }
 
 export class DmaIommuPath implements DmaPath {
@@ -45,6 +55,8 @@ export class DmaIommuPath implements DmaPath {
   readonly treeLock: Resource;
   /** IOVA pages the guest has mapped (not yet unmapped), for stale-DMA detection. */
   private readonly live = new SparseBits();
+  /** Pages of each live scatter list (one IOVA range), by its first IOVA page. */
+  private readonly sgPages = new Map<number, number>();
   private readonly mapNs: number;
   private readonly unmapNs: number;
   private readonly rcacheNs: number;
@@ -64,16 +76,21 @@ export class DmaIommuPath implements DmaPath {
   ) {
     this.name = `dma-iommu(${driver.name}, ${opts.mode})`;
     this.iovas = new IovaAllocator(Math.max(1, Math.floor((opts.iovaBase ?? PAGE) / PAGE)), Math.floor(opts.dmaLimit / PAGE));
-    this.fq = new FlushQueues(Math.max(1, Math.round(costs.get(DMA_IOMMU_COSTS.iommuFqEntries))));
+    const single = opts.singleFlushQueue;
+    this.fq = new FlushQueues(Math.max(1, Math.round(single?.entries ?? costs.get(DMA_IOMMU_COSTS.iommuFqEntries))));
     this.treeLock = new Resource(env, `${driver.name}.iova_lock`, 1);
     this.mapNs = costs.ns(DMA_IOMMU_COSTS.dmaIommuMapNs);
     this.unmapNs = costs.ns(DMA_IOMMU_COSTS.dmaIommuUnmapNs);
     this.rcacheNs = costs.ns(DMA_IOMMU_COSTS.iovaRcacheNs);
     this.treeNs = costs.ns(DMA_IOMMU_COSTS.iovaTreeNs);
-    this.fqTimeoutNs = costs.ns(DMA_IOMMU_COSTS.iommuFqTimeoutNs);
+    this.fqTimeoutNs = single !== undefined ? Math.round(single.timeoutNs) : costs.ns(DMA_IOMMU_COSTS.iommuFqTimeoutNs);
     this.stale = metrics.counter(CORE_METRICS.securityStaleDma);
     this.treeOps = metrics.counter(DMA_IOMMU_METRICS.iovaTreeOps);
     this.fqFlushes = metrics.counter(DMA_IOMMU_METRICS.iommuFqFlushes);
+  }
+
+  get unmapNotifier(): UnmapNotifier | undefined {
+    return this.driver.unmapNotifier;
   }
 
   /** Pages the guest currently has mapped through this path. */
@@ -104,9 +121,11 @@ export class DmaIommuPath implements DmaPath {
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     yield this.unmapNs;
-    // As Linux's __iommu_dma_unmap: the IOVA range comes from the address and size the driver passes back.
+    // As Linux's __iommu_dma_unmap: the IOVA range comes from the address and size the driver
+    // passes back (for a scatter list, the whole range dma_map_sg allocated).
     const pfn = m.iovaPfn;
-    const pages = Math.ceil((m.iovaOff + m.bytes) / PAGE);
+    const pages = this.sgPages.get(pfn) ?? Math.ceil((m.iovaOff + m.bytes) / PAGE);
+    this.sgPages.delete(pfn);
     if (!this.live.has(pfn)) throw new Error(`${this.name}: unmap of IOVA ${hexAddr(pfn, m.iovaOff)}, which is not mapped`);
     for (let p = 0; p < pages; p++) this.live.delete(pfn + p);
     yield* this.driver.unmapPages(cpu, pfn * PAGE, pages * PAGE);
@@ -115,9 +134,49 @@ export class DmaIommuPath implements DmaPath {
       yield* this.chargeIova(this.iovas.free(pfn, pages, cpu.index));
       return;
     }
-    if (this.fq.isFull(cpu.index)) yield* this.flushAndReap(cpu, cpu.index);
-    this.fq.push(cpu.index, { pfn, pages, mappedPages: pages, iova: pfn * PAGE });
+    const ring = this.opts.singleFlushQueue !== undefined ? 0 : cpu.index;
+    if (this.fq.isFull(ring)) yield* this.flushAndReap(cpu, ring);
+    this.fq.push(ring, { pfn, pages, mappedPages: pages, iova: pfn * PAGE });
     this.armTimer();
+  }
+
+  *mapSg(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null> {
+    if (segs.length === 0) throw new RangeError(`${this.name}: dma_map_sg of an empty list`);
+    yield this.mapNs;
+    // Each segment is padded to whole pages (iommu_dma_map_sg) and placed one after another.
+    const spans = segs.map((s) => Math.ceil(((s.gpa % PAGE) + s.bytes) / PAGE));
+    const pages = spans.reduce((a, b) => a + b, 0);
+    const a = this.iovas.alloc(pages, cpu.index);
+    yield* this.chargeIova(a === null || a.tree);
+    if (a === null) return null;
+    const deferred = this.driver.mapPagesNoSync !== undefined && this.driver.syncMap !== undefined;
+    const out: Mapping[] = [];
+    let page = a.pfn;
+    for (let i = 0; i < segs.length; i++) {
+      const s = segs[i]!;
+      const offset = s.gpa % PAGE;
+      const bytes = spans[i]! * PAGE;
+      const ok = deferred
+        ? yield* this.driver.mapPagesNoSync!(cpu, page * PAGE, s.gpa - offset, bytes, dir)
+        : yield* this.driver.mapPages(cpu, page * PAGE, s.gpa - offset, bytes, dir);
+      if (!ok) {
+        if (page > a.pfn) yield* this.driver.unmapPages(cpu, a.pfn * PAGE, (page - a.pfn) * PAGE);
+        if (page > a.pfn) yield* this.driver.flushRange(cpu, a.pfn * PAGE, (page - a.pfn) * PAGE);
+        yield* this.chargeIova(this.iovas.free(a.pfn, pages, cpu.index));
+        return null;
+      }
+      out.push({ iovaPfn: page, iovaOff: offset, bytes: s.bytes, dir, gpa: s.gpa });
+      page += spans[i]!;
+    }
+    if (deferred) yield* this.driver.syncMap!(cpu, a.pfn * PAGE, pages * PAGE);
+    this.sgPages.set(a.pfn, pages);
+    for (let p = 0; p < pages; p++) this.live.add(a.pfn + p);
+    return out;
+  }
+
+  *unmapSg(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void> {
+    if (ms.length === 0) return;
+    yield* this.unmap(cpu, ms[0]!);
   }
 
   *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {

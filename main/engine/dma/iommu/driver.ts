@@ -8,6 +8,7 @@
 import type { ProcessGenerator } from '../../kernel';
 import type { Vcpu } from '../../machine/vcpu';
 import type { Direction } from '../path';
+import type { UnmapNotifier } from '../unmap-notifier';
 
 export interface IommuDomainDriver {
   readonly name: string;
@@ -21,6 +22,15 @@ export interface IommuDomainDriver {
   flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
   /** Invalidates the whole domain and waits (flush_iotlb_all, used by the lazy flush queue). */
   flushAll(cpu: Vcpu): ProcessGenerator<void>;
+  /**
+   * iommu_map_sg's inner step: writes the entries without iotlb_sync_map; the layer calls
+   * syncMap once for the whole list afterwards. Drivers without it get mapPages per segment.
+   */
+  mapPagesNoSync?(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): ProcessGenerator<boolean>;
+  /** iotlb_sync_map for [iova, iova+bytes) after mapPagesNoSync calls. */
+  syncMap?(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
+  /** UNMAP notifications the vIOMMU sends to translation caches behind it (vhost), if any. */
+  readonly unmapNotifier?: UnmapNotifier;
   /** Device side: translates one access at `pfn` × 4 KiB + `off`; false is a fault. */
   translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
 }

@@ -4,8 +4,9 @@
  * (PEF) guests ('pef', the confidential kind whose behaviour lives here: ultravisor sharing,
  * swiotlb bounce). See phb.ts for the boot sequence, device-path.ts for per-I/O behaviour.
  *
- * Models: one PHB per vIOMMU instance; every device behind it shares its windows (one PE); a
- * virtio device without VIRTIO_F_ACCESS_PLATFORM bypasses it (seed 001).
+ * Models: one PHB per vIOMMU instance; every device behind it shares its windows (one PE). Whether
+ * a virtio device's buffers use this path at all is its transport's business (models/virtio:
+ * without VIRTIO_F_ACCESS_PLATFORM they bypass it; the PHB's per-device setup happens regardless).
  * Does not model: EEH, PHB hot-plug, VFIO's host-side copy of the tables; a PEF guest without
  * an sPAPR vIOMMU (refused: its DMA path is the sPAPR one).
  */
