@@ -321,6 +321,24 @@ export interface ViommuKinds {
 
 /** The physical (host) IOMMU kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface HostIommuKinds {
+  /** physical Intel VT-d unit under the host kernel's intel-iommu driver: DMA domains, IOTLB, invalidation queue (bare-metal devices) */
+  "intel-iommu": {
+    /**
+     * CAP_REG.MAMV: the largest PSI address mask; Linux uses a domain-selective flush (DSI) for a range that needs more (estimate: units differ; 9 covers 2 MiB).
+     * @defaultValue 9
+     */
+    mamv?: number;
+    /**
+     * IOTLB entries of the unit (estimate: not published per part; 1 … 2^20).
+     * @defaultValue 1024
+     */
+    iotlbEntries?: number;
+    /**
+     * Page-table levels of the host DMA domains (4: 48-bit, 5: 57-bit address width).
+     * @defaultValue 4
+     */
+    levels?: 4 | 5;
+  };
   /** no IOMMU: devices DMA to guest-physical addresses directly */
   "none": {};
   /** Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV) */

@@ -78,6 +78,12 @@ export class VSmmu implements IommuInstance {
     this.world = SmmuWorld.of(ctx);
     const p = this.params;
     this.backing = backingInstances(this.world, p, this.path);
+    if (p.mode === 'nested' && p.rangeInvalidation) {
+      // QEMU's accelerated vSMMU takes IDR3.RIL from the host (smmuv3_accel_check_hw_compatible):
+      // it cannot advertise range invalidation the physical SMMU would not execute.
+      const without = this.backing.find((b) => !b.params.rangeInvalidation);
+      if (without !== undefined) throw new TopologyError(`${this.path}.params.rangeInvalidation`, `a nested vSMMU cannot advertise SMMU_IDR3.RIL over ${without.id}, which has none (QEMU: "Host SMMUv3 doesn't support Range Invalidation")`);
+    }
     this.guestAsids = new IdAllocator(`${spec.id} guest ASID`, this.backing[0]?.params.asidBits ?? 16);
     this.nest = this.world.vmNest(vm, p.stage2, p.s2PageSize, this.path);
     const queue = new CommandQueue(`${vm.id}.${spec.id}.cmdq`, p.cmdqLog2);
