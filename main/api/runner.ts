@@ -5,6 +5,8 @@
  */
 import { TopologyError } from '../common/diagnostics';
 import { CancelledError } from '../common/errors';
+import { BudgetExceededError, resolveBudgets, type Budgets } from '../common/budget';
+import { hostBudgetCheck } from './budget-meter';
 import type { RunResult } from '../common/result';
 import { runSimulation, type RunProgress } from '../engine/run';
 import type { LabStore, RunStatus } from '../store/store';
@@ -29,6 +31,8 @@ export interface ExecuteOptions {
   onRunStart?: (index: number, total: number, run: PreparedRun, runId: number) => void;
   onProgress?: (index: number, p: RunProgress) => void;
   shouldCancel?: () => boolean;
+  /** Each run's budgets (defaults: DEFAULT_BUDGETS); a run that reaches one is stored as budget-exceeded and the next one starts. */
+  budgets?: Partial<Budgets>;
 }
 
 export interface ExecutedRun {
@@ -43,6 +47,7 @@ export interface ExecutedRun {
 export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts: ExecuteOptions): ExecutedRun[] {
   const experimentId = store.ensureExperiment(opts.experiment, opts.description, opts.source);
   const out: ExecutedRun[] = [];
+  const budgets = resolveBudgets(opts.budgets);
   for (const [i, run] of runs.entries()) {
     const runId = beginPreparedRun(store, experimentId, run);
     opts.onRunStart?.(i, runs.length, run, runId);
@@ -53,12 +58,15 @@ export function executeRuns(store: LabStore, runs: readonly PreparedRun[], opts:
       result = runSimulation(run.spec, run.profile, {
         onProgress: opts.onProgress ? (p) => opts.onProgress!(i, p) : undefined,
         shouldCancel: opts.shouldCancel,
+        maxEvents: budgets.maxEvents,
+        checkBudget: hostBudgetCheck(budgets),
       });
     } catch (e) {
       const cancelled = e instanceof CancelledError;
+      const status = cancelled ? 'cancelled' : e instanceof BudgetExceededError ? 'budget-exceeded' : 'failed';
       const message = e instanceof Error ? e.message : String(e);
-      store.endRun(runId, cancelled ? 'cancelled' : 'failed', message, wallMs());
-      out.push({ runId, status: cancelled ? 'cancelled' : 'failed', error: message });
+      store.endRun(runId, status, message, wallMs());
+      out.push({ runId, status, error: message });
       if (cancelled) break;
       continue;
     }

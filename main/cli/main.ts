@@ -68,7 +68,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return 1;
     }
     if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`viommu-lab: ${e.message}\n`);
+      // One line, as every error: Node's message for a value starting with a dash spans three.
+      io.err(`viommu-lab: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     io.err(`viommu-lab: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

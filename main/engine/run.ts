@@ -8,6 +8,7 @@ import { Environment, type ProcessGenerator } from './kernel';
 import type { Spec, Workload } from '../common/spec';
 import type { ResolvedProfile } from '../common/profile/profile';
 import { CancelledError } from '../common/errors';
+import { BudgetExceededError, type BudgetStop } from '../common/budget';
 import { ENGINE_VERSION, type RunResult } from '../common/result';
 import { Costs } from './costs/costs';
 import { Metrics } from './metrics/collector';
@@ -30,6 +31,13 @@ export interface RunOptions {
   onProgress?: (p: RunProgress) => void;
   /** Polled every ~65k events; returning true stops the run with a CancelledError. */
   shouldCancel?: () => boolean;
+  /** Stops the run with a BudgetExceededError once more events than this have been processed (checked every ~65k events). */
+  maxEvents?: number;
+  /**
+   * The host's budgets (wall time, memory: the engine reads no clock), polled every ~65k events;
+   * a BudgetStop stops the run with a BudgetExceededError.
+   */
+  checkBudget?: () => BudgetStop | null;
 }
 
 function hasRequestCount(w: Workload): boolean {
@@ -63,6 +71,9 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
   let endNs: number | null = null;
   const tick = (): boolean => {
     if (opts.shouldCancel?.()) throw new CancelledError();
+    if (opts.maxEvents !== undefined && env.events > opts.maxEvents) throw new BudgetExceededError({ budget: 'events', limit: opts.maxEvents, used: env.events });
+    const stop = opts.checkBudget?.();
+    if (stop) throw new BudgetExceededError(stop);
     opts.onProgress?.({ phase, simNs: env.now, endNs, events: env.events });
     return true;
   };

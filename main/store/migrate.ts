@@ -19,6 +19,7 @@ export function latestVersion(migrations: readonly Migration[] = all): number {
 
 /** Names of the tables and indexes a migration creates (its fingerprint in sqlite_master). */
 export function createdObjects(m: Migration): string[] {
+  if (m.objects !== undefined) return [...m.objects];
   const names: string[] = [];
   for (const match of m.up.matchAll(/CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW|TRIGGER)\s+(?:IF\s+NOT\s+EXISTS\s+)?["`]?(\w+)/gi)) names.push(match[1]!);
   return names;
@@ -55,15 +56,32 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   const seen = readVersion();
   refuseNewer(seen);
   if (seen === latest && schemaVersion(db, migrations) === latest) return { from: seen, to: latest };
-  return db
-    .transaction(() => {
-      const recorded = readVersion();
-      refuseNewer(recorded);
-      const actual = schemaVersion(db, migrations);
-      const pending = migrations.filter((m) => m.version > actual);
-      for (const m of pending) db.exec(m.up);
-      if (recorded !== latest || pending.length > 0) db.pragma(`user_version = ${latest}`);
-      return recorded === actual ? { from: actual, to: latest } : { from: actual, to: latest, repaired: recorded };
-    })
-    .immediate();
+  // A table rebuild needs foreign keys off, which SQLite only changes outside a transaction.
+  const fkOff = migrations.some((m) => m.foreignKeysOff === true) && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+  if (fkOff) db.pragma('foreign_keys = OFF');
+  try {
+    return apply();
+  } finally {
+    if (fkOff) db.pragma('foreign_keys = ON');
+  }
+
+  function apply(): { from: number; to: number; repaired?: number } {
+    return db
+      .transaction(() => {
+        const recorded = readVersion();
+        refuseNewer(recorded);
+        const actual = schemaVersion(db, migrations);
+        const pending = migrations.filter((m) => m.version > actual);
+        for (const m of pending) {
+          db.exec(m.up);
+          if (m.foreignKeysOff === true) {
+            const broken = db.pragma('foreign_key_check') as unknown[];
+            if (broken.length > 0) throw new Error(`migration ${m.name} left ${broken.length} rows whose references are broken`);
+          }
+        }
+        if (recorded !== latest || pending.length > 0) db.pragma(`user_version = ${latest}`);
+        return recorded === actual ? { from: actual, to: latest } : { from: actual, to: latest, repaired: recorded };
+      })
+      .immediate();
+  }
 }

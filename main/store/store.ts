@@ -306,7 +306,7 @@ export class LabStore {
       .immediate();
   }
 
-  endRun(runId: number, status: 'failed' | 'cancelled', error: string, wallMs: number): void {
+  endRun(runId: number, status: 'failed' | 'cancelled' | 'budget-exceeded', error: string, wallMs: number): void {
     this.write(() =>
       this.db
         .prepare(`UPDATE runs SET status = ?, error = ?, finished_at = ?, wall_ms = ?, pid = NULL WHERE id = ?`)

@@ -62,7 +62,7 @@ export function createRunsView(ctx: AppContext): RunsView {
   const status = h(
     'select.input',
     { 'aria-label': 'Status', 'data-test': 'runs-status' },
-    ['', 'done', 'running', 'failed', 'cancelled', 'interrupted'].map((s) => h('option', { value: s }, s || 'any status')),
+    ['', 'done', 'running', 'failed', 'cancelled', 'budget-exceeded', 'interrupted'].map((s) => h('option', { value: s }, s || 'any status')),
   );
   const tag = h('input.input', { type: 'text', placeholder: 'tag', 'aria-label': 'Tag', style: 'width:90px', 'data-test': 'runs-tag' });
   const param = h('input.input', { type: 'text', placeholder: 'param=value, …', 'aria-label': 'Parameter filter', style: 'width:170px', 'data-test': 'runs-param' });

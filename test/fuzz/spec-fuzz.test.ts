@@ -4,7 +4,12 @@
  * duration clamped to 1 µs… 1 ms. Asserts: every refusal is a schema/profile/topology diagnostic
  * (never an internal error or a stack trace), every accepted spec runs without throwing, and no
  * metric is NaN or Infinity. Fixed seed; FUZZ_SEED picks another slice (CI may vary it), FUZZ_N
- * the number of mutants (default 2,000). It does not model time limits (hangs would time the test out).
+ * the number of mutants (default 2,000).
+ *
+ * Hang guard: each mutant runs under an event budget (the engine's, 3 M events) and a CPU-time
+ * bound of 10 s (process CPU, not wall time, so a loaded machine does not trip it): the engine
+ * polls the bound every ~65k events and stops a run past it, and the time the pipeline took is
+ * checked after it returns; either fails the test naming the mutant.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +17,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareSource } from '../../main/api/pipeline/pipeline';
 import { inProcessChecker } from '../../main/api/pipeline/topology-check';
-import { CancelledError } from '../../main/common/errors';
+import { BudgetExceededError } from '../../main/common/budget';
 import { runSimulation } from '../../main/engine/run';
 import { HOSTILE_SPECS } from './hostile-specs';
 
@@ -105,6 +110,16 @@ function nonFinite(v: unknown, at: string): string | null {
   return null;
 }
 
+/** No mutant may take more than this much CPU time (issue 10: no hang past 10 s). */
+export const MUTANT_CPU_MS = 10_000;
+/** Events a mutant's run may process: a short run that is still too big is stopped, not a defect. */
+const MUTANT_EVENTS = 3_000_000;
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+}
+
 export interface FuzzStats {
   mutants: number;
   refused: number;
@@ -113,14 +128,17 @@ export interface FuzzStats {
 }
 
 /** One input through the pipeline and, if accepted, a short run; returns what happened or throws on a defect. */
-export async function exercise(input: unknown, label: string, stats: FuzzStats): Promise<void> {
+export async function exercise(input: unknown, label: string, stats: FuzzStats, cpuLimitMs = MUTANT_CPU_MS): Promise<void> {
   const source = typeof input === 'string' ? input : JSON.stringify(input);
+  const started = process.cpuUsage();
+  const hang = (where: string): string => `${label}: hang guard: more than ${cpuLimitMs} ms of CPU ${where}\ninput: ${source.slice(0, 400)}`;
   let outcome;
   try {
     outcome = await prepareSource({ file: 'fuzz.json', source }, { evaluate: () => Promise.reject(new Error('no scripts')), checker: inProcessChecker });
   } catch (e) {
     assert.fail(`${label}: the pipeline threw ${(e as Error).stack ?? String(e)}\ninput: ${source.slice(0, 400)}`);
   }
+  if (cpuMs(started) > cpuLimitMs) assert.fail(hang('in the run pipeline (parse, validate, topology check)'));
   stats.mutants++;
   if (!outcome.ok) {
     stats.refused++;
@@ -135,17 +153,20 @@ export async function exercise(input: unknown, label: string, stats: FuzzStats):
     const spec = { ...run.spec, duration: Math.min(run.spec.duration, 1_000_000) };
     let result;
     try {
-      // The work estimate is not in the pipeline yet: stop a short run that is still too big.
-      let events = 0;
-      result = runSimulation(spec, run.profile, { onProgress: (p) => void (events = p.events), shouldCancel: () => events > 3_000_000 });
+      result = runSimulation(spec, run.profile, {
+        maxEvents: MUTANT_EVENTS,
+        checkBudget: () => (cpuMs(started) > cpuLimitMs ? { budget: 'wall', limit: cpuLimitMs, used: cpuMs(started) } : null),
+      });
     } catch (e) {
-      if (e instanceof CancelledError) continue;
+      if (e instanceof BudgetExceededError && e.stop.budget === 'wall') assert.fail(hang('running it'));
+      if (e instanceof BudgetExceededError) continue;
       assert.fail(`${label}: an accepted spec failed to run: ${(e as Error).stack ?? String(e)}\ninput: ${source.slice(0, 600)}`);
     }
     stats.ran++;
     const bad = nonFinite(result, '');
     assert.equal(bad, null, `${label}: non-finite metric ${bad}\ninput: ${source.slice(0, 600)}`);
   }
+  if (cpuMs(started) > cpuLimitMs) assert.fail(hang('in all'));
 }
 
 /** Runs every input, then fails once with one example of each distinct defect (a class to fix). */
@@ -162,6 +183,16 @@ async function exerciseAll(inputs: Iterable<[unknown, string]>, stats: FuzzStats
   }
   assert.equal(classes.size, 0, `${classes.size} defect classes:\n\n${[...classes.values()].join('\n\n')}`);
 }
+
+test('the hang guard fails a mutant past its CPU bound, naming it, in the pipeline or mid-run', async () => {
+  const stats: FuzzStats = { mutants: 0, refused: 0, accepted: 0, ran: 0 };
+  const long = { duration: '1ms', vms: [{ id: 'vm0', memory: '1GiB', vcpus: 1 }], devices: [{ id: 'nic0', vm: 'vm0', kind: 'nic', workload: { kind: 'nic', bitrate: '100Gbps' } }] };
+  // A bound of 0 ms is past before the pipeline returns; a bound the pipeline fits in but not the run's first 65k events stops the run.
+  await assert.rejects(exercise(long, 'mutant 42 (test)', stats, 0), /^AssertionError.*mutant 42 \(test\): hang guard: more than 0 ms of CPU in the run pipeline/s);
+  await assert.rejects(exercise({ ...long, duration: '50ms' }, 'mutant 43 (test)', stats, 1), /mutant 43 \(test\): hang guard: more than 1 ms of CPU (in the run pipeline|running it)/);
+  // The same spec within the bound passes.
+  await exercise(long, 'mutant 44 (test)', stats);
+});
 
 test('the issue-10 hostile specs are refused with a clear message or run cleanly', async () => {
   const stats: FuzzStats = { mutants: 0, refused: 0, accepted: 0, ran: 0 };

@@ -6,6 +6,8 @@
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { CancelledError } from '../../common/errors';
+import { BudgetExceededError, resolveBudgets, type Budgets } from '../../common/budget';
+import { hostBudgetCheck } from '../budget-meter';
 import { runSimulation } from '../../engine/run';
 import type { TopologyIssue } from '../pipeline/checker';
 import { inProcessChecker } from '../pipeline/topology-check';
@@ -18,7 +20,8 @@ export class InProcessExecutor implements RunExecutor {
     return inProcessChecker.checkTopology(runs);
   }
 
-  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
+  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle {
+    const b = resolveBudgets(budgets);
     let cancelled = false;
     const outcome = new Promise<TaskOutcome>((resolve) => {
       setImmediate(() => {
@@ -28,10 +31,12 @@ export class InProcessExecutor implements RunExecutor {
           const result = runSimulation(spec, profile, {
             onProgress: (p) => onProgress({ phase: p.phase, simNs: p.simNs, endNs: p.endNs, events: p.events }),
             shouldCancel: () => cancelled,
+            maxEvents: b.maxEvents,
+            checkBudget: hostBudgetCheck(b),
           });
           resolve({ status: 'done', result, wallMs: wallMs() });
         } catch (e) {
-          resolve({ status: e instanceof CancelledError ? 'cancelled' : 'failed', message: e instanceof Error ? e.message : String(e), wallMs: wallMs() });
+          resolve({ status: e instanceof CancelledError ? 'cancelled' : e instanceof BudgetExceededError ? 'budget-exceeded' : 'failed', message: e instanceof Error ? e.message : String(e), wallMs: wallMs() });
         }
       });
     });

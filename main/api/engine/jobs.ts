@@ -5,6 +5,7 @@
  * watchers long-poll. Runs a cancel drops from the queue were never started and are not stored.
  */
 import type { JobInfo, RunProgressInfo, WatchResult, ParamValue } from '../../common/api/types';
+import type { Budgets } from '../../common/budget';
 import type { LabStore } from '../../store/store';
 import { beginPreparedRun, type PreparedRun } from '../pipeline/prepared';
 import type { RunExecutor, TaskHandle } from './pool';
@@ -39,6 +40,7 @@ interface Job {
   startedAt: string;
   finishedAt: number | null;
   lastError: string | null;
+  budgets?: Partial<Budgets>;
 }
 
 export interface JobManagerOptions {
@@ -68,7 +70,8 @@ export class JobManager {
     return this.executor.size;
   }
 
-  start(experiment: string, runs: readonly PreparedRun[], description?: string, source?: string): number {
+  /** Queues a job's runs; each runs under `budgets` (DEFAULT_BUDGETS where absent) and one that reaches a budget is stored as budget-exceeded. */
+  start(experiment: string, runs: readonly PreparedRun[], description?: string, source?: string, budgets?: Partial<Budgets>): number {
     const experimentId = this.store.ensureExperiment(experiment, description, source);
     const job: Job = {
       id: this.nextJob++,
@@ -87,6 +90,7 @@ export class JobManager {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       lastError: null,
+      budgets,
     };
     this.jobs.push(job);
     this.pump();
@@ -186,7 +190,7 @@ export class JobManager {
       progress.events = p.events;
       progress.fraction = p.endNs !== null && p.endNs > 0 && p.phase === 'run' ? Math.min(1, Math.max(0, p.simNs / p.endNs)) : null;
       this.changed();
-    });
+    }, job.budgets);
     job.running.set(q.index, { index: q.index, runId, run, handle, progress });
     void handle.outcome.then((o) => {
       job.running.delete(q.index);

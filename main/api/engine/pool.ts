@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { unpackedPath } from '../../common/asar';
+import { formatBudgetFigure, resolveBudgets, type Budgets } from '../../common/budget';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
@@ -26,7 +27,7 @@ export interface TaskProgress {
 
 export type TaskOutcome =
   | { status: 'done'; result: RunResult; wallMs: number }
-  | { status: 'failed' | 'cancelled'; message: string; wallMs: number };
+  | { status: 'failed' | 'cancelled' | 'budget-exceeded'; message: string; wallMs: number };
 
 export interface TaskHandle {
   readonly outcome: Promise<TaskOutcome>;
@@ -36,8 +37,8 @@ export interface TaskHandle {
 /** What the job manager and the service need from an executor; the worker pool is the real one, tests use fakes. */
 export interface RunExecutor extends TopologyChecker {
   readonly size: number;
-  /** Starts a task now; the caller never has more than `size` in flight. */
-  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle;
+  /** Starts a task now; the caller never has more than `size` in flight. Budgets default to DEFAULT_BUDGETS. */
+  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle;
   close(): Promise<void>;
 }
 
@@ -70,6 +71,7 @@ interface Active {
   started: number;
   cancelTimer: NodeJS.Timeout | null;
   cancelled: boolean;
+  budgets?: Budgets;
 }
 
 interface Checker {
@@ -92,7 +94,7 @@ export class WorkerPool implements RunExecutor {
     this.cancelGraceMs = opts.cancelGraceMs ?? 800;
   }
 
-  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
+  run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle {
     if (this.closed) throw new Error('the engine pool is closed');
     const slot = this.idleSlot();
     Atomics.store(slot.cancel, 0, 0);
@@ -101,7 +103,9 @@ export class WorkerPool implements RunExecutor {
     const outcome = new Promise<TaskOutcome>((r) => (resolve = r));
     const active: Active = { taskId, onProgress, resolve, started: performance.now(), cancelTimer: null, cancelled: false };
     slot.busy = active;
-    const task: RunTask = { type: 'run', taskId, spec, profile };
+    const resolved = resolveBudgets(budgets);
+    active.budgets = resolved;
+    const task: RunTask = { type: 'run', taskId, spec, profile, budgets: resolved };
     slot.worker.postMessage(task);
     return {
       outcome,
@@ -175,7 +179,14 @@ export class WorkerPool implements RunExecutor {
     const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), busy: null };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on('error', (e) => {
-      if (slot.busy) this.replace(slot, { status: 'failed', message: `the engine worker crashed: ${e.message}`, wallMs: performance.now() - slot.busy.started });
+      const a = slot.busy;
+      if (a === null) return;
+      const wallMs = performance.now() - a.started;
+      // V8's heap limit reached before the memory budget's own check: still the memory budget, stored as such.
+      if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' && a.budgets) {
+        const message = `budget exceeded: the engine worker ran out of JS heap (V8's limit) before the memory budget of ${formatBudgetFigure('memory', a.budgets.maxMemoryBytes)}; the run needs more heap than one engine thread has`;
+        this.replace(slot, { status: 'budget-exceeded', message, wallMs });
+      } else this.replace(slot, { status: 'failed', message: `the engine worker crashed: ${e.message}`, wallMs });
     });
     worker.on('exit', (code) => {
       if (slot.busy && this.slots.includes(slot)) this.replace(slot, { status: 'failed', message: `the engine worker exited (code ${code})`, wallMs: performance.now() - slot.busy.started });
@@ -188,7 +199,7 @@ export class WorkerPool implements RunExecutor {
     if (m.type === 'ready' || m.type === 'checked' || a === null || m.taskId !== a.taskId) return;
     if (m.type === 'progress') a.onProgress({ phase: m.phase, simNs: m.simNs, endNs: m.endNs, events: m.events });
     else if (m.type === 'done') this.settle(slot, { status: 'done', result: m.result, wallMs: m.wallMs });
-    else this.settle(slot, { status: m.cancelled ? 'cancelled' : 'failed', message: m.message, wallMs: m.wallMs });
+    else this.settle(slot, { status: m.status, message: m.message, wallMs: m.wallMs });
   }
 
   private settle(slot: Slot, o: TaskOutcome): void {

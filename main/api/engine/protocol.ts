@@ -1,4 +1,5 @@
 /** Messages between the engine host and its worker threads. Plain data, structured-cloned. */
+import type { Budgets } from '../../common/budget';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
@@ -9,6 +10,7 @@ export interface RunTask {
   taskId: number;
   spec: Spec;
   profile: ResolvedProfile;
+  budgets: Budgets;
 }
 
 /** Builds each spec's machine and answers which ones the models refuse (the pipeline's topology stage). */
@@ -25,7 +27,7 @@ export type WorkerMessage =
   | { type: 'progress'; taskId: number; phase: 'boot' | 'run'; simNs: number; endNs: number | null; events: number }
   | { type: 'done'; taskId: number; result: RunResult; wallMs: number }
   | { type: 'checked'; taskId: number; issues: (TopologyIssue | null)[] }
-  | { type: 'failed'; taskId: number; cancelled: boolean; message: string; wallMs: number };
+  | { type: 'failed'; taskId: number; status: 'failed' | 'cancelled' | 'budget-exceeded'; message: string; wallMs: number };
 
 /** Workers post progress at most this often (wall time), so a fast engine cannot flood the host. */
 export const PROGRESS_INTERVAL_MS = 100;

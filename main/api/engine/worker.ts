@@ -6,6 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError } from '../../common/errors';
+import { BudgetExceededError } from '../../common/budget';
+import { hostBudgetCheck } from '../budget-meter';
 import { runSimulation } from '../../engine/run';
 import { topologyIssue } from '../pipeline/topology-check';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
@@ -25,6 +27,9 @@ port.on('message', (task: WorkerTask) => {
   try {
     const result = runSimulation(task.spec, task.profile, {
       shouldCancel: () => Atomics.load(cancelFlag, 0) !== 0,
+      maxEvents: task.budgets.maxEvents,
+      // This worker's isolate: its heap and the array buffers of the run's tables.
+      checkBudget: hostBudgetCheck(task.budgets),
       onProgress: (p) => {
         const now = performance.now();
         if (now - lastPost < PROGRESS_INTERVAL_MS) return;
@@ -37,7 +42,7 @@ port.on('message', (task: WorkerTask) => {
     post({
       type: 'failed',
       taskId: task.taskId,
-      cancelled: e instanceof CancelledError,
+      status: e instanceof CancelledError ? 'cancelled' : e instanceof BudgetExceededError ? 'budget-exceeded' : 'failed',
       message: e instanceof Error ? e.message : String(e),
       wallMs: performance.now() - started,
     });

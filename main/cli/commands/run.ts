@@ -8,13 +8,15 @@ import { openStore } from '../db';
 import { parseShard, selectShard, ShardError } from '../../common/shard';
 import { MAX_TIMEOUT_MS } from '../../script/evaluate';
 import { CliError } from '../errors';
+import { budgetOptions, budgetUsage, parseBudgets } from '../budget-flags';
+import type { Budgets } from '../../common/budget';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
 import { prepareFile } from '../source-file';
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
-export const runUsage = 'viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*] [--shard K/N]';
+export const runUsage = `viommu-lab run <script.ts|spec.json> [--db FILE] [--seed N] [--set key=value]... [--json] [--experiment NAME] [--timeout MS] [--metrics a,b,prefix.*] [--shard K/N] ${budgetUsage}`;
 
 export function parseSets(values: readonly string[] | undefined): [string, unknown][] {
   return (values ?? []).map((kv) => {
@@ -67,6 +69,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       timeout: { type: 'string' },
       metrics: { type: 'string' },
       shard: { type: 'string' },
+      ...budgetOptions,
     },
   });
   if (positionals.length !== 1) throw new CliError(`usage: ${runUsage}`, 2);
@@ -75,9 +78,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const seed = parseSeed(values.seed);
   const sets = parseSets(values.set);
   const shard = parseShardOption(values.shard);
+  const budgets = parseBudgets(values);
   const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout) }, io);
   const experiment = values.experiment ?? prepared.experiment;
-  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics }, io);
+  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets }, io);
 }
 
 export interface ExecuteCliOptions {
@@ -89,6 +93,8 @@ export interface ExecuteCliOptions {
   json: boolean;
   /** Columns of the sweep table; `prefix.*` takes every metric under a prefix. */
   metrics?: string[];
+  /** Each run's budgets (`--max-events`, `--max-wall`, `--max-memory`). */
+  budgets?: Partial<Budgets>;
 }
 
 export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO): number {
@@ -112,6 +118,7 @@ export function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io: CliIO
           },
           onProgress: (_i, p) => progress.update(label, p),
           shouldCancel: () => cancelled,
+          budgets: o.budgets,
         });
     progress.done();
     const done = results.filter((r) => r.status === 'done');

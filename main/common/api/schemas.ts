@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const RUN_STATUSES = ['running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export const RUN_STATUSES = ['running', 'done', 'failed', 'cancelled', 'interrupted', 'budget-exceeded'] as const;
 export const RUN_SORT_KEYS = ['id', 'name', 'experiment', 'status', 'createdAt', 'wallMs', 'events', 'replication'] as const;
 
 const id = z.number().int().positive();

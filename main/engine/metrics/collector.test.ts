@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CORE_METRICS } from '../../common/metrics/core';
+import { MetricValueError } from '../../common/errors';
 import { Metrics } from './collector';
 
 test('metrics are recorded through declared handles; a family member must be a lower-case segment', () => {
@@ -26,4 +27,21 @@ test('histograms expand into summary scalars, and keys come out sorted', () => {
   assert.equal(scalars['map.latency_ns.mean'], 200);
   assert.equal(scalars['map.latency_ns.max'], 300);
   assert.ok(Math.abs(scalars['map.latency_ns.p50']! - 200) <= 1);
+});
+
+test('NaN and Infinity never leave the collector: an engine bug is an internal error naming the metric', () => {
+  const gauge = new Metrics(1000);
+  assert.throws(() => gauge.gauge(CORE_METRICS.dmaThroughputGbps, 0 / 0), (e: Error) => e instanceof MetricValueError && /metric dma\.throughput_gbps is NaN/.test(e.message) && /internal error/.test(e.message));
+  assert.throws(() => gauge.gaugeMax(CORE_METRICS.opsPerSec, Infinity), /metric ops\.per_sec is Infinity/);
+  // A counter accumulates on the hot path unchecked; the result it would poison is refused when collected.
+  const counter = new Metrics(1000);
+  counter.counter(CORE_METRICS.dmaBytes).inc(-Infinity);
+  assert.throws(() => counter.collect(), /metric dma\.bytes is -Infinity/);
+  const series = new Metrics(1000);
+  series.timeSeries(CORE_METRICS.seriesInflight, 'level').sample(10, NaN);
+  assert.throws(() => series.collect(), (e: Error) => e instanceof MetricValueError && e.message.includes(CORE_METRICS.seriesInflight.name));
+  // Finite values pass untouched.
+  const ok = new Metrics(1000);
+  ok.gauge(CORE_METRICS.dmaThroughputGbps, 1.5);
+  assert.equal(ok.collect().scalars['dma.throughput_gbps'], 1.5);
 });

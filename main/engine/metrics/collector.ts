@@ -3,7 +3,12 @@
  * declared handle (main/common/metrics/names: `metrics.counter(M.hits)`,
  * `metrics.gauge(M.vmidsOf.of(seg), n)`), so every name a result holds is declared with its kind
  * and unit, and a counter cannot be recorded as a histogram.
+ *
+ * No value leaves it NaN or ±Infinity: a gauge is checked when it is set, counters, histogram
+ * summaries and series when the result is collected (not on every increment: that is the hot
+ * path), and a bad one throws MetricValueError naming the metric — an engine bug made loud.
  */
+import { MetricValueError } from '../../common/errors';
 import { HISTOGRAM_SUMMARY, type Metric } from '../../common/metrics/names';
 import type { HistogramData, SeriesData } from '../../common/result';
 import { Histogram, quantileOf } from './histogram';
@@ -38,12 +43,14 @@ export class Metrics {
 
   /** Sets a gauge (a counter-declared metric may be set too, e.g. a total known only at the end). */
   gauge(m: Metric<'gauge' | 'counter'>, value: number): void {
+    if (!Number.isFinite(value)) throw new MetricValueError(m.name, value);
     this.gauges.set(m.name, value);
   }
 
   /** Keeps the larger of the current and the new value. */
   gaugeMax(m: Metric<'gauge' | 'counter'>, value: number): void {
     const name = m.name;
+    if (!Number.isFinite(value)) throw new MetricValueError(name, value);
     const cur = this.gauges.get(name);
     if (cur === undefined || value > cur) this.gauges.set(name, value);
   }
@@ -85,6 +92,11 @@ export class Metrics {
     }
     const series: Record<string, SeriesData> = {};
     for (const [k, e] of this.series) series[k] = e.s.data(e.scale);
+    for (const [k, v] of Object.entries(scalars)) if (!Number.isFinite(v)) throw new MetricValueError(k, v);
+    for (const [k, d] of Object.entries(histograms)) if (!Number.isFinite(d.sum)) throw new MetricValueError(`${k} (histogram sum)`, d.sum);
+    for (const [k, d] of Object.entries(series)) {
+      for (const col of [d.mean, d.min, d.max]) for (const v of col) if (v !== null && !Number.isFinite(v)) throw new MetricValueError(`${k} (series)`, v);
+    }
     return { scalars: sortRecord(scalars), histograms: sortRecord(histograms), series: sortRecord(series) };
   }
 }
