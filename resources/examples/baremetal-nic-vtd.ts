@@ -12,6 +12,6 @@ export default experiment('bare metal: NIC strict vs lazy on a VT-d host', {
   .topology((p) =>
     topology({ name: `bare-metal NIC on VT-d ${p.dmaMode}`, duration: '2ms' })
       .host({ arch: 'x86_64', cpus: 8, dmaMode: p.dmaMode })
-      .hostIommu('dmar0', 'intel-iommu', { mamv: 9 })
+      .hostIommu('dmar0', 'intel-iommu')
       .hostDevice('nic0', { kind: 'nic', hostIommu: 'dmar0', workload: nic({ bitrate: '10Gbps', packetSize: 1500 }) }),
   );
