@@ -159,10 +159,15 @@ export interface ViommuKinds {
      */
     cdTable?: "linear" | "2-level";
     /**
-     * VSMMU advertises RIL: the guest issues one range TLBI instead of one per page.
+     * SMMU_IDR3.RIL of the vSMMU (QEMU sets it since 5.2; accelerated mode takes the host's or the ril property): the guest issues one range TLBI instead of one per page.
      * @defaultValue true
      */
     rangeInvalidation?: boolean;
+    /**
+     * How the guest driver waits for CMD_SYNC on the emulated queue: poll CMDQ_CONS (QEMU advertises no SMMU_IDR0.MSI, so Linux polls; each read exits) or msi (completion written to memory).
+     * @defaultValue "poll"
+     */
+    syncWait?: "poll" | "msi";
     /**
      * Ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none; at most 1 h.
      * Unit: ns as a number, or a string with a unit (Duration).
@@ -316,6 +321,24 @@ export interface ViommuKinds {
 
 /** The physical (host) IOMMU kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface HostIommuKinds {
+  /** physical Intel VT-d unit under the host kernel's intel-iommu driver: DMA domains, IOTLB, invalidation queue (bare-metal devices) */
+  "intel-iommu": {
+    /**
+     * CAP_REG.MAMV: the largest PSI address mask; Linux uses a domain-selective flush (DSI) for a range that needs more (estimate: units differ; 9 covers 2 MiB).
+     * @defaultValue 9
+     */
+    mamv?: number;
+    /**
+     * IOTLB entries of the unit (estimate: not published per part; 1 … 2^20).
+     * @defaultValue 1024
+     */
+    iotlbEntries?: number;
+    /**
+     * Page-table levels of the host DMA domains (4: 48-bit, 5: 57-bit address width).
+     * @defaultValue 4
+     */
+    levels?: 4 | 5;
+  };
   /** no IOMMU: devices DMA to guest-physical addresses directly */
   "none": {};
   /** Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV) */
@@ -390,6 +413,21 @@ export interface HostIommuKinds {
      * @defaultValue 2
      */
     hostVcmdqs?: number;
+    /**
+     * SMMUv3.3 enhanced command queues (IDR1.ECMDQ): the host kernel uses ECMDQ (CPU mod n), with no queue shared between CPUs when n ≥ CPUs; 0 = none, one shared CMDQ (0 … 256).
+     * @defaultValue 0
+     */
+    ecmdqs?: number;
+    /**
+     * SMMU_IDR0.MSI with coherent access: the host driver waits for CMD_SYNC by MSI write-back into the command (Linux MSIPOLL) instead of polling CMDQ_CONS over MMIO.
+     * @defaultValue true
+     */
+    msiSync?: boolean;
+    /**
+     * A diagnostic switch: tlb disables the TLB and walk caches for device translations (every access walks cold); all also disables the STE/CD configuration cache.
+     * @defaultValue "off"
+     */
+    coldWalks?: "off" | "tlb" | "all";
   };
 }
 
@@ -665,6 +703,11 @@ export type HostOptions = {
    * @defaultValue 64
    */
   cpus?: number;
+  /**
+   * Host kernel dma-iommu invalidation policy for bare-metal devices (iommu.strict=1 / lazy flush queue); only with a bare-metal device behind a host IOMMU (default strict).
+   * Optional.
+   */
+  dmaMode?: "strict" | "lazy";
 };
 
 /** A virtual machine. Its vIOMMUs are added with `.viommu()` after `.vm()`. */
@@ -710,10 +753,10 @@ export type DeviceOptions = {
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
   /**
-   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio).
+   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost; "native" (the only value, and the default, for a bare-metal device): the host kernel's own driver (default: native on the host, virtio for virtio kinds, else vfio).
    * Optional.
    */
-  attach?: "vfio" | "emulated" | "virtio" | "vhost";
+  attach?: "vfio" | "emulated" | "virtio" | "vhost" | "native";
   /**
    * The vIOMMU the device sits behind (omit: none, DMA goes direct).
    * Optional.
@@ -768,6 +811,12 @@ export type MapBenchOptions = {
    * @defaultValue 0
    */
   thinkTime?: number | Duration;
+  /**
+   * Dma_map_benchmark -d (dma_trans_ns): the thread busy-waits this long between map and unmap, "pretending DMA is transmitting" (0 … 10 ms, DMA_MAP_MAX_TRANS_DELAY).
+   * Unit: ns as a number, or a string with a unit (Duration).
+   * @defaultValue 0
+   */
+  transDelay?: number | Duration;
   /**
    * Stop each thread after this many map+unmap pairs (0 … 1e9).
    * Optional.
@@ -1012,6 +1061,8 @@ export interface TopologyOptions {
     /** Cost profile parameter overrides, parameter name → value (a number in the parameter's unit, or a unit string). @defaultValue {} */
     overrides?: Record<string, number | string>;
 }
+/** Options of a bare-metal device (`.hostDevice()`): a device's, without what only a VM's device has. */
+export type HostDeviceOptions = Omit<DeviceOptions, 'vm' | 'viommu' | 'transport'>;
 /** A closed map/DMA/unmap loop per thread, like Linux's dma_map_benchmark. Every option has a default. */
 export declare function mapBench(options?: MapBenchOptions): Workload;
 /** An open-loop NIC. Give exactly one of `packetRate` or `bitrate`. */
@@ -1026,7 +1077,7 @@ export declare function block(options?: BlockOptions): Workload;
 export declare function trace(options: TraceOptions): Workload;
 /** Only the driver's probe-time DMA setup (boot), then idle. */
 export declare function boot(options?: BootOptions): Workload;
-/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()` (`.each()` repeats one of them). */
+/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()`, `.hostDevice()` (`.each()` repeats one of them). */
 export declare function topology(options?: TopologyOptions): Topology;
 /** One machine: host, physical IOMMUs, VMs with their vIOMMUs, devices. Every method returns the topology. */
 export declare class Topology {
@@ -1057,6 +1108,12 @@ export declare class Topology {
      * @param id - device identifier (used in metric names)
      */
     device(id: string, options: DeviceOptions): this;
+    /**
+     * A bare-metal device: no VM, driven by the host kernel's own driver and DMA API (host.dmaMode
+     * strict or lazy), behind the physical IOMMU `options.hostIommu` names, or dma-direct without one.
+     * @param id - device identifier (used in metric names)
+     */
+    hostDevice(id: string, options: HostDeviceOptions): this;
     /**
      * Declares something once per item, in order, without leaving the chain: one physical IOMMU,
      * vIOMMU or device per instance. Give an array (`add` gets each item and its index) or a

@@ -97,10 +97,11 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     return true;
   };
 
-  // Boot: each VM's vCPU 0 probes its devices in order.
+  // Boot: each VM's vCPU 0 (and the bare-metal host's CPU 0) probes its devices in order.
   const probeNs = costs.ns(CORE_COSTS.guestProbeNs);
   const setupByVm = new Map<string, number>();
-  const boots = [...machine.vms.values()].map((vm) =>
+  const kernels = machine.host === null ? [...machine.vms.values()] : [...machine.vms.values(), machine.host];
+  const boots = kernels.map((vm) =>
     env.process(
       (function* (): ProcessGenerator<void> {
         const cpu = vm.vcpu(0);
@@ -139,7 +140,7 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     phase = 'run';
     endNs = t0 + spec.duration;
     const busyAtStart = new Map<string, number>();
-    for (const vm of machine.vms.values()) busyAtStart.set(vm.spec.id, vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0));
+    for (const vm of kernels) busyAtStart.set(vm.spec.id, vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0));
     const vmmBusyAtStart = new Map([...machine.vms.values()].map((vm) => [vm.spec.id, vm.vmmThread.busyNs()]));
     // Workloads with a request count (and trace replays) end the phase early once all of them
     // are done, unless a workload without one keeps running to the end.
@@ -161,10 +162,11 @@ export function runSimulation(spec: Spec, profile: ResolvedProfile, opts: RunOpt
     if (active.some((d) => d.spec.workload.kind === 'map-bench')) metrics.gauge(CORE_METRICS.opsPerSec, seconds > 0 ? total(CORE_METRICS.benchOps) / seconds : 0);
     if (active.some((d) => d.spec.workload.kind === 'nic')) metrics.gauge(CORE_METRICS.nicPps, seconds > 0 ? total(CORE_METRICS.nicPackets) / seconds : 0);
     if (active.some((d) => d.spec.workload.kind === 'block')) metrics.gauge(CORE_METRICS.ioIops, seconds > 0 ? total(CORE_METRICS.ioCompleted) / seconds : 0);
-    for (const vm of machine.vms.values()) {
+    for (const vm of kernels) {
       const busy = vm.vcpus.reduce((s, c) => s + c.res.busyNs(), 0) - busyAtStart.get(vm.spec.id)!;
       const seg = metricSegment(vm.spec.id);
       metrics.gauge(CORE_METRICS.cpuUtilisationOf.of(seg), elapsed > 0 ? busy / (elapsed * vm.vcpus.length) : 0);
+      if (vm.bareMetal) continue; // no VMM under the host
       const vmmBusy = vm.vmmThread.busyNs() - vmmBusyAtStart.get(vm.spec.id)!;
       metrics.gauge(CORE_METRICS.resourceUtilisationOf.of(`${seg}_vmm`), elapsed > 0 ? vmmBusy / elapsed : 0);
     }

@@ -23,7 +23,7 @@ export default experiment('smmuv3: one vSMMU over 5 SMMUs vs one per SMMU', {
     const vsmmuOf = (smmu: string): string => vsmmus.find((v) => v.backing.includes(smmu))!.id;
 
     return (
-      topology({ name: `smmuv3 5 physical SMMUs: ${p.shape}`, duration: '2ms', profile: 'grace-tegra241' })
+      topology({ name: `smmuv3 5 physical SMMUs: ${p.shape}`, duration: '4ms', profile: 'grace-tegra241' })
         .host({ arch: 'aarch64', cpus: 72 })
         .each(SMMUS, (t, smmu) => t.hostIommu(smmu, 'smmuv3'))
         .vm('vm0', { memory: '8GiB', vcpus: 4 })

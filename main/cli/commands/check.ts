@@ -9,7 +9,7 @@ import { CliError } from '../errors';
 import type { CliIO } from '../io';
 import { prepareFile } from '../source-file';
 import { parseSets, parseTimeout } from './run';
-import { budgetOptions, budgetUsage, parseBudgets } from '../budget-flags';
+import { budgetOptions, parseBudgets } from '../budget-flags';
 import { formatBudgetFigure, formatCount, type WorkEstimate } from '../../common/budget';
 
 import { checkUsage } from '../usage';

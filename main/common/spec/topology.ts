@@ -126,6 +126,9 @@ export const paramValue = z.union([z.number(), z.string(), z.boolean()]);
 /** The profile a spec that names none gets, by host architecture. */
 export const DEFAULT_PROFILE: Record<Arch, string> = { x86_64: 'kvm-x86-2024', aarch64: 'kvm-arm64-kunpeng920', ppc64le: 'power9-kvm' };
 
+/** The id a bare-metal host's CPUs and metrics go by (a VM may not take it). */
+export const HOST_ID = 'host';
+
 export const DEVICE_KINDS = ['nic', 'nvme', 'gpu', 'dma-engine', 'virtio-net', 'virtio-blk'] as const;
 type DeviceKind = (typeof DEVICE_KINDS)[number];
 
@@ -146,8 +149,13 @@ function deviceKind(d: { kind?: DeviceKind; workload: { kind: string } }): Devic
 }
 
 interface DeviceLike {
+  id: string;
+  vm?: string;
   kind?: DeviceKind;
   attach?: string;
+  viommu?: string;
+  hostIommu?: string;
+  transport?: unknown;
   workload: { kind: string };
 }
 
@@ -155,6 +163,13 @@ interface DeviceLike {
 function deviceRules(d: DeviceLike, i: number, ctx: z.RefinementCtx): void {
   const kind = deviceKind(d);
   const virtio = kind.startsWith('virtio');
+  if (d.vm === undefined) {
+    hostDeviceRules(d, i, kind, ctx);
+    return;
+  }
+  if (d.attach === 'native') {
+    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'attach'], message: `attach "native" is the host kernel's own driver of a bare-metal device; device ${d.id} is assigned to VM ${d.vm}` });
+  }
   const allowed = WORKLOAD_KINDS[d.workload.kind];
   if (allowed !== undefined && !allowed.includes(kind)) {
     ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'workload', 'kind'], message: `a ${kind} device does not run a ${d.workload.kind} workload (its driver is for ${allowed.join(', ')})` });
@@ -162,6 +177,22 @@ function deviceRules(d: DeviceLike, i: number, ctx: z.RefinementCtx): void {
   if (d.attach !== undefined && virtio !== (d.attach === 'virtio' || d.attach === 'vhost')) {
     ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'attach'], message: virtio ? `a ${kind} device is provided by a virtio backend: attach "virtio" (QEMU) or "vhost"` : `attach "${d.attach}" needs a virtio device kind (virtio-net, virtio-blk), not ${kind}` });
   }
+}
+
+/**
+ * A bare-metal device (no `vm`): driven by the host kernel's own driver and DMA API, so it is no
+ * virtio device, has no vIOMMU or transport, and `attach` can only be "native".
+ */
+function hostDeviceRules(d: DeviceLike, i: number, kind: DeviceKind, ctx: z.RefinementCtx): void {
+  const allowed = WORKLOAD_KINDS[d.workload.kind];
+  if (allowed !== undefined && !allowed.includes(kind)) {
+    ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'workload', 'kind'], message: `a ${kind} device does not run a ${d.workload.kind} workload (its driver is for ${allowed.join(', ')})` });
+  }
+  const refuse = (field: string, why: string): void => ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, field], message: `device ${d.id} is a bare-metal device (no vm): ${why}` });
+  if (kind.startsWith('virtio')) refuse('kind', `a ${kind} device is provided by a VMM's virtio backend, which a host has not`);
+  if (d.viommu !== undefined) refuse('viommu', 'a vIOMMU belongs to a VM; put the device behind a host IOMMU with hostIommu');
+  if (d.attach !== undefined && d.attach !== 'native') refuse('attach', `attach "${d.attach}" is how a VMM provides a device to a guest; the host's own driver is "native"`);
+  if (d.transport !== undefined) refuse('transport', 'a device-side transport sits between a guest driver and its VMM');
 }
 
 /** The spec schema for the given model declarations (the registry's, or a test's). */
@@ -192,15 +223,15 @@ export function buildSpecSchema(decls: Decls) {
   const deviceSchema = z
     .object({
       id: identifier(),
-      vm: identifier().describe('the VM the device is assigned to'),
+      vm: identifier().optional().describe('the VM the device is assigned to; omit: a bare-metal device driven by the host kernel (behind hostIommu, or dma-direct)'),
       kind: z
         .enum(DEVICE_KINDS)
         .optional()
         .describe('what the device is: it decides which workloads its driver runs (nic, virtio-net: nic; nvme, virtio-blk: block) and whether it is virtio (default: nvme for a block workload, dma-engine for map-bench and trace, else nic)'),
       attach: z
-        .enum(['vfio', 'emulated', 'virtio', 'vhost'])
+        .enum(['vfio', 'emulated', 'virtio', 'vhost', 'native'])
         .optional()
-        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio)'),
+        .describe('how the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost; "native" (the only value, and the default, for a bare-metal device): the host kernel\'s own driver (default: native on the host, virtio for virtio kinds, else vfio)'),
       viommu: identifier().optional().describe('the vIOMMU the device sits behind (omit: none, DMA goes direct)'),
       hostIommu: identifier().optional().describe('the physical IOMMU instance the device sits behind'),
       linkBandwidth: bitrate({ min: 1e6, max: 1e13 })
@@ -220,6 +251,10 @@ export function buildSpecSchema(decls: Decls) {
         .describe('host CPU architecture: the models and the cost profile must be for it (default: the one the models exist on, e.g. ppc64le for spapr-tce, else x86_64)'),
       cpus: positiveCount(4096).default(64).describe('host CPUs (1 … 4096): at least the VMs\' vCPUs (overcommit is not modelled); models may size host-side concurrency by it'),
       iommus: z.array(hostIommuSchema).max(64).default([]).describe('physical IOMMU instances (at most 64)'),
+      dmaMode: z
+        .enum(['strict', 'lazy'])
+        .optional()
+        .describe('host kernel dma-iommu invalidation policy for bare-metal devices (iommu.strict=1 / lazy flush queue); only with a bare-metal device behind a host IOMMU (default strict)'),
     })
     .strict();
 
@@ -232,7 +267,7 @@ export function buildSpecSchema(decls: Decls) {
       duration: duration({ max: MAX_DURATION }).default(10_000_000).describe('simulated time to run (ns; 0 … 60 s); boot-only runs end when boot ends'),
       profile: profileRefSchema.default({}),
       host: hostSchema.default({}),
-      vms: z.array(vmSchema).min(1).max(1024).describe('guests (1 … 1024)'),
+      vms: z.array(vmSchema).max(1024).default([]).describe('guests (0 … 1024; none: a bare-metal host whose devices have no vm)'),
       devices: z.array(deviceSchema).min(1).max(1024).describe('devices (1 … 1024)'),
       point: z.record(paramValue).default({}).describe('sweep parameter point this spec belongs to'),
       replication: count(100_000).default(0).describe('replication index within its sweep point'),
@@ -242,6 +277,7 @@ export function buildSpecSchema(decls: Decls) {
       const vmIds = new Set<string>();
       spec.vms.forEach((vm, i) => {
         if (vmIds.has(vm.id)) ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, 'id'], message: `duplicate VM id "${vm.id}"` });
+        if (vm.id === HOST_ID) ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, 'id'], message: `VM id "${HOST_ID}" is reserved for the bare-metal host (its CPUs and metrics)` });
         vmIds.add(vm.id);
         if (vm.maxMemory !== undefined && vm.maxMemory < vm.memory) {
           ctx.addIssue({ code: 'custom', params: RULE, path: ['vms', i, 'maxMemory'], message: 'maxMemory is smaller than memory' });
@@ -289,8 +325,10 @@ export function buildSpecSchema(decls: Decls) {
       spec.devices.forEach((d, i) => {
         if (devIds.has(d.id)) ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'id'], message: `duplicate device id "${d.id}"` });
         devIds.add(d.id);
-        const vm = spec.vms.find((v) => v.id === d.vm);
-        if (vm === undefined) {
+        const vm = d.vm === undefined ? undefined : spec.vms.find((v) => v.id === d.vm);
+        if (d.vm === undefined) {
+          // A bare-metal device: hostDeviceRules (through deviceRules) checks what it may carry.
+        } else if (vm === undefined) {
           ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'vm'], message: `no VM with id "${d.vm}"` });
         } else if (d.viommu !== undefined && !vm.viommus.some((v) => v.id === d.viommu)) {
           ctx.addIssue({ code: 'custom', params: RULE, path: ['devices', i, 'viommu'], message: `VM "${vm.id}" has no vIOMMU "${d.viommu}"` });
@@ -300,14 +338,20 @@ export function buildSpecSchema(decls: Decls) {
         }
         deviceRules(d, i, ctx);
       });
+      if (spec.host.dmaMode !== undefined) {
+        const behind = spec.devices.some((d) => d.vm === undefined && spec.host.iommus.some((h) => h.id === d.hostIommu && h.kind !== 'none'));
+        if (!behind) {
+          ctx.addIssue({ code: 'custom', params: RULE, path: ['host', 'dmaMode'], message: 'no bare-metal device (a device with no vm) sits behind a host IOMMU, so the host dma-iommu policy would change nothing' });
+        }
+      }
     })
     .transform((spec, ctx) => {
       // A device's params belong to the IOMMU model in its path: the vIOMMU, else the host IOMMU.
       let failed = false;
       const devices = spec.devices.map((raw, i) => {
         const kind = deviceKind(raw);
-        const d = { ...raw, kind, attach: raw.attach ?? (kind.startsWith('virtio') ? ('virtio' as const) : ('vfio' as const)) };
-        const vm = spec.vms.find((v) => v.id === d.vm);
+        const d = { ...raw, kind, attach: raw.attach ?? (raw.vm === undefined ? ('native' as const) : kind.startsWith('virtio') ? ('virtio' as const) : ('vfio' as const)) };
+        const vm = d.vm === undefined ? undefined : spec.vms.find((v) => v.id === d.vm);
         const viommu = d.viommu !== undefined ? vm?.viommus.find((v) => v.id === d.viommu) : undefined;
         const host = d.hostIommu !== undefined ? spec.host.iommus.find((h) => h.id === d.hostIommu) : undefined;
         const decl = viommu !== undefined ? viommuKinds.get(viommu.kind) : host !== undefined ? hostKinds.get(host.kind) : undefined;

@@ -20,6 +20,7 @@ export const mapBenchWorkload = z
     direction: direction.default('bidirectional'),
     dmaBytes: bytes({ max: MAX_BUFFER }).default(0).describe('bytes the device transfers through each mapping before unmap (0: none, as dma_map_benchmark; at most 16 MiB)'),
     thinkTime: duration({ max: 1e9 }).default(0).describe('guest CPU time between iterations (ns; 0 … 1 s)'),
+    transDelay: duration({ max: 10_000_000 }).default(0).describe('dma_map_benchmark -d (dma_trans_ns): the thread busy-waits this long between map and unmap, "pretending DMA is transmitting" (0 … 10 ms, DMA_MAP_MAX_TRANS_DELAY)'),
     maxOps: count(1e9).optional().describe('stop each thread after this many map+unmap pairs (0 … 1e9)'),
   })
   .strict();

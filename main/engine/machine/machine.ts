@@ -13,6 +13,7 @@ import type { DmaPath } from '../dma/path';
 import { catalog as registered, type Catalog } from '../catalog';
 import { TopologyError, type ConfidentialInstance, type IommuInstance, type ModelContext, type TransportInstance } from '../models/model';
 import { DeviceRuntime } from './device';
+import { HostRuntime } from './host';
 import { VmRuntime } from './vm';
 
 /** How many guest threads (or queues) a workload runs on. */
@@ -32,6 +33,8 @@ function workloadThreads(w: Workload): number {
 
 export class Machine {
   readonly vms = new Map<string, VmRuntime>();
+  /** The bare-metal host's CPUs, when some device has no VM (else null). */
+  readonly host: HostRuntime | null;
   readonly devices: DeviceRuntime[] = [];
   readonly instances: IommuInstance[] = [];
   /** Confidential-VM and transport instances (their finish() runs after the IOMMUs'). */
@@ -46,6 +49,7 @@ export class Machine {
     /** The models to build from (the registry's; a test may pass its own). */
     catalog: Catalog = registered,
   ) {
+    this.host = spec.devices.some((d) => d.vm === undefined) ? new HostRuntime(env, spec) : null;
     const hostIommus = new Map<string, IommuInstance>();
     const ctx: ModelContext = { env, costs, metrics, spec, hostIommus, note, vmRuntime: (id) => this.vms.get(id) };
     spec.host.iommus.forEach((h, index) => {
@@ -81,15 +85,17 @@ export class Machine {
     // Each device's threads (or queues) take the vCPUs after those of the devices before it in
     // the same VM, wrapping around: spread, as IRQ affinity and per-queue threads spread them.
     const nextVcpu = new Map<string, number>();
+    // Bare-metal devices (no vm) do the same over the host's CPUs.
     spec.devices.forEach((d, index) => {
-      const vm = this.vms.get(d.vm)!;
-      const firstVcpu = nextVcpu.get(d.vm) ?? 0;
-      nextVcpu.set(d.vm, (firstVcpu + workloadThreads(d.workload)) % vm.vcpus.length);
+      const vm = d.vm === undefined ? this.host! : this.vms.get(d.vm)!;
+      const where = vm.spec.id;
+      const firstVcpu = nextVcpu.get(where) ?? 0;
+      nextVcpu.set(where, (firstVcpu + workloadThreads(d.workload)) % vm.vcpus.length);
       let path: DmaPath;
       if (d.viommu !== undefined) path = viommus.get(`${d.vm}/${d.viommu}`)!.attach(d, vm);
       else if (d.hostIommu !== undefined) path = hostIommus.get(d.hostIommu)!.attach(d, vm);
       else path = new DirectPath(costs);
-      const conf = confidential.get(d.vm);
+      const conf = d.vm === undefined ? undefined : confidential.get(d.vm);
       if (conf !== undefined) path = conf.wrap(d, vm, path);
       if (d.transport !== undefined) {
         const where = `devices[${index}].transport`;

@@ -11,6 +11,8 @@ import { Vcpu } from './vcpu';
 const PAGE = 4096;
 
 export class VmRuntime {
+  /** True for the bare-metal host (machine/host.ts): its "vCPUs" are host CPUs and no VMM sits under it. */
+  readonly bareMetal: boolean = false;
   readonly vcpus: Vcpu[];
   /** The VMM's emulation thread (QEMU's main loop / I/O thread handling traps). */
   readonly vmmThread: Resource;

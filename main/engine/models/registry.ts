@@ -7,5 +7,5 @@ export { spaprTce, pef } from './spapr/model';
 export { smmuv3Host, smmuv3Viommu } from './smmuv3/model';
 export { virtio } from './virtio/model';
 export { virtioIommu } from './virtio-iommu/model';
-export { intelIommu } from './vtd/model';
+export { intelIommu, intelIommuHost } from './vtd/model';
 export { tdx, sevSnp } from './cvm/model';

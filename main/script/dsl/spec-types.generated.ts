@@ -154,10 +154,15 @@ export interface ViommuKinds {
      */
     cdTable?: "linear" | "2-level";
     /**
-     * VSMMU advertises RIL: the guest issues one range TLBI instead of one per page.
+     * SMMU_IDR3.RIL of the vSMMU (QEMU sets it since 5.2; accelerated mode takes the host's or the ril property): the guest issues one range TLBI instead of one per page.
      * @defaultValue true
      */
     rangeInvalidation?: boolean;
+    /**
+     * How the guest driver waits for CMD_SYNC on the emulated queue: poll CMDQ_CONS (QEMU advertises no SMMU_IDR0.MSI, so Linux polls; each read exits) or msi (completion written to memory).
+     * @defaultValue "poll"
+     */
+    syncWait?: "poll" | "msi";
     /**
      * Ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none; at most 1 h.
      * Unit: ns as a number, or a string with a unit (Duration).
@@ -311,6 +316,24 @@ export interface ViommuKinds {
 
 /** The physical (host) IOMMU kinds the engine knows, each with its parameters (every one optional, with a default). */
 export interface HostIommuKinds {
+  /** physical Intel VT-d unit under the host kernel's intel-iommu driver: DMA domains, IOTLB, invalidation queue (bare-metal devices) */
+  "intel-iommu": {
+    /**
+     * CAP_REG.MAMV: the largest PSI address mask; Linux uses a domain-selective flush (DSI) for a range that needs more (estimate: units differ; 9 covers 2 MiB).
+     * @defaultValue 9
+     */
+    mamv?: number;
+    /**
+     * IOTLB entries of the unit (estimate: not published per part; 1 … 2^20).
+     * @defaultValue 1024
+     */
+    iotlbEntries?: number;
+    /**
+     * Page-table levels of the host DMA domains (4: 48-bit, 5: 57-bit address width).
+     * @defaultValue 4
+     */
+    levels?: 4 | 5;
+  };
   /** no IOMMU: devices DMA to guest-physical addresses directly */
   "none": {};
   /** Arm SMMUv3 physical instance (optionally with NVIDIA Tegra241 CMDQV) */
@@ -385,6 +408,21 @@ export interface HostIommuKinds {
      * @defaultValue 2
      */
     hostVcmdqs?: number;
+    /**
+     * SMMUv3.3 enhanced command queues (IDR1.ECMDQ): the host kernel uses ECMDQ (CPU mod n), with no queue shared between CPUs when n ≥ CPUs; 0 = none, one shared CMDQ (0 … 256).
+     * @defaultValue 0
+     */
+    ecmdqs?: number;
+    /**
+     * SMMU_IDR0.MSI with coherent access: the host driver waits for CMD_SYNC by MSI write-back into the command (Linux MSIPOLL) instead of polling CMDQ_CONS over MMIO.
+     * @defaultValue true
+     */
+    msiSync?: boolean;
+    /**
+     * A diagnostic switch: tlb disables the TLB and walk caches for device translations (every access walks cold); all also disables the STE/CD configuration cache.
+     * @defaultValue "off"
+     */
+    coldWalks?: "off" | "tlb" | "all";
   };
 }
 
@@ -660,6 +698,11 @@ export type HostOptions = {
    * @defaultValue 64
    */
   cpus?: number;
+  /**
+   * Host kernel dma-iommu invalidation policy for bare-metal devices (iommu.strict=1 / lazy flush queue); only with a bare-metal device behind a host IOMMU (default strict).
+   * Optional.
+   */
+  dmaMode?: "strict" | "lazy";
 };
 
 /** A virtual machine. Its vIOMMUs are added with `.viommu()` after `.vm()`. */
@@ -705,10 +748,10 @@ export type DeviceOptions = {
    */
   kind?: "nic" | "nvme" | "gpu" | "dma-engine" | "virtio-net" | "virtio-blk";
   /**
-   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost (default: virtio for virtio kinds, else vfio).
+   * How the VMM provides the device: assigned with VFIO, emulated by the VMM, a virtio device in the VMM, or a virtio device in vhost; "native" (the only value, and the default, for a bare-metal device): the host kernel's own driver (default: native on the host, virtio for virtio kinds, else vfio).
    * Optional.
    */
-  attach?: "vfio" | "emulated" | "virtio" | "vhost";
+  attach?: "vfio" | "emulated" | "virtio" | "vhost" | "native";
   /**
    * The vIOMMU the device sits behind (omit: none, DMA goes direct).
    * Optional.
@@ -763,6 +806,12 @@ export type MapBenchOptions = {
    * @defaultValue 0
    */
   thinkTime?: number | Duration;
+  /**
+   * Dma_map_benchmark -d (dma_trans_ns): the thread busy-waits this long between map and unmap, "pretending DMA is transmitting" (0 … 10 ms, DMA_MAP_MAX_TRANS_DELAY).
+   * Unit: ns as a number, or a string with a unit (Duration).
+   * @defaultValue 0
+   */
+  transDelay?: number | Duration;
   /**
    * Stop each thread after this many map+unmap pairs (0 … 1e9).
    * Optional.

@@ -38,6 +38,9 @@ export interface TopologyOptions {
   overrides?: Record<string, number | string>;
 }
 
+/** Options of a bare-metal device (`.hostDevice()`): a device's, without what only a VM's device has. */
+export type HostDeviceOptions = Omit<DeviceOptions, 'vm' | 'viommu' | 'transport'>;
+
 const workloadSites = new WeakMap<object, Site>();
 
 function workload<W extends Workload>(w: W): W {
@@ -87,7 +90,7 @@ interface VmEntry {
   viommus: Record<string, unknown>[];
 }
 
-/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()` (`.each()` repeats one of them). */
+/** Starts a topology. Chain `.host()`, `.hostIommu()`, `.vm()`, `.viommu()`, `.device()`, `.hostDevice()` (`.each()` repeats one of them). */
 export function topology(options: TopologyOptions = {}): Topology {
   return new Topology(options, callSite());
 }
@@ -172,6 +175,21 @@ export class Topology {
     const wsite = options.workload !== null && typeof options.workload === 'object' ? workloadSites.get(options.workload) : undefined;
     this.#site(`devices[${index}].workload`, wsite);
     this.#devices.push({ id, ...options, vm });
+    return this;
+  }
+
+  /**
+   * A bare-metal device: no VM, driven by the host kernel's own driver and DMA API (host.dmaMode
+   * strict or lazy), behind the physical IOMMU `options.hostIommu` names, or dma-direct without one.
+   * @param id - device identifier (used in metric names)
+   */
+  hostDevice(id: string, options: HostDeviceOptions): this {
+    if (options !== null && typeof options === 'object' && 'vm' in options) throw new Error(`.hostDevice("${id}") is a bare-metal device: it takes no vm (use .device() for a VM's device)`);
+    const index = this.#devices.length;
+    this.#site(`devices[${index}]`, callSite());
+    const wsite = options.workload !== null && typeof options.workload === 'object' ? workloadSites.get(options.workload) : undefined;
+    this.#site(`devices[${index}].workload`, wsite);
+    this.#devices.push({ id, ...options });
     return this;
   }
 

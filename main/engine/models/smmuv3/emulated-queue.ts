@@ -18,11 +18,21 @@ import type { IommufdForwarding } from './iommufd-forwarding';
 import { SMMUV3_METRICS } from './metrics';
 import type { PhysicalSmmu } from './physical-smmu';
 import type { QemuTranslation } from './qemu-translation';
+import { acquireBql, type BqlStats } from './bql';
 
 export interface TrapCounters {
   readonly exits: Counter;
   readonly trapped: Counter;
   readonly vmmNs: Counter;
+}
+
+/** The guest driver's CMD_SYNC completion wait on the emulated queue, and what it costs. */
+export interface SyncWait {
+  /** poll: Linux reads CMDQ_CONS (the vSMMU advertises no MSI), each read an MMIO exit under the BQL; msi: the completion is written to memory. */
+  readonly mode: 'poll' | 'msi';
+  readonly regRead: number;
+  readonly msiWait: number;
+  readonly exits: Counter;
 }
 
 export class EmulatedQueue {
@@ -35,6 +45,8 @@ export class EmulatedQueue {
     private readonly cost: { exit: number; emulate: number },
     private readonly m: TrapCounters,
     private readonly metrics: Metrics,
+    private readonly bql: BqlStats,
+    private readonly sync: SyncWait,
   ) {}
 
   /** A guest CMDQ_PROD write: exit to QEMU, which executes the new commands on its thread. */
@@ -44,12 +56,33 @@ export class EmulatedQueue {
     for (const c of sub) this.familyCounter(familyOf(c.op)).inc();
     if (!this.queue.push(sub)) throw new Error(`${this.queue.name}: guest batch larger than its queue`);
     yield this.cost.exit;
-    yield vm.vmmThread.request();
+    yield* acquireBql(vm, this.bql);
     const t0 = this.env.now;
     try {
       yield* this.emulate(this.queue.consume(), cpu.index);
     } finally {
       this.m.vmmNs.inc(this.env.now - t0);
+      vm.vmmThread.release();
+    }
+    if (sub.length > 0 && sub[sub.length - 1]!.op === 'CMD_SYNC') yield* this.waitSync(vm);
+  }
+
+  /**
+   * The guest waiting for its CMD_SYNC. QEMU consumed the whole queue inside the PROD write, so
+   * the first CMDQ_CONS read already shows the sync done: one more exit, and one more BQL hold.
+   */
+  private *waitSync(vm: VmRuntime): ProcessGenerator<void> {
+    if (this.sync.mode === 'msi') {
+      yield this.sync.msiWait;
+      return;
+    }
+    this.m.exits.inc();
+    this.sync.exits.inc();
+    yield this.cost.exit;
+    yield* acquireBql(vm, this.bql);
+    try {
+      yield this.sync.regRead;
+    } finally {
       vm.vmmThread.release();
     }
   }

@@ -14,19 +14,22 @@ import { SMMUV3_METRICS } from './metrics';
 const costs = new Costs({
   id: 't',
   chain: ['t'],
-  params: Object.fromEntries(
-    ['smmu.mem_read_ns', 'smmu.iotlb_hit_ns', 'smmu.cmd_fetch_ns', 'smmu.tlbi_ns', 'smmu.cfgi_ns', 'smmu.atc_inv_ns', 'smmu.sync_ns', 'host.smmu_cmd_insert_ns'].map((n, i) => [
-      n,
-      { value: 10 * (i + 1), unit: 'ns', source: 'test', from: 't' },
-    ]),
-  ),
+  params: {
+    ...Object.fromEntries(
+    ['smmu.mem_read_ns', 'smmu.iotlb_hit_ns', 'smmu.cmd_fetch_ns', 'smmu.tlbi_ns', 'smmu.cfgi_ns', 'smmu.atc_inv_ns', 'smmu.sync_ns', 'host.smmu_cmd_insert_ns', 'host.smmu_cmdq_atomic_ns', 'host.smmu_cmdq_prod_write_ns', 'host.smmu_cmdq_cons_read_ns', 'host.smmu_cmdq_msi_wait_ns'].map((n, i) => [
+        n,
+        { value: 10 * (i + 1), unit: 'ns', source: 'test', from: 't' },
+      ]),
+    ),
+    'smmu.cmd_parallelism': { value: 1, unit: 'count', source: 'test', from: 't' },
+  },
 } as ResolvedProfile);
 
 function smmu(params: Record<string, unknown> = {}) {
   const env = new Environment(1);
   const metrics = new Metrics(1000);
   const s = new PhysicalSmmu(env, 'smmu0', smmuv3HostParams.parse(params), costs, metrics, 'smmu0');
-  return { env, metrics, s, drv: new HostSmmuDriver(s, costs) };
+  return { env, metrics, s, drv: new HostSmmuDriver(s, costs, metrics) };
 }
 
 test('range invalidation: one command per 5-bit group of the page count', () => {
@@ -53,8 +56,9 @@ test('host driver: batches of 63 commands closed by CMD_SYNC', () => {
   env.run();
   assert.equal(metrics.counter(SMMUV3_METRICS.invalHwTlbiOf.of('smmu0')).value, 130);
   assert.equal(metrics.counter(SMMUV3_METRICS.invalHwSyncOf.of('smmu0')).value, 3);
-  // insert (80 ns) per entry; fetch (30) + TLBI (40) per TLBI and fetch + sync (70) per sync.
-  assert.equal(env.now, 133 * 80 + 130 * 70 + 3 * 100);
+  // insert (80 ns) per entry; fetch (30) + TLBI (40) per TLBI and fetch + sync (70) per sync;
+  // per batch, one CPU alone: two atomics (90) on the queue's lines, the PROD write (100) and the MSI wait (120).
+  assert.equal(env.now, 133 * 80 + 130 * 70 + 3 * 100 + 3 * (2 * 90 + 100 + 120));
 });
 
 test('a stage-2 change: S2_IPA, then TLBI_NH_ALL wipes the VMID\'s stage-1 entries, then the ATC flush', () => {

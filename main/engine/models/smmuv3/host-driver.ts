@@ -2,38 +2,62 @@
  * The host kernel's arm-smmu-v3 command issue path for one physical instance.
  *
  * Models (DOMAIN.md §4): commands go out in batches of 63 + CMD_SYNC (CMDQ_BATCH_ENTRIES) on the
- * main CMDQ, or on a VINTF0 VCMDQ picked by CPU when Tegra241 CMDQV is present; the caller waits
- * for each batch's CMD_SYNC; per-command insertion cost on the issuing CPU. The stage-2 change
+ * queue of the issuing CPU — its ECMDQ, a VINTF0 VCMDQ picked by CPU when Tegra241 CMDQV is
+ * present, else the main CMDQ — through Linux's lock-free insertion into that queue (host-cmdq.ts:
+ * shared-line reservation, owner publishing, CMD_SYNC wait by MSI or CONS polling). The stage-2 change
  * sequence of a nesting parent: S2_IPA over the range (or a VMID-wide flush past the cap), then
  * TLBI_NH_ALL for the VMID (it wipes the guest's stage-1 IOTLB state), then a full ATC flush of
  * the attached devices.
- * Does not model: the lock-free CMDQ owner election, MSI-based sync completion.
+ * Does not model: ARM_SMMU_OPT_CMDQ_FORCE_SYNC, batches issued without a sync.
  */
 import type { ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
+import type { Metrics } from '../../metrics/collector';
+import type { CommandQueue } from './cmdq';
 import type { Command } from './commands';
+import { SMMUV3_QUEUE_COSTS } from './costs-queues';
+import { LockFreeCmdq, type CmdqIssueCosts, type CmdqIssueMetrics } from './host-cmdq';
+import { SMMUV3_QUEUE_METRICS } from './metrics-queues';
 import { CMDQ_BATCH_ENTRIES } from './linux-constants';
 import type { CommandOrigin, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import { SMMUV3_COSTS } from './costs';
 
 export class HostSmmuDriver {
-  private readonly insertNs: number;
+  private readonly cost: CmdqIssueCosts;
+  private readonly m: CmdqIssueMetrics;
+  private readonly inserters = new Map<CommandQueue, LockFreeCmdq>();
 
   constructor(
     readonly smmu: PhysicalSmmu,
     costs: Costs,
+    metrics: Metrics,
   ) {
-    this.insertNs = costs.ns(SMMUV3_COSTS.hostSmmuCmdInsertNs);
+    this.cost = {
+      atomic: costs.ns(SMMUV3_QUEUE_COSTS.hostCmdqAtomicNs),
+      insert: costs.ns(SMMUV3_COSTS.hostSmmuCmdInsertNs),
+      prodWrite: costs.ns(SMMUV3_QUEUE_COSTS.hostCmdqProdWriteNs),
+      syncSeen: costs.ns(smmu.params.msiSync ? SMMUV3_QUEUE_COSTS.hostCmdqMsiWaitNs : SMMUV3_QUEUE_COSTS.hostCmdqConsReadNs),
+    };
+    this.m = {
+      insertWait: metrics.histogram(SMMUV3_QUEUE_METRICS.cmdqInsertWaitNs),
+      lineWait: metrics.histogram(SMMUV3_QUEUE_METRICS.cmdqLineWaitNs),
+      engineWait: metrics.histogram(SMMUV3_QUEUE_METRICS.cmdqEngineWaitNs),
+      syncWait: metrics.histogram(SMMUV3_QUEUE_METRICS.cmdqSyncWaitNs),
+      publishes: metrics.counter(SMMUV3_QUEUE_METRICS.cmdqPublishes),
+      gathered: metrics.counter(SMMUV3_QUEUE_METRICS.cmdqGathered),
+    };
   }
 
-  /** Issues `cmds` in batches closed by CMD_SYNC on the queue of `cpu`; the caller holds the CPU that pays the insertion. */
+  /** Issues `cmds` in batches closed by CMD_SYNC on the queue of `cpu`; the caller holds the CPU that pays the insertion and spins for the sync. */
   *issue(cmds: readonly Command[], cpu: number, origin: CommandOrigin): ProcessGenerator<void> {
     const per = CMDQ_BATCH_ENTRIES - 1;
+    const queue = this.smmu.hostQueue(cpu);
+    let ins = this.inserters.get(queue);
+    if (ins === undefined) this.inserters.set(queue, (ins = new LockFreeCmdq(this.smmu.env, this.smmu, queue, this.cost, this.m)));
     for (let i = 0; i < cmds.length; i += per) {
       const batch: Command[] = [...cmds.slice(i, i + per), { op: 'CMD_SYNC' }];
-      yield this.insertNs * batch.length;
-      yield* this.smmu.execute(this.smmu.hostQueue(cpu), batch, origin);
+      yield* ins.issue(batch, origin);
     }
   }
 

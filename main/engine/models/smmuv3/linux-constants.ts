@@ -17,3 +17,6 @@ export const L1_DESC_BYTES = 8;
 export const STRTAB_SPLIT = 8;
 /** 2-level CD tables hold 1024 CDs per leaf (CTXDESC_SPLIT = 10). */
 export const CTXDESC_SPLIT = 10;
+
+/** The host's own DMA domains use a 4-level stage-1 table (48-bit IAS, 4 KiB granule: arm_smmu_domain_finalise_s1 with VA_BITS = 48). */
+export const HOST_S1_LEVELS = 4;

@@ -22,6 +22,9 @@ export const smmuv3HostParams = z.object({
   vcmdqsLog2: log2(7).default(7).describe('CMDQV PARAM.NUM_VCMDQ_LOG2: 2^n VCMDQs (0 … 7) shared by the VINTFs (estimate)'),
   sidsPerVmLog2: log2(6).default(4).describe('CMDQV PARAM.NUM_SID_PER_VM_LOG2: 2^n SID substitution entries (0 … 6) per VINTF (QEMU exposes 16)'),
   hostVcmdqs: z.number().int().min(0).max(128).default(2).describe('VCMDQs the host kernel puts in VINTF0, chosen per CPU (0 … 128)'),
+  ecmdqs: z.number().int().min(0).max(256).default(0).describe('SMMUv3.3 enhanced command queues (IDR1.ECMDQ): the host kernel uses ECMDQ (CPU mod n), with no queue shared between CPUs when n ≥ CPUs; 0 = none, one shared CMDQ (0 … 256)'),
+  msiSync: z.boolean().default(true).describe('SMMU_IDR0.MSI with coherent access: the host driver waits for CMD_SYNC by MSI write-back into the command (Linux MSIPOLL) instead of polling CMDQ_CONS over MMIO'),
+  coldWalks: z.enum(['off', 'tlb', 'all']).default('off').describe('a diagnostic switch: tlb disables the TLB and walk caches for device translations (every access walks cold); all also disables the STE/CD configuration cache'),
 });
 
 export const smmuv3ViommuParams = z.object({
@@ -37,7 +40,8 @@ export const smmuv3ViommuParams = z.object({
   cmdqLog2: log2(19, 1).default(8).describe('log2 of entries of the guest-visible (emulated) command queue (1 … 19)'),
   s1Levels: z.union([z.literal(3), z.literal(4)]).default(4).describe('guest stage-1 table levels (39- or 48-bit IOVA)'),
   cdTable: z.enum(['linear', '2-level']).default('linear').describe('guest context-descriptor table format'),
-  rangeInvalidation: z.boolean().default(true).describe('vSMMU advertises RIL: the guest issues one range TLBI instead of one per page'),
+  rangeInvalidation: z.boolean().default(true).describe('SMMU_IDR3.RIL of the vSMMU (QEMU sets it since 5.2; accelerated mode takes the host\'s or the ril property): the guest issues one range TLBI instead of one per page'),
+  syncWait: z.enum(['poll', 'msi']).default('poll').describe('how the guest driver waits for CMD_SYNC on the emulated queue: poll CMDQ_CONS (QEMU advertises no SMMU_IDR0.MSI, so Linux polls; each read exits) or msi (completion written to memory)'),
   s2ChangeEvery: duration().default(0).describe('ns between host stage-2 changes of this VM (IOAS unmap+map of a RAM range: balloon, virtio-mem); 0 = none; at most 1 h'),
   s2ChangeBytes: bytes({ min: 4096, max: 16 * 2 ** 40 }).default(2 * 2 ** 20).describe('bytes of guest RAM remapped by each stage-2 change (4 KiB … 16 TiB)'),
   churnEvery: duration().default(0).describe('ns between device re-attaches (detach + attach: STE/CD rewrite, CFGI_STE/CD, TLBI_NH_ASID) per device; 0 = none; at most 1 h'),

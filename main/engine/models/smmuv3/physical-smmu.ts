@@ -19,15 +19,20 @@ import { GRANULE, type RadixPageTable } from '../../mem/radix-page-table';
 import type { DmaPath } from '../../dma/path';
 import type { VmRuntime } from '../../machine/vm';
 import type { IommuInstance } from '../model';
+import { BusyOverlap } from './busy-overlap';
 import { CommandQueue } from './cmdq';
 import { Cmdqv, type Vcmdq } from './cmdqv/cmdqv';
 import { familyOf, type Command } from './commands';
 import { IdAllocator } from './id-allocator';
+import { coldTranslate } from './cold-walk';
 import { configFetchReads, nestedWalk, stage2Walk } from './nested-walk';
+import { SMMUV3_WALK_METRICS } from './metrics-walk';
+import type { Histogram } from '../../metrics/histogram';
 import { StreamTable } from './stream-table';
 import { s1Tag, TranslationCaches } from './translation-caches';
 import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
 import { SMMUV3_COSTS } from './costs';
+import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { SMMUV3_METRICS } from './metrics';
 
 /** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
@@ -48,6 +53,12 @@ export interface GuestCd {
 
 export type CommandOrigin = 'host' | 'guest';
 
+/** What a command list waited for before the hardware started it: space and the commands ahead in its queue, then a free execution slot. */
+export interface ExecuteWaits {
+  queue: number;
+  engine: number;
+}
+
 interface CachedConfig {
   vmid: number;
   s2: RadixPageTable | null;
@@ -66,8 +77,14 @@ export class PhysicalSmmu implements IommuInstance {
   readonly mainQueue: CommandQueue;
   /** Host kernel VCMDQs in VINTF0 (host picks one per CPU). */
   readonly hostQueues: Vcmdq[] = [];
-  /** The command-execution engine every queue of this instance feeds. */
+  /** SMMUv3.3 ECMDQs (params.ecmdqs): the host picks one per CPU; no shared insertion. */
+  readonly ecmdqs: CommandQueue[] = [];
+  /** The command-execution slots every queue of this instance feeds (smmu.cmd_parallelism). */
   readonly engine: Resource;
+  /** Time with ≥ 1 and ≥ 2 queues being consumed at once. */
+  readonly overlap = new BusyOverlap();
+  /** Each queue is consumed in order by one slot at a time. */
+  private readonly queueLocks = new Map<CommandQueue, Resource>();
   private readonly cachedConfig = new Map<number, CachedConfig>();
   private readonly spaceWaiters = new Map<CommandQueue, SimEvent<void>[]>();
   private nextSid = 0;
@@ -83,6 +100,8 @@ export class PhysicalSmmu implements IommuInstance {
     reads: Counter;
     faults: Counter;
     fullWaits: Counter;
+    configReads: Counter;
+    perTranslation: Histogram;
   };
   private readonly cost: Record<'read' | 'hit' | 'fetch' | 'tlbi' | 'cfgi' | 'atc' | 'sync', number>;
 
@@ -102,7 +121,8 @@ export class PhysicalSmmu implements IommuInstance {
     this.streamTable = new StreamTable<SteConfig>(p.streamTable, p.sidBits);
     this.caches = new TranslationCaches(p.iotlbEntries, p.walkCacheEntries);
     this.mainQueue = new CommandQueue(`${id}.cmdq`, p.cmdqLog2);
-    this.engine = new Resource(env, `${id}.engine`, 1);
+    this.engine = new Resource(env, `${id}.engine`, Math.max(1, Math.round(costs.get(SMMUV3_QUEUE_COSTS.smmuCmdParallelism))));
+    for (let i = 0; i < p.ecmdqs; i++) this.ecmdqs.push(new CommandQueue(`${id}.ecmdq${i}`, p.cmdqLog2));
     this.cmdqv = p.cmdqv ? new Cmdqv(2 ** p.vintfsLog2, 2 ** p.vcmdqsLog2, 2 ** p.sidsPerVmLog2, 19) : null;
     if (this.cmdqv !== null) {
       for (let i = 0; i < p.hostVcmdqs; i++) {
@@ -122,6 +142,8 @@ export class PhysicalSmmu implements IommuInstance {
       reads: metrics.counter(IOMMU_METRICS.walkMemReads),
       faults: metrics.counter(SMMUV3_METRICS.smmuFaults),
       fullWaits: metrics.counter(SMMUV3_METRICS.smmuCmdqFullWaits),
+      configReads: metrics.counter(SMMUV3_WALK_METRICS.configReads),
+      perTranslation: metrics.histogram(SMMUV3_WALK_METRICS.readsPerTranslation),
     };
     this.cost = {
       read: costs.ns(SMMUV3_COSTS.smmuMemReadNs),
@@ -143,8 +165,9 @@ export class PhysicalSmmu implements IommuInstance {
     this.streamTable.install(sid, ste);
   }
 
-  /** The queue the host kernel uses from `cpu`: a VINTF0 VCMDQ when CMDQV is present, else the main CMDQ. */
+  /** The queue the host kernel uses from `cpu`: its ECMDQ, else a VINTF0 VCMDQ when CMDQV is present, else the main CMDQ. */
   hostQueue(cpu: number): CommandQueue {
+    if (this.ecmdqs.length > 0) return this.ecmdqs[cpu % this.ecmdqs.length]!;
     return this.hostQueues.length > 0 ? this.hostQueues[cpu % this.hostQueues.length]! : this.mainQueue;
   }
 
@@ -152,8 +175,9 @@ export class PhysicalSmmu implements IommuInstance {
    * Posts `cmds` to `queue` (waiting while it is full), has the engine execute them, and returns
    * when they have completed. `substituted` consumes through a guest VCMDQ's checks.
    */
-  *execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<Command[]> {
+  *execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<Command[]> {
     if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);
+    const t0 = this.env.now;
     while (!queue.push(cmds)) {
       this.c.fullWaits.inc();
       const ev = this.env.event<void>();
@@ -162,7 +186,16 @@ export class PhysicalSmmu implements IommuInstance {
       list.push(ev);
       yield ev;
     }
+    let lock = this.queueLocks.get(queue);
+    if (lock === undefined) this.queueLocks.set(queue, (lock = new Resource(this.env, `${queue.name}.consumer`, 1)));
+    yield lock.request();
+    const t1 = this.env.now;
     yield this.engine.request();
+    if (waits !== undefined) {
+      waits.queue += t1 - t0;
+      waits.engine += this.env.now - t1;
+    }
+    this.overlap.begin(this.env.now);
     let done: Command[];
     try {
       const guestQueue = isVcmdq(queue) && queue.vintf.index !== 0;
@@ -176,7 +209,9 @@ export class PhysicalSmmu implements IommuInstance {
         queue.acknowledge();
       }
     } finally {
+      this.overlap.end(this.env.now);
       this.engine.release();
+      lock.release();
       const list = this.spaceWaiters.get(queue);
       if (list !== undefined && list.length > 0) for (const ev of list.splice(0)) ev.succeed();
     }
@@ -185,6 +220,7 @@ export class PhysicalSmmu implements IommuInstance {
 
   /** Device side: translates one access from stream `sid`; charges the time; false on a fault. */
   *translate(sid: number, iova: number): ProcessGenerator<boolean> {
+    if (this.params.coldWalks !== 'off') return yield* this.translateCold(sid, iova);
     let cfg = this.cachedConfig.get(sid);
     let reads = 0;
     if (cfg === undefined || !this.caches.config.has(sid)) {
@@ -194,6 +230,7 @@ export class PhysicalSmmu implements IommuInstance {
         return false;
       }
       reads += ste.cd === null ? this.streamTable.fetchReads : configFetchReads(this.streamTable.fetchReads, ste.cd.cdIpas, ste.s2, ste.vmid, this.caches);
+      this.c.configReads.inc(reads);
       cfg = { vmid: ste.vmid, s2: ste.s2, asid: ste.cd?.asid ?? 0, s1: ste.cd?.s1 ?? null };
       this.cachedConfig.set(sid, cfg);
       this.caches.config.add(sid);
@@ -205,6 +242,7 @@ export class PhysicalSmmu implements IommuInstance {
       this.c.hits.inc();
       yield this.cost.hit + reads * this.cost.read;
       this.c.reads.inc(reads);
+      this.c.perTranslation.record(reads);
       return true;
     }
     this.c.misses.inc();
@@ -221,12 +259,36 @@ export class PhysicalSmmu implements IommuInstance {
       pa = iova;
     }
     this.c.reads.inc(reads);
+    this.c.perTranslation.record(reads);
     yield this.cost.hit + reads * this.cost.read;
     if (pa === null) {
       this.c.faults.inc();
       return false;
     }
     this.caches.iotlb.set(tag, page, pa - (pa % GRANULE));
+    return true;
+  }
+
+  /** coldWalks: every access misses the TLB and walk caches ("all": and the configuration cache); see cold-walk.ts. */
+  private *translateCold(sid: number, iova: number): ProcessGenerator<boolean> {
+    const ste = this.streamTable.get(sid);
+    if (ste === undefined) {
+      this.c.faults.inc();
+      return false;
+    }
+    const fetch = this.params.coldWalks === 'all' || !this.caches.config.has(sid);
+    const w = coldTranslate(ste, iova, fetch, this.streamTable.fetchReads);
+    if (fetch) this.caches.config.add(sid);
+    const reads = w.tableReads + w.configReads;
+    this.c.misses.inc();
+    this.c.reads.inc(reads);
+    this.c.configReads.inc(w.configReads);
+    this.c.perTranslation.record(reads);
+    yield this.cost.hit + reads * this.cost.read;
+    if (w.pa === null) {
+      this.c.faults.inc();
+      return false;
+    }
     return true;
   }
 

@@ -13,11 +13,25 @@ import type { VmRuntime } from '../../machine/vm';
 import { familyOf, type Command } from './commands';
 import type { GuestCd } from './physical-smmu';
 import type { TaggedCache } from './tagged-cache';
+import { acquireBql, type BqlStats } from './bql';
+import { pow2Chunks } from './qemu-range-inval';
 
 export interface QemuTranslationCosts {
   readonly swLookup: number;
   readonly swRead: number;
   readonly cfgi: number;
+  /** Per power-of-two chunk of a range TLBI, per software IOTLB entry scanned, per notifier notified. */
+  readonly chunk: number;
+  readonly scan: number;
+  readonly notify: number;
+}
+
+/** What the range invalidation reports and whom it notifies. */
+export interface RangeInvalidation {
+  readonly chunks: Counter;
+  readonly notifications: Counter;
+  /** Devices behind the vSMMU with an IOMMU UNMAP notifier (vhost). */
+  notifiers(): number;
 }
 
 export class QemuTranslation {
@@ -26,11 +40,13 @@ export class QemuTranslation {
     private readonly cost: QemuTranslationCosts,
     private readonly hits: Counter,
     private readonly walks: Counter,
+    private readonly bql: BqlStats,
+    private readonly range: RangeInvalidation,
   ) {}
 
   /** Device side: QEMU's software IOTLB, then a software stage-1 walk. */
   *translate(vm: VmRuntime, cd: GuestCd, iova: number): ProcessGenerator<boolean> {
-    yield vm.vmmThread.request();
+    yield* acquireBql(vm, this.bql);
     try {
       const page = String(Math.floor(iova / GRANULE));
       const tag = String(cd.asid);
@@ -56,9 +72,19 @@ export class QemuTranslation {
   *handle(cmd: Command): ProcessGenerator<void> {
     switch (cmd.op) {
       case 'TLBI_NH_VA': {
+        // smmuv3_range_inval: one aligned power-of-two block at a time, each scanning the whole
+        // software IOTLB (g_hash_table_foreach_remove) and notifying every UNMAP notifier.
         const first = Math.floor((cmd.addr ?? 0) / GRANULE);
         const pages = Math.max(1, Math.ceil((cmd.size ?? GRANULE) / GRANULE));
-        for (let p = first; p < first + pages; p++) this.swIotlb.delete(String(cmd.asid ?? 0), String(p));
+        const notifiers = this.range.notifiers();
+        let at = first;
+        for (const n of pow2Chunks(first, pages)) {
+          this.range.chunks.inc();
+          this.range.notifications.inc(notifiers);
+          yield this.cost.chunk + this.cost.scan * this.swIotlb.size + this.cost.notify * notifiers;
+          for (let p = at; p < at + n; p++) this.swIotlb.delete(String(cmd.asid ?? 0), String(p));
+          at += n;
+        }
         return;
       }
       case 'TLBI_NH_ASID':

@@ -35,6 +35,8 @@ import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { QemuTranslation } from './qemu-translation';
 import { TaggedCache } from './tagged-cache';
 import { VcmdqSubmission } from './vcmdq-submission';
+import { SMMUV3_TRAP_COSTS } from './costs-trap';
+import { SMMUV3_TRAP_METRICS } from './metrics-trap';
 import { allocateVintf, backingInstances, deviceInstance } from './vsmmu-topology';
 import { SmmuWorld, type VmNest } from './world';
 
@@ -57,6 +59,8 @@ export class VSmmu implements IommuInstance {
   private readonly writeNs: number;
   private readonly guestCmds: Counter;
   private readonly opCounters = new Map<Opcode, Counter>();
+  /** Devices behind this vSMMU whose backend registered an IOMMU UNMAP notifier (vhost). */
+  private notifierDevices = 0;
 
   constructor(
     private readonly ctx: ModelContext,
@@ -74,6 +78,12 @@ export class VSmmu implements IommuInstance {
     this.world = SmmuWorld.of(ctx);
     const p = this.params;
     this.backing = backingInstances(this.world, p, this.path);
+    if (p.mode === 'nested' && p.rangeInvalidation) {
+      // QEMU's accelerated vSMMU takes IDR3.RIL from the host (smmuv3_accel_check_hw_compatible):
+      // it cannot advertise range invalidation the physical SMMU would not execute.
+      const without = this.backing.find((b) => !b.params.rangeInvalidation);
+      if (without !== undefined) throw new TopologyError(`${this.path}.params.rangeInvalidation`, `a nested vSMMU cannot advertise SMMU_IDR3.RIL over ${without.id}, which has none (QEMU: "Host SMMUv3 doesn't support Range Invalidation")`);
+    }
     this.guestAsids = new IdAllocator(`${spec.id} guest ASID`, this.backing[0]?.params.asidBits ?? 16);
     this.nest = this.world.vmNest(vm, p.stage2, p.s2PageSize, this.path);
     const queue = new CommandQueue(`${vm.id}.${spec.id}.cmdq`, p.cmdqLog2);
@@ -95,7 +105,22 @@ export class VSmmu implements IommuInstance {
     const swHits = mc.counter(SMMUV3_METRICS.vsmmuSwIotlbHits);
     const swWalks = mc.counter(SMMUV3_METRICS.vsmmuSwWalks);
     if (vintf !== null) this.vcmdq = new VcmdqSubmission(vintf.vintf, vintf.queues, this.backing[0]!, costs.ns(SMMUV3_COSTS.guestSmmuDoorbellNs), direct);
-    this.qemu = new QemuTranslation(swIotlb, { swLookup: costs.ns(SMMUV3_COSTS.vsmmuSwIotlbLookupNs), swRead: costs.ns(SMMUV3_COSTS.vsmmuSwWalkReadNs), cfgi }, swHits, swWalks);
+    const bql = { wait: mc.histogram(SMMUV3_TRAP_METRICS.bqlWaitNs), waitTotal: mc.counter(SMMUV3_TRAP_METRICS.bqlWaitTotalNs) };
+    this.qemu = new QemuTranslation(
+      swIotlb,
+      {
+        swLookup: costs.ns(SMMUV3_COSTS.vsmmuSwIotlbLookupNs),
+        swRead: costs.ns(SMMUV3_COSTS.vsmmuSwWalkReadNs),
+        cfgi,
+        chunk: costs.ns(SMMUV3_TRAP_COSTS.vsmmuInvalChunkNs),
+        scan: costs.ns(SMMUV3_TRAP_COSTS.vsmmuSwIotlbScanNs),
+        notify: costs.ns(SMMUV3_TRAP_COSTS.vsmmuNotifierNs),
+      },
+      swHits,
+      swWalks,
+      bql,
+      { chunks: mc.counter(SMMUV3_TRAP_METRICS.rangeChunks), notifications: mc.counter(SMMUV3_TRAP_METRICS.notifierCalls), notifiers: () => this.notifierDevices },
+    );
     const handler =
       p.mode === 'emulated'
         ? { emulated: this.qemu }
@@ -107,7 +132,12 @@ export class VSmmu implements IommuInstance {
               hwpt,
             ),
           };
-    this.emulated = new EmulatedQueue(ctx.env, queue, handler, { exit: costs.ns(CORE_COSTS.vmexitMmioUserNs), emulate: costs.ns(SMMUV3_COSTS.vsmmuCmdEmulateNs) }, { exits, trapped, vmmNs }, mc);
+    this.emulated = new EmulatedQueue(ctx.env, queue, handler, { exit: costs.ns(CORE_COSTS.vmexitMmioUserNs), emulate: costs.ns(SMMUV3_COSTS.vsmmuCmdEmulateNs) }, { exits, trapped, vmmNs }, mc, bql, {
+      mode: p.syncWait,
+      regRead: costs.ns(SMMUV3_TRAP_COSTS.vsmmuRegReadNs),
+      msiWait: costs.ns(SMMUV3_TRAP_COSTS.guestSmmuMsiWaitNs),
+      exits: mc.counter(SMMUV3_TRAP_METRICS.syncWaitExits),
+    });
   }
 
   attach(device: DeviceSpec, vm: VmRuntime): DmaPath {
@@ -116,6 +146,7 @@ export class VSmmu implements IommuInstance {
     const p = this.params;
     const smmu = deviceInstance(this.id, p, this.backing, device, dpath);
     const vsid = this.vdevices.size;
+    if (device.attach === 'vhost') this.notifierDevices++;
     const psid = smmu !== null ? smmu.allocSid() : -1;
     const vintf = this.vcmdq?.vintf ?? null;
     if (vintf !== null && !vintf.mapSid(vsid, psid)) {

@@ -176,7 +176,7 @@ export class SmmuWorld {
 
   driver(smmu: PhysicalSmmu): HostSmmuDriver {
     let d = this.drivers.get(smmu);
-    if (d === undefined) this.drivers.set(smmu, (d = new HostSmmuDriver(smmu, this.ctx.costs)));
+    if (d === undefined) this.drivers.set(smmu, (d = new HostSmmuDriver(smmu, this.ctx.costs, this.ctx.metrics)));
     return d;
   }
 

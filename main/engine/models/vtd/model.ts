@@ -17,6 +17,10 @@ import { VTD_METRICS } from './metrics';
 import { LEAF_BYTES, vtdDeviceParams, vtdParams } from './params';
 import { UnsafeWindow } from './unsafe-window';
 import { VtdInstance, type VtdRun } from './vtd-instance';
+import { VTD_HOST_COSTS } from './host-costs';
+import { VTD_HOST_METRICS } from './host-metrics';
+import { vtdHostParams } from './host-params';
+import { VtdHostUnit } from './host-unit';
 
 /** A counter that also bumps two registered ones. */
 class TeeCounter extends Counter {
@@ -188,5 +192,19 @@ export const intelIommu = defineModel({
     world.units.set(`${at.vm.id}/${at.spec.id}`, unit);
     unit.finish = () => world.finish();
     return unit;
+  },
+});
+
+/** A physical VT-d unit (host.iommus[] kind "intel-iommu") driven by the host kernel, for bare-metal devices (host-unit.ts). */
+export const intelIommuHost = defineModel({
+  kind: 'intel-iommu',
+  role: 'host-iommu',
+  summary: 'physical Intel VT-d unit under the host kernel\'s intel-iommu driver: DMA domains, IOTLB, invalidation queue (bare-metal devices)',
+  params: vtdHostParams,
+  arches: ['x86_64'],
+  costs: [VTD_HOST_COSTS],
+  metrics: [VTD_HOST_METRICS],
+  create(ctx, params, at) {
+    return new VtdHostUnit(ctx.env, at.spec.id, params, ctx.costs, ctx.metrics, ctx.spec, at.spec.id.toLowerCase().replace(/[^a-z0-9_]/g, '_'));
   },
 });

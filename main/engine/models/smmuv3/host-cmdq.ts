@@ -1,0 +1,146 @@
+/**
+ * Linux's lock-free insertion into one SMMUv3 command queue shared by CPUs
+ * (arm_smmu_cmdq_issue_cmdlist), as a process: the main CMDQ, a host VCMDQ of VINTF0 or an ECMDQ
+ * each get one, and contend only when several CPUs feed the same queue.
+ *
+ * Models: (1) space reservation by cmpxchg on the queue's prod/cons word — one shared cache line,
+ * held exclusively by one CPU at a time, the first reserver with no owner becoming the owner;
+ * (2) writing the entries; (3) marking them in the valid bitmap (a second shared line); (4) the
+ * owner waiting for the previous owner, clearing the owned flag — which gathers every list
+ * reserved meanwhile —, waiting for them to be written and publishing PROD once for all of them;
+ * (5) each CPU with a CMD_SYNC spinning until the hardware has executed it, seen through MSI
+ * write-back or a CMDQ_CONS read. The hardware consumes what was published in order, on its own
+ * (physical-smmu.ts execute), so an owner does not wait for execution. What sharing the queue
+ * costs a CPU — spinning on the shared lines, waiting for the previous owner, and waiting behind
+ * the other CPUs' lists ahead of its own in the in-order queue — is its insertion wait; waiting
+ * for a free execution slot of the SMMU (smmu.cmd_parallelism) is counted apart.
+ * Does not model: queue wrap and the shared/exclusive cmdq lock that guards it, the CMD_SYNC
+ * timeout, cmpxchg retries beyond their serialisation on the line.
+ */
+import { Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
+import type { Counter } from '../../metrics/collector';
+import type { Histogram } from '../../metrics/histogram';
+import type { CommandQueue } from './cmdq';
+import type { Command } from './commands';
+import type { CommandOrigin, ExecuteWaits, PhysicalSmmu } from './physical-smmu';
+
+export interface CmdqIssueCosts {
+  /** One atomic on a shared line (reservation cmpxchg, valid-bitmap xor). */
+  readonly atomic: number;
+  /** Writing one 16-byte entry. */
+  readonly insert: number;
+  /** The owner's PROD register write. */
+  readonly prodWrite: number;
+  /** Seeing a CMD_SYNC complete (MSI write-back or a CONS read). */
+  readonly syncSeen: number;
+}
+
+export interface CmdqIssueMetrics {
+  readonly insertWait: Histogram;
+  readonly lineWait: Histogram;
+  readonly engineWait: Histogram;
+  readonly syncWait: Histogram;
+  readonly publishes: Counter;
+  readonly gathered: Counter;
+}
+
+interface Ticket {
+  readonly cmds: readonly Command[];
+  readonly written: SimEvent<void>;
+  readonly executed: SimEvent<void>;
+  published: number;
+  readonly waits: ExecuteWaits;
+}
+
+export class LockFreeCmdq {
+  /** The cache line of cmdq->q.llq.val (prod with CMDQ_PROD_OWNED_FLAG, cons). */
+  private readonly llqLine: Resource;
+  /** The cache line(s) of cmdq->valid_map. */
+  private readonly validLine: Resource;
+  /** CMDQ_PROD_OWNED_FLAG: an owner has reserved and not yet stopped gathering. */
+  private owned = false;
+  private gathering: Ticket[] = [];
+  /** cmdq->owner_prod: the last owner's "done publishing". */
+  private lastOwner: SimEvent<void> | null = null;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly smmu: PhysicalSmmu,
+    readonly queue: CommandQueue,
+    private readonly cost: CmdqIssueCosts,
+    private readonly m: CmdqIssueMetrics,
+  ) {
+    this.llqLine = new Resource(env, `${queue.name}.llq`, 1);
+    this.validLine = new Resource(env, `${queue.name}.valid_map`, 1);
+  }
+
+  /** Issues one command list (its last command a CMD_SYNC when `cmds` ends with one) and, with a sync, waits for it; the caller holds the CPU, which spins throughout. */
+  *issue(cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<void> {
+    const env = this.env;
+    const t0 = env.now;
+    // 1. Reserve space: cmpxchg on the shared prod/cons line.
+    yield this.llqLine.request();
+    let waited = env.now - t0;
+    const owner = !this.owned;
+    this.owned = true;
+    const ticket: Ticket = { cmds, written: env.event<void>(), executed: env.event<void>(), published: -1, waits: { queue: 0, engine: 0 } };
+    this.gathering.push(ticket);
+    let prevOwner: SimEvent<void> | null = null;
+    let mine: SimEvent<void> | null = null;
+    if (owner) {
+      prevOwner = this.lastOwner;
+      this.lastOwner = mine = env.event<void>();
+    }
+    try {
+      yield this.cost.atomic;
+    } finally {
+      this.llqLine.release();
+    }
+    // 2. Write the entries; 3. mark them valid.
+    yield this.cost.insert * cmds.length;
+    const tv = env.now;
+    yield this.validLine.request();
+    waited += env.now - tv;
+    try {
+      yield this.cost.atomic;
+    } finally {
+      this.validLine.release();
+    }
+    ticket.written.succeed();
+    // 4. The owner publishes everything gathered since its reservation.
+    if (owner) {
+      const tp = env.now;
+      if (prevOwner !== null && !prevOwner.processed) yield prevOwner;
+      waited += env.now - tp;
+      this.owned = false;
+      const batch = this.gathering;
+      this.gathering = [];
+      for (const t of batch) if (!t.written.processed) yield t.written;
+      yield this.cost.prodWrite;
+      this.m.publishes.inc();
+      this.m.gathered.inc(batch.length - 1);
+      for (const t of batch) t.published = env.now;
+      env.process(this.consume(batch, origin), `${this.queue.name}.hw`);
+      mine!.succeed();
+    }
+    this.m.lineWait.record(waited);
+    // 5. Wait for our CMD_SYNC.
+    if (cmds.length > 0 && cmds[cmds.length - 1]!.op === 'CMD_SYNC') {
+      if (!ticket.executed.processed) yield ticket.executed;
+      yield this.cost.syncSeen;
+      this.m.syncWait.record(env.now - ticket.published);
+      this.m.insertWait.record(waited + ticket.waits.queue);
+      this.m.engineWait.record(ticket.waits.engine);
+    } else {
+      this.m.insertWait.record(waited);
+    }
+  }
+
+  /** The hardware consuming one publish, list by list, in order. */
+  private *consume(batch: readonly Ticket[], origin: CommandOrigin): ProcessGenerator<void> {
+    for (const t of batch) {
+      yield* this.smmu.execute(this.queue, t.cmds, origin, t.waits);
+      t.executed.succeed();
+    }
+  }
+}
