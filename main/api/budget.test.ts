@@ -16,8 +16,8 @@ import { JobManager } from './engine/jobs';
 import { executeRuns, prepareRun } from './runner';
 import { specJson } from '../../test/support/fake-executor';
 
-/** About 2.6 million events: well past the first budget check at 65,536. */
-const long = () => prepareRun({ ...specJson('long'), duration: '200ms' });
+/** About 430,000 events (the kernel merges delays and grants free resources without an event): well past the first budget check at 65,536. */
+const long = () => prepareRun({ ...specJson('long'), duration: '1s' });
 const short = (name = 'short') => prepareRun(specJson(name));
 
 test('the engine stops at its event budget with a BudgetExceededError naming the budget, the figure and the flag', () => {
