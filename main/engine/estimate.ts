@@ -9,7 +9,7 @@
  * threads and rings) — the running memory budget covers it. Deterministic: no clock here.
  */
 import type { FootprintItem } from '../common/budget';
-import { BudgetExceededError } from '../common/budget';
+import { BudgetExceededError, type BudgetStop } from '../common/budget';
 import type { ResolvedProfile } from '../common/profile/profile';
 import type { Spec } from '../common/spec';
 import { catalog as registered, type Catalog } from './catalog';
@@ -47,8 +47,11 @@ export interface PilotResult {
   durationNs: number;
 }
 
-/** Runs the spec for at most about `events` events (checked every `pollEvery`) and says how far it got. */
-export function pilot(spec: Spec, profile: ResolvedProfile, events: number, pollEvery = 4096): PilotResult {
+/**
+ * Runs the spec for at most about `events` events (checked every `pollEvery`) and says how far it
+ * got; `checkBudget` (the host's: a wall-time bound) may stop it earlier, as if its events were spent.
+ */
+export function pilot(spec: Spec, profile: ResolvedProfile, events: number, pollEvery = 4096, checkBudget?: () => BudgetStop | null): PilotResult {
   let bootEvents: number | null = null;
   let runStartNs = 0;
   let last = { events: 0, simNs: 0 };
@@ -56,6 +59,7 @@ export function pilot(spec: Spec, profile: ResolvedProfile, events: number, poll
     const r = runSimulation(spec, profile, {
       maxEvents: events,
       pollEvery,
+      checkBudget,
       onMeasuredPhase: (e, ns) => {
         bootEvents = e;
         runStartNs = ns;

@@ -7,3 +7,5 @@
 export const PILOT_EVENTS = 100_000;
 export const PILOT_TOTAL_EVENTS = 1_000_000;
 export const PILOT_MIN_EVENTS = 8192;
+/** A pilot stops after this much wall time whatever its events (then its events are a lower bound). */
+export const PILOT_MAX_MS = 2000;

@@ -74,18 +74,19 @@ test('footprints: the sPAPR direct DDW counts its TCEs from the spec, the VT-d p
 });
 
 test('a spec whose estimated events exceed the budget is refused with the estimate and --max-events; the flag lets it through', async () => {
+  // 60 s of NIC traffic: about 1e8–1e9 events depending on how the kernel merges them, far past a budget of 1e6.
   const long = nic('60s', '100Gbps');
-  const r = await prepare(long);
+  const r = await prepare(long, { budgets: { maxEvents: 1e6 } });
   assert.equal(r.ok, false);
   if (r.ok) return;
   assert.equal(r.diagnostics.length, 1, JSON.stringify(r.diagnostics));
   const d = r.diagnostics[0]!;
   assert.equal(d.kind, 'budget');
   assert.deepEqual([d.line, d.column], [1, 1]);
-  assert.match(d.message, /^\(spec\): the work estimate, about \d\.\d\de\d+ events \(boot \d+ events, then .* per simulated ms for 60000 ms\), exceeds the event budget of 2\.00e9: shorten the run or raise the budget with --max-events \d/);
+  assert.match(d.message, /^\(spec\): the work estimate, about \d\.\d\de\d+ events \(boot \d+ events, then .* per simulated ms for 60000 ms\), exceeds the event budget of 1\.00e6: shorten the run or raise the budget with --max-events \d/);
   const ok = await prepare(long, { budgets: { maxEvents: 1e13, maxWallMs: DEFAULT_BUDGETS.maxWallMs * 1e4 } });
   assert.equal(ok.ok, true, JSON.stringify(!ok.ok && ok.diagnostics));
-  assert.ok(ok.ok && ok.estimates![0]!.events > 2e9);
+  assert.ok(ok.ok && ok.estimates![0]!.events > 1e6);
 });
 
 test('a spec whose memory estimate exceeds the budget is refused naming the structure, its count and --max-memory', async () => {
@@ -94,9 +95,9 @@ test('a spec whose memory estimate exceeds the budget is refused naming the stru
   if (r.ok) return;
   const d = r.diagnostics.find((x) => x.kind === 'budget' && /memory/.test(x.message))!;
   assert.match(d.message, /the memory estimate, 9\.0\d GiB \(vms\[0\]\.viommus\[0\]: 1\.07e9 TCEs of the direct DDW \(all RAM at 4096 B pages\) × 9 B\), exceeds the memory budget of 3\.00 GiB: raise it with --max-memory 12GiB/);
-  // Raised, the memory stage passes (the run would then stop at its running budget if the machine cannot hold it).
-  const raised = await prepare(hugeTces, { budgets: { maxMemoryBytes: 2 ** 40 } });
-  assert.ok(raised.ok || raised.diagnostics.every((x) => !/memory/.test(x.message)));
+  // Raised, the memory stage passes (not run here: its pilot would fill gigabytes of tables).
+  const e = estimateWork(prepareRun(hugeTces).spec, prepareRun(hugeTces).profile, 0, 0);
+  assert.deepEqual(budgetExcesses(e, { ...DEFAULT_BUDGETS, maxMemoryBytes: 2 ** 40 }), []);
 });
 
 test('a wall-time budget below the estimate is refused with --max-wall; the excess list names each budget once', async () => {

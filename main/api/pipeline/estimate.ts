@@ -11,7 +11,8 @@ import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
 import { footprint, pilot } from '../../engine/run';
 
-import { PILOT_EVENTS } from './estimate-limits';
+import { PILOT_EVENTS, PILOT_MAX_MS } from './estimate-limits';
+import { hostBudgetCheck } from '../budget-meter';
 /**
  * Memory of the engine's own structures per run besides the footprints (event set, processes,
  * histograms, series). An allowance, not a measurement of the spec: three examples measured after
@@ -23,11 +24,12 @@ export const RUN_BASE_BYTES = 32 * 2 ** 20;
 export function estimateWork(spec: Spec, profile: ResolvedProfile, pilotEvents = PILOT_EVENTS, maxBytes = Infinity): WorkEstimate {
   const fp = footprint(spec, profile);
   const bytes = RUN_BASE_BYTES + fp.reduce((s, f) => s + f.count * f.bytesEach, 0);
-  if (bytes > maxBytes) return { events: 0, eventsBasis: 'at-least', bytes, wallMs: 0, footprint: fp, basis: 'no pilot: the memory estimate alone is over budget' };
+  if (bytes > maxBytes || pilotEvents === 0) return { events: 0, eventsBasis: 'at-least', bytes, wallMs: 0, footprint: fp, basis: bytes > maxBytes ? 'no pilot: the memory estimate alone is over budget' : 'no pilot' };
   const t0 = performance.now();
   let p;
   try {
-    p = pilot(spec, profile, pilotEvents);
+    // Events bound the pilot's work on every machine; a wall bound stops one whose events are coarse (a boot mapping millions of entries per event).
+    p = pilot(spec, profile, pilotEvents, 4096, hostBudgetCheck({ maxWallMs: PILOT_MAX_MS, maxMemoryBytes: Infinity }));
   } catch (e) {
     return { events: 0, eventsBasis: 'at-least', bytes, wallMs: 0, footprint: fp, basis: 'the pilot failed', pilotError: e instanceof Error ? e.message : String(e) };
   }
