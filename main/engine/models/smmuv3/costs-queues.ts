@@ -1,5 +1,5 @@
 /**
- * Costs of SMMUv3 command submission and consumption as queues: the host kernel's insertion into
+ * Costs of SMMUv3 command submission and consumption as queues (and of TLBIs by what they cover): the host kernel's insertion into
  * a shared queue (Linux's lock-free arm_smmu_cmdq_issue_cmdlist: cmpxchg on the queue's prod/cons
  * word, the valid bitmap, the owner's PROD write, the CMD_SYNC completion wait) and how many queues
  * the SMMU consumes at once. Per-command execution costs stay in costs.ts.
@@ -34,6 +34,20 @@ export const SMMUV3_QUEUE_COSTS = declareCosts({
     doc: 'CMD_SYNC completion seen through MSI write-back (Linux MSIPOLL): the cache miss on the sync entry after the SMMU wrote it',
     value: 120,
     source: 'estimate: one coherent cache-line miss after the SMMU\'s write to memory',
+  },
+  smmuTlbiRangeNs: {
+    name: 'smmu.tlbi_range_ns',
+    unit: 'ns',
+    doc: 'SMMU executing one range TLBI (RIL: NUM × 2^SCALE pages of one ASID or VMID) instead of a one-page TLBI (smmu.tlbi_ns)',
+    value: 400,
+    source: 'estimate: the TCU compares its TLB and walk-cache entries against the range rather than one address, somewhat dearer than one page',
+  },
+  smmuTlbiWideNs: {
+    name: 'smmu.tlbi_wide_ns',
+    unit: 'ns',
+    doc: 'SMMU executing one TLBI of a whole ASID, VMID or everything (TLBI_NH_ASID, NH_ALL, S12_VMALL, NSNH_ALL)',
+    value: 500,
+    source: 'estimate: every entry of the tag is dropped (a scan of the TLB and walk caches), plus the broadcast to the TBUs',
   },
   smmuCmdParallelism: {
     name: 'smmu.cmd_parallelism',

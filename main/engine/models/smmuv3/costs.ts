@@ -26,7 +26,7 @@ export const SMMUV3_COSTS = declareCosts({
   smmuTlbiNs: {
     name: 'smmu.tlbi_ns',
     unit: 'ns',
-    doc: 'SMMU executing one TLBI_* command (TLB and walk-cache lookup/invalidate)',
+    doc: 'SMMU executing one one-page TLBI (TLBI_NH_VA / S2_IPA of one granule: TLB and walk-cache lookup/invalidate); ranges and whole-tag TLBIs: smmu.tlbi_range_ns, smmu.tlbi_wide_ns',
     value: 300,
     source: "estimate: TCU TLBI with broadcast to the TBUs, a few hundred ns",
   },

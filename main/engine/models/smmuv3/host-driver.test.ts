@@ -16,7 +16,7 @@ const costs = new Costs({
   chain: ['t'],
   params: {
     ...Object.fromEntries(
-    ['smmu.mem_read_ns', 'smmu.iotlb_hit_ns', 'smmu.cmd_fetch_ns', 'smmu.tlbi_ns', 'smmu.cfgi_ns', 'smmu.atc_inv_ns', 'smmu.sync_ns', 'host.smmu_cmd_insert_ns', 'host.smmu_cmdq_atomic_ns', 'host.smmu_cmdq_prod_write_ns', 'host.smmu_cmdq_cons_read_ns', 'host.smmu_cmdq_msi_wait_ns'].map((n, i) => [
+    ['smmu.mem_read_ns', 'smmu.iotlb_hit_ns', 'smmu.cmd_fetch_ns', 'smmu.tlbi_ns', 'smmu.cfgi_ns', 'smmu.atc_inv_ns', 'smmu.sync_ns', 'host.smmu_cmd_insert_ns', 'host.smmu_cmdq_atomic_ns', 'host.smmu_cmdq_prod_write_ns', 'host.smmu_cmdq_cons_read_ns', 'host.smmu_cmdq_msi_wait_ns', 'smmu.tlbi_range_ns', 'smmu.tlbi_wide_ns'].map((n, i) => [
         n,
         { value: 10 * (i + 1), unit: 'ns', source: 'test', from: 't' },
       ]),
@@ -93,4 +93,17 @@ test('a full queue makes the next producer wait for space', () => {
   assert.equal(metrics.counter(SMMUV3_METRICS.smmuCmdqFullWaits).value, 1);
   assert.equal(done.length, 2);
   assert.ok(done[1]! > done[0]!);
+});
+
+test('the SMMU charges a TLBI by what it covers: a page, a range, a whole ASID', () => {
+  const time = (cmd: Parameters<PhysicalSmmu['execute']>[1][number]): number => {
+    const { env, s } = smmu();
+    env.process(s.execute(s.mainQueue, [cmd], 'host'));
+    env.run();
+    return env.now;
+  };
+  // fetch 30 + smmu.tlbi_ns 40 / smmu.tlbi_range_ns 130 / smmu.tlbi_wide_ns 140 (this file's test profile).
+  assert.equal(time({ op: 'TLBI_NH_VA', vmid: 1, asid: 1, addr: 0, size: 4096 }), 30 + 40);
+  assert.equal(time({ op: 'TLBI_NH_VA', vmid: 1, asid: 1, addr: 0, size: 64 * 4096 }), 30 + 130);
+  assert.equal(time({ op: 'TLBI_NH_ASID', vmid: 1, asid: 1 }), 30 + 140);
 });

@@ -33,6 +33,7 @@ import { s1Tag, TranslationCaches } from './translation-caches';
 import { IOMMU_METRICS } from '../../../common/metrics/iommu-common';
 import { SMMUV3_COSTS } from './costs';
 import { SMMUV3_QUEUE_COSTS } from './costs-queues';
+import { tlbiScope } from './tlbi-scope';
 import { SMMUV3_METRICS } from './metrics';
 
 /** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
@@ -103,7 +104,7 @@ export class PhysicalSmmu implements IommuInstance {
     configReads: Counter;
     perTranslation: Histogram;
   };
-  private readonly cost: Record<'read' | 'hit' | 'fetch' | 'tlbi' | 'cfgi' | 'atc' | 'sync', number>;
+  private readonly cost: Record<'read' | 'hit' | 'fetch' | 'tlbi' | 'tlbiRange' | 'tlbiWide' | 'cfgi' | 'atc' | 'sync', number>;
 
   constructor(
     readonly env: Environment,
@@ -150,6 +151,8 @@ export class PhysicalSmmu implements IommuInstance {
       hit: costs.ns(SMMUV3_COSTS.smmuIotlbHitNs),
       fetch: costs.ns(SMMUV3_COSTS.smmuCmdFetchNs),
       tlbi: costs.ns(SMMUV3_COSTS.smmuTlbiNs),
+      tlbiRange: costs.ns(SMMUV3_QUEUE_COSTS.smmuTlbiRangeNs),
+      tlbiWide: costs.ns(SMMUV3_QUEUE_COSTS.smmuTlbiWideNs),
       cfgi: costs.ns(SMMUV3_COSTS.smmuCfgiNs),
       atc: costs.ns(SMMUV3_COSTS.smmuAtcInvNs),
       sync: costs.ns(SMMUV3_COSTS.smmuSyncNs),
@@ -305,8 +308,10 @@ export class PhysicalSmmu implements IommuInstance {
 
   private costOf(cmd: Command): number {
     switch (familyOf(cmd.op)) {
-      case 'tlbi':
-        return this.cost.tlbi;
+      case 'tlbi': {
+        const scope = tlbiScope(cmd);
+        return scope === 'page' ? this.cost.tlbi : scope === 'range' ? this.cost.tlbiRange : this.cost.tlbiWide;
+      }
       case 'cfgi':
         return this.cost.cfgi;
       case 'atc':
