@@ -78,10 +78,14 @@ test('a stage-2 change: S2_IPA, then TLBI_NH_ALL wipes the VMID\'s stage-1 entri
 });
 
 test('a full queue makes the next producer wait for space', () => {
+  // The engine takes a batch off the queue when it starts on it, so the queue fills only behind a
+  // busy engine: the first batch executes, the second waits in the queue (3 of 4 slots), the third
+  // finds no space. Which same-instant order the kernel picks must not matter (it grants free
+  // resources synchronously): the third producer waits at least once and finishes last.
   const { env, metrics, s } = smmu({ cmdqLog2: 2 });
   const batch = [{ op: 'TLBI_NH_ALL' as const, vmid: 1 }, { op: 'TLBI_NH_ALL' as const, vmid: 2 }, { op: 'CMD_SYNC' as const }];
   const done: number[] = [];
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     env.process(
       (function* () {
         yield* s.execute(s.mainQueue, batch, 'host');
@@ -90,9 +94,9 @@ test('a full queue makes the next producer wait for space', () => {
     );
   }
   env.run();
-  assert.equal(metrics.counter(SMMUV3_METRICS.smmuCmdqFullWaits).value, 1);
-  assert.equal(done.length, 2);
-  assert.ok(done[1]! > done[0]!);
+  assert.ok(metrics.counter(SMMUV3_METRICS.smmuCmdqFullWaits).value >= 1);
+  assert.equal(done.length, 3);
+  assert.ok(done[0]! < done[1]! && done[1]! < done[2]!, JSON.stringify(done));
 });
 
 test('the SMMU charges a TLBI by what it covers: a page, a range, a whole ASID', () => {
