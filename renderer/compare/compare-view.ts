@@ -38,7 +38,7 @@ export function createCompareView(ctx: AppContext): CompareView {
   const xParam = h('select.input', { 'aria-label': 'Sweep parameter on the x axis', 'data-test': 'chart-x' });
   const log = h('input', { type: 'checkbox', 'data-test': 'chart-log' });
   const groupBy = h('select.input', { 'aria-label': 'Group bars by a sweep parameter', 'data-test': 'chart-group', title: 'Bars grouped by this parameter (one colour per combination of the others)' });
-  const baseline = h('select.input', { 'aria-label': 'Normalise to a baseline configuration', 'data-test': 'chart-baseline', style: 'max-width:220px', title: 'Every value divided by this configuration\'s mean (bars, lines and the table)' });
+  const baseline = h('select.input', { 'aria-label': 'Normalise to a baseline configuration', 'data-test': 'chart-baseline', style: 'max-width:220px', title: 'Every value divided by this configuration\'s mean (bars, lines and the table). A ratio\'s ± is its own configuration\'s CI scaled; the baseline\'s uncertainty is not propagated.' });
   const resetZoom = h('button.btn.small', { type: 'button', title: 'Reset zoom' }, 'Reset zoom');
   const svgBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-svg', title: 'The chart as SVG (drawn like the reports draw it)' }, 'SVG');
   const pngBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-png', title: 'The chart as PNG' }, 'PNG');
