@@ -8,7 +8,17 @@
  */
 import { specJson } from '../test/support/fake-executor';
 import { CHROMIUM, startLab } from '../test/e2e/harness';
+import type { Page } from 'playwright-core';
 import type { BenchRow } from './types';
+
+/** Polls a page expression until it is truthy (a string given to waitForFunction would need the page's CSP to allow eval; evaluate does not). */
+async function until(page: Page, expr: string, timeoutMs = 120_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!(await page.evaluate(expr))) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${expr}`);
+    await page.waitForTimeout(50);
+  }
+}
 
 function stats(xs: number[]): { min: number; median: number } {
   const s = [...xs].sort((a, b) => a - b);
@@ -38,9 +48,9 @@ export async function uiBench(rounds = 3): Promise<BenchRow[]> {
       await page.waitForSelector('body[data-ready="true"]');
       for (const tab of ['runs', 'compare', 'diff', 'editor']) await page.click(`[data-test=tab-${tab}]`);
       await page.click('[data-test=scripts] [data-script="fifty.json"]');
-      await page.waitForFunction(`document.querySelector('[data-test=check-status]')?.textContent === '✓ valid · 50 runs'`);
+      await until(page, `document.querySelector('[data-test=check-status]')?.textContent === '✓ valid · 50 runs'`);
       await page.keyboard.press('Control+Enter');
-      await page.waitForFunction(`/run \\d+ of 50 · [1-9][\\d,]* events/.test(document.querySelector('[data-test=job-stats]')?.textContent ?? '')`);
+      await until(page, `/run \\d+ of 50 · [1-9][\\d,]* events/.test(document.querySelector('[data-test=job-stats]')?.textContent ?? '')`);
       for (const tab of ['runs', 'compare', 'editor', 'runs', 'diff', 'editor']) {
         view.push(
           (await page.evaluate(`(async () => {

@@ -9,6 +9,7 @@ import type { CompareResult, DistributionResult, ParamValue, SeriesResult } from
 import { fmtNumber } from '../ui/format';
 import { errorBarsPlugin } from './error-bars';
 import { colour, seriesStyle } from './palette';
+import { groupBars } from './grouping';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Legend, Tooltip, Filler, zoomPlugin, errorBarsPlugin);
 
@@ -89,6 +90,33 @@ export function barConfig(r: CompareResult, metric: string, log: boolean): Chart
     data: {
       labels: r.groups.map((g) => g.label),
       datasets: [{ label: metric, data, backgroundColor: r.groups.map((_, i) => colourOf(i) + 'cc'), borderColor: r.groups.map((_, i) => colourOf(i)), borderWidth: 1, errorBars } as never],
+    },
+    options,
+  };
+}
+
+/** Bars grouped by sweep parameter `by` (its values on the x axis), one coloured series per combination of the others, with a legend. */
+export function groupedBarConfig(r: CompareResult, metric: string, by: string, log: boolean): ChartConfiguration | null {
+  const g = groupBars(r, metric, by);
+  const m = r.metrics.find((x) => x.name === metric);
+  if (!g || !m) return null;
+  const options = baseOptions(unitLabel(metric, m.unit), log, by, false)!;
+  (options.plugins!.tooltip as { callbacks: object }).callbacks = {
+    label: (ctx: { datasetIndex: number; dataIndex: number }) => {
+      const s = g.series[ctx.datasetIndex]!;
+      const v = s.values[ctx.dataIndex];
+      const e = s.errorBars[ctx.dataIndex];
+      return v === null || v === undefined ? `${s.label}: no data` : `${s.label}: ${fmtNumber(v)}${e ? ` ± ${fmtNumber(e.hi - v, 3)}` : ''} ${m.unit} (N=${s.n[ctx.dataIndex]})`;
+    },
+  };
+  const x = options.scales!.x as { ticks: Record<string, unknown> };
+  x.ticks = { ...x.ticks, autoSkip: false, maxRotation: 90 };
+  htmlLegend(options);
+  return {
+    type: 'bar',
+    data: {
+      labels: g.labels,
+      datasets: g.series.map((s, i) => ({ label: s.label, data: s.values, backgroundColor: seriesStyle(i).colour + 'cc', borderColor: seriesStyle(i).colour, borderWidth: 1, errorBars: s.errorBars })) as never,
     },
     options,
   };

@@ -9,7 +9,8 @@ import type { CompareResult, RunQuery } from '../../main/common/api';
 import { chartCanvasPng, saveSvg } from '../charts/chart-export';
 import { chartSvg, type ChartData } from '../../main/common/report/svg-chart';
 import { saveBlob } from '../ui/download';
-import { barConfig, cdfConfig, Chart, legendItems, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
+import { barConfig, cdfConfig, Chart, groupedBarConfig, legendItems, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
+import { normalise } from '../charts/grouping';
 import type { AppContext } from '../context';
 import { h, replace } from '../ui/dom';
 import { fmtNumber } from '../ui/format';
@@ -36,6 +37,8 @@ export function createCompareView(ctx: AppContext): CompareView {
   const metric = h('select.input', { 'aria-label': 'Metric', 'data-test': 'chart-metric', style: 'max-width:280px' });
   const xParam = h('select.input', { 'aria-label': 'Sweep parameter on the x axis', 'data-test': 'chart-x' });
   const log = h('input', { type: 'checkbox', 'data-test': 'chart-log' });
+  const groupBy = h('select.input', { 'aria-label': 'Group bars by a sweep parameter', 'data-test': 'chart-group', title: 'Bars grouped by this parameter (one colour per combination of the others)' });
+  const baseline = h('select.input', { 'aria-label': 'Normalise to a baseline configuration', 'data-test': 'chart-baseline', style: 'max-width:220px', title: 'Every value divided by this configuration\'s mean (bars, lines and the table). A ratio\'s ± is its own configuration\'s CI scaled; the baseline\'s uncertainty is not propagated.' });
   const resetZoom = h('button.btn.small', { type: 'button', title: 'Reset zoom' }, 'Reset zoom');
   const svgBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-svg', title: 'The chart as SVG (drawn like the reports draw it)' }, 'SVG');
   const pngBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-png', title: 'The chart as PNG' }, 'PNG');
@@ -56,7 +59,7 @@ export function createCompareView(ctx: AppContext): CompareView {
   const element = h(
     'section.view',
     { 'data-view': 'compare', 'aria-label': 'Compare' },
-    h('div.toolbar', null, h('span.title', null, 'Compare'), kind, metric, h('label.inline-field', null, 'x', xParam), h('label.check', null, log, 'log scale'), resetZoom, h('span.spacer'), h('span.dim', null, 'save chart as'), svgBtn, pngBtn),
+    h('div.toolbar', null, h('span.title', null, 'Compare'), kind, metric, h('label.inline-field', null, 'x', xParam), h('label.inline-field', null, 'group', groupBy), h('label.inline-field', null, 'relative to', baseline), h('label.check', null, log, 'log scale'), resetZoom, h('span.spacer'), h('span.dim', null, 'save chart as'), svgBtn, pngBtn),
     queryText,
     placeholder,
     body,
@@ -97,16 +100,31 @@ export function createCompareView(ctx: AppContext): CompareView {
     replace(xParam, params.map((p) => h('option', { value: p }, p)));
     xParam.value = params.includes(wantX) ? wantX : (params[0] ?? '');
     xParam.disabled = k !== 'line' || params.length === 0;
+    const wantGroup = groupBy.value || (prefs().chart.group ?? '');
+    replace(groupBy, h('option', { value: '' }, 'each configuration'), params.map((p) => h('option', { value: p }, p)));
+    groupBy.value = params.includes(wantGroup) ? wantGroup : '';
+    groupBy.disabled = k !== 'bar' || params.length === 0;
+    const wantBase = baseline.value || (prefs().chart.baseline ?? '');
+    const groups = result?.groups ?? [];
+    replace(baseline, h('option', { value: '' }, 'absolute values'), groups.map((g) => h('option', { value: g.key }, g.label || g.experiment)));
+    baseline.value = groups.some((g) => g.key === wantBase) ? wantBase : '';
+    baseline.disabled = k === 'cdf' || k === 'series';
     resetZoom.style.display = k === 'series' ? '' : 'none';
   }
 
   function persist(): void {
-    setPref('chart', { kind: kind.value, metric: metric.value, x: xParam.value, log: log.checked });
+    setPref('chart', { kind: kind.value, metric: metric.value, x: xParam.value, log: log.checked, group: groupBy.value, baseline: baseline.value });
+  }
+
+  /** The comparison as shown: normalised to the chosen baseline configuration, if one is chosen. */
+  function viewed(): CompareResult | null {
+    if (!result || baseline.disabled || baseline.value === '') return result;
+    return normalise(result, baseline.value) ?? result;
   }
 
   function renderTable(): void {
-    if (!result) return;
-    const r = result;
+    const r = viewed();
+    if (!r) return;
     replace(
       tableHost,
       h(
@@ -142,10 +160,13 @@ export function createCompareView(ctx: AppContext): CompareView {
     const k = kind.value as ChartKind;
     let config: ChartConfiguration | null = null;
     hint.textContent = '';
-    lastData = k === 'bar' || k === 'line' ? { kind: k, metric: metric.value, x: xParam.value, log: log.checked, compare: result } : null;
-    if (k === 'bar') config = barConfig(result, metric.value, log.checked);
+    const shown = viewed()!;
+    const grouped = k === 'bar' && !groupBy.disabled && groupBy.value !== '';
+    lastData = (k === 'bar' && !grouped) || k === 'line' ? { kind: k, metric: metric.value, x: xParam.value, log: log.checked, compare: shown } : null;
+    if (grouped) config = groupedBarConfig(shown, metric.value, groupBy.value, log.checked);
+    else if (k === 'bar') config = barConfig(shown, metric.value, log.checked);
     else if (k === 'line') {
-      config = lineConfig(result, metric.value, xParam.value, log.checked);
+      config = lineConfig(shown, metric.value, xParam.value, log.checked);
       if (!config) hint.textContent = 'These runs vary no sweep parameter: pick runs from a sweep.';
     } else if (k === 'cdf') {
       const d = await ctx.api.distribution({ query, metric: metric.value });
@@ -161,7 +182,7 @@ export function createCompareView(ctx: AppContext): CompareView {
     }
     chart?.destroy();
     chart = null;
-    renderLegend(config && k !== 'bar' ? config : null);
+    renderLegend(config && (k !== 'bar' || grouped) ? config : null);
     if (config) chart = new Chart(canvas, config);
     else if (!hint.textContent) hint.textContent = 'No data for this metric in the selected runs.';
     canvas.dataset.kind = config ? k : 'none';
@@ -211,7 +232,7 @@ export function createCompareView(ctx: AppContext): CompareView {
     await draw();
   }
 
-  for (const el of [kind, metric, xParam, log]) {
+  for (const el of [kind, metric, xParam, log, groupBy, baseline]) {
     el.addEventListener('change', () => {
       if (el === kind) fillSelectors();
       persist();
@@ -222,7 +243,7 @@ export function createCompareView(ctx: AppContext): CompareView {
   svgBtn.addEventListener('click', () => {
     const svg = lastData ? chartSvg(lastData) : null;
     if (svg) saveSvg(svg, `${stem()}.svg`);
-    else ctx.fail(new Error('no chart to save'));
+    else ctx.fail(new Error(kind.value === 'bar' && groupBy.value ? 'grouped bars have no SVG form yet: save them as PNG' : 'no chart to save'));
   });
   pngBtn.addEventListener('click', () => {
     const bg = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#ffffff';

@@ -57,6 +57,7 @@ export function createNotebookView(ctx: AppContext, monaco: Monaco): NotebookVie
   const exportHtml = h('button.btn.small', { type: 'button', 'data-test': 'nb-export-html' }, 'Report HTML');
   const exportPdf = h('button.btn.small', { type: 'button', 'data-test': 'nb-export-pdf' }, 'Report PDF');
   const exportFile = h('button.btn.small', { type: 'button', 'data-test': 'nb-export-file', title: 'The notebook with its scripts and runs, to open on another machine' }, 'Notebook file');
+  const exportIpynb = h('button.btn.small', { type: 'button', 'data-test': 'nb-export-ipynb', title: 'For Jupyter: markdown cells, and code cells that load the runs as CSV and redo the charts and tables with pandas' }, '.ipynb');
   const deleteBtn = h('button.btn.small', { type: 'button', 'data-test': 'nb-delete' }, 'Delete');
   const state = h('span.dim', { 'data-test': 'nb-state' }, '');
   const title = h('input.input.nb-title', { 'aria-label': 'Notebook title', 'data-test': 'nb-title' });
@@ -69,7 +70,7 @@ export function createNotebookView(ctx: AppContext, monaco: Monaco): NotebookVie
   const element = h(
     'section.view',
     { 'data-view': 'notebook', 'aria-label': 'Notebook' },
-    h('div.toolbar', null, h('span.title', null, 'Notebook'), picker, newBtn, importBtn, importInput, h('span.sep'), runAll, h('span.sep'), h('span.dim', null, 'export'), exportHtml, exportPdf, exportFile, deleteBtn, h('span.spacer'), state),
+    h('div.toolbar', null, h('span.title', null, 'Notebook'), picker, newBtn, importBtn, importInput, h('span.sep'), runAll, h('span.sep'), h('span.dim', null, 'export'), exportHtml, exportPdf, exportFile, exportIpynb, deleteBtn, h('span.spacer'), state),
     scroller,
   );
 
@@ -83,7 +84,7 @@ export function createNotebookView(ctx: AppContext, monaco: Monaco): NotebookVie
 
   const setBusy = (b: boolean, text = ''): void => {
     busy = b;
-    for (const el of [runAll, exportHtml, exportPdf, exportFile, deleteBtn, newBtn, importBtn, picker]) el.disabled = b;
+    for (const el of [runAll, exportHtml, exportPdf, exportFile, exportIpynb, deleteBtn, newBtn, importBtn, picker]) el.disabled = b;
     element.dataset.busy = String(b);
     state.textContent = text;
   };
@@ -311,6 +312,16 @@ export function createNotebookView(ctx: AppContext, monaco: Monaco): NotebookVie
     if (view === null) return;
     void flush()
       .then(() => ctx.api.exportNotebook({ id: view!.id, runs: true }))
+      .then((f) => {
+        saveExported(f);
+        state.textContent = `exported ${f.fileName}`;
+      })
+      .catch(ctx.fail);
+  });
+  exportIpynb.addEventListener('click', () => {
+    if (view === null) return;
+    void flush()
+      .then(() => ctx.api.exportNotebook({ id: view!.id, format: 'ipynb' }))
       .then((f) => {
         saveExported(f);
         state.textContent = `exported ${f.fileName}`;

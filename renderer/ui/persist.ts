@@ -12,7 +12,8 @@ export interface Prefs {
   runColumns: string[];
   runSort: { key: string; dir: 'asc' | 'desc' };
   diffOnlyDifferences: boolean;
-  chart: { kind: string; metric: string; x: string; log: boolean };
+  /** group: bars grouped by this parameter (''); baseline: the configuration key values are divided by (''). */
+  chart: { kind: string; metric: string; x: string; log: boolean; group?: string; baseline?: string };
   lastFile: string | null;
   /** The saved script open at the last session's end (it wins over lastFile, an example). */
   lastScript: string | null;

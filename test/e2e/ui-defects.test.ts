@@ -4,7 +4,9 @@
  * wide tables (runs, Diff) cut off instead of scrolling; a job with no link to its runs and jobs
  * that cannot be cleared; a disabled Compare button that looks active; line-chart whiskers white
  * and clipped; the CDF legend eating the plot and colours repeating across 28 configurations.
- * The store holds a 28-configuration sweep with two replications of each.
+ * The store holds a 28-configuration sweep with two replications of each. Last, two of the
+ * issue's welcome extras on the same data: bars grouped by a parameter, values relative to a
+ * baseline configuration.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -282,5 +284,33 @@ describe('defects found by use, fixed (issue 16)', { skip: E2E_SKIP }, () => {
     const entries = await page.locator('[data-test=chart-legend] [data-test=legend-entry]').count();
     assert.equal(entries, 28);
     await lab.shot('e2e-def-07-cdf-28-configurations');
+  });
+
+  test('welcome extra: bars grouped by a sweep parameter, one coloured series per combination of the others', async () => {
+    await compareAll();
+    await page.selectOption('[data-test=chart-kind]', 'bar');
+    await page.selectOption('[data-test=chart-metric]', 'dma.latency_ns.mean');
+    await page.selectOption('[data-test=chart-group]', 'rate');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-test=chart]')?.dataset.kind === 'bar' && document.querySelectorAll('[data-test=chart-legend] [data-test=legend-entry]').length === 2);
+    const f = await chartFacts();
+    assert.deepEqual(f.datasets.map((d) => d.label).sort(), ['mode=lazy', 'mode=strict']);
+    assert.equal(await page.getAttribute('[data-test=chart]', 'data-ticks'), '14', 'one group per rate');
+    assert.equal(f.whiskers.length, 28, 'every configuration keeps its whisker');
+    await lab.shot('e2e-def-08-grouped-bars');
+  });
+
+  test('welcome extra: values relative to a chosen baseline configuration (chart and table)', async () => {
+    const key = await page.$eval('[data-test=chart-baseline]', (s) => (s as HTMLSelectElement).options[1]!.value);
+    await page.selectOption('[data-test=chart-baseline]', key);
+    await page.waitForFunction(() => /× baseline/.test(document.querySelector('[data-test=metric-table]')?.textContent ?? ''));
+    const row = await page.$$eval('[data-test=metric-table] tbody tr', (trs) => {
+      const tr = trs.find((t) => t.querySelector('td')?.textContent === 'dma.latency_ns.mean')!;
+      return [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '');
+    });
+    assert.equal(row[1], '× baseline');
+    assert.match(row[2]!, /^1 ± [\d.]+ \(N=2\)$/, `the baseline itself is 1: ${row[2]}`);
+    await lab.shot('e2e-def-09-relative-to-baseline');
+    await page.selectOption('[data-test=chart-baseline]', '');
+    await page.selectOption('[data-test=chart-group]', '');
   });
 });

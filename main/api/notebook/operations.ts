@@ -15,6 +15,7 @@ import * as q from '../../store/run-queries';
 import type { NotebookBackend } from './backend';
 import { importRuns, notebookFileText, parseNotebookFileText } from './file';
 import { runCells } from './execute';
+import { notebookIpynb } from './ipynb';
 import { fileStem, notebookReportHtml } from './report';
 import { cellViews } from './views';
 
@@ -96,8 +97,9 @@ export function notebookOperations(b: NotebookBackend, printPdf: PdfPrinter | nu
       return notebookView(b, nbStore.createNotebook(b.store, name ?? file.notebook.title, file.notebook));
     },
 
-    exportNotebook({ id, runs }: Parsed<'exportNotebook'>): ExportedFile {
+    exportNotebook({ id, runs, format }: Parsed<'exportNotebook'>): ExportedFile {
       const { name, nb } = load(b, id);
+      if (format === 'ipynb') return { fileName: `${fileStem(name)}.ipynb`, mime: 'application/x-ipynb+json', encoding: 'utf8', data: notebookIpynb(b.store, name, nb) };
       return { fileName: `${fileStem(name)}.viommu-notebook.json`, mime: 'application/json', encoding: 'utf8', data: notebookFileText(b.store, nb, runs) };
     },
 

@@ -1,6 +1,7 @@
 /**
  * `viommu-lab export csv|json [--db FILE] [--experiment NAME] [--status S] [-o FILE]` and
- * `viommu-lab export html|pdf <notebook.json> | --notebook NAME [--db FILE] [-o FILE] [--chromium FILE]`.
+ * `viommu-lab export html|pdf|ipynb <notebook.json> | --notebook NAME [--db FILE] [-o FILE] [--chromium FILE]`.
+ * ipynb is the notebook for Jupyter: markdown cells, and code cells that load its runs' CSV.
  * A report from a notebook file imports the file's runs and runs only the cells it has no current
  * results for; the PDF is the HTML report printed by Chromium (no Electron needed).
  */
@@ -34,10 +35,10 @@ export async function exportCommand(argv: string[], io: CliIO): Promise<number> 
     },
   });
   const format = positionals[0];
-  if (format === 'html' || format === 'pdf') return exportReport(format, positionals.slice(1), values, io);
+  if (format === 'html' || format === 'pdf' || format === 'ipynb') return exportReport(format, positionals.slice(1), values, io);
   if (positionals.length !== 1) throw new CliError(`usage: ${exportUsage}`, 2);
   const build = format === 'csv' ? runsCsv : format === 'json' ? runsJson : undefined;
-  if (build === undefined) throw new CliError(`export ${format}: expected csv (one row per run), json (runs with specs and full results), html or pdf (a notebook's report)`, 2);
+  if (build === undefined) throw new CliError(`export ${format}: expected csv (one row per run), json (runs with specs and full results), html or pdf (a notebook's report) or ipynb (a notebook for Jupyter)`, 2);
   return withStore(openStore(values.db, io), (store) => {
     const text = build(store, { experiment: values.experiment, status: parseStatus(values.status) });
     if (values.output !== undefined) {
@@ -58,7 +59,7 @@ function write(file: string, data: string | Buffer): void {
   }
 }
 
-async function exportReport(format: 'html' | 'pdf', files: string[], values: { db?: string; output?: string; notebook?: string; chromium?: string }, io: CliIO): Promise<number> {
+async function exportReport(format: 'html' | 'pdf' | 'ipynb', files: string[], values: { db?: string; output?: string; notebook?: string; chromium?: string }, io: CliIO): Promise<number> {
   if ((files.length === 1) === (values.notebook !== undefined) || files.length > 1) throw new CliError(`export ${format}: name one notebook file or --notebook NAME`, 2);
   const store = openStore(values.db);
   const service = notebookService(store, values.chromium);
@@ -73,7 +74,7 @@ async function exportReport(format: 'html' | 'pdf', files: string[], values: { d
     }
     let file;
     try {
-      file = await service.exportReport({ id: view.id, format });
+      file = format === 'ipynb' ? await service.exportNotebook({ id: view.id, runs: false, format }) : await service.exportReport({ id: view.id, format });
     } catch (e) {
       if (e instanceof ApiError || e instanceof PdfError) throw new CliError(e.message);
       throw e;

@@ -25,7 +25,7 @@ export async function notebookCommand(argv: string[], io: CliIO): Promise<number
     const view = await service.runNotebook({ id: opened.id });
     io.out(`notebook "${view.name}": ${view.title}\n` + cellLines(view));
     if (values.output !== undefined) {
-      const f = await service.exportNotebook({ id: view.id, runs: !values['no-runs'] });
+      const f = await service.exportNotebook({ id: view.id, runs: !values['no-runs'], format: 'notebook' });
       try {
         writeFileSync(values.output, f.data);
       } catch (e) {

@@ -16,7 +16,8 @@ export const saveNotebookSchema = z
   .strict();
 export const runNotebookSchema = z.object({ id, cells: z.array(z.string().max(40)).max(500).optional() }).strict();
 export const importNotebookSchema = z.object({ text: z.string().min(2).max(50_000_000), name: name.optional() }).strict();
-export const exportNotebookSchema = z.object({ id, runs: z.boolean().default(true) }).strict();
+/** `notebook`: the portable notebook file; `ipynb`: a Jupyter notebook whose code cells load the runs' CSV. */
+export const exportNotebookSchema = z.object({ id, runs: z.boolean().default(true), format: z.enum(['notebook', 'ipynb']).default('notebook') }).strict();
 export const exportReportSchema = z.object({ id, format: z.enum(['html', 'pdf']) }).strict();
 export const exportRunsSchema = z
   .object({ query: runQuerySchema.default({}), ids: z.array(id).max(20_000).optional(), format: z.enum(['csv', 'json']) })
