@@ -8,6 +8,7 @@ import { runsListBench } from './runs-list';
 import { benchSmmuv3 } from './smmuv3';
 import { spaprBench } from './spapr';
 import { structuresBench } from './structures';
+import { uiBench } from './ui-responsiveness';
 import { traceBench } from './trace';
 import { vtdBench } from './vtd';
 import type { BenchRow } from './types';
@@ -20,6 +21,7 @@ const suites: [string, () => Promise<BenchRow[]>][] = [
   ['vtd', vtdBench],
   ['structures', structuresBench],
   ['runs-list', () => runsListBench()],
+  ['ui', () => uiBench()],
   ['trace', traceBench],
 ];
 

@@ -12,6 +12,8 @@ export interface AppContext {
   openDocument(file: string, source: string, savedAs?: string): void;
   compare(query: RunQuery, description: string): void;
   diff(a: number, b: number): void;
+  /** Shows the Runs view filtered to one job's runs. */
+  showJobRuns(jobId: number, runIds: readonly number[], experiment: string): void;
   /** Views that list runs refresh themselves (finished jobs, edits). */
   runsChanged(): void;
   onRunsChanged(listener: () => void): void;

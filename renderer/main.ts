@@ -74,6 +74,10 @@ async function boot(): Promise<void> {
       diff.show(a, b);
       ctx.show('diff');
     },
+    showJobRuns(jobId, runIds, experiment) {
+      runs.showJob(jobId, runIds, experiment);
+      ctx.show('runs');
+    },
     runsChanged: () => runsListeners.forEach((l) => l()),
     onRunsChanged: (l) => runsListeners.push(l),
     scriptsChanged: () => scriptListeners.forEach((l) => l()),

@@ -130,11 +130,27 @@ export function findSyntaxError(text: string): { offset: number; message: string
 /** Splits "a.b[2].c" into ["a", "b", 2, "c"]. */
 export const splitPath = pathSegments;
 
+/** A source range: 1-based start, and the end as an exclusive 1-based column (Monaco's convention). */
+export interface Span extends Position {
+  endLine: number;
+  endColumn: number;
+}
+
 /**
  * The position of the value at `path` (or of its deepest existing ancestor) in `text`.
  * `root` selects an element when the document is an array of specs (a sweep).
  */
 export function locatePath(text: string, path: readonly (string | number)[]): Position {
+  const { line, column } = locateSpan(text, path);
+  return { line, column };
+}
+
+/**
+ * The span of the field at `path` (or of its deepest existing ancestor): `"key": value` for a
+ * scalar value, the key alone for an object or array (whose text may run over many lines); an
+ * array element is the element itself when scalar, its opening bracket otherwise.
+ */
+export function locateSpan(text: string, path: readonly (string | number)[]): Span {
   let i = 0;
   const ws = (): void => {
     while (i < text.length && /\s/.test(text[i]!)) i++;
@@ -170,10 +186,28 @@ export function locatePath(text: string, path: readonly (string | number)[]): Po
     }
     while (i < text.length && !/[,\]}\s]/.test(text[i]!)) i++;
   };
+  /** The deepest node found: where its span starts and ends (offsets). */
   let best = 0;
+  let bestEnd = 1;
+  /** The end of the value starting at `at` if it is a scalar, else null (objects and arrays are marked by their key or bracket). */
+  const scalarEnd = (at: number): number | null => {
+    if (text[at] === '{' || text[at] === '[') return null;
+    const save = i;
+    i = at;
+    skipValue();
+    const end = i;
+    i = save;
+    return end;
+  };
+  const span = (): Span => {
+    const a = positionAt(text, best);
+    const b = positionAt(text, Math.max(best + 1, bestEnd));
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
   try {
     ws();
     best = i;
+    bestEnd = i + 1;
     for (const seg of path) {
       ws();
       if (typeof seg === 'number' && text[i] === '[') {
@@ -181,12 +215,13 @@ export function locatePath(text: string, path: readonly (string | number)[]): Po
         for (let k = 0; k < seg; k++) {
           skipValue();
           ws();
-          if (text[i] !== ',') return positionAt(text, best);
+          if (text[i] !== ',') return span();
           i++;
         }
         ws();
-        if (text[i] === ']') return positionAt(text, best);
+        if (text[i] === ']') return span();
         best = i;
+        bestEnd = scalarEnd(i) ?? i + 1;
       } else if (typeof seg === 'string' && text[i] === '{') {
         i++;
         let found = false;
@@ -195,11 +230,13 @@ export function locatePath(text: string, path: readonly (string | number)[]): Po
           if (text[i] === '}') break;
           const keyAt = i;
           const key = skipString();
+          const keyEnd = i;
           ws();
           i++; // ':'
           ws();
           if (key === seg) {
             best = keyAt;
+            bestEnd = scalarEnd(i) ?? keyEnd;
             found = true;
             break;
           }
@@ -207,11 +244,11 @@ export function locatePath(text: string, path: readonly (string | number)[]): Po
           ws();
           if (text[i] === ',') i++;
         }
-        if (!found) return positionAt(text, best);
-      } else return positionAt(text, best);
+        if (!found) return span();
+      } else return span();
     }
   } catch {
     // malformed text: fall back to the deepest position reached
   }
-  return positionAt(text, best);
+  return span();
 }

@@ -82,7 +82,8 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
 
   /** The run pipeline with the engine host as its topology checker. */
   const prepare = (file: string, source: string) => prepareSource({ file, source, timeoutMs: SCRIPT_TIMEOUT_MS }, { evaluate, checker: opts.executor });
-  const markers = (list: readonly PositionedDiagnostic[]): t.Diagnostic[] => list.map((d) => ({ severity: 'error', kind: d.kind, line: d.line, column: d.column, message: d.message }));
+  const markers = (list: readonly PositionedDiagnostic[]): t.Diagnostic[] =>
+    list.map((d) => ({ severity: 'error', kind: d.kind, line: d.line, column: d.column, ...(d.endLine !== undefined && d.endColumn !== undefined ? { endLine: d.endLine, endColumn: d.endColumn } : {}), message: d.message }));
   const doneRuns = (query: Parsed<'compare'>['query']): q.QueriedRun[] => q.allRuns(store, { ...query, status: 'done' });
 
   const base = {
@@ -190,6 +191,10 @@ export function createLabService(opts: ServiceOptions): LabServiceHandle {
 
     watch({ after, waitMs }) {
       return jobs.watch(after, waitMs);
+    },
+
+    clearJobs() {
+      return { cleared: jobs.clearFinished() };
     },
 
     compare({ query, metrics }) {

@@ -25,14 +25,25 @@ export interface ScriptDiagnostic {
   line: number;
   /** 1-based. */
   column: number;
+  /** Where the offending text ends (exclusive column), when known. */
+  endLine?: number;
+  endColumn?: number;
   message: string;
 }
 
-/** The scripting pipeline's one error type: a diagnostic at the script's own file:line:column. */
+/**
+ * The scripting pipeline's one error type: a diagnostic at the script's own file:line:column,
+ * and any further ones found in the same pass (every schema or type error, not only the first).
+ */
 export class ScriptError extends Error {
-  constructor(readonly diagnostic: ScriptDiagnostic) {
-    super(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.message}`);
+  readonly diagnostics: readonly ScriptDiagnostic[];
+  constructor(
+    readonly diagnostic: ScriptDiagnostic,
+    more: readonly ScriptDiagnostic[] = [],
+  ) {
+    super(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.message}${more.length ? ` (and ${more.length} more)` : ''}`);
     this.name = 'ScriptError';
+    this.diagnostics = [diagnostic, ...more];
   }
 }
 
@@ -44,6 +55,9 @@ export interface PositionedDiagnostic {
   kind: DiagnosticKind;
   line: number;
   column: number;
+  /** Where the offending text ends (exclusive column, 1-based), when known: the editor marks the span. */
+  endLine?: number;
+  endColumn?: number;
   message: string;
 }
 

@@ -18,7 +18,9 @@ import { sweepTooLarge } from './dsl/limits';
 import { expansionSchema, MAX_REPLICATIONS, MAX_RUNS } from './expansion-schema';
 import { dslRuntimeSource } from './runtime-bundle';
 import { runInSandbox } from './sandbox';
-import { siteForPath } from './sites';
+import { entryForPath, restOfPath } from './sites';
+import { spanInCall } from './spans';
+import type { ScriptDiagnostic } from './diagnostic';
 import { SourceMap } from './source-map';
 import { transpile } from './transpile';
 
@@ -57,10 +59,7 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
   if (opts.typeCheck === true) {
     const { typeCheck } = await import('./typecheck');
     const errors = typeCheck(source, file);
-    if (errors.length > 0) {
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more type error${errors.length > 2 ? 's' : ''})` : '';
-      throw new ScriptError({ ...errors[0]!, message: errors[0]!.message + more });
-    }
+    if (errors.length > 0) throw new ScriptError(errors[0]!, errors.slice(1));
   }
   const { code, map } = await transpile(source, file);
   const sourceMap = new SourceMap(map);
@@ -98,6 +97,8 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
   const specs: Spec[] = [];
   const positions: Record<string, { line: number; column: number }>[] = [];
   const used = new Set(expansion.usedSets);
+  /** Every schema error of every point, each at the property that set it (reported together after the loop). */
+  const schemaErrors: ScriptDiagnostic[] = [];
   for (const p of expansion.points) {
     let raw: unknown = p.spec;
     for (const [key, value] of sets) {
@@ -126,10 +127,15 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
       spec = parseSpec({ ...(raw as object), ...named, point: p.point, seed: expansion.seed, replication: 0 });
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      const issue = e.issues[0]!;
       const where = Object.keys(p.point).length > 0 ? ` (sweep point ${Object.entries(p.point).map(([k, v]) => `${k}=${String(v)}`).join(' ')})` : '';
-      const more = e.issues.length > 1 ? ` (and ${e.issues.length - 1} more problem${e.issues.length > 2 ? 's' : ''})` : '';
-      throw fail('schema', `${issue.path || '(spec)'}: ${issue.message}${where}${more}`, siteForPath(issue.path, p.sites) ?? expansion.site);
+      for (const issue of e.issues) {
+        const hit = entryForPath(issue.path, p.sites);
+        const site = hit?.[1] ?? expansion.site;
+        const pos = (site && sourceMap.original(site)) ?? { line: 1, column: 1 };
+        const span = site ? spanInCall(source, pos, hit ? restOfPath(issue.path, hit[0]) : []) : { line: 1, column: 1, endLine: 1, endColumn: 2 };
+        schemaErrors.push({ kind: 'schema', file, ...span, message: `${issue.path || '(spec)'}: ${issue.message}${where}` });
+      }
+      continue;
     }
     const pointPositions: Record<string, { line: number; column: number }> = {};
     for (const [path, site] of p.sites) {
@@ -141,6 +147,7 @@ export async function evaluate(source: string, file: string, opts: EvaluateOptio
       positions.push(pointPositions);
     }
   }
+  if (schemaErrors.length > 0) throw new ScriptError(schemaErrors[0]!, schemaErrors.slice(1));
   const out: ScriptExperiment = { name: expansion.name || basename(file).replace(/\.m?ts$/, ''), specs, positions };
   if (outcome.logs !== undefined && outcome.logs.length > 0) out.logs = outcome.logs;
   if (expansion.description !== undefined) out.description = expansion.description;

@@ -39,18 +39,19 @@ export default topology();
   assert.match(d.message, /RangeError: depth too large/);
 });
 
-test('a bad unit in a builder option points at the builder call', async () => {
+test('a bad unit in a builder option points at the option in the builder call', async () => {
   const source = `import { topology, boot } from 'viommu-lab';
 export default topology()
   .vm('vm0', { memory: '8GiBs' as never })
   .device('d', { workload: boot() });
 `;
   const d = await diagnostic(source);
-  assert.deepEqual([d.kind, d.line, d.column], ['schema', 3, 4]);
+  // The span is the option as written: `memory: '8GiBs' as never`.
+  assert.deepEqual([d.kind, d.line, d.column, d.endLine, d.endColumn], ['schema', 3, 16, 3, 16 + "memory: '8GiBs' as never".length]);
   assert.match(d.message, /^vms\[0\]\.memory: unknown bytes unit "GiBs"/);
 });
 
-test('a bad unit inside a workload points at the workload helper', async () => {
+test('a bad unit inside a workload points at the option in the workload helper', async () => {
   const source = `import { topology, mapBench } from 'viommu-lab';
 export default topology()
   .vm('vm0', { memory: '1GiB' })
@@ -60,7 +61,7 @@ export default topology()
   });
 `;
   const d = await diagnostic(source);
-  assert.deepEqual([d.kind, d.line, d.column], ['schema', 6, 15]);
+  assert.deepEqual([d.kind, d.line, d.column], ['schema', 6, 26]);
   assert.match(d.message, /workload\.granule: unknown bytes unit "KB\/s"/);
 });
 
@@ -70,7 +71,7 @@ test('a unit helper given a bad value throws at its call', async () => {
   assert.match(d.message, /GiB\(-1\): expected a finite non-negative number/);
 });
 
-test('a schema error in one sweep point names the point and the builder call', async () => {
+test('a schema error in one sweep point names the point and marks the option in the builder call', async () => {
   const source = `import { topology, mapBench, experiment } from 'viommu-lab';
 export default experiment('pos')
   .grid({ vm: ['vm0', 'nope'] })
@@ -81,7 +82,7 @@ export default experiment('pos')
   );
 `;
   const d = await diagnostic(source);
-  assert.deepEqual([d.kind, d.line, d.column], ['schema', 7, 8]);
+  assert.deepEqual([d.kind, d.line, d.column, d.endColumn], ['schema', 7, 23, 23 + 'vm: p.vm'.length]);
   assert.equal(d.message, 'devices[0].vm: no VM with id "nope" (sweep point vm=nope)');
 });
 

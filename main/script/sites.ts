@@ -9,11 +9,24 @@ function isPrefix(prefix: string, path: string): boolean {
 }
 
 export function siteForPath(path: string, sites: readonly [string, Site][]): Site | undefined {
-  let best: [string, Site] | undefined;
-  for (const s of sites) {
+  return entryForPath(path, sites)?.[1];
+}
+
+/** The entry for the longest prefix of `path` that has one: [that prefix, its value]. */
+export function entryForPath<T>(path: string, entries: readonly [string, T][]): [string, T] | undefined {
+  let best: [string, T] | undefined;
+  for (const s of entries) {
     if (isPrefix(s[0], path) && (best === undefined || s[0].length >= best[0].length)) best = s;
   }
-  return best?.[1];
+  return best;
+}
+
+/** The segments of `path` below `prefix` ("devices[0].workload.threads" below "devices[0]": ["workload", "threads"]). */
+export function restOfPath(path: string, prefix: string): (string | number)[] {
+  const rest = path.slice(prefix.length);
+  const out: (string | number)[] = [];
+  for (const m of rest.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
 }
 
 /** The script position for a JSON path of a spec, from a ScriptExperiment's `positions` entry. */

@@ -39,6 +39,7 @@ export function typeCheck(source: string, file: string): ScriptDiagnostic[] {
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => {
       const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
-      return { kind: 'type', file, line: pos.line + 1, column: pos.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0]! };
+      const end = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start + Math.max(1, d.length ?? 1)) : { line: pos.line, character: pos.character + 1 };
+      return { kind: 'type', file, line: pos.line + 1, column: pos.character + 1, endLine: end.line + 1, endColumn: end.character + 1, message: ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0]! };
     });
 }

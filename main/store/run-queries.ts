@@ -15,6 +15,7 @@ export interface RunQuery {
   points?: Record<string, ParamValue>[];
   search?: string;
   configs?: string[];
+  ids?: number[];
 }
 
 export interface RunSort {
@@ -82,6 +83,10 @@ function whereClause(q: RunQuery): { sql: string; args: unknown[] } {
   if (q.configs !== undefined) {
     where.push(`r.config_hash IN (SELECT value FROM json_each(?))`);
     args.push(JSON.stringify(q.configs));
+  }
+  if (q.ids !== undefined) {
+    where.push(`r.id IN (SELECT value FROM json_each(?))`);
+    args.push(JSON.stringify(q.ids));
   }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args };
 }

@@ -8,7 +8,7 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import type { CompareResult, DistributionResult, ParamValue, SeriesResult } from '../../main/common/api/types';
 import { fmtNumber } from '../ui/format';
 import { errorBarsPlugin } from './error-bars';
-import { colour } from './palette';
+import { colour, seriesStyle } from './palette';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Legend, Tooltip, Filler, zoomPlugin, errorBarsPlugin);
 
@@ -40,6 +40,23 @@ function baseOptions(yTitle: string, log: boolean, xTitle: string, xLinear: bool
   };
 }
 
+/**
+ * Charts with one line per series (lines, CDFs, time series) name their series in an HTML legend
+ * beside the canvas (compare view), which scrolls: Chart.js's own legend takes its room from the
+ * plot, and 28 entries left a third of the chart for the lines.
+ */
+function htmlLegend(options: ChartConfiguration['options']): void {
+  (options!.plugins as { legend: { display: boolean } }).legend.display = false;
+}
+
+/** The series of a line chart as its HTML legend shows them. */
+export function legendItems(config: ChartConfiguration): { label: string; colour: string; dash: number[] }[] {
+  return config.data.datasets.map((ds) => {
+    const d = ds as { label?: string; borderColor?: unknown; borderDash?: number[] };
+    return { label: d.label ?? '', colour: String(d.borderColor), dash: d.borderDash ?? [] };
+  });
+}
+
 const unitLabel = (metric: string, unit: string): string => (unit ? `${metric} (${unit})` : metric);
 
 export function barConfig(r: CompareResult, metric: string, log: boolean): ChartConfiguration | null {
@@ -54,9 +71,6 @@ export function barConfig(r: CompareResult, metric: string, log: boolean): Chart
       return s ? `${fmtNumber(s.mean)}${s.ci95 !== null ? ` ± ${fmtNumber(s.ci95, 3)}` : ''} ${m.unit} (N=${s.n})` : 'no data';
     },
   };
-  // Make room for the whiskers above the tallest bar.
-  const tops = errorBars.map((b, i) => b?.hi ?? data[i] ?? 0);
-  (options.scales!.y as { suggestedMax?: number }).suggestedMax = Math.max(0, ...tops) * 1.05;
   // Every configuration keeps its label (rotated when crowded), and colour says one thing: the
   // value of the first sweep parameter, with a legend naming each value.
   const x = options.scales!.x as { ticks: Record<string, unknown> };
@@ -103,6 +117,7 @@ export function lineConfig(r: CompareResult, metric: string, x: string, log: boo
   });
   const datasets = [...series.values()].map((sr, i) => {
     const ordered = xs.filter((v) => sr.points.has(v));
+    const style = seriesStyle(i);
     return {
       label: sr.label,
       data: ordered.map((v) => ({ x: numericX ? (v as number) : String(v), y: m.stats[sr.points.get(v)!]!.mean })),
@@ -110,13 +125,15 @@ export function lineConfig(r: CompareResult, metric: string, x: string, log: boo
         const s = m.stats[sr.points.get(v)!]!;
         return s.ci95 !== null ? { lo: s.mean - s.ci95, hi: s.mean + s.ci95 } : null;
       }),
-      borderColor: colour(i),
-      backgroundColor: colour(i),
+      borderColor: style.colour,
+      backgroundColor: style.colour,
+      borderDash: style.dash,
       pointRadius: 3,
       tension: 0,
     };
   });
   const options = baseOptions(unitLabel(metric, m.unit), log, x, numericX)!;
+  htmlLegend(options);
   return { type: 'line', data: { labels: numericX ? undefined : xs.map(String), datasets: datasets as never }, options };
 }
 
@@ -126,14 +143,16 @@ export function cdfConfig(r: DistributionResult, log: boolean): ChartConfigurati
   options.scales!.x = { ...(options.scales!.x as object), type: log ? 'logarithmic' : 'linear' } as never;
   (options.scales!.y as { max?: number; min?: number }).max = 1;
   (options.scales!.y as { max?: number; min?: number }).min = 0;
+  htmlLegend(options);
   return {
     type: 'line',
     data: {
       datasets: r.groups.map((g, i) => ({
         label: `${g.group.label || g.group.experiment} (n=${g.count.toLocaleString('en-US')})`,
         data: g.points.map((p) => ({ x: p.value, y: p.q })),
-        borderColor: colour(i),
-        backgroundColor: colour(i),
+        borderColor: seriesStyle(i).colour,
+        backgroundColor: seriesStyle(i).colour,
+        borderDash: seriesStyle(i).dash,
         pointRadius: 0,
         stepped: 'before' as const,
         borderWidth: 1.5,
@@ -151,6 +170,7 @@ export function seriesConfig(r: SeriesResult, log: boolean): ChartConfiguration 
     pan: { enabled: true, mode: 'x' },
     limits: { x: { min: 'original', max: 'original' } },
   };
+  htmlLegend(options);
   const keys = [...new Set(r.groups.map((g) => g.group.key))];
   return {
     type: 'line',

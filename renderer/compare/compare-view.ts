@@ -9,7 +9,7 @@ import type { CompareResult, RunQuery } from '../../main/common/api';
 import { chartCanvasPng, saveSvg } from '../charts/chart-export';
 import { chartSvg, type ChartData } from '../../main/common/report/svg-chart';
 import { saveBlob } from '../ui/download';
-import { barConfig, cdfConfig, Chart, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
+import { barConfig, cdfConfig, Chart, legendItems, lineConfig, seriesConfig, type ChartKind } from '../charts/charts';
 import type { AppContext } from '../context';
 import { h, replace } from '../ui/dom';
 import { fmtNumber } from '../ui/format';
@@ -42,7 +42,8 @@ export function createCompareView(ctx: AppContext): CompareView {
   const canvas = h('canvas', { 'data-test': 'chart', role: 'img', 'aria-label': 'Comparison chart' });
   const hint = h('div.chart-hint');
   const metricDoc = h('div.metric-doc', { 'data-test': 'metric-doc' });
-  const chartBox = h('div.chart-box', null, canvas, hint);
+  const legendBox = h('div.chart-legend', { 'data-test': 'chart-legend', role: 'list', 'aria-label': 'Series' });
+  const chartBox = h('div.chart-box', null, h('div.chart-canvas', null, canvas), legendBox, hint);
   const tableHost = h('div.table-wrap', { 'data-test': 'metric-table' });
   const queryText = h('div.query-text', { 'data-test': 'compare-query' }, 'No comparison yet.');
   const placeholder = h(
@@ -160,6 +161,7 @@ export function createCompareView(ctx: AppContext): CompareView {
     }
     chart?.destroy();
     chart = null;
+    renderLegend(config && k !== 'bar' ? config : null);
     if (config) chart = new Chart(canvas, config);
     else if (!hint.textContent) hint.textContent = 'No data for this metric in the selected runs.';
     canvas.dataset.kind = config ? k : 'none';
@@ -171,6 +173,32 @@ export function createCompareView(ctx: AppContext): CompareView {
     // How many CI whiskers the chart carries (read by the end-to-end tests).
     canvas.dataset.errorBars = String(config ? config.data.datasets.reduce((n, ds) => n + ((ds as { errorBars?: unknown[] }).errorBars ?? []).filter(Boolean).length, 0) : 0);
     renderTable();
+  }
+
+  /** The series of a line chart, each in its own colour and dash; a click hides or shows it. */
+  function renderLegend(config: ChartConfiguration | null): void {
+    const items = config ? legendItems(config) : [];
+    legendBox.style.display = items.length ? '' : 'none';
+    replace(
+      legendBox,
+      items.map((it, i) => {
+        const swatch = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+        swatch.setAttribute('width', '28');
+        swatch.setAttribute('height', '10');
+        const line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+        for (const [a, v] of Object.entries({ x1: '1', y1: '5', x2: '27', y2: '5', stroke: it.colour, 'stroke-width': '2', 'stroke-dasharray': it.dash.join(' ') || 'none' })) line.setAttribute(a, v);
+        swatch.append(line);
+        const entry = h('button.legend-entry', { type: 'button', role: 'listitem', 'data-test': 'legend-entry', title: `${it.label} — click to hide or show` }, swatch, h('span', null, it.label));
+        entry.addEventListener('click', () => {
+          if (!chart) return;
+          const visible = chart.isDatasetVisible(i);
+          chart.setDatasetVisibility(i, !visible);
+          entry.classList.toggle('off', visible);
+          chart.update();
+        });
+        return entry;
+      }),
+    );
   }
 
   async function refresh(): Promise<void> {
@@ -207,6 +235,23 @@ export function createCompareView(ctx: AppContext): CompareView {
     if (element.classList.contains('active')) void refresh().catch(ctx.fail);
     else stale = true;
   });
+
+  // Test hook: read-only facts about the drawn chart (plot area, series styles, whiskers).
+  (window as unknown as { __labChart: unknown }).__labChart = () => {
+    if (!chart) return null;
+    const box = canvas.getBoundingClientRect();
+    return {
+      kind: canvas.dataset.kind,
+      canvas: { width: box.width, height: box.height },
+      area: { ...chart.chartArea },
+      legend: chart.legend && chart.options.plugins?.legend?.display !== false ? { top: chart.legend.top, bottom: chart.legend.bottom, left: chart.legend.left, right: chart.legend.right } : null,
+      datasets: chart.data.datasets.map((ds) => {
+        const d = ds as { label?: string; borderColor?: unknown; borderDash?: number[]; pointStyle?: unknown };
+        return { label: d.label ?? '', colour: String(d.borderColor), dash: d.borderDash ?? [], pointStyle: String(d.pointStyle ?? 'circle') };
+      }),
+      whiskers: (chart as unknown as { $labWhiskers?: unknown[] }).$labWhiskers ?? [],
+    };
+  };
 
   return {
     element,

@@ -39,8 +39,10 @@ export function createDiffView(ctx: AppContext): DiffView {
     replace(
       host,
       h(
-        'table.grid',
+        'table.grid.diff',
         { 'aria-label': 'Differences' },
+        // Fixed column shares: long values wrap inside A and B, so Δ and Δ % stay in view at any width.
+        h('colgroup', null, h('col', { style: 'width:26%' }), h('col', { style: 'width:30%' }), h('col', { style: 'width:30%' }), h('col', { style: 'width:7%' }), h('col', { style: 'width:7%' })),
         h('thead', null, h('tr', null, h('th', null, 'Field'), h('th', null, `A · #${d.a.id} ${d.a.name}`), h('th', null, `B · #${d.b.id} ${d.b.name}`), h('th.num', null, 'Δ'), h('th.num', null, 'Δ %'))),
         h(
           'tbody',

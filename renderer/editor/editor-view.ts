@@ -1,6 +1,8 @@
 /**
  * The editor view: Monaco with the open script, a toolbar (Check, Save, Run), live checking
- * through the API (errors as markers at their line:column, and a Problems list to jump to them).
+ * through the API (errors as markers over their exact span, and a Problems list to jump to them).
+ * The status and the Problems list count every error marker on the document — the checker's and
+ * Monaco's own TypeScript diagnostics alike — so no squiggle sits under "✓ valid".
  */
 import type { Diagnostic } from '../../main/common/api/types';
 import type { AppContext } from '../context';
@@ -53,6 +55,8 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
   let baseline = '';
   let checkTimer: number | undefined;
   let checkSeq = 0;
+  /** The checker's last answer for the open text (null while checking or before the first). */
+  let checked: { ok: boolean; runs: number; diagnostics: Diagnostic[]; prefix?: string } | null = null;
 
   const editor = monaco.editor.create(host, {
     value: '',
@@ -68,23 +72,61 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     theme: prefs().theme === 'dark' ? 'lab-dark' : 'lab-light',
   });
 
+  /** Where a marker ends: the diagnostic's own end, else the word at its start (never the rest of the line). */
+  function endOf(d: Diagnostic): { line: number; column: number } {
+    if (d.endLine !== undefined && d.endColumn !== undefined && (d.endLine > d.line || (d.endLine === d.line && d.endColumn > d.column))) return { line: d.endLine, column: d.endColumn };
+    const model = editor.getModel();
+    const word = model && d.line <= model.getLineCount() ? model.getWordAtPosition({ lineNumber: d.line, column: d.column }) : null;
+    return { line: d.line, column: word && word.startColumn === d.column ? word.endColumn : d.column + 1 };
+  }
+
   function showDiagnostics(diags: Diagnostic[]): void {
     const model = editor.getModel();
     if (!model) return;
     monaco.editor.setModelMarkers(
       model,
       OWNER,
-      diags.map((d) => ({
-        severity: d.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
-        message: d.message,
-        source: d.kind,
-        startLineNumber: d.line,
-        startColumn: d.column,
-        endLineNumber: d.line,
-        endColumn: Math.max(d.column + 1, model.getLineMaxColumn(Math.min(d.line, model.getLineCount()))),
-      })),
+      diags.map((d) => {
+        const end = endOf(d);
+        return {
+          severity: d.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+          message: d.message,
+          source: d.kind,
+          startLineNumber: d.line,
+          startColumn: d.column,
+          endLineNumber: end.line,
+          endColumn: end.column,
+        };
+      }),
     );
+    renderProblems();
+  }
+
+  /** Monaco's own error markers (its TypeScript service) on the open document, as diagnostics. */
+  function editorDiagnostics(): Diagnostic[] {
+    const model = editor.getModel();
+    if (!model) return [];
+    return monaco.editor
+      .getModelMarkers({ resource: model.uri })
+      .filter((m) => m.owner !== OWNER && m.severity === monaco.MarkerSeverity.Error)
+      .map((m) => ({ severity: 'error', kind: 'type', line: m.startLineNumber, column: m.startColumn, endLine: m.endLineNumber, endColumn: m.endColumn, message: m.message }));
+  }
+
+  /** The Problems list and the status: every error marker on the document, ours and Monaco's. */
+  function renderProblems(): void {
+    const ours = checked?.diagnostics ?? [];
+    const seen = new Set(ours.map((d) => `${d.line}:${d.column}:${d.message}`));
+    const theirs = editorDiagnostics().filter((d) => !seen.has(`${d.line}:${d.column}:${d.message}`));
+    const diags = [...ours, ...theirs].sort((a, b) => a.line - b.line || a.column - b.column);
     problemsCount.textContent = diags.length === 0 ? 'no problems' : `${diags.length} problem${diags.length > 1 ? 's' : ''}`;
+    if (checked !== null) {
+      const n = diags.length;
+      const problems = `${n} problem${n === 1 ? '' : 's'}`;
+      status.className = n === 0 ? 'status-ok' : 'status-err';
+      if (!checked.ok) status.textContent = `✗ ${checked.prefix ?? ''}${problems}`;
+      else if (n === 0) status.textContent = `✓ valid · ${checked.runs} run${checked.runs === 1 ? '' : 's'}`;
+      else status.textContent = `✗ ${problems} (type check) · would run ${checked.runs}`;
+    }
     replace(
       problemsList,
       diags.map((d) => {
@@ -107,9 +149,8 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     try {
       const r = await ctx.api.checkScript({ file, source });
       if (seq !== checkSeq) return r.ok;
+      checked = { ok: r.ok, runs: r.runs, diagnostics: r.diagnostics };
       showDiagnostics(r.diagnostics);
-      status.className = r.ok ? 'status-ok' : 'status-err';
-      status.textContent = r.ok ? `✓ valid · ${r.runs} run${r.runs === 1 ? '' : 's'}` : `✗ ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}`;
       return r.ok;
     } catch (e) {
       ctx.fail(e);
@@ -119,6 +160,7 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
 
   function scheduleCheck(): void {
     window.clearTimeout(checkTimer);
+    checked = null;
     status.className = '';
     status.textContent = 'checking…';
     checkTimer = window.setTimeout(() => void check(), 350);
@@ -131,6 +173,12 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     title.title = d ? 'unsaved changes (Ctrl+S saves)' : '';
     element.dataset.dirty = String(d);
   }
+
+  // Monaco's TypeScript service marks the document on its own schedule: recount when it does.
+  monaco.editor.onDidChangeMarkers((uris) => {
+    const uri = editor.getModel()?.uri.toString();
+    if (uri !== undefined && uris.some((u) => u.toString() === uri)) renderProblems();
+  });
 
   editor.onDidChangeModelContent(() => {
     showTitle();
@@ -165,12 +213,12 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     try {
       const r = await ctx.api.start({ file, source: editor.getValue() });
       if (!r.ok) {
+        checked = { ok: false, runs: 0, diagnostics: r.diagnostics, prefix: 'not started: ' };
         showDiagnostics(r.diagnostics);
-        status.className = 'status-err';
-        status.textContent = `✗ not started: ${r.diagnostics.length} problem${r.diagnostics.length === 1 ? '' : 's'}`;
         toast('The script has problems; nothing was run.', 'error');
         return;
       }
+      checked = { ok: true, runs: r.total, diagnostics: [] };
       showDiagnostics([]);
       toast(`Started ${r.total} run${r.total === 1 ? '' : 's'} (job ${r.jobId}).`);
     } catch (e) {
@@ -229,10 +277,23 @@ export function createEditorView(ctx: AppContext, monaco: Monaco): EditorView {
     }, { once: true });
   });
 
+  function markersOf(owner: string | undefined): { line: number; column: number; endLine: number; endColumn: number; message: string; owner: string }[] {
+    const model = editor.getModel();
+    if (!model) return [];
+    return monaco.editor.getModelMarkers({ owner, resource: model.uri }).map((m) => ({ line: m.startLineNumber, column: m.startColumn, endLine: m.endLineNumber, endColumn: m.endColumn, message: m.message, owner: m.owner }));
+  }
+
   // Test hook and console access: read-only facts about the editor state.
   (window as unknown as { __labEditor: unknown }).__labEditor = {
     value: () => editor.getValue(),
-    markers: () => monaco.editor.getModelMarkers({ owner: OWNER, resource: editor.getModel()?.uri }).map((m) => ({ line: m.startLineNumber, column: m.startColumn, message: m.message })),
+    // The checker's markers on the open document; allMarkers: whoever set them (Monaco's TypeScript service too).
+    markers: () => markersOf(OWNER),
+    allMarkers: () => markersOf(undefined),
+    /** Replaces the whole text in one edit, as a paste would (tests). */
+    replaceAll: (text: string) => {
+      const model = editor.getModel();
+      if (model) editor.executeEdits('paste', [{ range: model.getFullModelRange(), text }]);
+    },
   };
 
   return {

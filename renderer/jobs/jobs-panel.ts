@@ -19,7 +19,9 @@ export function createJobsPanel(ctx: AppContext): JobsPanel {
   const list = h('div', { 'data-test': 'jobs' });
   const empty = h('div.empty', null, 'No runs yet. Open an example and press Ctrl+Enter.');
   const count = h('span', null, '');
-  const element = h('section.jobs', { 'aria-label': 'Jobs' }, h('div.jobs-head', null, h('span', null, 'Jobs'), count), list);
+  const clearBtn = h('button.btn.small', { type: 'button', 'data-test': 'clear-jobs', title: 'Remove finished jobs from this list (their runs stay stored)', disabled: true }, 'Clear finished');
+  clearBtn.addEventListener('click', () => void ctx.api.clearJobs({}).catch(ctx.fail));
+  const element = h('section.jobs', { 'aria-label': 'Jobs' }, h('div.jobs-head', null, h('span', null, 'Jobs'), count, h('span.spacer'), clearBtn), list);
   let jobs: JobInfo[] = [];
   let finishedSeen = new Map<number, string>();
   let summaryListener: (text: string) => void = () => {};
@@ -35,6 +37,9 @@ export function createJobsPanel(ctx: AppContext): JobsPanel {
     progress: HTMLElement;
     stats: HTMLElement;
     cancelBtn: HTMLButtonElement;
+    runsBtn: HTMLButtonElement;
+    /** The job as last rendered (the runs link reads it when clicked). */
+    job: JobInfo;
     chips: HTMLElement;
     chipById: Map<number, { el: HTMLElement; bar: HTMLElement }>;
     error: HTMLElement;
@@ -51,8 +56,12 @@ export function createJobsPanel(ctx: AppContext): JobsPanel {
     const cancelBtn = h('button.btn.small', { type: 'button', title: 'Cancel the whole job (Ctrl+Shift+X)', 'data-test': 'cancel-job', onclick: () => cancel(j.id) }, 'Cancel');
     const chips = h('div.job-runs');
     const error = h('div.status-err');
-    const el = h('div.job', { 'data-test': 'job', 'data-job': j.id }, h('div.job-line', null, h('span.job-title', null, j.experiment), badge, progress, stats, cancelBtn), chips, error);
-    return { el, badge, bar, progress, stats, cancelBtn, chips, chipById: new Map(), error };
+    // The link to the job's runs: the Runs view filtered to them.
+    const runsBtn = h('button.btn.small', { type: 'button', 'data-test': 'job-runs', title: 'Show this job\'s runs in the Runs view' }, 'Runs');
+    const el = h('div.job', { 'data-test': 'job', 'data-job': j.id }, h('div.job-line', null, h('span.job-title', null, j.experiment), badge, progress, stats, runsBtn, cancelBtn), chips, error);
+    const row: JobRow = { el, badge, bar, progress, stats, cancelBtn, runsBtn, job: j, chips, chipById: new Map(), error };
+    runsBtn.addEventListener('click', () => ctx.showJobRuns(row.job.id, row.job.runIds, row.job.experiment));
+    return row;
   }
 
   function updateRow(row: JobRow, j: JobInfo): void {
@@ -76,6 +85,8 @@ export function createJobsPanel(ctx: AppContext): JobsPanel {
     row.progress.setAttribute('aria-valuenow', String(Math.round(pct)));
     row.stats.textContent = stats.join(' · ');
     row.cancelBtn.style.display = j.state === 'running' ? '' : 'none';
+    row.job = j;
+    row.runsBtn.disabled = j.runIds.length === 0;
     row.error.textContent = j.lastError ?? '';
     row.error.style.display = j.lastError ? '' : 'none';
     const live = new Set(j.running.map((r) => r.runId));
@@ -109,6 +120,7 @@ export function createJobsPanel(ctx: AppContext): JobsPanel {
     jobs = [...w.jobs].reverse();
     const active = jobs.filter((j) => j.state === 'running');
     count.textContent = active.length ? `${active.length} running` : '';
+    clearBtn.disabled = jobs.every((j) => j.state === 'running');
     const ids = new Set(jobs.map((j) => j.id));
     for (const [id, row] of rowsById) {
       if (!ids.has(id)) {

@@ -18,15 +18,17 @@ interface Column {
   label: string;
   sort?: string;
   num?: boolean;
+  /** Long text (names, points): the cell is capped and ellipsised, its full text in the tooltip, so the numbers stay in view. */
+  long?: boolean;
   cell: (r: RunSummary) => Node | string;
 }
 
 const COLUMNS: Column[] = [
   { key: 'id', label: '#', sort: 'id', num: true, cell: (r) => String(r.id) },
-  { key: 'name', label: 'Name', sort: 'name', cell: (r) => r.name },
-  { key: 'experiment', label: 'Experiment', sort: 'experiment', cell: (r) => r.experiment },
+  { key: 'name', label: 'Name', sort: 'name', long: true, cell: (r) => r.name },
+  { key: 'experiment', label: 'Experiment', sort: 'experiment', long: true, cell: (r) => r.experiment },
   { key: 'status', label: 'Status', sort: 'status', cell: (r) => h('span', { class: `badge ${r.status}`, title: r.error ?? '' }, r.status) },
-  { key: 'point', label: 'Point', cell: (r) => fmtPoint(r.point) },
+  { key: 'point', label: 'Point', long: true, cell: (r) => fmtPoint(r.point) },
   { key: 'replication', label: 'Rep', sort: 'replication', num: true, cell: (r) => String(r.replication) },
   { key: 'seed', label: 'Seed', num: true, cell: (r) => String(r.seed) },
   { key: 'events', label: 'Events', sort: 'events', num: true, cell: (r) => fmtNumber(r.events) },
@@ -53,6 +55,8 @@ export function parseParamFilter(text: string): Record<string, ParamValue> | nul
 export interface RunsView {
   element: HTMLElement;
   refresh(): Promise<void>;
+  /** Filters to one job's runs (a chip in the toolbar; its × clears the filter). */
+  showJob(jobId: number, runIds: readonly number[], experiment: string): void;
   focus(): void;
 }
 
@@ -67,6 +71,7 @@ export function createRunsView(ctx: AppContext): RunsView {
   const tag = h('input.input', { type: 'text', placeholder: 'tag', 'aria-label': 'Tag', style: 'width:90px', 'data-test': 'runs-tag' });
   const param = h('input.input', { type: 'text', placeholder: 'param=value, …', 'aria-label': 'Parameter filter', style: 'width:170px', 'data-test': 'runs-param' });
   const paramError = h('span.status-err', { 'data-test': 'runs-param-error', 'aria-live': 'polite' });
+  const jobChip = h('span');
   const compareBtn = h('button.btn.primary', { type: 'button', disabled: true, 'data-test': 'compare-selected', title: 'Compare the selected configurations' }, 'Compare');
   const diffBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'diff-selected', title: 'Diff two selected runs' }, 'Diff');
   const tagBtn = h('button.btn', { type: 'button', disabled: true, 'data-test': 'tag-selected' }, 'Tag…');
@@ -84,7 +89,7 @@ export function createRunsView(ctx: AppContext): RunsView {
   const element = h(
     'section.view',
     { 'data-view': 'runs', 'aria-label': 'Runs' },
-    h('div.toolbar', null, search, experiment, status, tag, param, paramError, h('span.spacer'), compareBtn, diffBtn, detailsBtn, tagBtn, renameBtn, deleteBtn, h('span.dim', null, 'export'), exportCsv, exportJson, columnsMenu),
+    h('div.toolbar', null, search, experiment, status, tag, param, paramError, jobChip, h('span.spacer'), compareBtn, diffBtn, detailsBtn, tagBtn, renameBtn, deleteBtn, h('span.dim', null, 'export'), exportCsv, exportJson, columnsMenu),
     h('div.table-wrap', null, table),
     footer,
   );
@@ -96,6 +101,19 @@ export function createRunsView(ctx: AppContext): RunsView {
   let focusIndex = 0;
   let seq = 0;
   let experiments: ExperimentSummary[] = [];
+  /** The job whose runs are shown, from the jobs panel's "runs" link. */
+  let job: { id: number; runIds: number[] } | null = null;
+
+  function renderJobChip(): void {
+    if (job === null) return replace(jobChip);
+    const clear = h('button.icon-btn', { type: 'button', title: 'Show every run again', 'aria-label': 'Clear the job filter' }, '✕');
+    clear.addEventListener('click', () => {
+      job = null;
+      renderJobChip();
+      void refresh().catch(ctx.fail);
+    });
+    replace(jobChip, h('span.filter-chip', { 'data-test': 'runs-job-filter', title: `runs ${job.runIds.join(', ')}` }, `job ${job.id} · ${job.runIds.length} run${job.runIds.length === 1 ? '' : 's'}`, clear));
+  }
 
   function query(): RunQuery | null {
     const q: RunQuery = {};
@@ -103,6 +121,7 @@ export function createRunsView(ctx: AppContext): RunsView {
     if (status.value) q.status = status.value as RunQuery['status'];
     if (tag.value.trim()) q.tag = tag.value.trim();
     if (search.value.trim()) q.search = search.value.trim();
+    if (job !== null) q.ids = job.runIds;
     if (param.value.trim()) {
       const p = parseParamFilter(param.value);
       const known = [...new Set(experiments.filter((x) => !q.experiment || x.name === q.experiment).flatMap((x) => Object.keys(x.params)))].sort();
@@ -172,7 +191,10 @@ export function createRunsView(ctx: AppContext): RunsView {
           'tr',
           { 'data-id': r.id, tabindex: i === focusIndex ? 0 : -1, 'aria-selected': selected.has(r.id) ? 'true' : 'false', class: selected.has(r.id) ? 'selected' : null },
           h('td', null, box),
-          cols.map((c) => h(`td${c.num ? '.num' : ''}` as 'td', null, c.cell(r))),
+          cols.map((c) => {
+            const content = c.cell(r);
+            return h(`td${c.num ? '.num' : ''}${c.long ? '.long' : ''}` as 'td', c.long && typeof content === 'string' ? { title: content } : null, content);
+          }),
         );
         tr.addEventListener('click', (e) => clickRow(i, e));
         tr.addEventListener('dblclick', () => void openSpec(r.id));
@@ -400,6 +422,18 @@ export function createRunsView(ctx: AppContext): RunsView {
   return {
     element,
     refresh: () => refresh(),
+    showJob(id, runIds, exp) {
+      job = { id, runIds: [...runIds] };
+      // The job's own experiment, and no other filter hiding some of its runs.
+      search.value = '';
+      tag.value = '';
+      param.value = '';
+      status.value = '';
+      experiment.value = experiments.some((x) => x.name === exp) ? exp : '';
+      selected.clear();
+      renderJobChip();
+      void refresh().catch(ctx.fail);
+    },
     focus: () => focusRow(focusIndex),
   };
 }

@@ -52,7 +52,7 @@ describe('diagnostics: editor markers are what the CLI prints', { skip: E2E_SKIP
       await page.click(`[data-test=examples] [data-file="${bad.file}"]`);
       await page.waitForFunction((f) => document.querySelector('[data-test=doc-title]')?.textContent === f, bad.file);
       await page.waitForFunction(() => /^[✓✗]/.test(document.querySelector('[data-test=check-status]')?.textContent ?? ''), null, { timeout: 30_000 });
-      assert.equal(await page.locator('[data-test=check-status]').textContent(), '✗ 1 problem');
+      assert.equal(await page.locator('[data-test=check-status]').textContent(), `✗ ${bad.editorProblems} problem${bad.editorProblems === 1 ? '' : 's'}`);
       const markers = (await page.evaluate('window.__labEditor.markers()')) as { line: number; column: number; message: string }[];
       assert.equal(markers.length, 1, JSON.stringify(markers));
       const m = markers[0]!;

@@ -113,3 +113,22 @@ test('a cancelled job keeps the events its runs processed (never "0 events")', a
   assert.equal(j.state, 'cancelled');
   assert.equal(j.events, 5000);
 });
+
+test('a job lists its stored runs, and clearing forgets finished jobs only (their runs stay)', async () => {
+  const { store, exec, jobs } = setup(2);
+  const first = jobs.start('one', sweep(2));
+  while (exec.active.length) {
+    exec.active[0]!.finish({ status: 'done', result: fakeResult(1, {}), wallMs: 5 });
+    await tick();
+  }
+  const second = jobs.start('two', sweep(3));
+  const one = jobs.snapshot().jobs.find((j) => j.id === first)!;
+  assert.deepEqual(one.runIds, store.listRuns({ experiment: 'one' }).map((r) => r.id).sort((a, b) => a - b));
+  assert.equal(jobs.snapshot().jobs.find((j) => j.id === second)!.runIds.length, 2, 'the two started runs; the queued one is not stored yet');
+  const v = jobs.snapshot().version;
+  assert.equal(jobs.clearFinished(), 1);
+  assert.deepEqual(jobs.snapshot().jobs.map((j) => j.id), [second], 'the running job stays');
+  assert.ok(jobs.snapshot().version > v, 'watchers hear of it');
+  assert.equal(store.listRuns({ experiment: 'one' }).length, 2, 'the runs stay stored');
+  assert.equal(jobs.clearFinished(), 0);
+});

@@ -40,6 +40,7 @@ interface Job {
   startedAt: string;
   finishedAt: number | null;
   lastError: string | null;
+  runIds: number[];
   budgets?: Partial<Budgets>;
 }
 
@@ -90,6 +91,7 @@ export class JobManager {
       startedAt: new Date().toISOString(),
       finishedAt: null,
       lastError: null,
+      runIds: [],
       budgets,
     };
     this.jobs.push(job);
@@ -127,6 +129,15 @@ export class JobManager {
     }
     this.finishIfIdle(job);
     this.changed();
+    return n;
+  }
+
+  /** Forgets every finished job (their runs stay stored). Returns how many it forgot. */
+  clearFinished(): number {
+    const before = this.jobs.length;
+    for (let i = this.jobs.length - 1; i >= 0; i--) if (this.jobs[i]!.finishedAt !== null) this.jobs.splice(i, 1);
+    const n = before - this.jobs.length;
+    if (n > 0) this.changed();
     return n;
   }
 
@@ -176,6 +187,7 @@ export class JobManager {
   private launch(job: Job, q: QueuedRun): void {
     const { run } = q;
     const runId = beginPreparedRun(this.store, job.experimentId, run);
+    job.runIds.push(runId);
     const progress: RunProgressInfo = {
       index: q.index,
       runId,
@@ -253,6 +265,7 @@ export class JobManager {
       etaMs,
       workers: this.executor.size,
       lastError: j.lastError,
+      runIds: [...j.runIds],
     };
   }
 

@@ -17,8 +17,9 @@ import { ProfileError } from '../../common/profile/profile';
 import { SpecError } from '../../common/spec';
 import { SetPathError } from '../../common/spec/set-path';
 import type { EvaluateOptions, ScriptExperiment } from '../../script/api';
-import { positionOfPath } from '../../script/sites';
-import { JsonSyntaxError, locatePath, parseJsonSource, splitPath, type Position } from '../json-source';
+import { entryForPath, restOfPath } from '../../script/sites';
+import { spanInCall } from '../../script/spans';
+import { JsonSyntaxError, locateSpan, parseJsonSource, splitPath, type Position } from '../json-source';
 import type { TopologyChecker } from './checker';
 import { prepareSpec, type PreparedRun } from './prepared';
 
@@ -55,10 +56,13 @@ export function isScriptFile(file: string): boolean {
 }
 
 /** One spec to prepare, and where its parts are in the source. */
+/** A source position, with where the offending text ends when that is known. */
+type At = Position & { endLine?: number; endColumn?: number };
+
 interface Item {
   input: unknown;
-  /** Source position of a spec path ('' is the spec itself). */
-  locate(path: string): Position;
+  /** Source span of a spec path ('' is the spec itself). */
+  locate(path: string): At;
   /** How a spec path is named in messages ('[2].vms[0]' in a JSON sweep). */
   name(path: string): string;
   /** Appended to topology and profile messages (a script's sweep point). */
@@ -72,7 +76,8 @@ interface Parsed {
   logs: string[];
 }
 
-const diag = (kind: PositionedDiagnostic['kind'], at: Position, message: string): PositionedDiagnostic => ({ kind, line: at.line, column: at.column, message });
+const diag = (kind: PositionedDiagnostic['kind'], at: At, message: string): PositionedDiagnostic =>
+  at.endLine !== undefined && at.endColumn !== undefined ? { kind, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn, message } : { kind, line: at.line, column: at.column, message };
 
 export async function prepareSource(input: SourceInput, deps: PipelineDeps): Promise<SourceOutcome> {
   const parsed = isScriptFile(input.file) ? await parseScript(input, deps.evaluate) : parseJson(input);
@@ -105,13 +110,14 @@ export async function prepareSource(input: SourceInput, deps: PipelineDeps): Pro
 }
 
 /**
- * One diagnostic per position (the first): a sweep whose points all fail at the same builder
- * call says so once, with how many other points failed there, instead of once per point.
+ * One diagnostic per problem and position: a sweep whose points all fail the same way at the same
+ * place says so once, with how many other points failed there, instead of once per point; two
+ * different problems at one place (a negative CPU count, and too few CPUs for the VMs) stay two.
  */
 function collapse(list: readonly PositionedDiagnostic[]): PositionedDiagnostic[] {
   const at = new Map<string, { d: PositionedDiagnostic; more: number }>();
   for (const d of list) {
-    const key = `${d.line}:${d.column}:${d.kind}`;
+    const key = `${d.line}:${d.column}:${d.kind}:${d.message.replace(/ \(sweep point [^)]*\)$/, '')}`;
     const seen = at.get(key);
     if (seen === undefined) at.set(key, { d, more: 0 });
     else if (seen.d.message !== d.message) seen.more++;
@@ -124,7 +130,7 @@ async function parseScript(input: SourceInput, evaluate: Evaluate): Promise<Pars
   try {
     exp = await evaluate(input.source, input.file, { sets: input.sets, timeoutMs: input.timeoutMs, typeCheck: input.typeCheck });
   } catch (e) {
-    if (e instanceof ScriptError) return { diagnostics: [diag(e.diagnostic.kind, e.diagnostic, e.diagnostic.message)] };
+    if (e instanceof ScriptError) return { diagnostics: collapse(e.diagnostics.map((d) => diag(d.kind, d, d.message))) };
     throw e;
   }
   const items = exp.specs.map((spec, i): Item => {
@@ -132,7 +138,11 @@ async function parseScript(input: SourceInput, evaluate: Evaluate): Promise<Pars
     return {
       // --seed N replaces the script's seed of replication 0; replication k still runs with N + k in every point.
       input: input.seed === undefined ? spec : { ...spec, seed: input.seed + spec.replication },
-      locate: (path) => positionOfPath(path, exp.positions?.[i]) ?? { line: 1, column: 1 },
+      // The builder call that declared the longest prefix of the path, then the property inside it.
+      locate: (path) => {
+        const hit = entryForPath(path, Object.entries(exp.positions?.[i] ?? {}));
+        return hit === undefined ? { line: 1, column: 1 } : spanInCall(input.source, hit[1], restOfPath(path, hit[0]));
+      },
       name: (path) => path || '(spec)',
       suffix: point ? ` (sweep point ${point})` : '',
     };
@@ -154,7 +164,7 @@ function parseJson(input: SourceInput): Parsed | { diagnostics: PositionedDiagno
     const prefix: (string | number)[] = sweep ? [index] : [];
     return {
       input: one,
-      locate: (path) => locatePath(input.source, [...prefix, ...splitPath(path)]),
+      locate: (path) => locateSpan(input.source, [...prefix, ...splitPath(path)]),
       name: (path) => (sweep ? `[${index}]${path === '' ? '' : path.startsWith('[') ? path : '.' + path}` : path || '(spec)'),
       suffix: '',
     };

@@ -29,6 +29,7 @@ export const operations = {
   start: s.startSchema,
   cancel: s.cancelSchema,
   watch: s.watchSchema,
+  clearJobs: s.emptySchema,
   compare: s.compareSchema,
   distribution: s.metricQuerySchema,
   series: s.metricQuerySchema,
@@ -67,6 +68,7 @@ export interface Results {
   start: t.StartResult;
   cancel: { cancelled: number };
   watch: t.WatchResult;
+  clearJobs: { cleared: number };
   compare: t.CompareResult;
   distribution: t.DistributionResult;
   series: t.SeriesResult;

@@ -26,6 +26,8 @@ export const runQuerySchema = z
     search: shortText.optional(),
     /** Only runs with one of these configuration hashes (a notebook cell's runs). */
     configs: z.array(z.string().min(1).max(100)).max(20_000).optional(),
+    /** Only these runs (a job's runs, from the jobs panel). */
+    ids: z.array(id).max(10_000).optional(),
   })
   .strict();
 

@@ -76,6 +76,9 @@ export interface Diagnostic {
   kind: string;
   line: number;
   column: number;
+  /** Where the offending text ends (exclusive column), when the checker knows its span. */
+  endLine?: number;
+  endColumn?: number;
   message: string;
 }
 
@@ -125,6 +128,8 @@ export interface JobInfo {
   etaMs: number | null;
   workers: number;
   lastError: string | null;
+  /** The stored runs of the job so far (started ones; runs a cancel dropped were never stored). */
+  runIds: number[];
 }
 
 export interface WatchResult {

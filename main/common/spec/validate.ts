@@ -25,22 +25,26 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 export function zodIssues(error: z.ZodError): SpecIssue[] {
-  return error.issues.map((i) => {
+  return error.issues.flatMap((i) => {
     let message = i.message;
     if (i.code === 'unrecognized_keys') message = `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-    if (i.code === 'invalid_union_discriminator' || (i.code === 'invalid_union' && i.unionErrors.length > 0)) {
-      // Report the branch that got furthest, not "Invalid input".
-      if (i.code === 'invalid_union') {
-        const best = [...i.unionErrors].sort((a, b) => depth(b) - depth(a))[0];
-        if (best !== undefined) return zodIssues(best)[0]!;
-      }
+    if (i.code === 'invalid_union' && i.unionErrors.length > 0) {
+      // Report every issue of the branch the input meant (its `kind` matched), else of the one
+      // that got furthest — not "Invalid input", and not the first branch's kind mismatch.
+      const best = [...i.unionErrors].sort((a, b) => Number(kindMismatch(a)) - Number(kindMismatch(b)) || depth(b) - depth(a))[0];
+      if (best !== undefined) return zodIssues(best);
     }
-    return { path: formatPath(i.path), message };
+    return [{ path: formatPath(i.path), message }];
   });
 }
 
 function depth(e: z.ZodError): number {
   return Math.max(0, ...e.issues.map((i) => i.path.length));
+}
+
+/** The branch refused the input's `kind`: it is not the branch the input is written for. */
+function kindMismatch(e: z.ZodError): boolean {
+  return e.issues.some((i) => i.code === 'invalid_literal' && i.path[i.path.length - 1] === 'kind');
 }
 
 /** Validates untrusted input with a schema (the catalog's spec schema); throws SpecError with every issue. */
