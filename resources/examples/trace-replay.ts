@@ -1,13 +1,14 @@
-// One real trace, five designs: the block I/O a Debian 6.12 guest did on an emulated NVMe disk
+// One real trace, six designs: the block I/O a Debian 6.12 guest did on an emulated NVMe disk
 // behind QEMU's intel-iommu (resources/traces/capture.sh captured its iommu:map / iommu:unmap and
 // dma:* events), replayed map for map, per recorded CPU, through sPAPR TCEs (a direct DDW, and
 // the 32-bit default window with one H_PUT_TCE per map), QEMU's emulated SMMUv3, a nested SMMUv3
-// with a Tegra241 vCMDQ, and VT-d shadowing of an assigned device. As recorded (the capture's
+// with a Tegra241 vCMDQ, VT-d shadowing of an assigned device, and virtio-iommu in front of it.
+// As recorded (the capture's
 // own gaps; the per-call costs show in the latencies, exits and hypercalls) and closed-loop
 // (back to back: the time the whole sequence takes). The script form of trace-replay.json.
 import { experiment, topology, trace } from 'viommu-lab';
 
-type Design = 'spapr-ddw' | 'spapr-tce' | 'smmuv3-emulated' | 'smmuv3-vcmdq' | 'vtd';
+type Design = 'spapr-ddw' | 'spapr-tce' | 'smmuv3-emulated' | 'smmuv3-vcmdq' | 'vtd' | 'virtio-iommu';
 type Timing = 'as-recorded' | 'closed-loop';
 
 function machine(design: Design, timing: Timing) {
@@ -45,13 +46,20 @@ function machine(design: Design, timing: Timing) {
         .vm('vm0', { memory: '2GiB', vcpus: 2, dmaMode: 'strict' })
         .viommu('vtd0', 'intel-iommu', {})
         .device('nvme0', { kind: 'nvme', attach: 'vfio', viommu: 'vtd0', workload });
+    case 'virtio-iommu':
+      return t
+        .profile('kvm-x86-2024')
+        .host({ arch: 'x86_64', cpus: 32 })
+        .vm('vm0', { memory: '2GiB', vcpus: 2, dmaMode: 'strict' })
+        .viommu('viommu0', 'virtio-iommu', {})
+        .device('nvme0', { kind: 'nvme', attach: 'vfio', viommu: 'viommu0', workload });
   }
 }
 
-export default experiment('trace replay: one NVMe trace through five designs', {
+export default experiment('trace replay: one NVMe trace through six designs', {
   description:
-    "A real Linux 6.12 guest's NVMe I/O (2,752 events: 801 iommu:map, 650 iommu:unmap on two CPUs), captured under QEMU with resources/traces/capture.sh, replayed through sPAPR (direct DDW; default window), emulated SMMUv3, nested SMMUv3 with vCMDQ and VT-d shadowing, as recorded and closed-loop.",
+    "A real Linux 6.12 guest's NVMe I/O (2,752 events: 801 iommu:map, 650 iommu:unmap on two CPUs), captured under QEMU with resources/traces/capture.sh, replayed through sPAPR (direct DDW; default window), emulated SMMUv3, nested SMMUv3 with vCMDQ, VT-d shadowing and virtio-iommu, as recorded and closed-loop.",
   seed: 1,
 })
-  .grid({ design: ['spapr-ddw', 'spapr-tce', 'smmuv3-emulated', 'smmuv3-vcmdq', 'vtd'] as const, timing: ['as-recorded', 'closed-loop'] as const })
+  .grid({ design: ['spapr-ddw', 'spapr-tce', 'smmuv3-emulated', 'smmuv3-vcmdq', 'vtd', 'virtio-iommu'] as const, timing: ['as-recorded', 'closed-loop'] as const })
   .topology((p) => machine(p.design, p.timing));

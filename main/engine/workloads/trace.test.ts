@@ -30,7 +30,7 @@ const map = (cpu: number, us: number, iova: number, size: number, paddr = 0x1000
 const unmap = (cpu: number, us: number, iova: number, size: number): string =>
   `    <idle>-0 [00${cpu}] d.h1.  ${at(us)}: unmap: IOMMU: iova=${hex(iova)} - ${hex(iova + size)} size=${size} unmapped_size=${size}`;
 
-type Design = 'direct' | 'spapr' | 'smmuv3-emulated' | 'smmuv3-vcmdq' | 'vtd';
+type Design = 'direct' | 'spapr' | 'smmuv3-emulated' | 'smmuv3-vcmdq' | 'vtd' | 'virtio-iommu';
 
 function spec(workload: Record<string, unknown>, design: Design = 'direct', extra: Record<string, unknown> = {}): Record<string, unknown> {
   const wl = { kind: 'trace', ...workload };
@@ -59,6 +59,8 @@ function spec(workload: Record<string, unknown>, design: Design = 'direct', extr
       };
     case 'vtd':
       return { duration: '2s', vms: [{ ...vm, dmaMode: 'strict', viommus: [{ id: 'vtd0', kind: 'intel-iommu', params: {} }] }], devices: [{ ...dev, attach: 'vfio', viommu: 'vtd0' }] };
+    case 'virtio-iommu':
+      return { duration: '2s', vms: [{ ...vm, dmaMode: 'strict', viommus: [{ id: 'vi0', kind: 'virtio-iommu', params: {} }] }], devices: [{ ...dev, attach: 'vfio', viommu: 'vi0' }] };
   }
 }
 
@@ -71,7 +73,7 @@ const hash = (r: RunResult): string => createHash('sha256').update(canonicalJson
 
 test('the captured trace replays through every design, and twice gives the same result hash', () => {
   const seen = new Set<string>();
-  for (const design of ['spapr', 'smmuv3-emulated', 'smmuv3-vcmdq', 'vtd'] as const) {
+  for (const design of ['spapr', 'smmuv3-emulated', 'smmuv3-vcmdq', 'vtd', 'virtio-iommu'] as const) {
     const input = spec({ file: FIXTURE, timing: 'closed-loop', cpus: 2 }, design);
     const a = run(input);
     assert.equal(hash(run(input)), hash(a), design);
@@ -85,7 +87,7 @@ test('the captured trace replays through every design, and twice gives the same 
     assert.equal(a.scalars['trace.not_replayed'], 0, design);
     assert.equal(a.scalars['faults.dma'], 0, design);
   }
-  assert.equal(seen.size, 4, 'each design gives its own result');
+  assert.equal(seen.size, 5, 'each design gives its own result');
 });
 
 test('events "dma" replays the DMA-API calls instead: one map per dma_map_page, dma_map_sg or dma_alloc', () => {

@@ -11,7 +11,8 @@
  * closed-loop: back to back. An unmap waits for the map it undoes even if another CPU made it
  * (maps precede their unmaps in the file, so a lane never waits on a later event). An unmap
  * covering several maps (an sg list mapped segment by segment, unmapped as one range) undoes
- * each of them. With deviceDma before-unmap the device moves each mapping's bytes through its
+ * each of them (an unmap of part of a map undoes all of it: the replay keeps no partial mappings).
+ * With deviceDma before-unmap the device moves each mapping's bytes through its
  * translation first. The replay ends the run's measured phase when its last event completes
  * (unless another device's workload runs on); a trace longer than `duration` is cut there.
  *
