@@ -3,16 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from './main';
-import type { CliIO } from './io';
+import { cli } from '../../test/support/cli';
 import { specJson } from '../../test/support/fake-executor';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  return { code: await main(argv, io), out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'viommu-budget-cli-'));
 const db = join(dir, 'lab.sqlite');

@@ -5,20 +5,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { main } from './main';
-import type { CliIO } from './io';
+import { cli } from '../../test/support/cli';
 import { LabStore } from '../store/store';
 
 const root = new URL('../../', import.meta.url).pathname;
 const baseline = join(root, 'resources/examples/baseline.json');
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'viommu-cli-'));
 const db = join(dir, 'lab.sqlite');

@@ -9,22 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from './main';
-import type { CliIO } from './io';
+import { cli } from '../../test/support/cli';
 import { LabStore } from '../store/store';
 import { canonicalJson } from '../common/result';
 
 const root = new URL('../../', import.meta.url).pathname;
 const sweep = join(root, 'resources/examples/baseline-sweep.json');
 const dir = mkdtempSync(join(tmpdir(), 'viommu-jobs-'));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 function storedResults(db: string): string[] {
   const store = LabStore.open(db);

@@ -6,21 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fmtNumber } from '../common/report/format';
 import { LabStore } from '../store/store';
-import { main } from './main';
-import type { CliIO } from './io';
+import { cli } from '../../test/support/cli';
 import { findStoredNotebook, notebookService } from './notebook-session';
 
 const root = new URL('../../', import.meta.url).pathname;
 const SEED = join(root, 'resources/notebooks/seed-000.json');
 const dir = mkdtempSync(join(tmpdir(), 'viommu-nbcli-'));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 test('notebook run executes every cell top to bottom and writes the notebook back with its runs', async () => {
   const db = join(dir, 'run.sqlite');

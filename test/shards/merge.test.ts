@@ -6,21 +6,12 @@ import Database from 'better-sqlite3';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../main/cli/main';
-import type { CliIO } from '../../main/cli/io';
+import { cli } from '../support/cli';
 import { dumpRuns } from './dump';
 
 const root = new URL('../../', import.meta.url).pathname;
 const script = join(root, 'resources/examples/baseline.ts');
 const dir = mkdtempSync(join(tmpdir(), 'viommu-shards-'));
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 const whole = join(dir, 'whole.sqlite');
 const shard = (k: number): string => join(dir, `shard-${k}.sqlite`);

@@ -6,20 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../main/cli/main';
-import type { CliIO } from '../../main/cli/io';
+import { cli } from '../support/cli';
 import { dumpRuns } from './dump';
 import { startSlurm } from './single-node-slurm';
 
 const root = new URL('../../', import.meta.url).pathname;
 const script = join(root, 'resources/examples/baseline.ts');
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false };
-  return { code: await main(argv, io), out, err };
-}
 
 test('viommu-lab slurm: the job array and its merge job run on a real Slurm and leave the merged store', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'viommu-slurm-'));
