@@ -22,6 +22,11 @@ const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/c
   validateConfiguration(c: BuilderConfig, logger: unknown): Promise<void>;
 };
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+// electron-builder logs to stdout in three writes per line; in a test file's child process stdout
+// carries the test runner's serialized reports, and an interleaved write intermittently breaks them
+// ("Unable to deserialize cloned data"). Its messages go to stderr here.
+const { log: builderLog } = require('builder-util/out/log') as { log: { stream: NodeJS.WritableStream } };
+builderLog.stream = process.stderr;
 // Through the package's index: its packager modules require each other in that order.
 const { PlatformPackager } = require('app-builder-lib') as { PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<FuseConfig> } } };
 const { default: FpmTarget } = require('app-builder-lib/out/targets/FpmTarget') as { default: { prototype: { getDefaultDepends(t: string): string[] } } };
