@@ -15,6 +15,7 @@ import type { AppContext } from '../context';
 import { h, replace } from '../ui/dom';
 import { fmtNumber } from '../ui/format';
 import { prefs, setPref } from '../ui/persist';
+import { promptDialog, toast } from '../ui/dialog';
 
 export interface CompareView {
   element: HTMLElement;
@@ -42,6 +43,8 @@ export function createCompareView(ctx: AppContext): CompareView {
   const resetZoom = h('button.btn.small', { type: 'button', title: 'Reset zoom' }, 'Reset zoom');
   const svgBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-svg', title: 'The chart as SVG (drawn like the reports draw it)' }, 'SVG');
   const pngBtn = h('button.btn.small', { type: 'button', 'data-test': 'chart-png', title: 'The chart as PNG' }, 'PNG');
+  const saveBtn = h('button.btn.small', { type: 'button', 'data-test': 'compare-save', title: 'Save this comparison (its query and chart settings) under a name' }, 'Save…');
+  const savedList = h('select.input', { 'aria-label': 'Saved comparisons', 'data-test': 'compare-saved', style: 'max-width:200px' });
   const canvas = h('canvas', { 'data-test': 'chart', role: 'img', 'aria-label': 'Comparison chart' });
   const hint = h('div.chart-hint');
   const metricDoc = h('div.metric-doc', { 'data-test': 'metric-doc' });
@@ -59,13 +62,14 @@ export function createCompareView(ctx: AppContext): CompareView {
   const element = h(
     'section.view',
     { 'data-view': 'compare', 'aria-label': 'Compare' },
-    h('div.toolbar', null, h('span.title', null, 'Compare'), kind, metric, h('label.inline-field', null, 'x', xParam), h('label.inline-field', null, 'group', groupBy), h('label.inline-field', null, 'relative to', baseline), h('label.check', null, log, 'log scale'), resetZoom, h('span.spacer'), h('span.dim', null, 'save chart as'), svgBtn, pngBtn),
+    h('div.toolbar', null, h('span.title', null, 'Compare'), kind, metric, h('label.inline-field', null, 'x', xParam), h('label.inline-field', null, 'group', groupBy), h('label.inline-field', null, 'relative to', baseline), h('label.check', null, log, 'log scale'), resetZoom, h('span.spacer'), savedList, saveBtn, h('span.dim', null, 'save chart as'), svgBtn, pngBtn),
     queryText,
     placeholder,
     body,
   );
 
   let query: RunQuery | null = null;
+  let description = '';
   let result: CompareResult | null = null;
   let chart: ChartT | null = null;
   let drawSeq = 0;
@@ -249,6 +253,38 @@ export function createCompareView(ctx: AppContext): CompareView {
     const bg = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#ffffff';
     void chartCanvasPng(canvas, bg).then((b) => saveBlob(b, `${stem()}.png`)).catch(ctx.fail);
   });
+  function renderSaved(): void {
+    const list = prefs().savedComparisons;
+    replace(savedList, h('option', { value: '' }, list.length ? `saved comparisons (${list.length})` : 'no saved comparisons'), list.map((c) => h('option', { value: c.name, title: c.description }, c.name)));
+    savedList.value = '';
+    savedList.disabled = list.length === 0;
+  }
+  renderSaved();
+  saveBtn.addEventListener('click', () => {
+    if (!query) return ctx.fail(new Error('nothing to save: compare some runs first'));
+    const q = query;
+    void promptDialog('Save comparison', 'Name', description).then((name) => {
+      if (!name) return;
+      persist();
+      const entry = { name, query: q, description, chart: { ...prefs().chart } };
+      setPref('savedComparisons', [...prefs().savedComparisons.filter((c) => c.name !== name), entry].sort((a, b) => a.name.localeCompare(b.name)));
+      renderSaved();
+      toast(`Saved comparison “${name}”.`);
+    });
+  });
+  savedList.addEventListener('change', () => {
+    const c = prefs().savedComparisons.find((x) => x.name === savedList.value);
+    if (!c) return;
+    setPref('chart', { ...c.chart });
+    kind.value = c.chart.kind;
+    log.checked = c.chart.log;
+    for (const [el, v] of [[metric, c.chart.metric], [xParam, c.chart.x], [groupBy, c.chart.group ?? ''], [baseline, c.chart.baseline ?? '']] as const) {
+      replace(el, h('option', { value: v }, v));
+      el.value = v;
+    }
+    ctx.compare(c.query, c.description);
+  });
+
   resetZoom.addEventListener('click', () => (chart as unknown as { resetZoom?: () => void } | null)?.resetZoom?.());
   // Re-query when runs change, but only while visible: a hidden comparison refreshes when shown.
   let stale = false;
@@ -276,8 +312,9 @@ export function createCompareView(ctx: AppContext): CompareView {
 
   return {
     element,
-    setQuery(q, description) {
+    setQuery(q, desc) {
       query = q;
+      description = desc;
       queryText.textContent = `query: ${description} · status = done · ${JSON.stringify(q)}`;
       void refresh().catch(ctx.fail);
     },

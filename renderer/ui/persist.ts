@@ -20,6 +20,15 @@ export interface Prefs {
   /** The last comparison: its query and how it was described. */
   compare: { query: RunQuery; description: string } | null;
   notebookId: number | null;
+  /** Comparisons saved by name: the query and the chart settings, reopened from Compare's list. */
+  savedComparisons: SavedComparison[];
+}
+
+export interface SavedComparison {
+  name: string;
+  query: RunQuery;
+  description: string;
+  chart: Prefs['chart'];
 }
 
 const defaults: Prefs = {
@@ -36,6 +45,7 @@ const defaults: Prefs = {
   lastScript: null,
   compare: null,
   notebookId: null,
+  savedComparisons: [],
 };
 
 let cache: Prefs | null = null;

@@ -6,7 +6,7 @@
  * and clipped; the CDF legend eating the plot and colours repeating across 28 configurations.
  * The store holds a 28-configuration sweep with two replications of each. Last, two of the
  * issue's welcome extras on the same data: bars grouped by a parameter, values relative to a
- * baseline configuration.
+ * baseline configuration, saved comparisons.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -312,5 +312,27 @@ describe('defects found by use, fixed (issue 16)', { skip: E2E_SKIP }, () => {
     await lab.shot('e2e-def-09-relative-to-baseline');
     await page.selectOption('[data-test=chart-baseline]', '');
     await page.selectOption('[data-test=chart-group]', '');
+  });
+
+  test('welcome extra: a saved comparison reopens with its query and chart settings, after a reload too', async () => {
+    await compareAll();
+    await page.selectOption('[data-test=chart-kind]', 'line');
+    await page.selectOption('[data-test=chart-metric]', 'dma.latency_ns.mean');
+    await page.selectOption('[data-test=chart-x]', 'rate');
+    await page.click('[data-test=compare-save]');
+    await page.fill('[data-test=dialog-input]', 'latency by rate');
+    await page.click('[data-test=dialog-ok]');
+    await page.waitForSelector('[data-test=compare-saved] option[value="latency by rate"]', { state: 'attached' });
+    await page.selectOption('[data-test=chart-kind]', 'cdf');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.keyboard.press('Control+3');
+    await page.selectOption('[data-test=compare-saved]', 'latency by rate');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-test=chart]')?.dataset.kind === 'line');
+    assert.equal(await page.inputValue('[data-test=chart-metric]'), 'dma.latency_ns.mean');
+    assert.equal(await page.inputValue('[data-test=chart-x]'), 'rate');
+    assert.match((await page.locator('[data-test=compare-query]').textContent()) ?? '', new RegExp(EXPERIMENT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal((await chartFacts()).datasets.length, 2);
+    await lab.shot('e2e-def-10-saved-comparison');
   });
 });
