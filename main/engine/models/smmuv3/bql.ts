@@ -18,6 +18,12 @@ export interface BqlStats {
   readonly waitTotal: Counter;
 }
 
+/** Records one acquisition that waited `waited` ns (callers that take the lock themselves). */
+export function recordBqlWait(stats: BqlStats, waited: number): void {
+  stats.wait.record(waited);
+  stats.waitTotal.inc(waited);
+}
+
 /** Takes the BQL of `vm`, recording the wait; the caller releases vm.vmmThread. */
 export function* acquireBql(vm: VmRuntime, stats: BqlStats): ProcessGenerator<void> {
   const t0 = vm.env.now;

@@ -42,15 +42,58 @@ export interface Command {
   readonly span?: number;
 }
 
+/**
+ * A command with every field present (absent ones undefined), so every command the model makes
+ * has one object shape: the hot paths read fields off one hidden class instead of many.
+ */
+export function command(op: Opcode, vmid?: number, asid?: number, sid?: number, addr?: number, size?: number, ssid?: number, span?: number): Command {
+  return { op, vmid, asid, sid, ssid, addr, size, span };
+}
+
+/** `c` as the hardware (or the kernel) rewrites it: VMID forced, and the SID replaced when `sid` is given. */
+export function retagged(c: Command, vmid: number, sid?: number): Command {
+  return { op: c.op, vmid, asid: c.asid, sid: sid ?? c.sid, ssid: c.ssid, addr: c.addr, size: c.size, span: c.span };
+}
+
+/** The CMD_SYNC closing a batch: commands are never mutated (readonly), so one object serves every batch. */
+export const CMD_SYNC: Command = command('CMD_SYNC');
+
+/** `cmds` followed by CMD_SYNC, as a new list (slice + push: Array.prototype.concat is far slower in V8). */
+export function withSync(cmds: readonly Command[]): Command[] {
+  const out = cmds.slice();
+  out.push(CMD_SYNC);
+  return out;
+}
+
 /** Families used by metrics. */
 export type CommandFamily = 'tlbi' | 'cfgi' | 'atc' | 'sync' | 'other';
 
+const FAMILY: Readonly<Record<Opcode, CommandFamily>> = {
+  TLBI_NH_ALL: 'tlbi',
+  TLBI_NH_ASID: 'tlbi',
+  TLBI_NH_VA: 'tlbi',
+  TLBI_NH_VAA: 'tlbi',
+  TLBI_S12_VMALL: 'tlbi',
+  TLBI_S2_IPA: 'tlbi',
+  TLBI_NSNH_ALL: 'tlbi',
+  CFGI_STE: 'cfgi',
+  CFGI_STE_RANGE: 'cfgi',
+  CFGI_ALL: 'cfgi',
+  CFGI_CD: 'cfgi',
+  CFGI_CD_ALL: 'cfgi',
+  ATC_INV: 'atc',
+  PRI_RESP: 'other',
+  RESUME: 'other',
+  CMD_SYNC: 'sync',
+};
+
 export function familyOf(op: Opcode): CommandFamily {
-  if (op.startsWith('TLBI_')) return 'tlbi';
-  if (op.startsWith('CFGI_')) return 'cfgi';
-  if (op === 'ATC_INV') return 'atc';
-  if (op === 'CMD_SYNC') return 'sync';
-  return 'other';
+  return FAMILY[op];
+}
+
+/** Stage-1 TLBIs issued on behalf of a guest (TLBI_NH_*). */
+export function isNhTlbi(op: Opcode): boolean {
+  return op === 'TLBI_NH_ALL' || op === 'TLBI_NH_ASID' || op === 'TLBI_NH_VA' || op === 'TLBI_NH_VAA';
 }
 
 /** Commands that name a stream: they concern one device and so one physical instance. */

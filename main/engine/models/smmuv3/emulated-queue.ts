@@ -13,12 +13,12 @@ import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
 import type { Environment } from '../../kernel';
 import type { CommandQueue } from './cmdq';
-import { familyOf, type Command } from './commands';
+import { familyOf, type Command, type CommandFamily } from './commands';
 import type { IommufdForwarding } from './iommufd-forwarding';
 import { SMMUV3_METRICS } from './metrics';
 import type { PhysicalSmmu } from './physical-smmu';
 import type { QemuTranslation } from './qemu-translation';
-import { acquireBql, type BqlStats } from './bql';
+import { recordBqlWait, type BqlStats } from './bql';
 
 export interface TrapCounters {
   readonly exits: Counter;
@@ -36,7 +36,9 @@ export interface SyncWait {
 }
 
 export class EmulatedQueue {
-  private readonly familyCounters = new Map<string, Counter>();
+  private readonly familyCounters: Partial<Record<CommandFamily, Counter>> = {};
+  /** Batched forwards of the guest batch being emulated (one at a time: emulation holds the BQL). */
+  private readonly pending = new Map<PhysicalSmmu, Command[]>();
 
   constructor(
     private readonly env: Environment,
@@ -49,58 +51,68 @@ export class EmulatedQueue {
     private readonly sync: SyncWait,
   ) {}
 
-  /** A guest CMDQ_PROD write: exit to QEMU, which executes the new commands on its thread. */
-  *trap(cpu: Vcpu, vm: VmRuntime, sub: readonly Command[]): ProcessGenerator<void> {
+  /**
+   * The guest writes `sub` into the queue (`writeNs`) and writes CMDQ_PROD: an exit to QEMU,
+   * which executes the new commands on its thread; then the guest waits for its CMD_SYNC.
+   * Emulation, forwarding and the wait run in this one generator (no generator per step), so a
+   * yield deep in the host's command issue crosses few generator levels.
+   */
+  *trap(cpu: Vcpu, vm: VmRuntime, sub: readonly Command[], writeNs: number): ProcessGenerator<void> {
+    const env = this.env;
+    if (!env.advance(writeNs)) yield writeNs;
     this.m.exits.inc();
     this.m.trapped.inc(sub.length);
     for (const c of sub) this.familyCounter(familyOf(c.op)).inc();
     if (!this.queue.push(sub)) throw new Error(`${this.queue.name}: guest batch larger than its queue`);
-    yield this.cost.exit;
-    yield* acquireBql(vm, this.bql);
-    const t0 = this.env.now;
+    if (!env.advance(this.cost.exit)) yield this.cost.exit;
+    let tb = env.now;
+    if (!vm.vmmThread.tryAcquire()) yield vm.vmmThread.request();
+    recordBqlWait(this.bql, env.now - tb);
+    const t0 = env.now;
     try {
-      yield* this.emulate(this.queue.consume(), cpu.index);
+      // QEMU decodes and handles each new command.
+      const cmds = this.queue.consume();
+      const h = this.handler;
+      if ('emulated' in h) {
+        for (const cmd of cmds) {
+          if (!env.advance(this.cost.emulate)) yield this.cost.emulate;
+          yield* h.emulated.handle(cmd);
+        }
+      } else {
+        const pending = this.pending;
+        for (const cmd of cmds) {
+          if (!env.advance(this.cost.emulate)) yield this.cost.emulate;
+          const work = h.nested.handle(cmd, pending, cpu.index);
+          if (work !== null) yield* work;
+        }
+        const work = h.nested.flush(pending, cpu.index);
+        if (work !== null) yield* work;
+      }
     } finally {
-      this.m.vmmNs.inc(this.env.now - t0);
+      this.m.vmmNs.inc(env.now - t0);
       vm.vmmThread.release();
     }
-    if (sub.length > 0 && sub[sub.length - 1]!.op === 'CMD_SYNC') yield* this.waitSync(vm);
-  }
-
-  /**
-   * The guest waiting for its CMD_SYNC. QEMU consumed the whole queue inside the PROD write, so
-   * the first CMDQ_CONS read already shows the sync done: one more exit, and one more BQL hold.
-   */
-  private *waitSync(vm: VmRuntime): ProcessGenerator<void> {
+    if (sub.length === 0 || sub[sub.length - 1]!.op !== 'CMD_SYNC') return;
+    // The guest waiting for its CMD_SYNC. QEMU consumed the whole queue inside the PROD write, so
+    // the first CMDQ_CONS read already shows the sync done: one more exit, and one more BQL hold.
     if (this.sync.mode === 'msi') {
-      yield this.sync.msiWait;
+      if (!env.advance(this.sync.msiWait)) yield this.sync.msiWait;
       return;
     }
     this.m.exits.inc();
     this.sync.exits.inc();
-    yield this.cost.exit;
-    yield* acquireBql(vm, this.bql);
+    if (!env.advance(this.cost.exit)) yield this.cost.exit;
+    tb = env.now;
+    if (!vm.vmmThread.tryAcquire()) yield vm.vmmThread.request();
+    recordBqlWait(this.bql, env.now - tb);
     try {
-      yield this.sync.regRead;
+      if (!env.advance(this.sync.regRead)) yield this.sync.regRead;
     } finally {
       vm.vmmThread.release();
     }
   }
 
-  private *emulate(cmds: readonly Command[], cpuIndex: number): ProcessGenerator<void> {
-    const h = this.handler;
-    const pending = new Map<PhysicalSmmu, Command[]>();
-    for (const cmd of cmds) {
-      yield this.cost.emulate;
-      if ('emulated' in h) yield* h.emulated.handle(cmd);
-      else yield* h.nested.handle(cmd, pending, cpuIndex);
-    }
-    if ('nested' in h) yield* h.nested.flush(pending, cpuIndex);
-  }
-
-  private familyCounter(f: string): Counter {
-    let c = this.familyCounters.get(f);
-    if (c === undefined) this.familyCounters.set(f, (c = this.metrics.counter(SMMUV3_METRICS.invalTrappedCmdsOf.of(f))));
-    return c;
+  private familyCounter(f: CommandFamily): Counter {
+    return (this.familyCounters[f] ??= this.metrics.counter(SMMUV3_METRICS.invalTrappedCmdsOf.of(f)));
   }
 }

@@ -8,14 +8,14 @@
  * Translation happens in the physical SMMU (nested) or in QEMU (emulated).
  * Does not model: PASIDs/SSIDs beyond 0, SVA, the event queue.
  */
-import type { ProcessGenerator } from '../../kernel';
+import type { Environment, ProcessGenerator } from '../../kernel';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import type { Direction } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import { FRAME, frameAt } from '../../mem/addr';
 import type { VmRuntime } from '../../machine/vm';
-import type { Command } from './commands';
+import { command, type Command } from './commands';
 import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import type { VSmmu } from './vsmmu';
@@ -31,6 +31,7 @@ export interface DomainDevice {
 export class GuestSmmuDomain implements IommuDomainDriver {
   readonly name: string;
   private readonly pteNs: number;
+  private readonly env: Environment;
   private probed = false;
 
   constructor(
@@ -42,6 +43,7 @@ export class GuestSmmuDomain implements IommuDomainDriver {
   ) {
     this.name = `${vsmmu.id}.${device.id}`;
     this.pteNs = vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs);
+    this.env = vsmmu.world.env;
   }
 
   *probe(cpu: Vcpu): ProcessGenerator<void> {
@@ -63,32 +65,36 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     } catch {
       return false;
     }
-    yield (written + (this.cdOf().s1.tablePages - before)) * this.pteNs;
+    const ns = (written + (this.cdOf().s1.tablePages - before)) * this.pteNs;
+    if (!this.env.advance(ns)) yield ns;
     return true;
   }
 
   *unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    yield this.cdOf().s1.unmap(iova, bytes) * this.pteNs;
+    const ns = this.cdOf().s1.unmap(iova, bytes) * this.pteNs;
+    if (!this.env.advance(ns)) yield ns;
   }
 
-  *flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+  // flushRange, flushAll and translate return the generator that does the work (the callers
+  // `yield*` it at once): one generator level fewer under every yield of the path.
+  flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
     const asid = this.cdOf().asid;
     const cmds: Command[] = tlbiForRange({ asid }, 'TLBI_NH_VA', 'TLBI_NH_ASID', iova, bytes, this.vsmmu.params.rangeInvalidation);
-    if (this.dev.ats) cmds.push({ op: 'ATC_INV', sid: this.dev.vsid, addr: iova, size: bytes });
-    yield* this.vsmmu.submit(cpu, this.vm, cmds);
+    if (this.dev.ats) cmds.push(command('ATC_INV', undefined, undefined, this.dev.vsid, iova, bytes));
+    return this.vsmmu.submit(cpu, this.vm, cmds);
   }
 
-  *flushAll(cpu: Vcpu): ProcessGenerator<void> {
-    const cmds: Command[] = [{ op: 'TLBI_NH_ASID', asid: this.cdOf().asid }];
-    if (this.dev.ats) cmds.push({ op: 'ATC_INV', sid: this.dev.vsid, addr: 0, size: 0 });
-    yield* this.vsmmu.submit(cpu, this.vm, cmds);
+  flushAll(cpu: Vcpu): ProcessGenerator<void> {
+    const cmds: Command[] = [command('TLBI_NH_ASID', undefined, this.cdOf().asid)];
+    if (this.dev.ats) cmds.push(command('ATC_INV', undefined, undefined, this.dev.vsid, 0, 0));
+    return this.vsmmu.submit(cpu, this.vm, cmds);
   }
 
-  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+  translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
     // Translation is per 4 KiB page: the page's aligned address is exact (mem/addr.ts).
     const page = frameAt(pfn, off) * FRAME;
-    if (this.dev.smmu !== null) return yield* this.dev.smmu.translate(this.dev.psid, page);
-    return yield* this.vsmmu.swTranslate(this.vm, this.cdOf(), page);
+    if (this.dev.smmu !== null) return this.dev.smmu.translate(this.dev.psid, page);
+    return this.vsmmu.swTranslate(this.vm, this.cdOf(), page);
   }
 
   /** Device churn: detach and re-attach with a fresh ASID (CD rewrite, CFGI_CD, CFGI_STE, then the old ASID flushed). */

@@ -62,6 +62,8 @@ export class LockFreeCmdq {
   private gathering: Ticket[] = [];
   /** cmdq->owner_prod: the last owner's "done publishing". */
   private lastOwner: SimEvent<void> | null = null;
+  /** Issuers inside issue(): with one, nobody can look at its tickets (the fast path below). */
+  private active = 0;
 
   constructor(
     private readonly env: Environment,
@@ -74,66 +76,111 @@ export class LockFreeCmdq {
     this.validLine = new Resource(env, `${queue.name}.valid_map`, 1);
   }
 
-  /** Issues one command list (its last command a CMD_SYNC when `cmds` ends with one) and, with a sync, waits for it; the caller holds the CPU, which spins throughout. */
+  /**
+   * Issues one command list (its last command a CMD_SYNC when `cmds` ends with one) and, with a sync, waits for it; the caller holds the CPU, which spins throughout.
+   *
+   * An issuer alone on the queue takes the same steps at the same instants without the queue
+   * trips that only other issuers could observe: its "written" and "done publishing" events
+   * are not triggered (nobody can wait for them: a later issuer reserves after this one has
+   * published, and looks 2 atomics later), and it drives the hardware's consumption of its own
+   * list itself instead of spawning a consumer process — taken only when nothing is queued at
+   * this instant, so the consumer would have run next anyway. Where a trip could be observed
+   * (something else queued at the instant) the trip is kept. Any second issuer sends the rest
+   * of the sequence down the general path, which is the same code with every event.
+   */
   *issue(cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<void> {
     const env = this.env;
     const t0 = env.now;
-    // 1. Reserve space: cmpxchg on the shared prod/cons line.
-    yield this.llqLine.request();
-    let waited = env.now - t0;
-    const owner = !this.owned;
-    this.owned = true;
-    const ticket: Ticket = { cmds, written: env.event<void>(), executed: env.event<void>(), published: -1, waits: { queue: 0, engine: 0 } };
-    this.gathering.push(ticket);
-    let prevOwner: SimEvent<void> | null = null;
-    let mine: SimEvent<void> | null = null;
-    if (owner) {
-      prevOwner = this.lastOwner;
-      this.lastOwner = mine = env.event<void>();
-    }
+    this.active++;
     try {
-      yield this.cost.atomic;
+      // 1. Reserve space: cmpxchg on the shared prod/cons line.
+      if (!this.llqLine.tryAcquire()) yield this.llqLine.request();
+      let waited = env.now - t0;
+      const owner = !this.owned;
+      this.owned = true;
+      const ticket: Ticket = { cmds, written: env.event<void>(), executed: env.event<void>(), published: -1, waits: { queue: 0, engine: 0 } };
+      this.gathering.push(ticket);
+      let prevOwner: SimEvent<void> | null = null;
+      let mine: SimEvent<void> | null = null;
+      if (owner) {
+        prevOwner = this.lastOwner;
+        this.lastOwner = mine = env.event<void>();
+      }
+      try {
+        if (!env.advance(this.cost.atomic)) yield this.cost.atomic;
+      } finally {
+        this.llqLine.release();
+      }
+      // 2. Write the entries; 3. mark them valid.
+      const insert = this.cost.insert * cmds.length;
+      if (!env.advance(insert)) yield insert;
+      const tv = env.now;
+      if (!this.validLine.tryAcquire()) yield this.validLine.request();
+      waited += env.now - tv;
+      try {
+        if (!env.advance(this.cost.atomic)) yield this.cost.atomic;
+      } finally {
+        this.validLine.release();
+      }
+      // Alone (so the owner): only this issuer's own gathering loop would look at `written`.
+      const alone = owner && this.active === 1 && (prevOwner === null || prevOwner.processed);
+      if (!alone) ticket.written.succeed();
+      // 4. The owner publishes everything gathered since its reservation.
+      if (owner) {
+        const tp = env.now;
+        if (prevOwner !== null && !prevOwner.processed) yield prevOwner;
+        waited += env.now - tp;
+        this.owned = false;
+        const batch = this.gathering;
+        this.gathering = [];
+        for (const t of batch) {
+          if (t === ticket && alone) {
+            // The trip through its own just-triggered event: a no-op unless something else is queued now.
+            if (!env.canAdvance(0, 0)) {
+              t.written.succeed();
+              yield t.written;
+            }
+          } else if (!t.written.processed) yield t.written;
+        }
+        if (!env.advance(this.cost.prodWrite)) yield this.cost.prodWrite;
+        this.m.publishes.inc();
+        this.m.gathered.inc(batch.length - 1);
+        for (const t of batch) t.published = env.now;
+        const sync = cmds.length > 0 && cmds[cmds.length - 1]!.op === 'CMD_SYNC';
+        if (batch.length === 1 && sync && this.active === 1 && this.cost.atomic > 0 && this.lastOwner === mine && env.canAdvance(0, 0)) {
+          // Inline consumption: nobody holds `mine` and none can take it before it would be processed.
+          this.lastOwner = null;
+          this.m.lineWait.record(waited);
+          yield* this.smmu.execute(this.queue, cmds, origin, ticket.waits);
+          // The consumer's "executed" wake-up: a trip only when something else is queued now.
+          if (!env.canAdvance(0, 0)) {
+            ticket.executed.succeed();
+            yield ticket.executed;
+          }
+          yield* this.syncSeen(ticket, waited);
+          return;
+        }
+        env.process(this.consume(batch, origin), `${this.queue.name}.hw`);
+        mine!.succeed();
+      }
+      this.m.lineWait.record(waited);
+      // 5. Wait for our CMD_SYNC.
+      if (cmds.length > 0 && cmds[cmds.length - 1]!.op === 'CMD_SYNC') {
+        if (!ticket.executed.processed) yield ticket.executed;
+        yield* this.syncSeen(ticket, waited);
+      } else {
+        this.m.insertWait.record(waited);
+      }
     } finally {
-      this.llqLine.release();
+      this.active--;
     }
-    // 2. Write the entries; 3. mark them valid.
-    yield this.cost.insert * cmds.length;
-    const tv = env.now;
-    yield this.validLine.request();
-    waited += env.now - tv;
-    try {
-      yield this.cost.atomic;
-    } finally {
-      this.validLine.release();
-    }
-    ticket.written.succeed();
-    // 4. The owner publishes everything gathered since its reservation.
-    if (owner) {
-      const tp = env.now;
-      if (prevOwner !== null && !prevOwner.processed) yield prevOwner;
-      waited += env.now - tp;
-      this.owned = false;
-      const batch = this.gathering;
-      this.gathering = [];
-      for (const t of batch) if (!t.written.processed) yield t.written;
-      yield this.cost.prodWrite;
-      this.m.publishes.inc();
-      this.m.gathered.inc(batch.length - 1);
-      for (const t of batch) t.published = env.now;
-      env.process(this.consume(batch, origin), `${this.queue.name}.hw`);
-      mine!.succeed();
-    }
-    this.m.lineWait.record(waited);
-    // 5. Wait for our CMD_SYNC.
-    if (cmds.length > 0 && cmds[cmds.length - 1]!.op === 'CMD_SYNC') {
-      if (!ticket.executed.processed) yield ticket.executed;
-      yield this.cost.syncSeen;
-      this.m.syncWait.record(env.now - ticket.published);
-      this.m.insertWait.record(waited + ticket.waits.queue);
-      this.m.engineWait.record(ticket.waits.engine);
-    } else {
-      this.m.insertWait.record(waited);
-    }
+  }
+
+  private *syncSeen(ticket: Ticket, waited: number): ProcessGenerator<void> {
+    if (!this.env.advance(this.cost.syncSeen)) yield this.cost.syncSeen;
+    this.m.syncWait.record(this.env.now - ticket.published);
+    this.m.insertWait.record(waited + ticket.waits.queue);
+    this.m.engineWait.record(ticket.waits.engine);
   }
 
   /** The hardware consuming one publish, list by list, in order. */

@@ -14,7 +14,7 @@ import type { ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Metrics } from '../../metrics/collector';
 import type { CommandQueue } from './cmdq';
-import type { Command } from './commands';
+import { withSync, type Command } from './commands';
 import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { LockFreeCmdq, type CmdqIssueCosts, type CmdqIssueMetrics } from './host-cmdq';
 import { SMMUV3_QUEUE_METRICS } from './metrics-queues';
@@ -22,6 +22,10 @@ import { CMDQ_BATCH_ENTRIES } from './linux-constants';
 import type { CommandOrigin, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import { SMMUV3_COSTS } from './costs';
+
+function* issueBatches(ins: LockFreeCmdq, cmds: readonly Command[], per: number, origin: CommandOrigin): ProcessGenerator<void> {
+  for (let i = 0; i < cmds.length; i += per) yield* ins.issue(withSync(cmds.slice(i, i + per)), origin);
+}
 
 export class HostSmmuDriver {
   private readonly cost: CmdqIssueCosts;
@@ -49,16 +53,18 @@ export class HostSmmuDriver {
     };
   }
 
-  /** Issues `cmds` in batches closed by CMD_SYNC on the queue of `cpu`; the caller holds the CPU that pays the insertion and spins for the sync. */
-  *issue(cmds: readonly Command[], cpu: number, origin: CommandOrigin): ProcessGenerator<void> {
+  /**
+   * Issues `cmds` in batches closed by CMD_SYNC on the queue of `cpu`; the caller holds the CPU
+   * that pays the insertion and spins for the sync. One batch (the usual case) is the queue's
+   * own issue generator, returned for the caller to `yield*` at once.
+   */
+  issue(cmds: readonly Command[], cpu: number, origin: CommandOrigin): ProcessGenerator<void> {
     const per = CMDQ_BATCH_ENTRIES - 1;
     const queue = this.smmu.hostQueue(cpu);
     let ins = this.inserters.get(queue);
     if (ins === undefined) this.inserters.set(queue, (ins = new LockFreeCmdq(this.smmu.env, this.smmu, queue, this.cost, this.m)));
-    for (let i = 0; i < cmds.length; i += per) {
-      const batch: Command[] = [...cmds.slice(i, i + per), { op: 'CMD_SYNC' }];
-      yield* ins.issue(batch, origin);
-    }
+    if (cmds.length > 0 && cmds.length <= per) return ins.issue(withSync(cmds), origin);
+    return issueBatches(ins, cmds, per, origin);
   }
 
   /** Invalidation after a nesting-parent stage-2 change of [ipa, ipa+size) for `vmid`. */

@@ -11,7 +11,7 @@
  */
 import type { ProcessGenerator } from '../../kernel';
 import type { Counter } from '../../metrics/collector';
-import { IOMMUFD_FORWARDABLE, isDeviceCommand, type Command } from './commands';
+import { IOMMUFD_FORWARDABLE, isDeviceCommand, retagged, type Command } from './commands';
 import type { Smmuv3ViommuParams } from './params';
 import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import type { SmmuWorld, VmNest } from './world';
@@ -53,43 +53,77 @@ export class IommufdForwarding {
     private readonly hwptIoctls: Counter,
   ) {}
 
-  /** One trapped command, on the VMM thread; batched forwards collect in `pending` until CMD_SYNC or the end of the batch. */
-  *handle(cmd: Command, pending: Map<PhysicalSmmu, Command[]>, cpuIndex: number): ProcessGenerator<void> {
-    if (cmd.op === 'CMD_SYNC') {
-      yield* this.flush(pending, cpuIndex);
-      return;
-    }
-    if (cmd.op === 'CFGI_STE' || cmd.op === 'CFGI_STE_RANGE' || cmd.op === 'CFGI_ALL') {
-      yield this.cost.cfgi;
-      yield* this.installStes(cmd, cpuIndex);
-      return;
-    }
-    if (cmd.op === 'CFGI_CD' || cmd.op === 'CFGI_CD_ALL') {
-      yield this.cost.cfgi;
-      this.learnAsid(cmd.sid);
-    }
-    if (!IOMMUFD_FORWARDABLE.has(cmd.op)) return;
-    for (const smmu of this.targets(cmd)) {
-      const converted = this.convert(cmd, smmu);
-      if (converted === null) continue;
-      if (this.v.params.forwarding === 'per-command') yield* this.forward(smmu, [converted], cpuIndex);
-      else {
-        let list = pending.get(smmu);
-        if (list === undefined) pending.set(smmu, (list = []));
-        list.push(converted);
+  /**
+   * One trapped command, on the VMM thread; batched forwards collect in `pending` until CMD_SYNC
+   * or the end of the batch. Returns the work the VMM thread must wait for (the caller `yield*`s
+   * it at once), or null when there is none: a TLBI forwarded alone, whose ioctl cost could be
+   * charged in place, hands over the host driver's issue itself — no generator of its own.
+   */
+  handle(cmd: Command, pending: Map<PhysicalSmmu, Command[]>, cpuIndex: number): ProcessGenerator<void> | null {
+    if (cmd.op === 'CMD_SYNC') return this.flush(pending, cpuIndex);
+    if (cmd.op === 'CFGI_STE' || cmd.op === 'CFGI_STE_RANGE' || cmd.op === 'CFGI_ALL' || cmd.op === 'CFGI_CD' || cmd.op === 'CFGI_CD_ALL') return this.handleCfgi(cmd, pending, cpuIndex);
+    if (!IOMMUFD_FORWARDABLE.has(cmd.op)) return null;
+    const targets = this.targets(cmd);
+    if (this.v.params.forwarding === 'per-command') {
+      if (targets.length === 1) {
+        const converted = this.convert(cmd, targets[0]!);
+        return converted === null ? null : this.forward(targets[0]!, [converted], cpuIndex);
       }
+      return this.forwardEach(cmd, targets, cpuIndex);
     }
+    for (const smmu of targets) this.collect(cmd, smmu, pending);
+    return null;
   }
 
-  *flush(pending: Map<PhysicalSmmu, Command[]>, cpuIndex: number): ProcessGenerator<void> {
+  /** Forwards everything collected, one ioctl per instance; null when nothing was. */
+  flush(pending: Map<PhysicalSmmu, Command[]>, cpuIndex: number): ProcessGenerator<void> | null {
+    if (pending.size === 0) return null;
+    return this.flushAll(pending, cpuIndex);
+  }
+
+  private *flushAll(pending: Map<PhysicalSmmu, Command[]>, cpuIndex: number): ProcessGenerator<void> {
     for (const [smmu, list] of pending) if (list.length > 0) yield* this.forward(smmu, list, cpuIndex);
     pending.clear();
   }
 
+  private *handleCfgi(cmd: Command, pending: Map<PhysicalSmmu, Command[]>, cpuIndex: number): ProcessGenerator<void> {
+    yield this.cost.cfgi;
+    if (cmd.op === 'CFGI_STE' || cmd.op === 'CFGI_STE_RANGE' || cmd.op === 'CFGI_ALL') {
+      yield* this.installStes(cmd, cpuIndex);
+      return;
+    }
+    this.learnAsid(cmd.sid);
+    // CFGI_CD is forwarded like a TLBI (the kernel invalidates the CD).
+    const targets = this.targets(cmd);
+    if (this.v.params.forwarding === 'per-command') yield* this.forwardEach(cmd, targets, cpuIndex);
+    else for (const smmu of targets) this.collect(cmd, smmu, pending);
+  }
+
+  private *forwardEach(cmd: Command, targets: readonly PhysicalSmmu[], cpuIndex: number): ProcessGenerator<void> {
+    for (const smmu of targets) {
+      const converted = this.convert(cmd, smmu);
+      if (converted !== null) yield* this.forward(smmu, [converted], cpuIndex);
+    }
+  }
+
+  private collect(cmd: Command, smmu: PhysicalSmmu, pending: Map<PhysicalSmmu, Command[]>): void {
+    const converted = this.convert(cmd, smmu);
+    if (converted === null) return;
+    let list = pending.get(smmu);
+    if (list === undefined) pending.set(smmu, (list = []));
+    list.push(converted);
+  }
+
   /** IOMMU_HWPT_INVALIDATE on the vIOMMU object of `smmu`; the kernel issues 63 + CMD_SYNC batches and returns when done. */
-  private *forward(smmu: PhysicalSmmu, cmds: Command[], cpuIndex: number): ProcessGenerator<void> {
+  private forward(smmu: PhysicalSmmu, cmds: Command[], cpuIndex: number): ProcessGenerator<void> {
     this.ioctls.inc();
-    yield this.cost.ioctl + this.cost.convert * cmds.length;
+    const ns = this.cost.ioctl + this.cost.convert * cmds.length;
+    if (this.v.world.env.advance(ns)) return this.v.world.driver(smmu).issue(cmds, cpuIndex, 'guest');
+    return this.forwardAfter(ns, smmu, cmds, cpuIndex);
+  }
+
+  private *forwardAfter(ns: number, smmu: PhysicalSmmu, cmds: Command[], cpuIndex: number): ProcessGenerator<void> {
+    yield ns;
     yield* this.v.world.driver(smmu).issue(cmds, cpuIndex, 'guest');
   }
 
@@ -108,10 +142,10 @@ export class IommufdForwarding {
   /** The kernel's conversion: VMID forced to the vIOMMU's, vSID → pSID through the vDEVICE. */
   private convert(cmd: Command, smmu: PhysicalSmmu): Command | null {
     const vmid = this.v.nest.vmidOn(smmu, this.v.path);
-    if (cmd.sid === undefined) return { ...cmd, vmid };
+    if (cmd.sid === undefined) return retagged(cmd, vmid);
     const vd = this.v.vdevices.get(cmd.sid);
     if (vd === undefined || vd.smmu !== smmu) return null;
-    return { ...cmd, vmid, sid: vd.psid };
+    return retagged(cmd, vmid, vd.psid);
   }
 
   private learnAsid(vsid: number | undefined): void {

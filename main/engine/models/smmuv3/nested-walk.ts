@@ -11,7 +11,7 @@
  * 16/64 KiB granules, hardware prefetch.
  */
 import { GRANULE, type RadixPageTable } from '../../mem/radix-page-table';
-import { s1Tag, s2Tag, type TranslationCaches } from './translation-caches';
+import { s1Tag, s2Tag, walkKey, type TranslationCaches } from './translation-caches';
 
 export interface WalkOutcome {
   /** Output physical address, or null on a fault. */
@@ -25,15 +25,16 @@ export interface WalkOutcome {
 export function stage2Walk(ipa: number, s2: RadixPageTable, vmid: number, caches: TranslationCaches | null): WalkOutcome {
   const page = Math.floor(ipa / GRANULE);
   if (caches !== null) {
-    const hit = caches.iotlb.get(s2Tag(vmid), String(page));
+    const hit = caches.iotlb.get(s2Tag(vmid), page);
     if (hit !== undefined) return { pa: hit + (ipa % GRANULE), reads: 0, fault: null };
   }
   const start = caches === null ? 0 : deepestCached(caches, s2Tag(vmid), s2, ipa);
   const w = s2.walk(ipa);
-  const reads = w.steps.filter((s) => s.level >= start).length;
+  let reads = 0;
+  for (const s of w.steps) if (s.level >= start) reads++;
   if (caches !== null) fillWalkCache(caches, s2Tag(vmid), s2, ipa, w.steps.length);
   if (w.out === null) return { pa: null, reads, fault: 's2' };
-  if (caches !== null) caches.iotlb.set(s2Tag(vmid), String(page), w.out - (w.out % GRANULE));
+  if (caches !== null) caches.iotlb.set(s2Tag(vmid), page, w.out - (w.out % GRANULE));
   return { pa: w.out, reads, fault: null };
 }
 
@@ -80,17 +81,15 @@ export function configFetchReads(steReads: number, cdTableIpas: readonly number[
 }
 
 /** The first level whose descriptor must still be read: one past the deepest level whose next-table pointer is cached. */
-function deepestCached(caches: TranslationCaches, tag: string, table: RadixPageTable, addr: number): number {
+function deepestCached(caches: TranslationCaches, tag: number, table: RadixPageTable, addr: number): number {
   for (let level = table.levels - 2; level >= 0; level--) {
-    if (caches.walk.has(tag, `${level}:${Math.floor(addr / table.leafSpan(level))}`)) {
-      caches.walk.get(tag, `${level}:${Math.floor(addr / table.leafSpan(level))}`);
-      return level + 1;
-    }
+    // A hit makes the entry most recently used.
+    if (caches.walk.get(tag, walkKey(level, Math.floor(addr / table.leafSpan(level)))) !== undefined) return level + 1;
   }
   return 0;
 }
 
 /** Caches the table pointers read on the way down (every level except the leaf's). */
-function fillWalkCache(caches: TranslationCaches, tag: string, table: RadixPageTable, addr: number, stepsTaken: number): void {
-  for (let level = 0; level < stepsTaken - 1; level++) caches.walk.set(tag, `${level}:${Math.floor(addr / table.leafSpan(level))}`, true);
+function fillWalkCache(caches: TranslationCaches, tag: number, table: RadixPageTable, addr: number, stepsTaken: number): void {
+  for (let level = 0; level < stepsTaken - 1; level++) caches.walk.set(tag, walkKey(level, Math.floor(addr / table.leafSpan(level))), 1);
 }

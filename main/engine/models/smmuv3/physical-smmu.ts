@@ -22,7 +22,7 @@ import type { IommuInstance } from '../model';
 import { BusyOverlap } from './busy-overlap';
 import { CommandQueue } from './cmdq';
 import { Cmdqv, type Vcmdq } from './cmdqv/cmdqv';
-import { familyOf, type Command } from './commands';
+import { familyOf, isNhTlbi, type Command } from './commands';
 import { IdAllocator } from './id-allocator';
 import { coldTranslate } from './cold-walk';
 import { configFetchReads, nestedWalk, stage2Walk } from './nested-walk';
@@ -191,9 +191,9 @@ export class PhysicalSmmu implements IommuInstance {
     }
     let lock = this.queueLocks.get(queue);
     if (lock === undefined) this.queueLocks.set(queue, (lock = new Resource(this.env, `${queue.name}.consumer`, 1)));
-    yield lock.request();
+    if (!lock.tryAcquire()) yield lock.request();
     const t1 = this.env.now;
-    yield this.engine.request();
+    if (!this.engine.tryAcquire()) yield this.engine.request();
     if (waits !== undefined) {
       waits.queue += t1 - t0;
       waits.engine += this.env.now - t1;
@@ -205,7 +205,7 @@ export class PhysicalSmmu implements IommuInstance {
       done = guestQueue ? queue.consumeSubstituted(cmds.length) : queue.consume(cmds.length);
       let ns = 0;
       for (const cmd of done) ns += this.cost.fetch + this.costOf(cmd);
-      if (ns > 0) yield ns;
+      if (ns > 0 && !this.env.advance(ns)) yield ns;
       for (const cmd of done) this.apply(cmd, origin);
       if (queue.error !== null) {
         // The owner's error handler acknowledges; the stalled command is skipped.
@@ -238,12 +238,13 @@ export class PhysicalSmmu implements IommuInstance {
       this.cachedConfig.set(sid, cfg);
       this.caches.config.add(sid);
     }
-    const page = String(Math.floor(iova / GRANULE));
+    const page = Math.floor(iova / GRANULE);
     const tag = s1Tag(cfg.vmid, cfg.s1 === null ? -1 : cfg.asid);
     const hit = this.caches.iotlb.get(tag, page);
     if (hit !== undefined) {
       this.c.hits.inc();
-      yield this.cost.hit + reads * this.cost.read;
+      const ns = this.cost.hit + reads * this.cost.read;
+      if (!this.env.advance(ns)) yield ns;
       this.c.reads.inc(reads);
       this.c.perTranslation.record(reads);
       return true;
@@ -263,7 +264,8 @@ export class PhysicalSmmu implements IommuInstance {
     }
     this.c.reads.inc(reads);
     this.c.perTranslation.record(reads);
-    yield this.cost.hit + reads * this.cost.read;
+    const ns = this.cost.hit + reads * this.cost.read;
+    if (!this.env.advance(ns)) yield ns;
     if (pa === null) {
       this.c.faults.inc();
       return false;
@@ -330,7 +332,7 @@ export class PhysicalSmmu implements IommuInstance {
     if (fam === 'tlbi') {
       this.c.tlbi.inc();
       if (cmd.op === 'TLBI_S2_IPA' || cmd.op === 'TLBI_S12_VMALL') this.c.s2.inc();
-      if (origin === 'guest' && cmd.op.startsWith('TLBI_NH_')) this.c.guestTlbi.inc();
+      if (origin === 'guest' && isNhTlbi(cmd.op)) this.c.guestTlbi.inc();
     } else if (fam === 'cfgi') {
       this.c.cfgi.inc();
       if (cmd.op === 'CFGI_ALL') this.cachedConfig.clear();

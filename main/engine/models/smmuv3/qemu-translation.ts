@@ -36,7 +36,7 @@ export interface RangeInvalidation {
 
 export class QemuTranslation {
   constructor(
-    readonly swIotlb: TaggedCache<number>,
+    readonly swIotlb: TaggedCache,
     private readonly cost: QemuTranslationCosts,
     private readonly hits: Counter,
     private readonly walks: Counter,
@@ -48,8 +48,8 @@ export class QemuTranslation {
   *translate(vm: VmRuntime, cd: GuestCd, iova: number): ProcessGenerator<boolean> {
     yield* acquireBql(vm, this.bql);
     try {
-      const page = String(Math.floor(iova / GRANULE));
-      const tag = String(cd.asid);
+      const page = Math.floor(iova / GRANULE);
+      const tag = cd.asid;
       if (this.swIotlb.get(tag, page) !== undefined) {
         this.hits.inc();
         yield this.cost.swLookup;
@@ -82,13 +82,13 @@ export class QemuTranslation {
           this.range.chunks.inc();
           this.range.notifications.inc(notifiers);
           yield this.cost.chunk + this.cost.scan * this.swIotlb.size + this.cost.notify * notifiers;
-          for (let p = at; p < at + n; p++) this.swIotlb.delete(String(cmd.asid ?? 0), String(p));
+          this.swIotlb.deleteKeyRange(cmd.asid ?? 0, at, at + n);
           at += n;
         }
         return;
       }
       case 'TLBI_NH_ASID':
-        this.swIotlb.deleteTag(String(cmd.asid ?? 0));
+        this.swIotlb.deleteTag(cmd.asid ?? 0);
         return;
       case 'TLBI_NH_ALL':
       case 'TLBI_NH_VAA':

@@ -56,11 +56,11 @@ test('stream table bytes: linear covers every SID, 2-level only the leaves touch
 
 test('invalidations act only on their tags', () => {
   const c = new TranslationCaches(64, 64);
-  c.iotlb.set(s1Tag(1, 1), '10', 0xa000);
-  c.iotlb.set(s1Tag(1, 1), '11', 0xb000);
-  c.iotlb.set(s1Tag(1, 2), '10', 0xc000);
-  c.iotlb.set(s1Tag(2, 1), '10', 0xd000);
-  c.iotlb.set(s2Tag(1), '99', 0xe000);
+  c.iotlb.set(s1Tag(1, 1), 10, 0xa000);
+  c.iotlb.set(s1Tag(1, 1), 11, 0xb000);
+  c.iotlb.set(s1Tag(1, 2), 10, 0xc000);
+  c.iotlb.set(s1Tag(2, 1), 10, 0xd000);
+  c.iotlb.set(s2Tag(1), 99, 0xe000);
   assert.equal(c.apply({ op: 'TLBI_NH_VA', vmid: 1, asid: 1, addr: 10 * 4096, size: 4096 }), 1);
   assert.equal(c.apply({ op: 'TLBI_NH_VAA', vmid: 1, addr: 10 * 4096, size: 8192 }), 2);
   assert.equal(c.iotlb.size, 2);
@@ -68,7 +68,7 @@ test('invalidations act only on their tags', () => {
   assert.equal(c.apply({ op: 'TLBI_S2_IPA', vmid: 1, addr: 99 * 4096 }), 1);
   assert.equal(c.apply({ op: 'TLBI_S12_VMALL', vmid: 2 }), 1);
   assert.equal(c.iotlb.size, 0);
-  for (let p = 0; p < 200; p++) c.iotlb.set(s1Tag(3, 3), String(p), p);
+  for (let p = 0; p < 200; p++) c.iotlb.set(s1Tag(3, 3), p, p);
   assert.equal(c.iotlb.size, 64, 'LRU capacity');
   assert.equal(c.apply({ op: 'TLBI_NH_VA', vmid: 3, asid: 3, addr: 150 * 4096, size: 100 * 4096 }), 50);
 });

@@ -1,112 +1,257 @@
 /**
- * A bounded LRU cache whose entries carry a tag (e.g. "VMID:ASID"), so that whole tags can be
+ * A bounded LRU cache whose entries carry a tag (e.g. VMID and ASID), so that whole tags can be
  * dropped without scanning: the storage of the IOTLB, the walk caches and QEMU's software IOTLB.
  *
  * Models: capacity, least-recently-used replacement, invalidation by key, by tag or by a
  * predicate on tags. Does not model: set associativity (a fully associative approximation).
+ *
+ * As a structure (gem5's style): tags and keys are non-negative integers (< 2^53), values
+ * numbers; entries live in preallocated slots of typed arrays — an open-addressed hash index
+ * (linear probing, deletion by backward shift), a doubly linked recency list and one linked list
+ * per tag — so a lookup, insertion or invalidation allocates nothing.
  */
-export class TaggedCache<V> {
-  private readonly entries = new Map<string, { tag: string; value: V }>();
-  private readonly byTag = new Map<string, Set<string>>();
-  hits = 0;
-  misses = 0;
-  evictions = 0;
+
+const NIL = -1;
+
+/** The entries of one tag: the head of its slot list and how many there are. */
+interface TagList {
+  head: number;
+  count: number;
+}
+
+export class TaggedCache {
+  private readonly tagOf: Float64Array;
+  private readonly keyOf: Float64Array;
+  private readonly valueOf: Float64Array;
+  /** Recency list: older → newer; `lru` is the oldest slot, `mru` the newest. */
+  private readonly older: Int32Array;
+  private readonly newer: Int32Array;
+  private lru = NIL;
+  private mru = NIL;
+  /** Per-tag slot lists (unordered). */
+  private readonly tagPrev: Int32Array;
+  private readonly tagNext: Int32Array;
+  private readonly byTag = new Map<number, TagList>();
+  /** Hash index: slot + 1, 0 when empty; a power of two at least twice the capacity. */
+  private readonly index: Int32Array;
+  private readonly mask: number;
+  /** Where each slot sits in the index (for deletion). */
+  private readonly indexAt: Int32Array;
+  /** Free slots (a stack). */
+  private readonly free: Int32Array;
+  private freeTop: number;
+  private count = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`cache capacity must be a positive integer, got ${capacity}`);
+    this.tagOf = new Float64Array(capacity);
+    this.keyOf = new Float64Array(capacity);
+    this.valueOf = new Float64Array(capacity);
+    this.older = new Int32Array(capacity);
+    this.newer = new Int32Array(capacity);
+    this.tagPrev = new Int32Array(capacity);
+    this.tagNext = new Int32Array(capacity);
+    this.indexAt = new Int32Array(capacity);
+    let size = 2;
+    while (size < capacity * 2) size *= 2;
+    this.index = new Int32Array(size);
+    this.mask = size - 1;
+    this.free = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
+    this.freeTop = capacity;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
-  get(tag: string, key: string): V | undefined {
-    const k = `${tag}|${key}`;
-    const e = this.entries.get(k);
-    if (e === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    this.entries.delete(k);
-    this.entries.set(k, e);
-    this.hits++;
-    return e.value;
+  /** The value, made most recently used; undefined on a miss. */
+  get(tag: number, key: number): number | undefined {
+    const s = this.find(tag, key);
+    if (s === NIL) return undefined;
+    this.touch(s);
+    return this.valueOf[s]!;
   }
 
   /** Presence check that does not touch LRU order or hit counters. */
-  has(tag: string, key: string): boolean {
-    return this.entries.has(`${tag}|${key}`);
+  has(tag: number, key: number): boolean {
+    return this.find(tag, key) !== NIL;
   }
 
-  set(tag: string, key: string, value: V): void {
-    const k = `${tag}|${key}`;
-    if (this.entries.has(k)) this.entries.delete(k);
-    else if (this.entries.size >= this.capacity) this.evictOldest();
-    this.entries.set(k, { tag, value });
-    let s = this.byTag.get(tag);
-    if (s === undefined) this.byTag.set(tag, (s = new Set()));
-    s.add(k);
+  /** Inserts or replaces (most recently used either way), evicting the least recently used entry when full. */
+  set(tag: number, key: number, value: number): void {
+    let s = this.find(tag, key);
+    if (s !== NIL) {
+      this.valueOf[s] = value;
+      this.touch(s);
+      return;
+    }
+    if (this.count >= this.capacity) this.evictOldest();
+    s = this.free[--this.freeTop]!;
+    this.tagOf[s] = tag;
+    this.keyOf[s] = key;
+    this.valueOf[s] = value;
+    this.count++;
+    // Index.
+    let i = this.hash(tag, key);
+    while (this.index[i] !== 0) i = (i + 1) & this.mask;
+    this.index[i] = s + 1;
+    this.indexAt[s] = i;
+    // Newest in recency order.
+    this.older[s] = this.mru;
+    this.newer[s] = NIL;
+    if (this.mru !== NIL) this.newer[this.mru] = s;
+    else this.lru = s;
+    this.mru = s;
+    // Tag list.
+    let t = this.byTag.get(tag);
+    if (t === undefined) this.byTag.set(tag, (t = { head: NIL, count: 0 }));
+    this.tagPrev[s] = NIL;
+    this.tagNext[s] = t.head;
+    if (t.head !== NIL) this.tagPrev[t.head] = s;
+    t.head = s;
+    t.count++;
   }
 
-  delete(tag: string, key: string): boolean {
-    const k = `${tag}|${key}`;
-    if (!this.entries.delete(k)) return false;
-    this.byTag.get(tag)?.delete(k);
+  delete(tag: number, key: number): boolean {
+    const s = this.find(tag, key);
+    if (s === NIL) return false;
+    this.remove(s);
     return true;
   }
 
   /** Tags with at least one entry. */
-  tags(): string[] {
-    return [...this.byTag.keys()].filter((t) => this.byTag.get(t)!.size > 0);
+  tags(): number[] {
+    const out: number[] = [];
+    for (const [tag, t] of this.byTag) if (t.count > 0) out.push(tag);
+    return out;
+  }
+
+  /** Entries with this tag. */
+  countOf(tag: number): number {
+    return this.byTag.get(tag)?.count ?? 0;
   }
 
   /** Drops every entry with this tag; returns how many. */
-  deleteTag(tag: string): number {
-    const s = this.byTag.get(tag);
-    if (s === undefined) return 0;
-    for (const k of s) this.entries.delete(k);
+  deleteTag(tag: number): number {
+    const t = this.byTag.get(tag);
+    if (t === undefined) return 0;
+    const n = t.count;
+    while (t.head !== NIL) this.remove(t.head);
     this.byTag.delete(tag);
-    return s.size;
+    return n;
   }
 
   /** Drops every entry whose tag satisfies `pred`. */
-  deleteTags(pred: (tag: string) => boolean): number {
+  deleteTags(pred: (tag: number) => boolean): number {
     let n = 0;
     for (const tag of [...this.byTag.keys()]) if (pred(tag)) n += this.deleteTag(tag);
     return n;
   }
 
-  /** Drops entries of one tag whose key satisfies `pred`. */
-  deleteWhere(tag: string, pred: (key: string, value: V) => boolean): number {
-    const s = this.byTag.get(tag);
-    if (s === undefined) return 0;
+  /** Drops the entries of one tag whose key lies in [lo, hi); returns how many. */
+  deleteKeyRange(tag: number, lo: number, hi: number): number {
+    const t = this.byTag.get(tag);
+    if (t === undefined) return 0;
     let n = 0;
-    const cut = tag.length + 1;
-    for (const k of [...s]) {
-      const e = this.entries.get(k)!;
-      if (pred(k.slice(cut), e.value)) {
-        this.entries.delete(k);
-        s.delete(k);
+    if (hi - lo <= t.count) {
+      for (let k = lo; k < hi; k++) if (this.delete(tag, k)) n++;
+      return n;
+    }
+    let s = t.head;
+    while (s !== NIL) {
+      const next = this.tagNext[s]!;
+      const k = this.keyOf[s]!;
+      if (k >= lo && k < hi) {
+        this.remove(s);
         n++;
       }
+      s = next;
     }
     return n;
   }
 
   clear(): number {
-    const n = this.entries.size;
-    this.entries.clear();
+    const n = this.count;
+    while (this.mru !== NIL) this.remove(this.mru);
     this.byTag.clear();
     return n;
   }
 
+  private hash(tag: number, key: number): number {
+    const lo = key >>> 0;
+    const hi = (key / 4294967296) >>> 0;
+    let h = Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi + (tag >>> 0), 0x85ebca77) ^ Math.imul((tag / 4294967296) >>> 0, 0xc2b2ae3d);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    return h & this.mask;
+  }
+
+  private find(tag: number, key: number): number {
+    let i = this.hash(tag, key);
+    for (;;) {
+      const e = this.index[i]!;
+      if (e === 0) return NIL;
+      const s = e - 1;
+      if (this.keyOf[s] === key && this.tagOf[s] === tag) return s;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Makes slot `s` the most recently used. */
+  private touch(s: number): void {
+    if (s === this.mru) return;
+    const o = this.older[s]!;
+    const nw = this.newer[s]!;
+    if (o !== NIL) this.newer[o] = nw;
+    else this.lru = nw;
+    this.older[nw] = o;
+    this.older[s] = this.mru;
+    this.newer[s] = NIL;
+    this.newer[this.mru] = s;
+    this.mru = s;
+  }
+
+  private remove(s: number): void {
+    // Recency list.
+    const o = this.older[s]!;
+    const nw = this.newer[s]!;
+    if (o !== NIL) this.newer[o] = nw;
+    else this.lru = nw;
+    if (nw !== NIL) this.older[nw] = o;
+    else this.mru = o;
+    // Tag list.
+    const t = this.byTag.get(this.tagOf[s]!)!;
+    const tp = this.tagPrev[s]!;
+    const tn = this.tagNext[s]!;
+    if (tp !== NIL) this.tagNext[tp] = tn;
+    else t.head = tn;
+    if (tn !== NIL) this.tagPrev[tn] = tp;
+    if (--t.count === 0) this.byTag.delete(this.tagOf[s]!);
+    // Index: backward-shift deletion keeps every probe chain unbroken.
+    const idx = this.index;
+    const mask = this.mask;
+    let hole = this.indexAt[s]!;
+    idx[hole] = 0;
+    let i = (hole + 1) & mask;
+    while (idx[i] !== 0) {
+      const m = idx[i]! - 1;
+      const home = this.hash(this.tagOf[m]!, this.keyOf[m]!);
+      // Move m into the hole when its home is not cyclically in (hole, i].
+      if (((i - home) & mask) >= ((i - hole) & mask)) {
+        idx[hole] = m + 1;
+        this.indexAt[m] = hole;
+        idx[i] = 0;
+        hole = i;
+      }
+      i = (i + 1) & mask;
+    }
+    this.free[this.freeTop++] = s;
+    this.count--;
+  }
+
   private evictOldest(): void {
-    const first = this.entries.keys().next();
-    if (first.done === true) return;
-    const k = first.value;
-    const e = this.entries.get(k)!;
-    this.entries.delete(k);
-    this.byTag.get(e.tag)?.delete(k);
-    this.evictions++;
+    if (this.lru !== NIL) this.remove(this.lru);
   }
 }

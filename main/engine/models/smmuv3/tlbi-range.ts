@@ -8,7 +8,7 @@
  * Does not model: TTL hints, leaf/non-leaf distinctions beyond what invalidation needs.
  */
 import { GRANULE } from '../../mem/radix-page-table';
-import type { Command, Opcode } from './commands';
+import { command, type Command, type Opcode } from './commands';
 import { CMDQ_MAX_TLBI_OPS } from './linux-constants';
 
 const RANGE_NUM_MAX = 31;
@@ -31,18 +31,29 @@ export function rangeChunks(pages: number): number[] {
  * TLBI commands for a range. `base` carries the tags (vmid, asid); `perPage` is TLBI_NH_VA or
  * TLBI_S2_IPA; `wide` is the flush used past the per-page cap (TLBI_NH_ASID or TLBI_S12_VMALL).
  */
-export function tlbiForRange(base: Omit<Command, 'op'>, perPage: Opcode, wide: Opcode, addr: number, size: number, ril: boolean): Command[] {
+export function tlbiForRange(base: { readonly vmid?: number; readonly asid?: number }, perPage: Opcode, wide: Opcode, addr: number, size: number, ril: boolean): Command[] {
+  const { vmid, asid } = base;
   const first = Math.floor(addr / GRANULE);
   const pages = Math.max(1, Math.ceil((addr + size) / GRANULE) - first);
+  const out: Command[] = [];
   if (ril) {
-    const out: Command[] = [];
+    // rangeChunks, without its array: one command per 5-bit group of the page count.
     let at = first * GRANULE;
-    for (const n of rangeChunks(pages)) {
-      out.push({ ...base, op: perPage, addr: at, size: n * GRANULE });
+    let left = pages;
+    while (left > 0) {
+      let scale = 0;
+      while (((left >> scale) & 1) === 0) scale++;
+      const n = ((left >> scale) & RANGE_NUM_MAX) << scale;
+      out.push(command(perPage, vmid, asid, undefined, at, n * GRANULE));
       at += n * GRANULE;
+      left -= n;
     }
     return out;
   }
-  if (pages > CMDQ_MAX_TLBI_OPS) return [{ ...base, op: wide }];
-  return Array.from({ length: pages }, (_, i) => ({ ...base, op: perPage, addr: (first + i) * GRANULE, size: GRANULE }));
+  if (pages > CMDQ_MAX_TLBI_OPS) {
+    out.push(command(wide, vmid, asid));
+    return out;
+  }
+  for (let i = 0; i < pages; i++) out.push(command(perPage, vmid, asid, undefined, (first + i) * GRANULE, GRANULE));
+  return out;
 }

@@ -12,23 +12,31 @@ import type { Command } from './commands';
 import { GRANULE } from '../../mem/radix-page-table';
 import { TaggedCache } from './tagged-cache';
 
-/** Ranges longer than this many pages are invalidated by scanning the tag instead of page by page. */
-const PAGEWISE_LIMIT = 64;
+/**
+ * Tags are numbers: VMID × 2^18 plus a code — 0 for the VMID's stage-2 entries, ASID + 2 for
+ * stage-1 (or combined) entries, where ASID −1 tags a stage-2-only stream's entries.
+ */
+const VMID_UNIT = 2 ** 18;
 
-export const s1Tag = (vmid: number, asid: number): string => `${vmid}:${asid}`;
-export const s2Tag = (vmid: number): string => `${vmid}:s2`;
+export const s1Tag = (vmid: number, asid: number): number => vmid * VMID_UNIT + asid + 2;
+export const s2Tag = (vmid: number): number => vmid * VMID_UNIT;
+const vmidOfTag = (tag: number): number => Math.floor(tag / VMID_UNIT);
+const isS2Tag = (tag: number): boolean => tag % VMID_UNIT === 0;
+
+/** A walk-cache key: the table-pointer slot at `level` covering `prefix` (the address divided by the level's span). */
+export const walkKey = (level: number, prefix: number): number => prefix * 8 + level;
 
 export class TranslationCaches {
-  /** Value: output page address. */
-  readonly iotlb: TaggedCache<number>;
-  /** Key "level:prefix" → present. */
-  readonly walk: TaggedCache<true>;
+  /** Value: output page address; key: input page number. */
+  readonly iotlb: TaggedCache;
+  /** Key walkKey(level, prefix) → present (1). */
+  readonly walk: TaggedCache;
   /** STEs and CDs cached per SID. */
   readonly config = new Set<number>();
 
   constructor(iotlbEntries: number, walkCacheEntries: number) {
-    this.iotlb = new TaggedCache<number>(iotlbEntries);
-    this.walk = new TaggedCache<true>(walkCacheEntries);
+    this.iotlb = new TaggedCache(iotlbEntries);
+    this.walk = new TaggedCache(walkCacheEntries);
   }
 
   /** Applies an invalidation; returns cached entries dropped. Unknown or non-invalidating commands drop nothing. */
@@ -71,30 +79,21 @@ export class TranslationCaches {
     }
   }
 
-  private tagsOf(vmid: number, includeS2: boolean): string[] {
-    const prefix = `${vmid}:`;
-    const out = new Set<string>();
-    for (const tag of [...this.iotlb.tags(), ...this.walk.tags()]) if (tag.startsWith(prefix) && (includeS2 || !tag.endsWith(':s2'))) out.add(tag);
+  private tagsOf(vmid: number, includeS2: boolean): number[] {
+    const out = new Set<number>();
+    for (const tag of [...this.iotlb.tags(), ...this.walk.tags()]) if (vmidOfTag(tag) === vmid && (includeS2 || !isS2Tag(tag))) out.add(tag);
     return [...out];
   }
 
   private dropVmid(vmid: number, includeS2: boolean): number {
-    const prefix = `${vmid}:`;
-    const pred = (t: string): boolean => t.startsWith(prefix) && (includeS2 || !t.endsWith(':s2'));
+    const pred = (t: number): boolean => vmidOfTag(t) === vmid && (includeS2 || !isS2Tag(t));
     return this.iotlb.deleteTags(pred) + this.walk.deleteTags(pred);
   }
 
-  private dropRange(tag: string, addr: number, size: number): number {
+  /** The IOTLB entries of `tag` for the pages of [addr, addr + size). */
+  private dropRange(tag: number, addr: number, size: number): number {
     const first = Math.floor(addr / GRANULE);
     const pages = Math.max(1, Math.ceil((addr + size) / GRANULE) - first);
-    if (pages <= PAGEWISE_LIMIT) {
-      let n = 0;
-      for (let p = first; p < first + pages; p++) if (this.iotlb.delete(tag, String(p))) n++;
-      return n;
-    }
-    return this.iotlb.deleteWhere(tag, (key) => {
-      const p = Number(key);
-      return p >= first && p < first + pages;
-    });
+    return this.iotlb.deleteKeyRange(tag, first, first + pages);
   }
 }

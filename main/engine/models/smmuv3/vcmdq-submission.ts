@@ -27,8 +27,11 @@ export class VcmdqSubmission {
     return this.queues.length > 0 && sub.every((c) => VCMDQ_ALLOWED.has(c.op));
   }
 
-  *submit(cpu: Vcpu, sub: readonly Command[]): ProcessGenerator<void> {
-    yield this.doorbellNs;
+  /** The guest writes the entries (`writeNs`), rings the doorbell, and the hardware executes them. */
+  *submit(cpu: Vcpu, sub: readonly Command[], writeNs: number): ProcessGenerator<void> {
+    const env = this.smmu.env;
+    if (!env.advance(writeNs)) yield writeNs;
+    if (!env.advance(this.doorbellNs)) yield this.doorbellNs;
     this.direct.inc(sub.length);
     yield* this.smmu.execute(this.queues[cpu.index % this.queues.length]!, sub, 'guest');
   }

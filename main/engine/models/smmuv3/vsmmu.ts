@@ -22,7 +22,7 @@ import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
 import { TopologyError, type IommuInstance, type ModelContext, type ViommuSite } from '../model';
 import { CommandQueue } from './cmdq';
-import { metricOpName, type Command, type Opcode } from './commands';
+import { metricOpName, withSync, type Command, type Opcode } from './commands';
 import { SMMUV3_COSTS } from './costs';
 import { EmulatedQueue } from './emulated-queue';
 import { GuestSmmuDomain } from './guest-domain';
@@ -58,7 +58,7 @@ export class VSmmu implements IommuInstance {
   private readonly qemu: QemuTranslation;
   private readonly writeNs: number;
   private readonly guestCmds: Counter;
-  private readonly opCounters = new Map<Opcode, Counter>();
+  private readonly opCounters: Partial<Record<Opcode, Counter>> = {};
   /** Devices behind this vSMMU whose backend registered an IOMMU UNMAP notifier (vhost). */
   private notifierDevices = 0;
 
@@ -87,7 +87,7 @@ export class VSmmu implements IommuInstance {
     this.guestAsids = new IdAllocator(`${spec.id} guest ASID`, this.backing[0]?.params.asidBits ?? 16);
     this.nest = this.world.vmNest(vm, p.stage2, p.s2PageSize, this.path);
     const queue = new CommandQueue(`${vm.id}.${spec.id}.cmdq`, p.cmdqLog2);
-    const swIotlb = new TaggedCache<number>(Math.max(1, Math.round(costs.get(SMMUV3_COSTS.vsmmuSwIotlbEntries))));
+    const swIotlb = new TaggedCache(Math.max(1, Math.round(costs.get(SMMUV3_COSTS.vsmmuSwIotlbEntries))));
     if (p.mode === 'nested') {
       // One iommufd vIOMMU object per physical instance, each holding this VM's VMID there.
       this.backing.forEach((smmu, k) => this.nest.vmidOn(smmu, `${this.path}.params.backing[${k}]`));
@@ -194,17 +194,26 @@ export class VSmmu implements IommuInstance {
    * The guest driver issuing commands (arm_smmu_cmdq_batch): submissions of up to 64 entries,
    * the last closed by CMD_SYNC; each goes to the VCMDQ when every command in it is one the
    * hardware accepts from a guest, else to the emulated queue (a trap). The caller holds `cpu`.
+   * One submission (the usual case) is handed straight to its queue, which first charges the
+   * guest's writing of the entries: one generator level fewer on every yield below.
    */
-  *submit(cpu: Vcpu, vm: VmRuntime, cmds: readonly Command[]): ProcessGenerator<void> {
-    const all: Command[] = [...cmds, { op: 'CMD_SYNC' }];
+  submit(cpu: Vcpu, vm: VmRuntime, cmds: readonly Command[]): ProcessGenerator<void> {
+    const all = withSync(cmds);
     this.guestCmds.inc(all.length);
     for (const c of all) this.opCounter(c.op).inc();
-    for (let i = 0; i < all.length; i += CMDQ_BATCH_ENTRIES) {
-      const sub = all.slice(i, i + CMDQ_BATCH_ENTRIES);
-      yield this.writeNs * sub.length;
-      if (this.vcmdq !== null && this.vcmdq.accepts(sub)) yield* this.vcmdq.submit(cpu, sub);
-      else yield* this.emulated.trap(cpu, vm, sub);
-    }
+    if (all.length <= CMDQ_BATCH_ENTRIES) return this.post(cpu, vm, all);
+    return this.submitBatches(cpu, vm, all);
+  }
+
+  private *submitBatches(cpu: Vcpu, vm: VmRuntime, all: readonly Command[]): ProcessGenerator<void> {
+    for (let i = 0; i < all.length; i += CMDQ_BATCH_ENTRIES) yield* this.post(cpu, vm, all.slice(i, i + CMDQ_BATCH_ENTRIES));
+  }
+
+  /** One submission: written by the guest (writeNs per entry), then posted to its queue. */
+  private post(cpu: Vcpu, vm: VmRuntime, sub: readonly Command[]): ProcessGenerator<void> {
+    const write = this.writeNs * sub.length;
+    if (this.vcmdq !== null && this.vcmdq.accepts(sub)) return this.vcmdq.submit(cpu, sub, write);
+    return this.emulated.trap(cpu, vm, sub, write);
   }
 
   /** Device side of the emulated mode (QEMU's software translation). */
@@ -217,8 +226,6 @@ export class VSmmu implements IommuInstance {
   }
 
   private opCounter(op: Opcode): Counter {
-    let c = this.opCounters.get(op);
-    if (c === undefined) this.opCounters.set(op, (c = this.ctx.metrics.counter(SMMUV3_METRICS.invalGuestCmdOf.of(metricOpName(op)))));
-    return c;
+    return (this.opCounters[op] ??= this.ctx.metrics.counter(SMMUV3_METRICS.invalGuestCmdOf.of(metricOpName(op))));
   }
 }

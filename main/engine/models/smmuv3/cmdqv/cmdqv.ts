@@ -10,7 +10,7 @@
  * and per-VINTF error maps software reads to find the stalled queue.
  * Does not model: the MMIO page layout, queue base contiguity checks, interrupts.
  */
-import { VCMDQ_ALLOWED, type Command } from '../commands';
+import { retagged, VCMDQ_ALLOWED, type Command } from '../commands';
 import { CommandQueue } from '../cmdq';
 
 export class Vintf {
@@ -66,7 +66,8 @@ export class Vcmdq extends CommandQueue {
 
   /** Consumes like a CMDQ, then rewrites each command as the hardware executes it; an error is reported in the error maps. */
   consumeSubstituted(max = Infinity): Command[] {
-    const cmds = this.consume(max).map((c) => this.substitute(c));
+    const cmds = this.consume(max);
+    for (let i = 0; i < cmds.length; i++) cmds[i] = this.substitute(cmds[i]!);
     if (this.error !== null) {
       this.vintf.lvcmdqErrMap.add(this.lidx);
       this.vintf.cmdqv.vintfErrMap.add(this.vintf.index);
@@ -85,7 +86,7 @@ export class Vcmdq extends CommandQueue {
   private substitute(c: Command): Command {
     if (c.op === 'CMD_SYNC') return c;
     const sid = c.sid !== undefined ? this.vintf.physicalSid(c.sid) : undefined;
-    return { ...c, vmid: this.vintf.vmid, ...(sid !== undefined ? { sid } : {}) };
+    return retagged(c, this.vintf.vmid, sid);
   }
 }
 

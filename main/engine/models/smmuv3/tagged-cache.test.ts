@@ -1,0 +1,90 @@
+// The typed-array TaggedCache against a plain reference (a Map in recency order, as the cache
+// was before it became a pure data structure): the same answers, sizes, counts and LRU victims
+// over long random operation sequences, with small capacities so eviction and hash collisions
+// (backward-shift deletion) happen constantly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TaggedCache } from './tagged-cache';
+import { Rng } from '../../kernel/rng';
+
+class Reference {
+  private readonly entries = new Map<string, { tag: number; key: number; value: number }>();
+  constructor(readonly capacity: number) {}
+  get size(): number {
+    return this.entries.size;
+  }
+  get(tag: number, key: number): number | undefined {
+    const k = `${tag}|${key}`;
+    const e = this.entries.get(k);
+    if (e === undefined) return undefined;
+    this.entries.delete(k);
+    this.entries.set(k, e);
+    return e.value;
+  }
+  has(tag: number, key: number): boolean {
+    return this.entries.has(`${tag}|${key}`);
+  }
+  set(tag: number, key: number, value: number): void {
+    const k = `${tag}|${key}`;
+    if (this.entries.has(k)) this.entries.delete(k);
+    else if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(k, { tag, key, value });
+  }
+  delete(tag: number, key: number): boolean {
+    return this.entries.delete(`${tag}|${key}`);
+  }
+  deleteWhere(pred: (e: { tag: number; key: number }) => boolean): number {
+    let n = 0;
+    for (const [k, e] of [...this.entries]) if (pred(e)) n += this.entries.delete(k) ? 1 : 0;
+    return n;
+  }
+  tags(): number[] {
+    return [...new Set([...this.entries.values()].map((e) => e.tag))].sort((a, b) => a - b);
+  }
+}
+
+test('TaggedCache behaves exactly as the reference LRU under random operations', () => {
+  for (const capacity of [1, 2, 7, 64]) {
+    const rng = new Rng(capacity, 'tagged-cache');
+    const c = new TaggedCache(capacity);
+    const r = new Reference(capacity);
+    // Large tags and keys too: page numbers above 2^32 and VMID-scaled tags.
+    const tagOf = (): number => [1, 2, 3, 2 ** 18 + 5, 2 ** 33 + 7][Math.floor(rng.float() * 5)]!;
+    const keyOf = (): number => (rng.float() < 0.2 ? 2 ** 36 : 0) + Math.floor(rng.float() * capacity * 3);
+    for (let i = 0; i < 20000; i++) {
+      const op = rng.float();
+      const tag = tagOf();
+      const key = keyOf();
+      if (op < 0.35) assert.equal(c.get(tag, key), r.get(tag, key), `get #${i}`);
+      else if (op < 0.7) {
+        const v = Math.floor(rng.float() * 1e9);
+        c.set(tag, key, v);
+        r.set(tag, key, v);
+      } else if (op < 0.8) assert.equal(c.delete(tag, key), r.delete(tag, key), `delete #${i}`);
+      else if (op < 0.85) assert.equal(c.has(tag, key), r.has(tag, key), `has #${i}`);
+      else if (op < 0.9) {
+        const lo = keyOf();
+        const hi = lo + Math.floor(rng.float() * capacity * 2);
+        assert.equal(c.deleteKeyRange(tag, lo, hi), r.deleteWhere((e) => e.tag === tag && e.key >= lo && e.key < hi), `deleteKeyRange #${i}`);
+      } else if (op < 0.93) assert.equal(c.deleteTag(tag), r.deleteWhere((e) => e.tag === tag), `deleteTag #${i}`);
+      else if (op < 0.95) assert.equal(c.deleteTags((t) => t % 2 === 1), r.deleteWhere((e) => e.tag % 2 === 1), `deleteTags #${i}`);
+      else if (op < 0.951) assert.equal(c.clear(), r.deleteWhere(() => true), `clear #${i}`);
+      assert.equal(c.size, r.size, `size after #${i}`);
+    }
+    assert.deepEqual([...c.tags()].sort((a, b) => a - b), r.tags());
+  }
+});
+
+test('TaggedCache evicts the least recently used entry, counting a get as a use and has as none', () => {
+  const c = new TaggedCache(2);
+  c.set(1, 10, 100);
+  c.set(1, 11, 110);
+  assert.equal(c.has(1, 10), true);
+  c.set(1, 12, 120); // has() did not refresh 10: it is the victim
+  assert.equal(c.get(1, 10), undefined);
+  assert.equal(c.get(1, 11), 110); // 11 is now the newest
+  c.set(2, 13, 130); // so 12 goes
+  assert.equal(c.has(1, 12), false);
+  assert.equal(c.countOf(1), 1);
+  assert.equal(c.countOf(2), 1);
+});
