@@ -8,7 +8,7 @@
 import type { ProcessGenerator } from '../kernel';
 import type { Costs } from '../costs/costs';
 import type { Vcpu } from '../machine/vcpu';
-import { splitSafe } from '../mem/addr';
+import { FRAME, splitSafe } from '../mem/addr';
 import type { DmaPath, Direction, Mapping } from './path';
 import { CORE_COSTS } from '../../common/profile/core';
 
@@ -26,8 +26,7 @@ export class DirectPath implements DmaPath {
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     if (!cpu.res.env.advance(this.mapNs)) yield this.mapNs;
-    const { pfn, off } = splitSafe(gpa);
-    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
+    return mappingOf(gpa, bytes, dir);
   }
 
   *unmap(cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
@@ -37,4 +36,23 @@ export class DirectPath implements DmaPath {
   *translate(_pfn: number, _off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
     return true;
   }
+
+  tryMap(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null | undefined {
+    if (!cpu.res.env.advance(this.mapNs)) return undefined;
+    return mappingOf(gpa, bytes, dir);
+  }
+
+  tryUnmap(cpu: Vcpu, _m: Mapping): boolean {
+    return cpu.res.env.advance(this.unmapNs);
+  }
+
+  translateNow(_pfn: number, _off: number, _bytes: number, _write: boolean): boolean {
+    return true;
+  }
+}
+
+/** The bus address is the guest-physical one. */
+function mappingOf(gpa: number, bytes: number, dir: Direction): Mapping {
+  if (!Number.isSafeInteger(gpa) || gpa < 0) splitSafe(gpa); // throws its RangeError
+  return { iovaPfn: Math.floor(gpa / FRAME), iovaOff: gpa % FRAME, bytes, dir, gpa };
 }

@@ -46,6 +46,18 @@ export interface DmaPath {
   mapSg?(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null>;
   /** dma_unmap_sg of what one mapSg call returned. */
   unmapSg?(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
+  /**
+   * Optional in-place forms of map, unmap and translate, for paths whose calls wait on nothing
+   * but their own constant holds (dma-direct). Each does exactly what its generator would when
+   * every hold can be taken in place (Environment.advance) and reports when it could not, having
+   * changed nothing: tryMap returns undefined, tryUnmap false; the caller then yield*s the
+   * generator, which does the same work through the queue. translateNow is translate for a path
+   * whose translation takes no time. Saving the generators matters: workloads call these for
+   * every packet and every map-bench iteration.
+   */
+  tryMap?(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null | undefined;
+  tryUnmap?(cpu: Vcpu, m: Mapping): boolean;
+  translateNow?(pfn: number, off: number, bytes: number, write: boolean): boolean;
   /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
   readonly unmapNotifier?: UnmapNotifier;
   /** Whole block requests, when a transport's driver builds and maps them (virtio-blk). */

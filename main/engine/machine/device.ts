@@ -60,6 +60,35 @@ export class DeviceRuntime {
   }
 
   /**
+   * The whole of dma() done in place, for a caller running directly from the loop, when nothing
+   * can interleave with it: the path translates in no time (DmaPath.translateNow), the DMA is
+   * one piece, the link is free and nothing queued comes before the end of the transfer
+   * (Environment.canAdvance) — then dma()'s two holds would both be taken in place and this is
+   * the same work without its generator. Returns undefined, having done nothing, otherwise.
+   */
+  tryDma(pfn: number, off: number, bytes: number, write: boolean): boolean | undefined {
+    const translateNow = this.path.translateNow;
+    if (translateNow === undefined || !(bytes > 0 && bytes <= this.maxChunk) || !this.link.idle) return undefined;
+    const env = this.env;
+    const xfer = Math.ceil(bytes / this.bytesPerNs);
+    if (!env.canAdvance(this.latencyNs + xfer, 2)) return undefined;
+    const start = env.now;
+    if (!env.advance(this.latencyNs)) throw new Error('DeviceRuntime.tryDma: canAdvance and advance disagree');
+    if (!translateNow.call(this.path, pfn, off, bytes, write)) {
+      this.faults.inc();
+      return false;
+    }
+    this.link.tryAcquire();
+    if (!env.advance(xfer)) throw new Error('DeviceRuntime.tryDma: canAdvance and advance disagree');
+    this.link.release();
+    this.bytesMoved.inc(bytes);
+    this.throughput.add(env.now, bytes);
+    this.transactions.inc();
+    this.latency.record(env.now - start);
+    return true;
+  }
+
+  /**
    * One DMA of `bytes` at bus address `pfn` × 4 KiB + `off` (a mapping's iovaPfn and iovaOff, exact
    * over 64 bits). Returns false if any piece faulted (the rest is not transferred).
    */
@@ -68,7 +97,8 @@ export class DeviceRuntime {
     if (!this.env.advance(this.latencyNs)) yield this.latencyNs;
     for (let done = 0; done < bytes; done += this.maxChunk) {
       const len = Math.min(this.maxChunk, bytes - done);
-      const ok = yield* this.path.translate(pfn, off + done, len, write);
+      const translateNow = this.path.translateNow;
+      const ok = translateNow !== undefined ? translateNow.call(this.path, pfn, off + done, len, write) : yield* this.path.translate(pfn, off + done, len, write);
       if (!ok) {
         this.faults.inc();
         return false;

@@ -15,6 +15,13 @@ export interface DmaCalls {
   /** dma_map_sg: one call (one map.ops) for the list; a one-entry list is a plain map. */
   mapSg(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null>;
   unmapSg(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
+  /**
+   * map done in place, with the same recording, when the path can (DmaPath.tryMap); undefined,
+   * nothing done, when the caller must yield* map.
+   */
+  tryMap(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null | undefined;
+  /** unmap done in place (true), or nothing done (false: yield* unmap). */
+  tryUnmap(cpu: Vcpu, m: Mapping): boolean;
 }
 
 export function dmaCalls(ctx: WorkloadContext): DmaCalls {
@@ -26,6 +33,27 @@ export function dmaCalls(ctx: WorkloadContext): DmaCalls {
   const unmaps = metrics.counter(CORE_METRICS.unmapOps);
   const failures = metrics.counter(CORE_METRICS.mapFailures);
   return {
+    tryMap(cpu, gpa, bytes, dir) {
+      if (path.tryMap === undefined) return undefined;
+      const t0 = env.now;
+      const m = path.tryMap(cpu, gpa, bytes, dir);
+      if (m === undefined) return undefined;
+      if (m === null) {
+        failures.inc();
+        return null;
+      }
+      mapLat.record(env.now - t0);
+      maps.inc();
+      return m;
+    },
+    tryUnmap(cpu, m) {
+      if (path.tryUnmap === undefined) return false;
+      const t0 = env.now;
+      if (!path.tryUnmap(cpu, m)) return false;
+      unmapLat.record(env.now - t0);
+      unmaps.inc();
+      return true;
+    },
     *map(cpu, gpa, bytes, dir) {
       const t0 = env.now;
       const m = yield* path.map(cpu, gpa, bytes, dir);

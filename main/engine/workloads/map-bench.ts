@@ -10,51 +10,89 @@
  * Does not model: the benchmark's own kthread overhead, the memset of the buffer before a map.
  */
 import type { MapBenchWorkload } from '../../common/spec';
-import type { ProcessGenerator } from '../kernel';
+import type { Environment, ProcessGenerator } from '../kernel';
+import type { Mapping } from '../dma/path';
 import { MIN_ITERATION_NS, type WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
 import { CORE_METRICS } from '../../common/metrics/core';
 import type { Metrics } from '../metrics/collector';
 import { MapBenchStats } from './map-bench-stats';
 
-/** One dma_map_benchmark accumulator per run, shared by every map-bench thread (the kernel's atomics). */
+/**
+ * One dma_map_benchmark accumulator per run, shared by every map-bench thread (the kernel's
+ * atomics). Its outputs are read once, when the run ends: they are the values after the last
+ * iteration, which is what setting them after every iteration left.
+ */
 const runStats = new WeakMap<Metrics, MapBenchStats>();
 
-function record(metrics: Metrics, mapNs: number, unmapNs: number): void {
+function statsOf(ctx: WorkloadContext): MapBenchStats {
+  const metrics = ctx.metrics;
   let st = runStats.get(metrics);
-  if (st === undefined) runStats.set(metrics, (st = new MapBenchStats()));
-  st.add(mapNs, unmapNs);
-  const r = st.result();
-  metrics.gauge(CORE_METRICS.benchAvgMap100ns, r.avgMap);
-  metrics.gauge(CORE_METRICS.benchMapStddev100ns, r.mapStddev);
-  metrics.gauge(CORE_METRICS.benchAvgUnmap100ns, r.avgUnmap);
-  metrics.gauge(CORE_METRICS.benchUnmapStddev100ns, r.unmapStddev);
+  if (st === undefined) {
+    const s = (st = new MapBenchStats());
+    runStats.set(metrics, s);
+    ctx.atEnd(() => {
+      if (s.loops === 0) return; // the gauges exist once an iteration has finished
+      const r = s.result();
+      metrics.gauge(CORE_METRICS.benchAvgMap100ns, r.avgMap);
+      metrics.gauge(CORE_METRICS.benchMapStddev100ns, r.mapStddev);
+      metrics.gauge(CORE_METRICS.benchAvgUnmap100ns, r.avgUnmap);
+      metrics.gauge(CORE_METRICS.benchUnmapStddev100ns, r.unmapStddev);
+    });
+  }
+  return st;
 }
 
 export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device } = ctx;
   const dma = dmaCalls(ctx);
   const benchOps = metrics.counter(CORE_METRICS.benchOps);
+  const stats = statsOf(ctx);
   const write = w.direction !== 'to-device';
 
   function* thread(t: number): ProcessGenerator<void> {
     const cpu = device.vcpu(t);
+    const vcpu = cpu.res;
     const gpa = device.vm.allocBuffer(w.granule);
     let ops = 0;
     while (env.now < ctx.endAt && (w.maxOps === undefined || ops < w.maxOps)) {
       const iterStart = env.now;
-      const m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
+      // Each call is first tried in place (a free vCPU, a path that can map without yielding:
+      // Resource.tryAcquire, DmaCalls.tryMap, DeviceRuntime.tryDma), else made through the
+      // queue; either way the same work at the same instants.
+      let m: Mapping | null | undefined;
+      if (vcpu.tryAcquire()) {
+        try {
+          m = dma.tryMap(cpu, gpa, w.granule, w.direction);
+          if (m === undefined) m = yield* dma.map(cpu, gpa, w.granule, w.direction);
+        } finally {
+          vcpu.release();
+        }
+      } else {
+        m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
+      }
       const mapNs = env.now - iterStart;
       if (m !== null) {
-        if (w.dmaBytes > 0) yield* device.dma(m.iovaPfn, m.iovaOff, Math.min(w.dmaBytes, m.bytes), write);
-        if (w.transDelay > 0) yield* cpu.run(hold(w.transDelay));
+        if (w.dmaBytes > 0) {
+          const bytes = Math.min(w.dmaBytes, m.bytes);
+          if (device.tryDma(m.iovaPfn, m.iovaOff, bytes, write) === undefined) yield* device.dma(m.iovaPfn, m.iovaOff, bytes, write);
+        }
+        if (w.transDelay > 0) yield* cpu.run(hold(env, w.transDelay));
         const unmapStart = env.now;
-        yield* cpu.run(dma.unmap(cpu, m));
-        record(metrics, mapNs, env.now - unmapStart);
+        if (vcpu.tryAcquire()) {
+          try {
+            if (!dma.tryUnmap(cpu, m)) yield* dma.unmap(cpu, m);
+          } finally {
+            vcpu.release();
+          }
+        } else {
+          yield* cpu.run(dma.unmap(cpu, m));
+        }
+        stats.add(mapNs, env.now - unmapStart);
         benchOps.inc();
         ops++;
       }
-      if (w.thinkTime > 0) yield* cpu.run(hold(w.thinkTime));
+      if (w.thinkTime > 0) yield* cpu.run(hold(env, w.thinkTime));
       if (env.now === iterStart && !env.advance(MIN_ITERATION_NS)) yield MIN_ITERATION_NS;
     }
   }
@@ -62,6 +100,6 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   for (let t = 0; t < w.threads; t++) env.process(thread(t), `${device.spec.id}.mapbench${t}`);
 }
 
-function* hold(ns: number): ProcessGenerator<void> {
-  yield ns;
+function* hold(env: Environment, ns: number): ProcessGenerator<void> {
+  if (!env.advance(ns)) yield ns;
 }

@@ -10,7 +10,7 @@
  * Does not model: GRO/TSO, interrupt moderation timers, multi-buffer page pools.
  */
 import type { NicWorkload } from '../../common/spec';
-import { exponential, sampler, Store } from '../kernel';
+import { exponential, sampler, Store, type ProcessGenerator, type SimEvent } from '../kernel';
 import type { Mapping } from '../dma/path';
 import type { WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
@@ -23,6 +23,11 @@ interface Completion {
   descs: Mapping[];
   arrival: number;
   ok: boolean;
+}
+
+/** A received packet: its descriptors, and how the device's write went once done. */
+interface RxPacket extends Completion {
+  readonly size: number;
 }
 
 export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
@@ -53,6 +58,58 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
     if (w.direction === 'rx') {
       const ready = new Fifo<Mapping>();
       const gpas: number[] = [];
+      const vcpu = cpu.res;
+      // The device writes each packet on an rx engine: a process that, its packet done, waits
+      // for the next one instead of ending. Handing a packet to an idle engine wakes it at this
+      // instant, urgently, exactly where starting a new process would have queued it; what is
+      // saved is a process and generator per packet and the completion event nobody waits on.
+      const idle: SimEvent<RxPacket>[] = [];
+      function* rxEngine(first: RxPacket): ProcessGenerator<void> {
+        let p = first;
+        for (;;) {
+          const descs = p.descs;
+          let ok = true;
+          for (let i = 0; i < descs.length && ok; i++) {
+            const d = descs[i]!;
+            const len = Math.min(w.bufferSize, p.size - i * w.bufferSize);
+            const r = device.tryDma(d.iovaPfn, d.iovaOff, len, true);
+            ok = r !== undefined ? r : yield* device.dma(d.iovaPfn, d.iovaOff, len, true);
+          }
+          p.ok = ok;
+          done.tryPut(p);
+          const next = env.event<RxPacket>();
+          idle.push(next);
+          p = (yield next) as RxPacket;
+        }
+      }
+      // The NAPI work for one completed packet from step `at` on (step 2i unmaps descriptor i,
+      // 2i + 1 maps its fresh buffer, 2n is the per-packet work), on the vCPU the caller holds.
+      function* refill(c: Completion, at: number): ProcessGenerator<void> {
+        const descs = c.descs;
+        for (let s = at; s < 2 * descs.length; s++) {
+          const d = descs[s >> 1]!;
+          if ((s & 1) === 0) {
+            yield* dma.unmap(cpu, d);
+          } else {
+            const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
+            if (m !== null) ready.push(m);
+          }
+        }
+        if (!env.advance(perPacketNs)) yield perPacketNs;
+      }
+      // refill's steps done in place while the path can (DmaCalls.tryUnmap/tryMap, advance):
+      // the step to continue from with refill, or -1 when all is done.
+      function refillInPlace(c: Completion): number {
+        const descs = c.descs;
+        for (let i = 0; i < descs.length; i++) {
+          const d = descs[i]!;
+          if (!dma.tryUnmap(cpu, d)) return 2 * i;
+          const m = dma.tryMap(cpu, d.gpa, w.bufferSize, 'from-device');
+          if (m === undefined) return 2 * i + 1;
+          if (m !== null) ready.push(m);
+        }
+        return env.advance(perPacketNs) ? -1 : 2 * descs.length;
+      }
       env.process(
         (function* () {
           // Post the ring before traffic starts, as the driver does at ifup.
@@ -75,19 +132,10 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               drops.inc();
               continue;
             }
-            const descs = ready.take(need);
-            const arrival = env.now;
-            env.process(
-              (function* () {
-                let ok = true;
-                for (let i = 0; i < descs.length && ok; i++) {
-                  const len = Math.min(w.bufferSize, size - i * w.bufferSize);
-                  ok = yield* device.dma(descs[i]!.iovaPfn, descs[i]!.iovaOff, len, true);
-                }
-                done.tryPut({ descs, arrival, ok });
-              })(),
-              `${device.spec.id}.rx`,
-            );
+            const p: RxPacket = { descs: ready.take(need), arrival: env.now, ok: true, size };
+            const engine = idle.pop();
+            if (engine === undefined) env.process(rxEngine(p), `${device.spec.id}.rx`);
+            else engine.succeed(p);
           }
         })(),
         `${device.spec.id}.q${q}.wire`,
@@ -96,16 +144,16 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         (function* () {
           for (;;) {
             const c = (yield done.get()) as Completion;
-            yield* cpu.run(
-              (function* () {
-                for (const d of c.descs) {
-                  yield* dma.unmap(cpu, d);
-                  const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
-                  if (m !== null) ready.push(m);
-                }
-                if (!env.advance(perPacketNs)) yield perPacketNs;
-              })(),
-            );
+            if (vcpu.tryAcquire()) {
+              try {
+                const at = refillInPlace(c);
+                if (at >= 0) yield* refill(c, at);
+              } finally {
+                vcpu.release();
+              }
+            } else {
+              yield* cpu.run(refill(c, 0));
+            }
             if (c.ok) {
               packets.inc();
               latency.record(env.now - c.arrival);
