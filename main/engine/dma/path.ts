@@ -47,21 +47,29 @@ export interface DmaPath {
   /** dma_unmap_sg of what one mapSg call returned. */
   unmapSg?(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
   /**
-   * Optional in-place forms of map, unmap and translate, for paths whose calls wait on nothing
-   * but their own constant holds (dma-direct). Each does exactly what its generator would when
-   * every hold can be taken in place (Environment.advance) and reports when it could not, having
-   * changed nothing: tryMap returns undefined, tryUnmap false; the caller then yield*s the
-   * generator, which does the same work through the queue. translateNow is translate for a path
-   * whose translation takes no time. Saving the generators matters: workloads call these for
-   * every packet and every map-bench iteration.
+   * Present on a path whose calls are constant holds on the vCPU followed by instantaneous work,
+   * and whose translation takes no time (dma-direct): workloads then drive it from their own
+   * process with no generator per call (see InstantDma), which is most of the engine's cost per
+   * packet or map-bench iteration when a call is otherwise a nest of generators.
    */
-  tryMap?(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null | undefined;
-  tryUnmap?(cpu: Vcpu, m: Mapping): boolean;
-  translateNow?(pfn: number, off: number, bytes: number, write: boolean): boolean;
+  readonly instant?: InstantDma;
   /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
   readonly unmapNotifier?: UnmapNotifier;
   /** Whole block requests, when a transport's driver builds and maps them (virtio-blk). */
   readonly blockQueue?: BlockQueue;
+}
+
+/**
+ * A path's calls as their parts: map is exactly "hold mapHoldNs, then mapAfterHold", unmap
+ * "hold unmapHoldNs, then unmapAfterHold", translate "translateNow" with no hold — what the
+ * path's generators do, so a caller may do either.
+ */
+export interface InstantDma {
+  readonly mapHoldNs: number;
+  readonly unmapHoldNs: number;
+  mapAfterHold(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null;
+  unmapAfterHold(cpu: Vcpu, m: Mapping): void;
+  translateNow(pfn: number, off: number, bytes: number, write: boolean): boolean;
 }
 
 export interface Segment {

@@ -54,20 +54,21 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
     const cpu = device.vcpu(t);
     const vcpu = cpu.res;
     const gpa = device.vm.allocBuffer(w.granule);
+    // On a path whose calls are constant holds (DmaCalls.instant, DeviceRuntime.dmaSteps) this
+    // process takes the holds and the grants itself: the same work at the same instants as
+    // through the calls' generators, without a generator per call.
+    const inst = dma.instant;
+    const op = device.dmaSteps();
     let ops = 0;
     while (env.now < ctx.endAt && (w.maxOps === undefined || ops < w.maxOps)) {
       const iterStart = env.now;
-      // Each call is first tried in place (a free vCPU, a path that can map without yielding:
-      // Resource.tryAcquire, DmaCalls.tryMap, DeviceRuntime.tryDma), else made through the
-      // queue; either way the same work at the same instants.
-      let m: Mapping | null | undefined;
-      if (vcpu.tryAcquire()) {
-        try {
-          m = dma.tryMap(cpu, gpa, w.granule, w.direction);
-          if (m === undefined) m = yield* dma.map(cpu, gpa, w.granule, w.direction);
-        } finally {
-          vcpu.release();
-        }
+      let m: Mapping | null;
+      if (inst !== null) {
+        if (!vcpu.tryAcquire()) yield vcpu.request();
+        const t0 = env.now;
+        if (!env.advance(inst.mapHoldNs)) yield inst.mapHoldNs;
+        m = inst.mapAfterHold(cpu, t0, gpa, w.granule, w.direction);
+        vcpu.release();
       } else {
         m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
       }
@@ -75,16 +76,17 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
       if (m !== null) {
         if (w.dmaBytes > 0) {
           const bytes = Math.min(w.dmaBytes, m.bytes);
-          if (device.tryDma(m.iovaPfn, m.iovaOff, bytes, write) === undefined) yield* device.dma(m.iovaPfn, m.iovaOff, bytes, write);
+          if (op !== null) for (let y = op.begin(m.iovaPfn, m.iovaOff, bytes, write); y !== null; y = op.next()) yield y;
+          else yield* device.dma(m.iovaPfn, m.iovaOff, bytes, write);
         }
         if (w.transDelay > 0) yield* cpu.run(hold(env, w.transDelay));
         const unmapStart = env.now;
-        if (vcpu.tryAcquire()) {
-          try {
-            if (!dma.tryUnmap(cpu, m)) yield* dma.unmap(cpu, m);
-          } finally {
-            vcpu.release();
-          }
+        if (inst !== null) {
+          if (!vcpu.tryAcquire()) yield vcpu.request();
+          const t0 = env.now;
+          if (!env.advance(inst.unmapHoldNs)) yield inst.unmapHoldNs;
+          inst.unmapAfterHold(cpu, t0, m);
+          vcpu.release();
         } else {
           yield* cpu.run(dma.unmap(cpu, m));
         }

@@ -65,6 +65,9 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       // saved is a process and generator per packet and the completion event nobody waits on.
       const idle: SimEvent<RxPacket>[] = [];
       function* rxEngine(first: RxPacket): ProcessGenerator<void> {
+        // On a path that translates in no time the engine yields the DMA's steps itself
+        // (DeviceRuntime.dmaSteps): no generator per descriptor.
+        const op = device.dmaSteps();
         let p = first;
         for (;;) {
           const descs = p.descs;
@@ -72,8 +75,12 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
           for (let i = 0; i < descs.length && ok; i++) {
             const d = descs[i]!;
             const len = Math.min(w.bufferSize, p.size - i * w.bufferSize);
-            const r = device.tryDma(d.iovaPfn, d.iovaOff, len, true);
-            ok = r !== undefined ? r : yield* device.dma(d.iovaPfn, d.iovaOff, len, true);
+            if (op !== null) {
+              for (let y = op.begin(d.iovaPfn, d.iovaOff, len, true); y !== null; y = op.next()) yield y;
+              ok = op.ok;
+            } else {
+              ok = yield* device.dma(d.iovaPfn, d.iovaOff, len, true);
+            }
           }
           p.ok = ok;
           done.tryPut(p);
@@ -82,34 +89,17 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
           p = (yield next) as RxPacket;
         }
       }
-      // The NAPI work for one completed packet from step `at` on (step 2i unmaps descriptor i,
-      // 2i + 1 maps its fresh buffer, 2n is the per-packet work), on the vCPU the caller holds.
-      function* refill(c: Completion, at: number): ProcessGenerator<void> {
-        const descs = c.descs;
-        for (let s = at; s < 2 * descs.length; s++) {
-          const d = descs[s >> 1]!;
-          if ((s & 1) === 0) {
-            yield* dma.unmap(cpu, d);
-          } else {
-            const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
-            if (m !== null) ready.push(m);
-          }
+      // The NAPI work for one completed packet, on the vCPU the caller holds: unmap each
+      // descriptor and map a fresh buffer for it, then the per-packet work.
+      function* refill(c: Completion): ProcessGenerator<void> {
+        for (const d of c.descs) {
+          yield* dma.unmap(cpu, d);
+          const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
+          if (m !== null) ready.push(m);
         }
         if (!env.advance(perPacketNs)) yield perPacketNs;
       }
-      // refill's steps done in place while the path can (DmaCalls.tryUnmap/tryMap, advance):
-      // the step to continue from with refill, or -1 when all is done.
-      function refillInPlace(c: Completion): number {
-        const descs = c.descs;
-        for (let i = 0; i < descs.length; i++) {
-          const d = descs[i]!;
-          if (!dma.tryUnmap(cpu, d)) return 2 * i;
-          const m = dma.tryMap(cpu, d.gpa, w.bufferSize, 'from-device');
-          if (m === undefined) return 2 * i + 1;
-          if (m !== null) ready.push(m);
-        }
-        return env.advance(perPacketNs) ? -1 : 2 * descs.length;
-      }
+      const inst = dma.instant;
       env.process(
         (function* () {
           // Post the ring before traffic starts, as the driver does at ifup.
@@ -144,15 +134,22 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         (function* () {
           for (;;) {
             const c = (yield done.get()) as Completion;
-            if (vcpu.tryAcquire()) {
-              try {
-                const at = refillInPlace(c);
-                if (at >= 0) yield* refill(c, at);
-              } finally {
-                vcpu.release();
+            if (inst !== null) {
+              // refill with the calls' holds taken by this process itself (DmaCalls.instant).
+              if (!vcpu.tryAcquire()) yield vcpu.request();
+              for (const d of c.descs) {
+                let t0 = env.now;
+                if (!env.advance(inst.unmapHoldNs)) yield inst.unmapHoldNs;
+                inst.unmapAfterHold(cpu, t0, d);
+                t0 = env.now;
+                if (!env.advance(inst.mapHoldNs)) yield inst.mapHoldNs;
+                const m = inst.mapAfterHold(cpu, t0, d.gpa, w.bufferSize, 'from-device');
+                if (m !== null) ready.push(m);
               }
+              if (!env.advance(perPacketNs)) yield perPacketNs;
+              vcpu.release();
             } else {
-              yield* cpu.run(refill(c, 0));
+              yield* cpu.run(refill(c));
             }
             if (c.ok) {
               packets.inc();
