@@ -8,33 +8,46 @@
 import type { ProcessGenerator } from '../kernel';
 import type { Costs } from '../costs/costs';
 import type { Vcpu } from '../machine/vcpu';
-import { splitSafe } from '../mem/addr';
-import type { DmaPath, Direction, Mapping } from './path';
+import { FRAME, splitSafe } from '../mem/addr';
+import type { DmaPath, Direction, InstantDma, Mapping } from './path';
 import { CORE_COSTS } from '../../common/profile/core';
 
-export class DirectPath implements DmaPath {
+export class DirectPath implements DmaPath, InstantDma {
   readonly name = 'dma-direct';
-  private readonly mapNs: number;
-  private readonly unmapNs: number;
+  readonly mapHoldNs: number;
+  readonly unmapHoldNs: number;
+  /** Every call is a constant hold plus instantaneous work (DmaPath.instant). */
+  readonly instant: InstantDma = this;
 
   constructor(costs: Costs) {
-    this.mapNs = costs.ns(CORE_COSTS.guestDmaDirectMapNs);
-    this.unmapNs = costs.ns(CORE_COSTS.guestDmaDirectUnmapNs);
+    this.mapHoldNs = costs.ns(CORE_COSTS.guestDmaDirectMapNs);
+    this.unmapHoldNs = costs.ns(CORE_COSTS.guestDmaDirectUnmapNs);
   }
 
   *probe(_cpu: Vcpu): ProcessGenerator<void> {}
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
-    if (!cpu.res.env.advance(this.mapNs)) yield this.mapNs;
-    const { pfn, off } = splitSafe(gpa);
-    return { iovaPfn: pfn, iovaOff: off, bytes, dir, gpa };
+    if (!cpu.res.env.advance(this.mapHoldNs)) yield this.mapHoldNs;
+    return this.mapAfterHold(cpu, gpa, bytes, dir);
   }
 
   *unmap(cpu: Vcpu, _m: Mapping): ProcessGenerator<void> {
-    if (!cpu.res.env.advance(this.unmapNs)) yield this.unmapNs;
+    if (!cpu.res.env.advance(this.unmapHoldNs)) yield this.unmapHoldNs;
   }
 
   *translate(_pfn: number, _off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    return true;
+  }
+
+  /** The bus address is the guest-physical one. */
+  mapAfterHold(_cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping {
+    if (!Number.isSafeInteger(gpa) || gpa < 0) splitSafe(gpa); // throws its RangeError
+    return { iovaPfn: Math.floor(gpa / FRAME), iovaOff: gpa % FRAME, bytes, dir, gpa };
+  }
+
+  unmapAfterHold(_cpu: Vcpu, _m: Mapping): void {}
+
+  translateNow(_pfn: number, _off: number, _bytes: number, _write: boolean): boolean {
     return true;
   }
 }

@@ -46,10 +46,30 @@ export interface DmaPath {
   mapSg?(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null>;
   /** dma_unmap_sg of what one mapSg call returned. */
   unmapSg?(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
+  /**
+   * Present on a path whose calls are constant holds on the vCPU followed by instantaneous work,
+   * and whose translation takes no time (dma-direct): workloads then drive it from their own
+   * process with no generator per call (see InstantDma), which is most of the engine's cost per
+   * packet or map-bench iteration when a call is otherwise a nest of generators.
+   */
+  readonly instant?: InstantDma;
   /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
   readonly unmapNotifier?: UnmapNotifier;
   /** Whole block requests, when a transport's driver builds and maps them (virtio-blk). */
   readonly blockQueue?: BlockQueue;
+}
+
+/**
+ * A path's calls as their parts: map is exactly "hold mapHoldNs, then mapAfterHold", unmap
+ * "hold unmapHoldNs, then unmapAfterHold", translate "translateNow" with no hold — what the
+ * path's generators do, so a caller may do either.
+ */
+export interface InstantDma {
+  readonly mapHoldNs: number;
+  readonly unmapHoldNs: number;
+  mapAfterHold(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null;
+  unmapAfterHold(cpu: Vcpu, m: Mapping): void;
+  translateNow(pfn: number, off: number, bytes: number, write: boolean): boolean;
 }
 
 export interface Segment {

@@ -36,3 +36,20 @@ test('serialized data gives the same quantiles, and bad values are rejected', ()
   assert.throws(() => h.record(NaN));
   assert.ok(Number.isNaN(new Histogram().quantile(0.5)));
 });
+
+test('bucket counts are those of the log formula, below 1, in the counted range and beyond it, memo or not', () => {
+  for (const alpha of [0.005, 0.0001, 0.3]) {
+    const h = new Histogram(alpha);
+    const logGamma = Math.log((1 + alpha) / (1 - alpha));
+    const want = new Map<number, number>();
+    const rng = new Rng(5, 'b');
+    for (let i = 0; i < 20_000; i++) {
+      // repeats (the memo: the last and the first of each six), values 256 apart, fractions below 1, huge values
+      const x = [3 * 2 ** 33, 40 + 256 * rng.int(0, 3), rng.float() * 0.9 + 0.001, rng.int(1, 1e6), 2 ** rng.int(0, 60), 3 * 2 ** 33][i % 6]!;
+      h.record(x);
+      const b = Math.ceil(Math.log(x) / logGamma);
+      want.set(b, (want.get(b) ?? 0) + 1);
+    }
+    assert.deepEqual(h.data().buckets, [...want.entries()].sort((a, b) => a[0] - b[0]), `alpha ${alpha}`);
+  }
+});

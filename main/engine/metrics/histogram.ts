@@ -9,10 +9,21 @@ import type { HistogramData } from '../../common/result';
 /** Read side of the sketch, shared with the API and reports. */
 export { quantileOf };
 
+/**
+ * Bucket indices 0..DENSE-1 (values from 1 up to γ^DENSE, beyond 10^17 at the default α) are
+ * counted in an array; the rest (values below 1, or a coarse α's far indices) in a map.
+ */
+const DENSE = 4096;
+/** Slots of the cache of recent value → bucket index (latencies repeat: constant costs); a prime, so round values spread. */
+const MEMO = 251;
+
 export class Histogram {
   private readonly gamma: number;
   private readonly logGamma: number;
+  private readonly dense = new Float64Array(DENSE);
   private readonly buckets = new Map<number, number>();
+  private readonly memoValue = new Float64Array(MEMO).fill(-1);
+  private readonly memoIndex = new Int32Array(MEMO);
   private zeros = 0;
   count = 0;
   sum = 0;
@@ -35,8 +46,20 @@ export class Histogram {
       this.zeros++;
       return;
     }
-    const i = Math.ceil(Math.log(value) / this.logGamma);
-    this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
+    // The memo gives exactly the index the formula gives: it stores the formula's result.
+    const slot = (value % MEMO) | 0;
+    let i: number;
+    if (this.memoValue[slot] === value) {
+      i = this.memoIndex[slot]!;
+    } else {
+      i = Math.ceil(Math.log(value) / this.logGamma);
+      if (i >= -0x80000000 && i <= 0x7fffffff) {
+        this.memoValue[slot] = value;
+        this.memoIndex[slot] = i;
+      }
+    }
+    if (i >= 0 && i < DENSE) this.dense[i]!++;
+    else this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
   }
 
   mean(): number {
@@ -49,7 +72,10 @@ export class Histogram {
   }
 
   data(): HistogramData {
-    const buckets = [...this.buckets.entries()].sort((a, b) => a[0] - b[0]);
+    const sparse = [...this.buckets.entries()].sort((a, b) => a[0] - b[0]);
+    const buckets: [number, number][] = sparse.filter((b) => b[0] < 0);
+    for (let i = 0; i < DENSE; i++) if (this.dense[i]! > 0) buckets.push([i, this.dense[i]!]);
+    for (const b of sparse) if (b[0] >= DENSE) buckets.push(b);
     return {
       alpha: this.alpha,
       count: this.count,

@@ -15,6 +15,19 @@ export interface DmaCalls {
   /** dma_map_sg: one call (one map.ops) for the list; a one-entry list is a plain map. */
   mapSg(cpu: Vcpu, segs: readonly Segment[], dir: Direction): ProcessGenerator<Mapping[] | null>;
   unmapSg(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
+  /** map and unmap as their parts, when the path has them (DmaPath.instant); else null. */
+  readonly instant: InstantDmaCalls | null;
+}
+
+/**
+ * map() is exactly: t0 = now, hold mapHoldNs (in place or yielded by the caller's own process),
+ * then mapAfterHold(cpu, t0, …), which records what map() records; unmap likewise.
+ */
+export interface InstantDmaCalls {
+  readonly mapHoldNs: number;
+  readonly unmapHoldNs: number;
+  mapAfterHold(cpu: Vcpu, t0: number, gpa: number, bytes: number, dir: Direction): Mapping | null;
+  unmapAfterHold(cpu: Vcpu, t0: number, m: Mapping): void;
 }
 
 export function dmaCalls(ctx: WorkloadContext): DmaCalls {
@@ -25,7 +38,31 @@ export function dmaCalls(ctx: WorkloadContext): DmaCalls {
   const maps = metrics.counter(CORE_METRICS.mapOps);
   const unmaps = metrics.counter(CORE_METRICS.unmapOps);
   const failures = metrics.counter(CORE_METRICS.mapFailures);
+  const inst = path.instant;
+  const instant: InstantDmaCalls | null =
+    inst === undefined
+      ? null
+      : {
+          mapHoldNs: inst.mapHoldNs,
+          unmapHoldNs: inst.unmapHoldNs,
+          mapAfterHold(cpu, t0, gpa, bytes, dir) {
+            const m = inst.mapAfterHold(cpu, gpa, bytes, dir);
+            if (m === null) {
+              failures.inc();
+              return null;
+            }
+            mapLat.record(env.now - t0);
+            maps.inc();
+            return m;
+          },
+          unmapAfterHold(cpu, t0, m) {
+            inst.unmapAfterHold(cpu, m);
+            unmapLat.record(env.now - t0);
+            unmaps.inc();
+          },
+        };
   return {
+    instant,
     *map(cpu, gpa, bytes, dir) {
       const t0 = env.now;
       const m = yield* path.map(cpu, gpa, bytes, dir);

@@ -10,51 +10,91 @@
  * Does not model: the benchmark's own kthread overhead, the memset of the buffer before a map.
  */
 import type { MapBenchWorkload } from '../../common/spec';
-import type { ProcessGenerator } from '../kernel';
+import type { Environment, ProcessGenerator } from '../kernel';
+import type { Mapping } from '../dma/path';
 import { MIN_ITERATION_NS, type WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
 import { CORE_METRICS } from '../../common/metrics/core';
 import type { Metrics } from '../metrics/collector';
 import { MapBenchStats } from './map-bench-stats';
 
-/** One dma_map_benchmark accumulator per run, shared by every map-bench thread (the kernel's atomics). */
+/**
+ * One dma_map_benchmark accumulator per run, shared by every map-bench thread (the kernel's
+ * atomics). Its outputs are read once, when the run ends: they are the values after the last
+ * iteration, which is what setting them after every iteration left.
+ */
 const runStats = new WeakMap<Metrics, MapBenchStats>();
 
-function record(metrics: Metrics, mapNs: number, unmapNs: number): void {
+function statsOf(ctx: WorkloadContext): MapBenchStats {
+  const metrics = ctx.metrics;
   let st = runStats.get(metrics);
-  if (st === undefined) runStats.set(metrics, (st = new MapBenchStats()));
-  st.add(mapNs, unmapNs);
-  const r = st.result();
-  metrics.gauge(CORE_METRICS.benchAvgMap100ns, r.avgMap);
-  metrics.gauge(CORE_METRICS.benchMapStddev100ns, r.mapStddev);
-  metrics.gauge(CORE_METRICS.benchAvgUnmap100ns, r.avgUnmap);
-  metrics.gauge(CORE_METRICS.benchUnmapStddev100ns, r.unmapStddev);
+  if (st === undefined) {
+    const s = (st = new MapBenchStats());
+    runStats.set(metrics, s);
+    ctx.atEnd(() => {
+      if (s.loops === 0) return; // the gauges exist once an iteration has finished
+      const r = s.result();
+      metrics.gauge(CORE_METRICS.benchAvgMap100ns, r.avgMap);
+      metrics.gauge(CORE_METRICS.benchMapStddev100ns, r.mapStddev);
+      metrics.gauge(CORE_METRICS.benchAvgUnmap100ns, r.avgUnmap);
+      metrics.gauge(CORE_METRICS.benchUnmapStddev100ns, r.unmapStddev);
+    });
+  }
+  return st;
 }
 
 export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   const { env, metrics, device } = ctx;
   const dma = dmaCalls(ctx);
   const benchOps = metrics.counter(CORE_METRICS.benchOps);
+  const stats = statsOf(ctx);
   const write = w.direction !== 'to-device';
 
   function* thread(t: number): ProcessGenerator<void> {
     const cpu = device.vcpu(t);
+    const vcpu = cpu.res;
     const gpa = device.vm.allocBuffer(w.granule);
+    // On a path whose calls are constant holds (DmaCalls.instant, DeviceRuntime.dmaSteps) this
+    // process takes the holds and the grants itself: the same work at the same instants as
+    // through the calls' generators, without a generator per call.
+    const inst = dma.instant;
+    const op = device.dmaSteps();
     let ops = 0;
     while (env.now < ctx.endAt && (w.maxOps === undefined || ops < w.maxOps)) {
       const iterStart = env.now;
-      const m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
+      let m: Mapping | null;
+      if (inst !== null) {
+        if (!vcpu.tryAcquire()) yield vcpu.request();
+        const t0 = env.now;
+        if (!env.advance(inst.mapHoldNs)) yield inst.mapHoldNs;
+        m = inst.mapAfterHold(cpu, t0, gpa, w.granule, w.direction);
+        vcpu.release();
+      } else {
+        m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
+      }
       const mapNs = env.now - iterStart;
       if (m !== null) {
-        if (w.dmaBytes > 0) yield* device.dma(m.iovaPfn, m.iovaOff, Math.min(w.dmaBytes, m.bytes), write);
-        if (w.transDelay > 0) yield* cpu.run(hold(w.transDelay));
+        if (w.dmaBytes > 0) {
+          const bytes = Math.min(w.dmaBytes, m.bytes);
+          if (op !== null) for (let y = op.begin(m.iovaPfn, m.iovaOff, bytes, write); y !== null; y = op.next()) yield y;
+          else yield* device.dma(m.iovaPfn, m.iovaOff, bytes, write);
+        }
+        if (w.transDelay > 0) yield* cpu.run(hold(env, w.transDelay));
         const unmapStart = env.now;
-        yield* cpu.run(dma.unmap(cpu, m));
-        record(metrics, mapNs, env.now - unmapStart);
+        if (inst !== null) {
+          if (!vcpu.tryAcquire()) yield vcpu.request();
+          const t0 = env.now;
+          if (!env.advance(inst.unmapHoldNs)) yield inst.unmapHoldNs;
+          inst.unmapAfterHold(cpu, t0, m);
+          vcpu.release();
+        } else {
+          yield* cpu.run(dma.unmap(cpu, m));
+        }
+        stats.add(mapNs, env.now - unmapStart);
         benchOps.inc();
         ops++;
       }
-      if (w.thinkTime > 0) yield* cpu.run(hold(w.thinkTime));
+      if (w.thinkTime > 0) yield* cpu.run(hold(env, w.thinkTime));
       if (env.now === iterStart && !env.advance(MIN_ITERATION_NS)) yield MIN_ITERATION_NS;
     }
   }
@@ -62,6 +102,6 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
   for (let t = 0; t < w.threads; t++) env.process(thread(t), `${device.spec.id}.mapbench${t}`);
 }
 
-function* hold(ns: number): ProcessGenerator<void> {
-  yield ns;
+function* hold(env: Environment, ns: number): ProcessGenerator<void> {
+  if (!env.advance(ns)) yield ns;
 }

@@ -10,7 +10,7 @@
  * Does not model: GRO/TSO, interrupt moderation timers, multi-buffer page pools.
  */
 import type { NicWorkload } from '../../common/spec';
-import { exponential, sampler, Store } from '../kernel';
+import { exponential, sampler, Store, type ProcessGenerator, type SimEvent } from '../kernel';
 import type { Mapping } from '../dma/path';
 import type { WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
@@ -23,6 +23,11 @@ interface Completion {
   descs: Mapping[];
   arrival: number;
   ok: boolean;
+}
+
+/** A received packet: its descriptors, and how the device's write went once done. */
+interface RxPacket extends Completion {
+  readonly size: number;
 }
 
 export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
@@ -53,6 +58,48 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
     if (w.direction === 'rx') {
       const ready = new Fifo<Mapping>();
       const gpas: number[] = [];
+      const vcpu = cpu.res;
+      // The device writes each packet on an rx engine: a process that, its packet done, waits
+      // for the next one instead of ending. Handing a packet to an idle engine wakes it at this
+      // instant, urgently, exactly where starting a new process would have queued it; what is
+      // saved is a process and generator per packet and the completion event nobody waits on.
+      const idle: SimEvent<RxPacket>[] = [];
+      function* rxEngine(first: RxPacket): ProcessGenerator<void> {
+        // On a path that translates in no time the engine yields the DMA's steps itself
+        // (DeviceRuntime.dmaSteps): no generator per descriptor.
+        const op = device.dmaSteps();
+        let p = first;
+        for (;;) {
+          const descs = p.descs;
+          let ok = true;
+          for (let i = 0; i < descs.length && ok; i++) {
+            const d = descs[i]!;
+            const len = Math.min(w.bufferSize, p.size - i * w.bufferSize);
+            if (op !== null) {
+              for (let y = op.begin(d.iovaPfn, d.iovaOff, len, true); y !== null; y = op.next()) yield y;
+              ok = op.ok;
+            } else {
+              ok = yield* device.dma(d.iovaPfn, d.iovaOff, len, true);
+            }
+          }
+          p.ok = ok;
+          done.tryPut(p);
+          const next = env.event<RxPacket>();
+          idle.push(next);
+          p = (yield next) as RxPacket;
+        }
+      }
+      // The NAPI work for one completed packet, on the vCPU the caller holds: unmap each
+      // descriptor and map a fresh buffer for it, then the per-packet work.
+      function* refill(c: Completion): ProcessGenerator<void> {
+        for (const d of c.descs) {
+          yield* dma.unmap(cpu, d);
+          const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
+          if (m !== null) ready.push(m);
+        }
+        if (!env.advance(perPacketNs)) yield perPacketNs;
+      }
+      const inst = dma.instant;
       env.process(
         (function* () {
           // Post the ring before traffic starts, as the driver does at ifup.
@@ -75,19 +122,10 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               drops.inc();
               continue;
             }
-            const descs = ready.take(need);
-            const arrival = env.now;
-            env.process(
-              (function* () {
-                let ok = true;
-                for (let i = 0; i < descs.length && ok; i++) {
-                  const len = Math.min(w.bufferSize, size - i * w.bufferSize);
-                  ok = yield* device.dma(descs[i]!.iovaPfn, descs[i]!.iovaOff, len, true);
-                }
-                done.tryPut({ descs, arrival, ok });
-              })(),
-              `${device.spec.id}.rx`,
-            );
+            const p: RxPacket = { descs: ready.take(need), arrival: env.now, ok: true, size };
+            const engine = idle.pop();
+            if (engine === undefined) env.process(rxEngine(p), `${device.spec.id}.rx`);
+            else engine.succeed(p);
           }
         })(),
         `${device.spec.id}.q${q}.wire`,
@@ -96,16 +134,23 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         (function* () {
           for (;;) {
             const c = (yield done.get()) as Completion;
-            yield* cpu.run(
-              (function* () {
-                for (const d of c.descs) {
-                  yield* dma.unmap(cpu, d);
-                  const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
-                  if (m !== null) ready.push(m);
-                }
-                if (!env.advance(perPacketNs)) yield perPacketNs;
-              })(),
-            );
+            if (inst !== null) {
+              // refill with the calls' holds taken by this process itself (DmaCalls.instant).
+              if (!vcpu.tryAcquire()) yield vcpu.request();
+              for (const d of c.descs) {
+                let t0 = env.now;
+                if (!env.advance(inst.unmapHoldNs)) yield inst.unmapHoldNs;
+                inst.unmapAfterHold(cpu, t0, d);
+                t0 = env.now;
+                if (!env.advance(inst.mapHoldNs)) yield inst.mapHoldNs;
+                const m = inst.mapAfterHold(cpu, t0, d.gpa, w.bufferSize, 'from-device');
+                if (m !== null) ready.push(m);
+              }
+              if (!env.advance(perPacketNs)) yield perPacketNs;
+              vcpu.release();
+            } else {
+              yield* cpu.run(refill(c));
+            }
             if (c.ok) {
               packets.inc();
               latency.record(env.now - c.arrival);
