@@ -71,6 +71,18 @@ describe('TypeScript scripts in the editor (stand-in pipeline)', { skip: E2E_SKI
     await page.keyboard.press('Shift+End');
     await page.keyboard.type('const = 1;');
     await page.waitForSelector('[data-test=problem]');
+    // The problem list and the editor's markers are set by the same check, but the check reruns
+    // as each key is typed: wait for the markers of the final text (a state, not a duration).
+    await page
+      .waitForFunction(
+        () => {
+          const m = (window as unknown as { __labEditor: { markers(): { line: number; column: number }[] } }).__labEditor.markers();
+          return m.length === 1 && m[0]!.line === 7 && m[0]!.column === 7;
+        },
+        undefined,
+        { timeout: 20_000 },
+      )
+      .catch(() => undefined);
     const markers = (await page.evaluate('window.__labEditor.markers()')) as { line: number; column: number; message: string }[];
     assert.deepEqual(markers.map((m) => [m.line, m.column, m.message]), [[7, 7, 'Variable declaration expected.']]);
     assert.match((await page.locator('[data-test=problem]').first().textContent()) ?? '', /one-vm\.ts:7:7/);
