@@ -25,7 +25,7 @@ import { Cmdqv, type Vcmdq } from './cmdqv/cmdqv';
 import { familyOf, isNhTlbi, type Command } from './commands';
 import { IdAllocator } from './id-allocator';
 import { coldTranslate } from './cold-walk';
-import { configFetchReads, nestedWalk, stage2Walk } from './nested-walk';
+import { configFetchReads, nestedWalkInto, stage2WalkInto, WalkRecord } from './nested-walk';
 import { SMMUV3_WALK_METRICS } from './metrics-walk';
 import type { Histogram } from '../../metrics/histogram';
 import { StreamTable } from './stream-table';
@@ -87,6 +87,8 @@ export class PhysicalSmmu implements IommuInstance {
   /** Each queue is consumed in order by one slot at a time. */
   private readonly queueLocks = new Map<CommandQueue, Resource>();
   private readonly cachedConfig = new Map<number, CachedConfig>();
+  /** The outcome of the walk in progress (read before the translation's yield). */
+  private readonly walkRecord = new WalkRecord();
   private readonly spaceWaiters = new Map<CommandQueue, SimEvent<void>[]>();
   private nextSid = 0;
   private readonly c: {
@@ -252,11 +254,11 @@ export class PhysicalSmmu implements IommuInstance {
     this.c.misses.inc();
     let pa: number | null;
     if (cfg.s1 !== null) {
-      const w = nestedWalk(iova, cfg.s1, cfg.s2, cfg.vmid, cfg.asid, this.caches);
+      const w = nestedWalkInto(iova, cfg.s1, cfg.s2, cfg.vmid, cfg.asid, this.caches, this.walkRecord);
       reads += w.reads;
       pa = w.pa;
     } else if (cfg.s2 !== null) {
-      const w = stage2Walk(iova, cfg.s2, cfg.vmid, this.caches);
+      const w = stage2WalkInto(iova, cfg.s2, cfg.vmid, this.caches, this.walkRecord);
       reads += w.reads;
       pa = w.pa;
     } else {
