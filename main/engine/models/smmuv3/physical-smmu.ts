@@ -60,6 +60,11 @@ export interface ExecuteWaits {
   engine: number;
 }
 
+interface QueueState {
+  readonly consumer: Resource;
+  readonly spaceWaiters: SimEvent<void>[];
+}
+
 interface CachedConfig {
   vmid: number;
   s2: RadixPageTable | null;
@@ -84,12 +89,11 @@ export class PhysicalSmmu implements IommuInstance {
   readonly engine: Resource;
   /** Time with ≥ 1 and ≥ 2 queues being consumed at once. */
   readonly overlap = new BusyOverlap();
-  /** Each queue is consumed in order by one slot at a time. */
-  private readonly queueLocks = new Map<CommandQueue, Resource>();
+  /** Per queue: consumed in order by one slot at a time, and the producers waiting for space. */
+  private readonly queueState = new Map<CommandQueue, QueueState>();
   private readonly cachedConfig = new Map<number, CachedConfig>();
   /** The outcome of the walk in progress (read before the translation's yield). */
   private readonly walkRecord = new WalkRecord();
-  private readonly spaceWaiters = new Map<CommandQueue, SimEvent<void>[]>();
   private nextSid = 0;
   private readonly c: {
     cmds: Counter;
@@ -183,16 +187,15 @@ export class PhysicalSmmu implements IommuInstance {
   *execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<Command[]> {
     if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);
     const t0 = this.env.now;
+    let qs = this.queueState.get(queue);
+    if (qs === undefined) this.queueState.set(queue, (qs = { consumer: new Resource(this.env, `${queue.name}.consumer`, 1), spaceWaiters: [] }));
     while (!queue.push(cmds)) {
       this.c.fullWaits.inc();
       const ev = this.env.event<void>();
-      let list = this.spaceWaiters.get(queue);
-      if (list === undefined) this.spaceWaiters.set(queue, (list = []));
-      list.push(ev);
+      qs.spaceWaiters.push(ev);
       yield ev;
     }
-    let lock = this.queueLocks.get(queue);
-    if (lock === undefined) this.queueLocks.set(queue, (lock = new Resource(this.env, `${queue.name}.consumer`, 1)));
+    const lock = qs.consumer;
     if (!lock.tryAcquire()) yield lock.request();
     const t1 = this.env.now;
     if (!this.engine.tryAcquire()) yield this.engine.request();
@@ -217,8 +220,8 @@ export class PhysicalSmmu implements IommuInstance {
       this.overlap.end(this.env.now);
       this.engine.release();
       lock.release();
-      const list = this.spaceWaiters.get(queue);
-      if (list !== undefined && list.length > 0) for (const ev of list.splice(0)) ev.succeed();
+      const list = qs.spaceWaiters;
+      if (list.length > 0) for (const ev of list.splice(0)) ev.succeed();
     }
     return done;
   }
