@@ -22,8 +22,6 @@ export class CommandQueue {
   private ring: Command[] = [];
   private head = 0;
   private _error: CmdqError | null = null;
-  /** Commands consumed (executed) so far. */
-  consumed = 0;
 
   constructor(
     readonly name: string,
@@ -74,7 +72,6 @@ export class CommandQueue {
       this.head++;
       out.push(cmd);
     }
-    this.consumed += out.length;
     this.compact();
     return out;
   }

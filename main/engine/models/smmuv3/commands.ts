@@ -58,37 +58,39 @@ export function retagged(c: Command, vmid: number, sid?: number): Command {
 /** The CMD_SYNC closing a batch: commands are never mutated (readonly), so one object serves every batch. */
 export const CMD_SYNC: Command = command('CMD_SYNC');
 
-/** `cmds` followed by CMD_SYNC, as a new list (slice + push: Array.prototype.concat is far slower in V8). */
-export function withSync(cmds: readonly Command[]): Command[] {
-  const out = cmds.slice();
-  out.push(CMD_SYNC);
-  return out;
+/** Closes a list the caller gives away with CMD_SYNC, in place (no copy per submission). */
+export function closedBySync(cmds: Command[]): Command[] {
+  cmds.push(CMD_SYNC);
+  return cmds;
 }
 
 /** Families used by metrics. */
 export type CommandFamily = 'tlbi' | 'cfgi' | 'atc' | 'sync' | 'other';
 
-const FAMILY: Readonly<Record<Opcode, CommandFamily>> = {
-  TLBI_NH_ALL: 'tlbi',
-  TLBI_NH_ASID: 'tlbi',
-  TLBI_NH_VA: 'tlbi',
-  TLBI_NH_VAA: 'tlbi',
-  TLBI_S12_VMALL: 'tlbi',
-  TLBI_S2_IPA: 'tlbi',
-  TLBI_NSNH_ALL: 'tlbi',
-  CFGI_STE: 'cfgi',
-  CFGI_STE_RANGE: 'cfgi',
-  CFGI_ALL: 'cfgi',
-  CFGI_CD: 'cfgi',
-  CFGI_CD_ALL: 'cfgi',
-  ATC_INV: 'atc',
-  PRI_RESP: 'other',
-  RESUME: 'other',
-  CMD_SYNC: 'sync',
-};
-
+/** A switch on the (interned) opcode string: faster in V8 than a keyed lookup in a table. */
 export function familyOf(op: Opcode): CommandFamily {
-  return FAMILY[op];
+  switch (op) {
+    case 'TLBI_NH_ALL':
+    case 'TLBI_NH_ASID':
+    case 'TLBI_NH_VA':
+    case 'TLBI_NH_VAA':
+    case 'TLBI_S12_VMALL':
+    case 'TLBI_S2_IPA':
+    case 'TLBI_NSNH_ALL':
+      return 'tlbi';
+    case 'CFGI_STE':
+    case 'CFGI_STE_RANGE':
+    case 'CFGI_ALL':
+    case 'CFGI_CD':
+    case 'CFGI_CD_ALL':
+      return 'cfgi';
+    case 'ATC_INV':
+      return 'atc';
+    case 'CMD_SYNC':
+      return 'sync';
+    default:
+      return 'other';
+  }
 }
 
 /** Stage-1 TLBIs issued on behalf of a guest (TLBI_NH_*). */

@@ -58,14 +58,15 @@ export class GuestSmmuDomain implements IommuDomainDriver {
   }
 
   *mapPages(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
-    const before = this.cdOf().s1.tablePages;
+    const s1 = this.cdOf().s1;
+    const before = s1.tablePages;
     let written: number;
     try {
-      written = this.cdOf().s1.map(iova, gpa, bytes);
+      written = s1.map(iova, gpa, bytes);
     } catch {
       return false;
     }
-    const ns = (written + (this.cdOf().s1.tablePages - before)) * this.pteNs;
+    const ns = (written + (s1.tablePages - before)) * this.pteNs;
     if (!this.env.advance(ns)) yield ns;
     return true;
   }

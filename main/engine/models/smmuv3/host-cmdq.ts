@@ -44,12 +44,14 @@ export interface CmdqIssueMetrics {
   readonly gathered: Counter;
 }
 
-interface Ticket {
-  readonly cmds: readonly Command[];
-  readonly written: SimEvent<void>;
-  readonly executed: SimEvent<void>;
-  published: number;
-  readonly waits: ExecuteWaits;
+/** One issuer's list; its events exist only once someone waits for them or triggers them (lazily). */
+class Ticket implements ExecuteWaits {
+  written: SimEvent<void> | null = null;
+  executed: SimEvent<void> | null = null;
+  published = -1;
+  queue = 0;
+  engine = 0;
+  constructor(readonly cmds: readonly Command[]) {}
 }
 
 export class LockFreeCmdq {
@@ -98,7 +100,7 @@ export class LockFreeCmdq {
       let waited = env.now - t0;
       const owner = !this.owned;
       this.owned = true;
-      const ticket: Ticket = { cmds, written: env.event<void>(), executed: env.event<void>(), published: -1, waits: { queue: 0, engine: 0 } };
+      const ticket = new Ticket(cmds);
       this.gathering.push(ticket);
       let prevOwner: SimEvent<void> | null = null;
       let mine: SimEvent<void> | null = null;
@@ -124,7 +126,7 @@ export class LockFreeCmdq {
       }
       // Alone (so the owner): only this issuer's own gathering loop would look at `written`.
       const alone = owner && this.active === 1 && (prevOwner === null || prevOwner.processed);
-      if (!alone) ticket.written.succeed();
+      if (!alone) (ticket.written ??= env.event<void>()).succeed();
       // 4. The owner publishes everything gathered since its reservation.
       if (owner) {
         const tp = env.now;
@@ -136,11 +138,11 @@ export class LockFreeCmdq {
         for (const t of batch) {
           if (t === ticket && alone) {
             // The trip through its own just-triggered event: a no-op unless something else is queued now.
-            if (!env.canAdvance(0, 0)) {
-              t.written.succeed();
-              yield t.written;
-            }
-          } else if (!t.written.processed) yield t.written;
+            if (!env.canAdvance(0, 0)) yield env.event<void>().succeed();
+          } else {
+            const w = (t.written ??= env.event<void>());
+            if (!w.processed) yield w;
+          }
         }
         if (!env.advance(this.cost.prodWrite)) yield this.cost.prodWrite;
         this.m.publishes.inc();
@@ -151,13 +153,11 @@ export class LockFreeCmdq {
           // Inline consumption: nobody holds `mine` and none can take it before it would be processed.
           this.lastOwner = null;
           this.m.lineWait.record(waited);
-          yield* this.smmu.execute(this.queue, cmds, origin, ticket.waits);
+          yield* this.smmu.execute(this.queue, cmds, origin, ticket);
           // The consumer's "executed" wake-up: a trip only when something else is queued now.
-          if (!env.canAdvance(0, 0)) {
-            ticket.executed.succeed();
-            yield ticket.executed;
-          }
-          yield* this.syncSeen(ticket, waited);
+          if (!env.canAdvance(0, 0)) yield env.event<void>().succeed();
+          if (!env.advance(this.cost.syncSeen)) yield this.cost.syncSeen;
+          this.recordSync(ticket, waited);
           return;
         }
         env.process(this.consume(batch, origin), `${this.queue.name}.hw`);
@@ -166,8 +166,10 @@ export class LockFreeCmdq {
       this.m.lineWait.record(waited);
       // 5. Wait for our CMD_SYNC.
       if (cmds.length > 0 && cmds[cmds.length - 1]!.op === 'CMD_SYNC') {
-        if (!ticket.executed.processed) yield ticket.executed;
-        yield* this.syncSeen(ticket, waited);
+        const ex = (ticket.executed ??= env.event<void>());
+        if (!ex.processed) yield ex;
+        if (!env.advance(this.cost.syncSeen)) yield this.cost.syncSeen;
+        this.recordSync(ticket, waited);
       } else {
         this.m.insertWait.record(waited);
       }
@@ -176,18 +178,17 @@ export class LockFreeCmdq {
     }
   }
 
-  private *syncSeen(ticket: Ticket, waited: number): ProcessGenerator<void> {
-    if (!this.env.advance(this.cost.syncSeen)) yield this.cost.syncSeen;
+  private recordSync(ticket: Ticket, waited: number): void {
     this.m.syncWait.record(this.env.now - ticket.published);
-    this.m.insertWait.record(waited + ticket.waits.queue);
-    this.m.engineWait.record(ticket.waits.engine);
+    this.m.insertWait.record(waited + ticket.queue);
+    this.m.engineWait.record(ticket.engine);
   }
 
   /** The hardware consuming one publish, list by list, in order. */
   private *consume(batch: readonly Ticket[], origin: CommandOrigin): ProcessGenerator<void> {
     for (const t of batch) {
-      yield* this.smmu.execute(this.queue, t.cmds, origin, t.waits);
-      t.executed.succeed();
+      yield* this.smmu.execute(this.queue, t.cmds, origin, t);
+      (t.executed ??= this.env.event<void>()).succeed();
     }
   }
 }

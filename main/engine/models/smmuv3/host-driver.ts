@@ -14,7 +14,7 @@ import type { ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Metrics } from '../../metrics/collector';
 import type { CommandQueue } from './cmdq';
-import { withSync, type Command } from './commands';
+import { closedBySync, type Command } from './commands';
 import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { LockFreeCmdq, type CmdqIssueCosts, type CmdqIssueMetrics } from './host-cmdq';
 import { SMMUV3_QUEUE_METRICS } from './metrics-queues';
@@ -24,7 +24,7 @@ import { tlbiForRange } from './tlbi-range';
 import { SMMUV3_COSTS } from './costs';
 
 function* issueBatches(ins: LockFreeCmdq, cmds: readonly Command[], per: number, origin: CommandOrigin): ProcessGenerator<void> {
-  for (let i = 0; i < cmds.length; i += per) yield* ins.issue(withSync(cmds.slice(i, i + per)), origin);
+  for (let i = 0; i < cmds.length; i += per) yield* ins.issue(closedBySync(cmds.slice(i, i + per)), origin);
 }
 
 export class HostSmmuDriver {
@@ -56,14 +56,15 @@ export class HostSmmuDriver {
   /**
    * Issues `cmds` in batches closed by CMD_SYNC on the queue of `cpu`; the caller holds the CPU
    * that pays the insertion and spins for the sync. One batch (the usual case) is the queue's
-   * own issue generator, returned for the caller to `yield*` at once.
+   * own issue generator, returned for the caller to `yield*` at once; `cmds` is the caller's to
+   * give (its CMD_SYNC is appended to it).
    */
-  issue(cmds: readonly Command[], cpu: number, origin: CommandOrigin): ProcessGenerator<void> {
+  issue(cmds: Command[], cpu: number, origin: CommandOrigin): ProcessGenerator<void> {
     const per = CMDQ_BATCH_ENTRIES - 1;
     const queue = this.smmu.hostQueue(cpu);
     let ins = this.inserters.get(queue);
     if (ins === undefined) this.inserters.set(queue, (ins = new LockFreeCmdq(this.smmu.env, this.smmu, queue, this.cost, this.m)));
-    if (cmds.length > 0 && cmds.length <= per) return ins.issue(withSync(cmds), origin);
+    if (cmds.length > 0 && cmds.length <= per) return ins.issue(closedBySync(cmds), origin);
     return issueBatches(ins, cmds, per, origin);
   }
 

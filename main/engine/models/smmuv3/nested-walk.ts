@@ -21,21 +21,43 @@ export interface WalkOutcome {
   readonly fault: 's1' | 's2' | null;
 }
 
+/** A walk's outcome as a record the hot path fills in place (one per caller, read before the next walk). */
+export class WalkRecord implements WalkOutcome {
+  pa: number | null = null;
+  reads = 0;
+  fault: 's1' | 's2' | null = null;
+}
+
+/** The stage-2 walks of a nested walk's descriptors fill this one (synchronous code: no overlap). */
+const stepRecord = new WalkRecord();
+
+function settle(r: WalkRecord, pa: number | null, reads: number, fault: 's1' | 's2' | null): WalkRecord {
+  r.pa = pa;
+  r.reads = reads;
+  r.fault = fault;
+  return r;
+}
+
 /** Stage-2 translation of one IPA: cached (0 reads), or a walk from the deepest walk-cache hit. */
 export function stage2Walk(ipa: number, s2: RadixPageTable, vmid: number, caches: TranslationCaches | null): WalkOutcome {
+  return stage2WalkInto(ipa, s2, vmid, caches, new WalkRecord());
+}
+
+/** stage2Walk into `r`. */
+export function stage2WalkInto(ipa: number, s2: RadixPageTable, vmid: number, caches: TranslationCaches | null, r: WalkRecord): WalkRecord {
   const page = Math.floor(ipa / GRANULE);
   if (caches !== null) {
     const hit = caches.iotlb.get(s2Tag(vmid), page);
-    if (hit !== undefined) return { pa: hit + (ipa % GRANULE), reads: 0, fault: null };
+    if (hit !== undefined) return settle(r, hit + (ipa % GRANULE), 0, null);
   }
   const start = caches === null ? 0 : deepestCached(caches, s2Tag(vmid), s2, ipa);
   const w = s2.walk(ipa);
   let reads = 0;
   for (const s of w.steps) if (s.level >= start) reads++;
   if (caches !== null) fillWalkCache(caches, s2Tag(vmid), s2, ipa, w.steps.length);
-  if (w.out === null) return { pa: null, reads, fault: 's2' };
+  if (w.out === null) return settle(r, null, reads, 's2');
   if (caches !== null) caches.iotlb.set(s2Tag(vmid), page, w.out - (w.out % GRANULE));
-  return { pa: w.out, reads, fault: null };
+  return settle(r, w.out, reads, null);
 }
 
 /**
@@ -50,6 +72,19 @@ export function nestedWalk(
   asid: number,
   caches: TranslationCaches | null,
 ): WalkOutcome {
+  return nestedWalkInto(va, s1, s2, vmid, asid, caches, new WalkRecord());
+}
+
+/** nestedWalk into `r`. */
+export function nestedWalkInto(
+  va: number,
+  s1: RadixPageTable,
+  s2: RadixPageTable | null,
+  vmid: number,
+  asid: number,
+  caches: TranslationCaches | null,
+  r: WalkRecord,
+): WalkRecord {
   const tag = s1Tag(vmid, asid);
   const start = caches === null ? 0 : deepestCached(caches, tag, s1, va);
   const w = s1.walk(va);
@@ -57,24 +92,24 @@ export function nestedWalk(
   for (const step of w.steps) {
     if (step.level < start) continue;
     if (s2 !== null) {
-      const t = stage2Walk(step.descAddr, s2, vmid, caches);
+      const t = stage2WalkInto(step.descAddr, s2, vmid, caches, stepRecord);
       reads += t.reads;
-      if (t.pa === null) return { pa: null, reads, fault: 's2' };
+      if (t.pa === null) return settle(r, null, reads, 's2');
     }
     reads += 1;
   }
   if (caches !== null) fillWalkCache(caches, tag, s1, va, w.steps.length);
-  if (w.out === null) return { pa: null, reads, fault: 's1' };
-  if (s2 === null) return { pa: w.out, reads, fault: null };
-  const out = stage2Walk(w.out, s2, vmid, caches);
-  return { pa: out.pa, reads: reads + out.reads, fault: out.fault };
+  if (w.out === null) return settle(r, null, reads, 's1');
+  if (s2 === null) return settle(r, w.out, reads, null);
+  const out = stage2WalkInto(w.out, s2, vmid, caches, stepRecord);
+  return settle(r, out.pa, reads + out.reads, out.fault);
 }
 
 /** Reads to fetch the configuration of a stream: the STE (physical), then the CD-table reads, each an IPA behind stage 2. */
 export function configFetchReads(steReads: number, cdTableIpas: readonly number[], s2: RadixPageTable | null, vmid: number, caches: TranslationCaches | null): number {
   let reads = steReads;
   for (const ipa of cdTableIpas) {
-    if (s2 !== null) reads += stage2Walk(ipa, s2, vmid, caches).reads;
+    if (s2 !== null) reads += stage2WalkInto(ipa, s2, vmid, caches, stepRecord).reads;
     reads += 1;
   }
   return reads;

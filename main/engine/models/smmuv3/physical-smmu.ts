@@ -25,7 +25,7 @@ import { Cmdqv, type Vcmdq } from './cmdqv/cmdqv';
 import { familyOf, isNhTlbi, type Command } from './commands';
 import { IdAllocator } from './id-allocator';
 import { coldTranslate } from './cold-walk';
-import { configFetchReads, nestedWalk, stage2Walk } from './nested-walk';
+import { configFetchReads, nestedWalkInto, stage2WalkInto, WalkRecord } from './nested-walk';
 import { SMMUV3_WALK_METRICS } from './metrics-walk';
 import type { Histogram } from '../../metrics/histogram';
 import { StreamTable } from './stream-table';
@@ -60,6 +60,11 @@ export interface ExecuteWaits {
   engine: number;
 }
 
+interface QueueState {
+  readonly consumer: Resource;
+  readonly spaceWaiters: SimEvent<void>[];
+}
+
 interface CachedConfig {
   vmid: number;
   s2: RadixPageTable | null;
@@ -84,10 +89,11 @@ export class PhysicalSmmu implements IommuInstance {
   readonly engine: Resource;
   /** Time with ≥ 1 and ≥ 2 queues being consumed at once. */
   readonly overlap = new BusyOverlap();
-  /** Each queue is consumed in order by one slot at a time. */
-  private readonly queueLocks = new Map<CommandQueue, Resource>();
+  /** Per queue: consumed in order by one slot at a time, and the producers waiting for space. */
+  private readonly queueState = new Map<CommandQueue, QueueState>();
   private readonly cachedConfig = new Map<number, CachedConfig>();
-  private readonly spaceWaiters = new Map<CommandQueue, SimEvent<void>[]>();
+  /** The outcome of the walk in progress (read before the translation's yield). */
+  private readonly walkRecord = new WalkRecord();
   private nextSid = 0;
   private readonly c: {
     cmds: Counter;
@@ -181,16 +187,15 @@ export class PhysicalSmmu implements IommuInstance {
   *execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<Command[]> {
     if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);
     const t0 = this.env.now;
+    let qs = this.queueState.get(queue);
+    if (qs === undefined) this.queueState.set(queue, (qs = { consumer: new Resource(this.env, `${queue.name}.consumer`, 1), spaceWaiters: [] }));
     while (!queue.push(cmds)) {
       this.c.fullWaits.inc();
       const ev = this.env.event<void>();
-      let list = this.spaceWaiters.get(queue);
-      if (list === undefined) this.spaceWaiters.set(queue, (list = []));
-      list.push(ev);
+      qs.spaceWaiters.push(ev);
       yield ev;
     }
-    let lock = this.queueLocks.get(queue);
-    if (lock === undefined) this.queueLocks.set(queue, (lock = new Resource(this.env, `${queue.name}.consumer`, 1)));
+    const lock = qs.consumer;
     if (!lock.tryAcquire()) yield lock.request();
     const t1 = this.env.now;
     if (!this.engine.tryAcquire()) yield this.engine.request();
@@ -215,8 +220,8 @@ export class PhysicalSmmu implements IommuInstance {
       this.overlap.end(this.env.now);
       this.engine.release();
       lock.release();
-      const list = this.spaceWaiters.get(queue);
-      if (list !== undefined && list.length > 0) for (const ev of list.splice(0)) ev.succeed();
+      const list = qs.spaceWaiters;
+      if (list.length > 0) for (const ev of list.splice(0)) ev.succeed();
     }
     return done;
   }
@@ -252,11 +257,11 @@ export class PhysicalSmmu implements IommuInstance {
     this.c.misses.inc();
     let pa: number | null;
     if (cfg.s1 !== null) {
-      const w = nestedWalk(iova, cfg.s1, cfg.s2, cfg.vmid, cfg.asid, this.caches);
+      const w = nestedWalkInto(iova, cfg.s1, cfg.s2, cfg.vmid, cfg.asid, this.caches, this.walkRecord);
       reads += w.reads;
       pa = w.pa;
     } else if (cfg.s2 !== null) {
-      const w = stage2Walk(iova, cfg.s2, cfg.vmid, this.caches);
+      const w = stage2WalkInto(iova, cfg.s2, cfg.vmid, this.caches, this.walkRecord);
       reads += w.reads;
       pa = w.pa;
     } else {

@@ -228,7 +228,9 @@ export class TaggedCache {
     if (tp !== NIL) this.tagNext[tp] = tn;
     else t.head = tn;
     if (tn !== NIL) this.tagPrev[tn] = tp;
-    if (--t.count === 0) this.byTag.delete(this.tagOf[s]!);
+    // An emptied tag keeps its record (deleteTag drops it): a tag whose one page is invalidated
+    // and refilled on every DMA would otherwise churn the map.
+    t.count--;
     // Index: backward-shift deletion keeps every probe chain unbroken.
     const idx = this.index;
     const mask = this.mask;

@@ -27,12 +27,30 @@ export class VcmdqSubmission {
     return this.queues.length > 0 && sub.every((c) => VCMDQ_ALLOWED.has(c.op));
   }
 
-  /** The guest writes the entries (`writeNs`), rings the doorbell, and the hardware executes them. */
-  *submit(cpu: Vcpu, sub: readonly Command[], writeNs: number): ProcessGenerator<void> {
+  /**
+   * The guest writes the entries (`writeNs`), rings the doorbell, and the hardware executes
+   * them. When both writes can be charged in place, the hardware's execution is the generator
+   * handed back (one generator level fewer).
+   */
+  submit(cpu: Vcpu, sub: readonly Command[], writeNs: number): ProcessGenerator<void> {
     const env = this.smmu.env;
-    if (!env.advance(writeNs)) yield writeNs;
-    if (!env.advance(this.doorbellNs)) yield this.doorbellNs;
+    if (!env.advance(writeNs)) return this.afterWrite(cpu, sub, writeNs);
+    if (!env.advance(this.doorbellNs)) return this.afterWrite(cpu, sub, -1);
+    return this.execute(cpu, sub);
+  }
+
+  /** The rest of submit from the first hold that must yield: the write (`writeNs` ≥ 0) or, with −1, the doorbell. */
+  private *afterWrite(cpu: Vcpu, sub: readonly Command[], writeNs: number): ProcessGenerator<void> {
+    if (writeNs >= 0) {
+      yield writeNs;
+      if (!this.smmu.env.advance(this.doorbellNs)) yield this.doorbellNs;
+    } else yield this.doorbellNs;
+    yield* this.execute(cpu, sub);
+  }
+
+  private execute(cpu: Vcpu, sub: readonly Command[]): ProcessGenerator<void> {
     this.direct.inc(sub.length);
-    yield* this.smmu.execute(this.queues[cpu.index % this.queues.length]!, sub, 'guest');
+    // The executed list is of no use to the guest: only the wait is.
+    return this.smmu.execute(this.queues[cpu.index % this.queues.length]!, sub, 'guest') as ProcessGenerator<unknown> as ProcessGenerator<void>;
   }
 }

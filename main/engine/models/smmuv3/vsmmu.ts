@@ -22,7 +22,7 @@ import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
 import { TopologyError, type IommuInstance, type ModelContext, type ViommuSite } from '../model';
 import { CommandQueue } from './cmdq';
-import { metricOpName, withSync, type Command, type Opcode } from './commands';
+import { closedBySync, metricOpName, type Command, type Opcode } from './commands';
 import { SMMUV3_COSTS } from './costs';
 import { EmulatedQueue } from './emulated-queue';
 import { GuestSmmuDomain } from './guest-domain';
@@ -196,9 +196,10 @@ export class VSmmu implements IommuInstance {
    * hardware accepts from a guest, else to the emulated queue (a trap). The caller holds `cpu`.
    * One submission (the usual case) is handed straight to its queue, which first charges the
    * guest's writing of the entries: one generator level fewer on every yield below.
+   * `cmds` is the caller's to give: the closing CMD_SYNC is appended to it.
    */
-  submit(cpu: Vcpu, vm: VmRuntime, cmds: readonly Command[]): ProcessGenerator<void> {
-    const all = withSync(cmds);
+  submit(cpu: Vcpu, vm: VmRuntime, cmds: Command[]): ProcessGenerator<void> {
+    const all = closedBySync(cmds);
     this.guestCmds.inc(all.length);
     for (const c of all) this.opCounter(c.op).inc();
     if (all.length <= CMDQ_BATCH_ENTRIES) return this.post(cpu, vm, all);
