@@ -14,8 +14,8 @@ export { quantileOf };
  * counted in an array; the rest (values below 1, or a coarse α's far indices) in a map.
  */
 const DENSE = 4096;
-/** Slots of the cache of recent value → bucket index (latencies repeat: constant costs); a prime, so round values spread. */
-const MEMO = 251;
+/** Slots of the cache of recent value → bucket index (latencies repeat: constant costs). */
+const MEMO = 256;
 
 export class Histogram {
   private readonly gamma: number;
@@ -47,7 +47,9 @@ export class Histogram {
       return;
     }
     // The memo gives exactly the index the formula gives: it stores the formula's result.
-    const slot = (value % MEMO) | 0;
+    // Integer hashing (a double's % is a library call); the shift spreads multiples of 256.
+    const v = value | 0;
+    const slot = (v ^ (v >>> 8)) & (MEMO - 1);
     let i: number;
     if (this.memoValue[slot] === value) {
       i = this.memoIndex[slot]!;
