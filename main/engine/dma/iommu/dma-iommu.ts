@@ -145,7 +145,7 @@ export class DmaIommuPath implements DmaPath {
     }
     const ring = this.opts.singleFlushQueue !== undefined ? 0 : cpu.index;
     if (this.fq.isFull(ring)) yield* this.flushAndReap(cpu, ring);
-    this.fq.push(ring, { pfn, pages, mappedPages: pages, iova: pfn * PAGE });
+    this.fq.push(ring, pfn, pages, pages, pfn * PAGE);
     this.armTimer();
   }
 
@@ -199,7 +199,10 @@ export class DmaIommuPath implements DmaPath {
     this.fqFlushes.inc();
     yield* this.driver.flushAll(cpu);
     this.fq.endFlush();
-    for (const e of this.fq.reap(ring)) yield* this.chargeIova(this.iovas.free(e.pfn, e.pages, cpu.index));
+    for (const e of this.fq.reap(ring)) {
+      if (this.iovas.free(e.pfn, e.pages, cpu.index)) yield* this.chargeIova(true);
+      else if (!this.env.advance(this.rcacheNs)) yield this.rcacheNs;
+    }
   }
 
   private armTimer(): void {
