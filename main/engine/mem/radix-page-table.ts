@@ -214,21 +214,25 @@ export class RadixPageTable {
     const span = this.leafSpan(level);
     let written = 0;
     let va = start;
-    while (va < end) {
-      const idx = this.index(va, level);
-      const slotEnd = Math.min(end, (Math.floor(va / span) + 1) * span);
-      if (level === leafLevel) {
-        const leaves = (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY));
-        if (node.children?.[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${level}`);
+    if (level === leafLevel) {
+      // Leaves of one table page: va is leaf-aligned, so the slots are consecutive.
+      const leaves = (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY));
+      const children = node.children;
+      for (let idx = this.index(va, level); va < end; va += span, idx++) {
+        if (children !== null && children[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${level}`);
         if (leaves[idx] === EMPTY) this.leafCount++;
         leaves[idx] = va + delta;
         written++;
-      } else {
-        if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
-        const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
-        const child = (children[idx] ??= this.newNode());
-        written += this.fill(child, level + 1, leafLevel, va, slotEnd, delta);
       }
+      return written;
+    }
+    while (va < end) {
+      const idx = this.index(va, level);
+      const slotEnd = Math.min(end, (Math.floor(va / span) + 1) * span);
+      if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
+      const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
+      const child = (children[idx] ??= this.newNode());
+      written += this.fill(child, level + 1, leafLevel, va, slotEnd, delta);
       va = slotEnd;
     }
     return written;

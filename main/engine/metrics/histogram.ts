@@ -11,16 +11,19 @@ export { quantileOf };
 
 /**
  * Bucket indices 0..DENSE-1 (values from 1 up to γ^DENSE, beyond 10^17 at the default α) are
- * counted in an array; the rest (values below 1, or a coarse α's far indices) in a map.
+ * counted in an array, grown to the highest index seen (a run makes a few dozen histograms:
+ * most never need more than the first few hundred); the rest (values below 1, or a coarse
+ * α's far indices) in a map.
  */
 const DENSE = 4096;
-/** Slots of the cache of recent value → bucket index (latencies repeat: constant costs); a prime, so round values spread. */
-const MEMO = 251;
+/** Slots of the cache of recent value → bucket index (latencies repeat: constant costs). */
+const MEMO = 64;
+const NONE = new Float64Array(0);
 
 export class Histogram {
   private readonly gamma: number;
   private readonly logGamma: number;
-  private readonly dense = new Float64Array(DENSE);
+  private dense = NONE;
   private readonly buckets = new Map<number, number>();
   private readonly memoValue = new Float64Array(MEMO).fill(-1);
   private readonly memoIndex = new Int32Array(MEMO);
@@ -47,7 +50,9 @@ export class Histogram {
       return;
     }
     // The memo gives exactly the index the formula gives: it stores the formula's result.
-    const slot = (value % MEMO) | 0;
+    // Integer hashing (a double's % is a library call); the shift spreads multiples of 256.
+    const v = value | 0;
+    const slot = (v ^ (v >>> 8)) & (MEMO - 1);
     let i: number;
     if (this.memoValue[slot] === value) {
       i = this.memoIndex[slot]!;
@@ -58,8 +63,20 @@ export class Histogram {
         this.memoIndex[slot] = i;
       }
     }
-    if (i >= 0 && i < DENSE) this.dense[i]!++;
-    else this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
+    if (i >= 0 && i < DENSE) {
+      if (i >= this.dense.length) this.grow(i);
+      this.dense[i]!++;
+    } else {
+      this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
+    }
+  }
+
+  private grow(i: number): void {
+    let n = Math.max(64, this.dense.length);
+    while (n <= i) n *= 2;
+    const d = new Float64Array(Math.min(DENSE, n));
+    d.set(this.dense);
+    this.dense = d;
   }
 
   mean(): number {
@@ -74,7 +91,7 @@ export class Histogram {
   data(): HistogramData {
     const sparse = [...this.buckets.entries()].sort((a, b) => a[0] - b[0]);
     const buckets: [number, number][] = sparse.filter((b) => b[0] < 0);
-    for (let i = 0; i < DENSE; i++) if (this.dense[i]! > 0) buckets.push([i, this.dense[i]!]);
+    for (let i = 0; i < this.dense.length; i++) if (this.dense[i]! > 0) buckets.push([i, this.dense[i]!]);
     for (const b of sparse) if (b[0] >= DENSE) buckets.push(b);
     return {
       alpha: this.alpha,

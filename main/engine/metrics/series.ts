@@ -42,9 +42,19 @@ export class Series {
     if (value > this.maxs[b]!) this.maxs[b] = value;
   }
 
-  /** For 'rate' series: adds an amount at a time. */
+  /** For 'rate' series: adds an amount at a time (a rate's data has no min or max: they are not kept). */
   add(timeNs: number, amount: number): void {
-    this.sample(timeNs, amount);
+    if (this.mode !== 'rate') {
+      this.sample(timeNs, amount);
+      return;
+    }
+    const b = Math.floor(timeNs / this.stepNs);
+    if (b >= this.maxBuckets || b >= this.sums.length) {
+      this.sample(timeNs, amount);
+      return;
+    }
+    this.sums[b]! += amount;
+    this.counts[b]!++;
   }
 
   data(scale = 1): SeriesData {

@@ -4,7 +4,7 @@
  * hold the vCPU around these calls.
  */
 import type { ProcessGenerator } from '../kernel';
-import { mapScatterList, unmapScatterList, type Direction, type Mapping, type Segment } from '../dma/path';
+import { mapScatterList, unmapScatterList, type DmaPath, type Direction, type Mapping, type Segment } from '../dma/path';
 import type { Vcpu } from '../machine/vcpu';
 import type { WorkloadContext } from './context';
 import { CORE_METRICS } from '../../common/metrics/core';
@@ -17,6 +17,15 @@ export interface DmaCalls {
   unmapSg(cpu: Vcpu, ms: readonly Mapping[]): ProcessGenerator<void>;
   /** map and unmap as their parts, when the path has them (DmaPath.instant); else null. */
   readonly instant: InstantDmaCalls | null;
+  /**
+   * map() is `t0 = now; m = yield* path.map(…); mapped(t0, m)`, unmap() likewise: a caller on a
+   * hot path may make the call itself, one generator fewer on every resume of the call.
+   */
+  readonly path: DmaPath;
+  /** Records a map call that started at t0 and returned m (a failure when null); returns m. */
+  mapped(t0: number, m: Mapping | null): Mapping | null;
+  /** Records an unmap call that started at t0. */
+  unmapped(t0: number): void;
 }
 
 /**
@@ -38,6 +47,19 @@ export function dmaCalls(ctx: WorkloadContext): DmaCalls {
   const maps = metrics.counter(CORE_METRICS.mapOps);
   const unmaps = metrics.counter(CORE_METRICS.unmapOps);
   const failures = metrics.counter(CORE_METRICS.mapFailures);
+  function mapped(t0: number, m: Mapping | null): Mapping | null {
+    if (m === null) {
+      failures.inc();
+      return null;
+    }
+    mapLat.record(env.now - t0);
+    maps.inc();
+    return m;
+  }
+  function unmapped(t0: number): void {
+    unmapLat.record(env.now - t0);
+    unmaps.inc();
+  }
   const inst = path.instant;
   const instant: InstantDmaCalls | null =
     inst === undefined
@@ -46,39 +68,26 @@ export function dmaCalls(ctx: WorkloadContext): DmaCalls {
           mapHoldNs: inst.mapHoldNs,
           unmapHoldNs: inst.unmapHoldNs,
           mapAfterHold(cpu, t0, gpa, bytes, dir) {
-            const m = inst.mapAfterHold(cpu, gpa, bytes, dir);
-            if (m === null) {
-              failures.inc();
-              return null;
-            }
-            mapLat.record(env.now - t0);
-            maps.inc();
-            return m;
+            return mapped(t0, inst.mapAfterHold(cpu, gpa, bytes, dir));
           },
           unmapAfterHold(cpu, t0, m) {
             inst.unmapAfterHold(cpu, m);
-            unmapLat.record(env.now - t0);
-            unmaps.inc();
+            unmapped(t0);
           },
         };
   return {
     instant,
+    path,
+    mapped,
+    unmapped,
     *map(cpu, gpa, bytes, dir) {
       const t0 = env.now;
-      const m = yield* path.map(cpu, gpa, bytes, dir);
-      if (m === null) {
-        failures.inc();
-        return null;
-      }
-      mapLat.record(env.now - t0);
-      maps.inc();
-      return m;
+      return mapped(t0, yield* path.map(cpu, gpa, bytes, dir));
     },
     *unmap(cpu, m) {
       const t0 = env.now;
       yield* path.unmap(cpu, m);
-      unmapLat.record(env.now - t0);
-      unmaps.inc();
+      unmapped(t0);
     },
     *mapSg(cpu, segs, dir) {
       if (segs.length === 1) {

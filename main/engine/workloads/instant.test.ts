@@ -67,3 +67,16 @@ test('map-bench and an rx NIC on an instant path do the same work at the same in
     assert.ok(a.events <= b.events, `${a.events} events with the steps, ${b.events} through generators`);
   }
 });
+
+test('the NIC wire as callbacks gives the same run when entries tie: arrivals exactly one DMA latency apart', () => {
+  // device.dma_latency_ns is 600: every packet's write ends its latency hold at the instant the
+  // next packet arrives (the wire's hold), and with two queues both queues' entries tie too:
+  // every tie is broken by insertion order, which the callbacks must reproduce.
+  const nic = (queues: number) => [{ id: 'nic', workload: { kind: 'nic', direction: 'rx', packetRate: `${(queues * 1e9) / 600}pps`, packetSize: 1500, ringSize: 16, queues } }];
+  for (const queues of [1, 2]) {
+    const a = run(true, nic(queues));
+    const b = run(false, nic(queues));
+    assert.deepEqual(a.result, b.result, `${queues} queues`);
+    assert.ok(a.result.scalars['nic.packets']! > 1000, JSON.stringify(a.result.scalars));
+  }
+});

@@ -58,6 +58,7 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
     // process takes the holds and the grants itself: the same work at the same instants as
     // through the calls' generators, without a generator per call.
     const inst = dma.instant;
+    const path = dma.path;
     const op = device.dmaSteps();
     let ops = 0;
     while (env.now < ctx.endAt && (w.maxOps === undefined || ops < w.maxOps)) {
@@ -70,7 +71,14 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
         m = inst.mapAfterHold(cpu, t0, gpa, w.granule, w.direction);
         vcpu.release();
       } else {
-        m = yield* cpu.run(dma.map(cpu, gpa, w.granule, w.direction));
+        // Vcpu.run and DmaCalls.map inlined: two generators fewer on every resume of the call.
+        if (!vcpu.tryAcquire()) yield vcpu.request();
+        try {
+          const t0 = env.now;
+          m = dma.mapped(t0, yield* path.map(cpu, gpa, w.granule, w.direction));
+        } finally {
+          vcpu.release();
+        }
       }
       const mapNs = env.now - iterStart;
       if (m !== null) {
@@ -88,7 +96,14 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
           inst.unmapAfterHold(cpu, t0, m);
           vcpu.release();
         } else {
-          yield* cpu.run(dma.unmap(cpu, m));
+          if (!vcpu.tryAcquire()) yield vcpu.request();
+          try {
+            const t0 = env.now;
+            yield* path.unmap(cpu, m);
+            dma.unmapped(t0);
+          } finally {
+            vcpu.release();
+          }
         }
         stats.add(mapNs, env.now - unmapStart);
         benchOps.inc();

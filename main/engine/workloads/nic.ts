@@ -15,6 +15,7 @@ import type { Mapping } from '../dma/path';
 import type { WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
 import { Fifo } from './fifo';
+import { RxWrite, type RxPacket } from './nic-rx-write';
 import { distributionMean } from '../kernel/distributions';
 import { CORE_COSTS } from '../../common/profile/core';
 import { CORE_METRICS } from '../../common/metrics/core';
@@ -23,11 +24,6 @@ interface Completion {
   descs: Mapping[];
   arrival: number;
   ok: boolean;
-}
-
-/** A received packet: its descriptors, and how the device's write went once done. */
-interface RxPacket extends Completion {
-  readonly size: number;
 }
 
 export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
@@ -59,28 +55,20 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       const ready = new Fifo<Mapping>();
       const gpas: number[] = [];
       const vcpu = cpu.res;
-      // The device writes each packet on an rx engine: a process that, its packet done, waits
-      // for the next one instead of ending. Handing a packet to an idle engine wakes it at this
-      // instant, urgently, exactly where starting a new process would have queued it; what is
-      // saved is a process and generator per packet and the completion event nobody waits on.
+      // Elsewhere the device writes each packet on an rx engine: a process that, its packet
+      // done, waits for the next one instead of ending. Handing a packet to an idle engine wakes
+      // it at this instant, urgently, exactly where starting a new process would have queued it;
+      // what is saved is a process and generator per packet and the completion event nobody
+      // waits on.
       const idle: SimEvent<RxPacket>[] = [];
       function* rxEngine(first: RxPacket): ProcessGenerator<void> {
-        // On a path that translates in no time the engine yields the DMA's steps itself
-        // (DeviceRuntime.dmaSteps): no generator per descriptor.
-        const op = device.dmaSteps();
         let p = first;
         for (;;) {
           const descs = p.descs;
           let ok = true;
           for (let i = 0; i < descs.length && ok; i++) {
             const d = descs[i]!;
-            const len = Math.min(w.bufferSize, p.size - i * w.bufferSize);
-            if (op !== null) {
-              for (let y = op.begin(d.iovaPfn, d.iovaOff, len, true); y !== null; y = op.next()) yield y;
-              ok = op.ok;
-            } else {
-              ok = yield* device.dma(d.iovaPfn, d.iovaOff, len, true);
-            }
+            ok = yield* device.dma(d.iovaPfn, d.iovaOff, Math.min(w.bufferSize, p.size - i * w.bufferSize), true);
           }
           p.ok = ok;
           done.tryPut(p);
@@ -89,17 +77,36 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
           p = (yield next) as RxPacket;
         }
       }
-      // The NAPI work for one completed packet, on the vCPU the caller holds: unmap each
-      // descriptor and map a fresh buffer for it, then the per-packet work.
-      function* refill(c: Completion): ProcessGenerator<void> {
-        for (const d of c.descs) {
-          yield* dma.unmap(cpu, d);
-          const m = yield* dma.map(cpu, d.gpa, w.bufferSize, 'from-device');
-          if (m !== null) ready.push(m);
-        }
-        if (!env.advance(perPacketNs)) yield perPacketNs;
-      }
       const inst = dma.instant;
+      /** A packet arrives now: it takes its buffers, or is dropped when too few are posted. */
+      function arrive(): RxPacket | null {
+        const size = packetSize();
+        const need = Math.ceil(size / w.bufferSize);
+        if (ready.length < need) {
+          drops.inc();
+          return null;
+        }
+        return { descs: ready.take(need), arrival: env.now, ok: true, size };
+      }
+      // On an instant path the wire and the writes are callbacks (nic-rx-write.ts), which take
+      // the process version's queue entries in its order: the wire's arrival callback schedules
+      // the next arrival before it starts the packet's write, as the wire process queued its hold
+      // before the engine it woke ran — and that engine ran next, since nothing else is queued
+      // at an arrival's instant with urgent priority (an arrival follows a hold, which comes
+      // after them). Saved per packet: the engine's wake-up event and two process steps.
+      const writers: RxWrite[] = [];
+      const written = (p: RxPacket, wr: RxWrite): void => {
+        done.tryPut(p);
+        writers.push(wr);
+      };
+      const wire = (): void => {
+        const p = arrive();
+        if (env.now < ctx.endAt) env.schedule(gap(), wire);
+        if (p === null) return;
+        const op = writers.pop() ?? new RxWrite(env, device.dmaSteps()!, w.bufferSize, written);
+        op.start(p);
+      };
+      const callbackWire = device.dmaSteps() !== null;
       env.process(
         (function* () {
           // Post the ring before traffic starts, as the driver does at ifup.
@@ -113,16 +120,15 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               }
             })(),
           );
+          if (callbackWire) {
+            if (env.now < ctx.endAt) env.schedule(gap(), wire);
+            return;
+          }
           while (env.now < ctx.endAt) {
             const g = gap();
             if (!env.advance(g)) yield g;
-            const size = packetSize();
-            const need = Math.ceil(size / w.bufferSize);
-            if (ready.length < need) {
-              drops.inc();
-              continue;
-            }
-            const p: RxPacket = { descs: ready.take(need), arrival: env.now, ok: true, size };
+            const p = arrive();
+            if (p === null) continue;
             const engine = idle.pop();
             if (engine === undefined) env.process(rxEngine(p), `${device.spec.id}.rx`);
             else engine.succeed(p);
@@ -149,7 +155,22 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
               if (!env.advance(perPacketNs)) yield perPacketNs;
               vcpu.release();
             } else {
-              yield* cpu.run(refill(c));
+              // Vcpu.run, refill and DmaCalls' generators inlined: fewer generators to resume.
+              const path = dma.path;
+              if (!vcpu.tryAcquire()) yield vcpu.request();
+              try {
+                for (const d of c.descs) {
+                  let t0 = env.now;
+                  yield* path.unmap(cpu, d);
+                  dma.unmapped(t0);
+                  t0 = env.now;
+                  const m = dma.mapped(t0, yield* path.map(cpu, d.gpa, w.bufferSize, 'from-device'));
+                  if (m !== null) ready.push(m);
+                }
+                if (!env.advance(perPacketNs)) yield perPacketNs;
+              } finally {
+                vcpu.release();
+              }
             }
             if (c.ok) {
               packets.inc();

@@ -39,9 +39,11 @@ export class FlushQueues {
     return this.rings.reduce((n, r) => n + (r?.length ?? 0), 0);
   }
 
-  push(cpu: number, e: Omit<FqEntry, 'gen'>): void {
-    if (this.isFull(cpu)) throw new Error('flush queue full: flush before pushing');
-    this.ring(cpu).push({ ...e, gen: this.startCnt });
+  /** Queues an unmapped range (one object per unmap, no spread: this is every lazy unmap). */
+  push(cpu: number, pfn: number, pages: number, mappedPages: number, iova: number): void {
+    const ring = this.ring(cpu);
+    if (ring.length >= this.entries) throw new Error('flush queue full: flush before pushing');
+    ring.push({ pfn, pages, mappedPages, iova, gen: this.startCnt });
   }
 
   beginFlush(): void {
@@ -61,7 +63,8 @@ export class FlushQueues {
       if (r === undefined) continue;
       let k = 0;
       while (k < r.length && r[k]!.gen < this.finishCnt) k++;
-      out.push(...r.splice(0, k));
+      for (let i = 0; i < k; i++) out.push(r[i]!);
+      r.splice(0, k);
     }
     return out;
   }

@@ -146,10 +146,10 @@ test('random sizes, CPUs and free order: ranges never overlap, stay aligned and 
 
 test('flush queue: entries wait for a flush that started after they were queued', () => {
   const fq = new FlushQueues(2);
-  fq.push(0, { pfn: 1, pages: 1, mappedPages: 1, iova: 4096 });
+  fq.push(0, 1, 1, 1, 4096);
   assert.equal(fq.reap(0).length, 0);
   fq.beginFlush();
-  fq.push(0, { pfn: 2, pages: 1, mappedPages: 1, iova: 8192 });
+  fq.push(0, 2, 1, 1, 8192);
   assert.equal(fq.isFull(0), true);
   fq.endFlush();
   assert.deepEqual(fq.reap(0).map((e) => e.pfn), [1], 'the entry queued during the flush waits for the next one');

@@ -50,13 +50,25 @@ interface CpuCache {
 }
 
 export function roundUpPow2(n: number): number {
-  return 2 ** order(n);
+  // A shift below 2^30 (`**` is a Math.pow call on every allocation).
+  const k = order(n);
+  return k < 31 ? 1 << k : 2 ** k;
 }
+
+/** Requests below this many pages are rounded up to a power of two (2^(RCACHE_CLASSES-1)). */
+const ROUNDED_BELOW = 1 << (RCACHE_CLASSES - 1);
 
 /** order_base_2: the smallest k with 2^k ≥ n (clz32 below 2^31 pages, log2 above). */
 function order(n: number): number {
   if (n <= 1) return 0;
   return n <= 2 ** 31 ? 32 - Math.clz32(n - 1) : Math.ceil(Math.log2(n));
+}
+
+/** Exchanges the loaded and previous magazines. */
+function swap(c: CpuCache): void {
+  const t = c.loaded;
+  c.loaded = c.prev;
+  c.prev = t;
 }
 
 export class IovaAllocator {
@@ -108,7 +120,7 @@ export class IovaAllocator {
   }
 
   alloc(pages: number, cpu: number): IovaAlloc | null {
-    const size = pages < 2 ** (RCACHE_CLASSES - 1) ? roundUpPow2(pages) : pages;
+    const size = pages < ROUNDED_BELOW ? roundUpPow2(pages) : pages;
     const cls = order(size);
     if (cls < RCACHE_CLASSES) {
       const pfn = this.cacheGet(cls, cpu);
@@ -148,7 +160,7 @@ export class IovaAllocator {
   private cacheGet(cls: number, cpu: number): number | undefined {
     const c = this.cpuCache(cls, cpu);
     if (c.loaded.length === 0) {
-      if (c.prev.length > 0) [c.loaded, c.prev] = [c.prev, c.loaded];
+      if (c.prev.length > 0) swap(c);
       else if (this.depot[cls]!.length > 0) c.loaded = this.depot[cls]!.pop()!;
       else return undefined;
     }
@@ -158,7 +170,7 @@ export class IovaAllocator {
   private cachePut(cls: number, cpu: number, pfn: number): void {
     const c = this.cpuCache(cls, cpu);
     if (c.loaded.length >= MAG_SIZE) {
-      if (c.prev.length < MAG_SIZE) [c.loaded, c.prev] = [c.prev, c.loaded];
+      if (c.prev.length < MAG_SIZE) swap(c);
       else {
         this.depot[cls]!.push(c.loaded);
         c.loaded = [];
