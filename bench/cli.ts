@@ -1,6 +1,6 @@
 /**
  * The command line's speed: process wall time of `viommu-lab --help` and of a one-run example
- * (the bundled CLI, bin/viommu-lab.mjs, median of 5 after one untimed start that builds the
+ * (the bundled CLI, bin/viommu-lab.cjs, median of 5 after one untimed start that builds the
  * bundle if needed; the same through tsx's loader for comparison), and a 20-run sweep of ~50 ms
  * runs serially on this thread against the engine worker pool (main/api/engine/pool.ts) with
  * 2 warm workers (as the workbench keeps them from sweep to sweep) — results compared byte for
@@ -18,14 +18,14 @@ import { runSimulation } from '../main/engine/run';
 import { timed, type BenchRow } from './types';
 
 const ROOT = new URL('../', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin', 'viommu-lab.mjs');
+const BIN = join(ROOT, 'bin', 'viommu-lab.cjs');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1]!;
 }
 
-/** Process wall of `node bin/viommu-lab.mjs args`, in ms: min and median of `n`. */
+/** Process wall of `node bin/viommu-lab.cjs args`, in ms: min and median of `n`. */
 function processWall(args: string[], env: NodeJS.ProcessEnv, n = 5): { min: number; median: number } {
   const run = (): number => {
     const t = timed(() => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' }));

@@ -1,11 +1,16 @@
-// The bundled command line. bin/viommu-lab.mjs runs build/cli/<build>/cli.cjs: main/cli bundled
-// by esbuild (as the app's bundles are, scripts/build.mjs), with the engine worker and the script
-// sandbox's files beside it, so `npx viommu-lab` starts without loading TypeScript through tsx.
-// It is built on the first run and again whenever a file it was built from changed (each input's
-// mtime is recorded in build/cli/current.json), so a checkout never runs a stale CLI. Each build
-// goes to a folder of its own and current.json is replaced by a rename, so processes starting at
-// the same time (a parallel test run) never see half a build.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Builds the bundled command line that bin/viommu-lab.cjs runs: main/cli bundled by esbuild (as the
+// app's bundles are, scripts/build.mjs) into build/cli/<build>/cli.cjs, with the engine worker and
+// the script sandbox's files beside it, so `npx viommu-lab` starts without loading TypeScript
+// through tsx. bin/viommu-lab.cjs checks that the current build is fresh (each input's mtime is
+// recorded in build/cli/current.json) and calls buildCliBundle() when it is not, so a checkout never
+// runs a stale CLI. Each build goes to a folder of its own and current.json is replaced by a rename,
+// so processes starting at the same time (a parallel test run) never see half a build.
+//
+// current.json also keeps the `--help` text (main/cli/usage.ts, bundled on its own as help.cjs and
+// evaluated here) with the few inputs it came from, so `viommu-lab --help` prints it after a stat of
+// those files, without loading or checking the whole CLI.
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,23 +19,8 @@ const OUT = join(ROOT, 'build', 'cli');
 const CURRENT = join(OUT, 'current.json');
 /** Builds kept besides the current one (a process may still be starting workers from them). */
 const KEEP = 3;
-
-/** The current bundle's cli.cjs if every input is as it was built from, else null. Costs one stat per input. */
-export function freshBundle() {
-  let cur;
-  try {
-    cur = JSON.parse(readFileSync(CURRENT, 'utf8'));
-  } catch {
-    return null;
-  }
-  const cli = join(OUT, cur.dir, 'cli.cjs');
-  if (!existsSync(cli)) return null;
-  for (const [file, mtime] of Object.entries(cur.inputs)) {
-    const st = statSync(join(ROOT, file), { throwIfNoEntry: false });
-    if (st === undefined || st.mtimeMs !== mtime) return null;
-  }
-  return cli;
-}
+/** Files that decide what a build contains besides its esbuild inputs. */
+const BUILD_SCRIPTS = ['scripts/build.mjs', 'scripts/cli-bundle.mjs'];
 
 /** Builds the bundle into a new folder, makes it current, and returns its cli.cjs. */
 export async function buildCliBundle() {
@@ -40,37 +30,26 @@ export async function buildCliBundle() {
   const dir = join(OUT, name);
   mkdirSync(dir, { recursive: true });
   const common = { ...NODE_BUNDLE, absWorkingDir: ROOT, metafile: true, logLevel: 'silent' };
-  const results = await Promise.all([
-    // playwright-core (PDF export) is loaded from node_modules when a PDF is asked for.
-    build({ ...common, external: [...NODE_BUNDLE.external, 'playwright-core'], entryPoints: ['main/cli/main.ts'], outfile: join(dir, 'cli.cjs') }),
+  const [cli, worker, sandbox, help] = await Promise.all([
+    // playwright-core (PDF export) is loaded from node_modules when a PDF is asked for. Its
+    // import() becomes a require(): bin/viommu-lab.cjs compiles the bundle through node:vm (to use
+    // V8's code cache), where an import() has no module loader to go to.
+    build({ ...common, external: [...NODE_BUNDLE.external, 'playwright-core'], supported: { 'dynamic-import': false }, entryPoints: ['main/cli/main.ts'], outfile: join(dir, 'cli.cjs') }),
     build({ ...common, entryPoints: ['main/api/engine/worker.ts'], outfile: join(dir, 'engine-worker.cjs') }),
     buildScriptSandbox(dir),
+    build({ ...common, entryPoints: ['main/cli/usage.ts'], outfile: join(dir, 'help.cjs') }),
   ]);
-  const inputs = {};
-  const record = (file) => {
-    inputs[file] = statSync(join(ROOT, file)).mtimeMs;
-  };
-  for (const r of results) for (const file of Object.keys(r?.metafile?.inputs ?? {})) record(file);
-  record('main/script/sandbox-worker.mjs');
-  record('scripts/build.mjs');
-  record('scripts/cli-bundle.mjs');
+  const mtimes = (files) => Object.fromEntries(files.map((file) => [file, statSync(join(ROOT, file)).mtimeMs]));
+  const inputsOf = (...results) => results.flatMap((r) => Object.keys(r?.metafile?.inputs ?? {}));
+  const inputs = mtimes([...new Set([...inputsOf(cli, worker, sandbox, help), 'main/script/sandbox-worker.mjs', ...BUILD_SCRIPTS])]);
+  const { USAGE, HELP_VERBS } = createRequire(import.meta.url)(join(dir, 'help.cjs'));
+  const helpInputs = [...new Set([...inputsOf(help), ...BUILD_SCRIPTS])];
   const tmp = `${CURRENT}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ dir: name, inputs }));
+  writeFileSync(tmp, JSON.stringify({ dir: name, inputs, help: { text: USAGE, verbs: HELP_VERBS, inputs: helpInputs } }));
   renameSync(tmp, CURRENT);
   const old = readdirSync(OUT)
     .filter((d) => d !== name && /^b[0-9a-z]+-\d+$/.test(d))
     .sort((a, b) => statSync(join(OUT, b)).mtimeMs - statSync(join(OUT, a)).mtimeMs);
   for (const d of old.slice(KEEP)) rmSync(join(OUT, d), { recursive: true, force: true });
   return join(dir, 'cli.cjs');
-}
-
-/** The bundle to run: the current one, or a fresh build; null when it cannot be built here (a read-only checkout). */
-export async function cliBundle() {
-  const fresh = freshBundle();
-  if (fresh !== null) return fresh;
-  try {
-    return await buildCliBundle();
-  } catch {
-    return null;
-  }
 }

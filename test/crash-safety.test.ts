@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { LabStore } from '../main/store/store';
 
 const root = new URL('../', import.meta.url).pathname;
-const bin = join(root, 'bin/viommu-lab.mjs');
+const bin = join(root, 'bin/viommu-lab.cjs');
 const spec = join(root, 'resources/examples/baseline.json');
 
 test('SIGKILL mid-write leaves an intact database with earlier runs kept and the killed run interrupted', async () => {

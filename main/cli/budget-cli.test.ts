@@ -61,7 +61,10 @@ test('check and run refuse a spec whose work estimate exceeds a budget, with the
   assert.equal(m.code, 1);
   assert.match(m.err, /tces\.json:1:1: \(spec\): the memory estimate, 9\.0\d GiB \(vms\[0\]\.viommus\[0\]: 1\.07e9 TCEs of the direct DDW .*\), exceeds the memory budget of 3\.00 GiB: raise it with --max-memory 12GiB if the machine has that much \[budget\]\n$/);
   const before = (await cli('runs', '--db', db, '--json')).out;
-  for (const args of [[sweep, '--max-events', '1000'], [tces]]) {
+  // A single spec is its own pilot (main/api/pipeline/run-pilot.ts): refused at its pilot point, with nothing stored either.
+  const one = join(dir, 'one.json');
+  writeFileSync(one, JSON.stringify({ ...specJson('one'), duration: '1s' }));
+  for (const args of [[sweep, '--max-events', '1000'], [one, '--max-events', '1000'], [tces]]) {
     const r = await cli('run', ...args, '--db', db);
     assert.equal(r.code, 1);
     assert.match(r.err, /\[budget\]\n$/);

@@ -1,7 +1,7 @@
 /**
  * `run --jobs N`: a sweep on the engine worker pool gives the same bytes as the serial run —
  * the same --json (run ids, order, every result), the same stored results — and the bundled CLI
- * (bin/viommu-lab.mjs) prints what the sources print. Speed is measured by `npm run bench cli`.
+ * (bin/viommu-lab.cjs) prints what the sources print. Speed is measured by `npm run bench cli`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,7 +44,7 @@ test('--jobs takes a whole number of workers', async () => {
 });
 
 test('the bundled CLI prints what the sources print', () => {
-  const bin = join(root, 'bin/viommu-lab.mjs');
+  const bin = join(root, 'bin/viommu-lab.cjs');
   const args = [bin, 'run', join(root, 'resources/examples/baseline.json'), '--json', '--set', 'duration=200us'];
   const bundled = spawnSync(process.execPath, [...args, '--db', join(dir, 'b.sqlite')], { encoding: 'utf8', env: { ...process.env, VIOMMU_LAB_CLI: '' } });
   const source = spawnSync(process.execPath, [...args, '--db', join(dir, 's.sqlite')], { encoding: 'utf8', env: { ...process.env, VIOMMU_LAB_CLI: 'source' } });

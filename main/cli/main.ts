@@ -4,28 +4,17 @@
  * Each command's module is imported when it runs, so `--help` (and the bundled CLI's start)
  * does not build the spec schemas, the model catalogue or the store.
  */
-import { checkUsage, dbUsage, exportUsage, mergeUsage, notebookUsage, runUsage, slurmUsage } from './usage';
+import { HELP_VERBS, USAGE } from './usage';
 import { CliError } from './errors';
 import { StoreError } from '../common/store-errors';
 import { processIO, type CliIO } from './io';
 
-const USAGE = `vIOMMU Lab — simulate virtual IOMMU and DMA paths, keep every run.
-
-usage:
-  ${runUsage}
-  ${checkUsage}
-  viommu-lab runs [--db FILE] [--experiment NAME] [--status STATUS] [--json]
-  ${exportUsage}
-  ${dbUsage}
-  ${mergeUsage}
-  ${slurmUsage}
-  ${notebookUsage}
-
-The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB).
-`;
-
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [verb, ...rest] = argv;
+  if (verb === undefined || HELP_VERBS.includes(verb)) {
+    io.out(USAGE);
+    return verb === undefined ? 2 : 0;
+  }
   try {
     switch (verb) {
       case 'run':
@@ -44,12 +33,6 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return await (await import('./commands/slurm')).slurmCommand(rest, io);
       case 'notebook':
         return await (await import('./commands/notebook')).notebookCommand(rest, io);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return verb === undefined ? 2 : 0;
       default:
         throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, notebook, db, merge, slurm`, 2);
     }

@@ -1,6 +1,7 @@
 /** Progress on stderr, shown only once a run has taken more than a second of wall time. */
 import type { RunProgress } from '../engine/run';
 import type { CliIO } from './io';
+import { grouped } from './table';
 
 export class ProgressLine {
   private started = process.hrtime.bigint();
@@ -21,7 +22,7 @@ export class ProgressLine {
     const frac = p.endNs !== null && p.endNs > 0 ? Math.min(1, p.simNs / p.endNs) : null;
     const pct = frac === null ? '' : ` ${(frac * 100).toFixed(0)}%`;
     const eta = frac !== null && frac > 0.02 ? `, ETA ${((elapsedMs / frac - elapsedMs) / 1000).toFixed(1)} s` : '';
-    const line = `${label}: ${p.phase}${pct}, ${(p.simNs / 1e6).toFixed(3)} ms simulated, ${p.events.toLocaleString('en-US')} events${eta}`;
+    const line = `${label}: ${p.phase}${pct}, ${(p.simNs / 1e6).toFixed(3)} ms simulated, ${grouped(String(p.events))} events${eta}`;
     if (this.io.isTTY) {
       this.io.err(`\r\x1b[K${line}`);
       this.shown = true;

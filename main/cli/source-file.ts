@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { formatDiagnostic } from '../common/diagnostics';
 import { isScriptFile, prepareSource, type SourceInput } from '../api/pipeline/pipeline';
 import type { PreparedRun } from '../api/pipeline/prepared';
+import type { RunPilot } from '../api/pipeline/pipeline';
 import type { WorkEstimate } from '../common/budget';
 import { inProcessChecker } from '../api/pipeline/topology-check';
 import { evaluateScript } from '../script/api';
@@ -21,6 +22,8 @@ export interface PreparedFile {
   runs: PreparedRun[];
   /** Each run's work estimate (the pipeline's budget stage). */
   estimates: WorkEstimate[];
+  /** With `pilotInRun` and a single run: its pilot, to be made from the run itself. */
+  runPilot?: RunPilot;
 }
 
 export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' | 'source'>, io: CliIO): Promise<PreparedFile> {
@@ -35,5 +38,5 @@ export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' |
   // What the script printed (console.log), each line prefixed with the file name.
   for (const line of o.logs) io.err(`${file}: ${line}\n`);
   if (!o.ok) throw new CliError(o.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));
-  return { source, experiment: o.experiment, description: o.description, runs: o.runs, estimates: o.estimates ?? [] };
+  return { source, experiment: o.experiment, description: o.description, runs: o.runs, estimates: o.estimates ?? [], runPilot: o.runPilot };
 }

@@ -1,7 +1,7 @@
 /**
  * Errors and diagnostics shared by several layers: the engine raises TopologyError, the script
  * sandbox raises ScriptError, and the run pipeline (main/api/pipeline) turns every failure into
- * a positioned diagnostic that the CLI prints and the editor shows as a marker. Pure: no Node.
+ * a positioned diagnostic (PilotRefusedError carries those of a refusal made while a run ran) that the CLI prints and the editor shows as a marker. Pure: no Node.
  */
 
 /** A configuration the models cannot build (too many VINTFs, VMID exhaustion…): one clear error at a spec's JSON path. */
@@ -59,6 +59,17 @@ export interface PositionedDiagnostic {
   endLine?: number;
   endColumn?: number;
   message: string;
+}
+
+/**
+ * The run pipeline refused a run that was its own work-estimate pilot (main/api/pipeline/run-pilot.ts)
+ * when it had run as far as the pilot: the diagnostics a separate pilot's refusal gives.
+ */
+export class PilotRefusedError extends Error {
+  constructor(readonly diagnostics: PositionedDiagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('\n'));
+    this.name = 'PilotRefusedError';
+  }
 }
 
 /** The one text form of a diagnostic, as the CLI prints it: `file:line:column: message [kind]`. */

@@ -34,7 +34,7 @@ appendFileSync(join(tree, 'main/engine/models/registry.ts'), example('registry')
 const env: NodeJS.ProcessEnv = { ...process.env, VIOMMU_LAB_RESOURCES: '', NO_COLOR: '1' };
 delete env.VIOMMU_LAB_DB;
 const node = (args: string[]): string => execFileSync(process.execPath, args, { cwd: tree, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const cli = (...args: string[]): string => node(['bin/viommu-lab.mjs', ...args]);
+const cli = (...args: string[]): string => node(['bin/viommu-lab.cjs', ...args]);
 
 const spec = {
   name: 'throwaway',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const root = new URL('../../', import.meta.url).pathname;
-export const bin = join(root, 'bin/viommu-lab.mjs');
+export const bin = join(root, 'bin/viommu-lab.cjs');
 export const baseline = join(root, 'resources/examples/baseline.json');
 
 export interface CliOutcome {

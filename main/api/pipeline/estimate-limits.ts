@@ -9,3 +9,5 @@ export const PILOT_TOTAL_EVENTS = 1_000_000;
 export const PILOT_MIN_EVENTS = 8192;
 /** A pilot stops after this much wall time whatever its events (then its events are a lower bound). */
 export const PILOT_MAX_MS = 2000;
+/** The pilot's checks (its events and wall bound) come every this many events. */
+export const PILOT_POLL_EVENTS = 4096;

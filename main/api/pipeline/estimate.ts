@@ -5,13 +5,13 @@
  * pilot's own rate on this machine. It imports the engine, so it runs where topology checks run
  * (the engine host's worker in the app, in-process in the CLI), never on Electron's main thread.
  */
-import type { WorkEstimate } from '../../common/budget';
+import type { FootprintItem, WorkEstimate } from '../../common/budget';
 import { formatCount } from '../../common/budget';
 import type { ResolvedProfile } from '../../common/profile/profile';
 import type { Spec } from '../../common/spec';
-import { footprint, pilot } from '../../engine/run';
+import { footprint, pilot, type PilotResult } from '../../engine/run';
 
-import { PILOT_EVENTS, PILOT_MAX_MS } from './estimate-limits';
+import { PILOT_EVENTS, PILOT_MAX_MS, PILOT_POLL_EVENTS } from './estimate-limits';
 import { hostBudgetCheck } from '../budget-meter';
 /**
  * Memory of the engine's own structures per run besides the footprints (event set, processes,
@@ -20,20 +20,34 @@ import { hostBudgetCheck } from '../budget-meter';
  */
 export const RUN_BASE_BYTES = 32 * 2 ** 20;
 
+/** What the spec alone fixes: the models' footprints and the bytes they add to RUN_BASE_BYTES. */
+export function footprintBytes(spec: Spec, profile: ResolvedProfile): { bytes: number; footprint: FootprintItem[] } {
+  const fp = footprint(spec, profile);
+  return { bytes: RUN_BASE_BYTES + fp.reduce((s, f) => s + f.count * f.bytesEach, 0), footprint: fp };
+}
+
 /** The estimate; with `maxBytes`, a spec whose footprint alone exceeds it gets no pilot (which would fill that memory). */
 export function estimateWork(spec: Spec, profile: ResolvedProfile, pilotEvents = PILOT_EVENTS, maxBytes = Infinity): WorkEstimate {
-  const fp = footprint(spec, profile);
-  const bytes = RUN_BASE_BYTES + fp.reduce((s, f) => s + f.count * f.bytesEach, 0);
+  const { bytes, footprint: fp } = footprintBytes(spec, profile);
   if (bytes > maxBytes || pilotEvents === 0) return { events: 0, eventsBasis: 'at-least', bytes, wallMs: 0, footprint: fp, basis: bytes > maxBytes ? 'no pilot: the memory estimate alone is over budget' : 'no pilot' };
   const t0 = performance.now();
   let p;
   try {
     // Events bound the pilot's work on every machine; a wall bound stops one whose events are coarse (a boot mapping millions of entries per event).
-    p = pilot(spec, profile, pilotEvents, 4096, hostBudgetCheck({ maxWallMs: PILOT_MAX_MS, maxMemoryBytes: Infinity }));
+    p = pilot(spec, profile, pilotEvents, PILOT_POLL_EVENTS, hostBudgetCheck({ maxWallMs: PILOT_MAX_MS, maxMemoryBytes: Infinity }));
   } catch (e) {
-    return { events: 0, eventsBasis: 'at-least', bytes, wallMs: 0, footprint: fp, basis: 'the pilot failed', pilotError: e instanceof Error ? e.message : String(e) };
+    return failedPilotEstimate(bytes, fp, e);
   }
-  const pilotMs = performance.now() - t0;
+  return estimateFromPilot(p, performance.now() - t0, bytes, fp);
+}
+
+/** The estimate when the pilot threw (an engine bug: the topology check passed). */
+export function failedPilotEstimate(bytes: number, fp: FootprintItem[], e: unknown): WorkEstimate {
+  return { events: 0, eventsBasis: 'at-least', bytes, wallMs: 0, footprint: fp, basis: 'the pilot failed', pilotError: e instanceof Error ? e.message : String(e) };
+}
+
+/** The estimate from how far a pilot got in `pilotMs` of wall time (also a run's own first events: run-pilot.ts). */
+export function estimateFromPilot(p: PilotResult, pilotMs: number, bytes: number, fp: FootprintItem[]): WorkEstimate {
   let events: number;
   let eventsBasis: WorkEstimate['eventsBasis'];
   let basis: string;

@@ -13,7 +13,9 @@
  * - budget: each distinct spec (replications share one) gets a work estimate — a pilot run of its
  *   first events and the models' footprints (estimate.ts), in the checker too — and a spec whose
  *   estimated events, memory or wall time exceed the run budgets is refused with the estimate and
- *   the flag that raises the limit (main/common/budget.ts).
+ *   the flag that raises the limit (main/common/budget.ts). A single run that the caller runs at
+ *   once (`pilotInRun`) is its own pilot: the verdict on its events and wall time comes when the
+ *   run has gone as far as the pilot would have (run-pilot.ts), with the same figures.
  * Each stage runs only when the one before it found nothing.
  */
 import { ScriptError, type PositionedDiagnostic } from '../../common/diagnostics';
@@ -45,6 +47,19 @@ export interface SourceInput {
   typeCheck?: boolean;
   /** The run budgets a spec's work estimate must fit (DEFAULT_BUDGETS where absent). */
   budgets?: Partial<Budgets>;
+  /**
+   * The caller runs the source's runs right away (`viommu-lab run`): a single run then gets no
+   * separate pilot, its estimate is made from its own first events (`runPilot` in the outcome).
+   */
+  pilotInRun?: boolean;
+}
+
+/** The pilot a single run makes of its own first events, and the pipeline's verdict on the estimate from them. */
+export interface RunPilot {
+  /** Events of the pilot, as a separate one would have had. */
+  events: number;
+  /** The diagnostics that refuse the run with this estimate: none, it goes on. */
+  refusal(estimate: WorkEstimate): PositionedDiagnostic[];
 }
 
 export interface PipelineDeps {
@@ -53,7 +68,7 @@ export interface PipelineDeps {
 }
 
 export type SourceOutcome =
-  | { ok: true; experiment: string; description?: string; runs: PreparedRun[]; logs: string[]; estimates?: WorkEstimate[] }
+  | { ok: true; experiment: string; description?: string; runs: PreparedRun[]; logs: string[]; estimates?: WorkEstimate[]; runPilot?: RunPilot }
   | { ok: false; diagnostics: PositionedDiagnostic[]; logs: string[] };
 
 /** At most this many diagnostics per source: the first ones say what to fix. */
@@ -116,15 +131,27 @@ export async function prepareSource(input: SourceInput, deps: PipelineDeps): Pro
   if (diagnostics.length > 0) return { ok: false, diagnostics: collapse(diagnostics), logs };
 
   const budgets = resolveBudgets(input.budgets);
-  const estimates = await estimateRuns(runs, deps.checker, budgets.maxMemoryBytes);
+  // One run that its caller runs itself: the pilot is the run's own first events (run-pilot.ts),
+  // so here only its footprint is checked, and the caller gets the verdict to give at the pilot point.
+  const inRun = input.pilotInRun === true && runs.length === 1;
+  const judge = (e: WorkEstimate, item: Item): PositionedDiagnostic[] => {
+    const out: PositionedDiagnostic[] = [];
+    if (e.pilotError !== undefined) out.push(diag('topology', item.locate(''), `${item.name('')}: the engine failed in this spec's pilot run (an engine bug; please report it with the spec): ${e.pilotError}${item.suffix}`));
+    for (const x of budgetExcesses(e, budgets)) out.push(diag('budget', item.locate(''), `${item.name('')}: ${x.message}${item.suffix}`));
+    return out;
+  };
+  const estimates = await estimateRuns(runs, deps.checker, budgets.maxMemoryBytes, inRun);
   if (estimates !== undefined) {
-    estimates.forEach((e, i) => {
-      if (e.pilotError !== undefined) diagnostics.push(diag('topology', items[i]!.locate(''), `${items[i]!.name('')}: the engine failed in this spec's pilot run (an engine bug; please report it with the spec): ${e.pilotError}${items[i]!.suffix}`));
-      for (const x of budgetExcesses(e, budgets)) diagnostics.push(diag('budget', items[i]!.locate(''), `${items[i]!.name('')}: ${x.message}${items[i]!.suffix}`));
-    });
+    estimates.forEach((e, i) => diagnostics.push(...judge(e, items[i]!)));
     if (diagnostics.length > 0) return { ok: false, diagnostics: collapse(diagnostics), logs };
   }
-  return { ok: true, experiment: parsed.experiment, description: parsed.description, runs, logs, estimates };
+  const runPilot = inRun && estimates !== undefined ? { events: pilotEventsEach(1), refusal: (e: WorkEstimate) => collapse(judge(e, items[0]!)) } : undefined;
+  return { ok: true, experiment: parsed.experiment, description: parsed.description, runs, logs, estimates, runPilot };
+}
+
+/** Each distinct spec's pilot events when `distinct` of them share PILOT_TOTAL_EVENTS. */
+function pilotEventsEach(distinct: number): number {
+  return Math.max(PILOT_MIN_EVENTS, Math.min(PILOT_EVENTS, Math.floor(PILOT_TOTAL_EVENTS / distinct)));
 }
 
 /**
@@ -132,7 +159,7 @@ export async function prepareSource(input: SourceInput, deps: PipelineDeps): Pro
  * their point's; runs differing only in name share one too), the pilots sharing
  * PILOT_TOTAL_EVENTS; undefined when the checker makes none.
  */
-async function estimateRuns(runs: readonly PreparedRun[], checker: TopologyChecker, maxBytes: number): Promise<WorkEstimate[] | undefined> {
+async function estimateRuns(runs: readonly PreparedRun[], checker: TopologyChecker, maxBytes: number, footprintOnly: boolean): Promise<WorkEstimate[] | undefined> {
   if (checker.estimateWork === undefined) return undefined;
   // What the engine does not read (names, the point's labels, the seed of a replication) does not make a spec distinct.
   const keyOf = (r: PreparedRun): string => JSON.stringify([{ ...r.spec, seed: 0, replication: 0, name: '', description: '', point: {} }, r.profile.params]);
@@ -144,8 +171,7 @@ async function estimateRuns(runs: readonly PreparedRun[], checker: TopologyCheck
     return i;
   });
   const firsts = [...distinct.values()].map((i) => runs[index.indexOf(i)]!);
-  const pilotEvents = Math.max(PILOT_MIN_EVENTS, Math.min(PILOT_EVENTS, Math.floor(PILOT_TOTAL_EVENTS / firsts.length)));
-  const estimates = await checker.estimateWork(firsts, pilotEvents, maxBytes);
+  const estimates = await checker.estimateWork(firsts, footprintOnly ? 0 : pilotEventsEach(firsts.length), maxBytes);
   return index.map((i) => estimates[i]!);
 }
 

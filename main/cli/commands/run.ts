@@ -16,6 +16,9 @@ import type { Budgets } from '../../common/budget';
 import type { CliIO } from '../io';
 import { ProgressLine } from '../progress';
 import { prepareFile } from '../source-file';
+import { formatDiagnostic, PilotRefusedError } from '../../common/diagnostics';
+import type { RunPilot } from '../../api/pipeline/pipeline';
+
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
@@ -94,9 +97,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const shard = parseShardOption(values.shard);
   const jobs = parseJobs(values.jobs);
   const budgets = parseBudgets(values);
-  const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout), budgets }, io);
+  // A single run is its own work-estimate pilot (main/api/pipeline/run-pilot.ts): its first events are not run twice.
+  const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout), budgets, pilotInRun: true }, io);
   const experiment = values.experiment ?? prepared.experiment;
-  return execute(shard(prepared.runs), { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs }, io);
+  const runs = shard(prepared.runs);
+  const pilot = runs.length === prepared.runs.length ? prepared.runPilot : undefined;
+  return execute(runs, { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs, pilot }, io);
 }
 
 export interface ExecuteCliOptions {
@@ -112,6 +118,8 @@ export interface ExecuteCliOptions {
   budgets?: Partial<Budgets>;
   /** Engine workers for a sweep; 1 (or a single run) runs on this thread. */
   jobs?: number;
+  /** A single run's work-estimate pilot, made from the run itself (its refusal is this command's error). */
+  pilot?: RunPilot;
 }
 
 /**
@@ -150,7 +158,12 @@ export async function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io:
           onProgress: (_i, p) => progress.update(label, p),
           shouldCancel: () => cancelled,
           budgets: o.budgets,
-        }, o.jobs ?? 1);
+          pilot: o.pilot,
+        }, o.jobs ?? 1).catch((e: unknown) => {
+          // Refused at the pilot point: the diagnostics a separate pilot's refusal prints (source-file.ts).
+          if (e instanceof PilotRefusedError) throw new CliError(e.diagnostics.map((d) => formatDiagnostic(o.file, d)).join('\n'));
+          throw e;
+        });
     progress.done();
     const done = results.filter((r) => r.status === 'done');
     if (o.json) {

@@ -13,7 +13,7 @@ export { slurmUsage };
 
 /** How this installation is started: node with this bin script (the nodes share the file system). */
 function defaultCommand(): string {
-  const bin = resolve(new URL('../../../bin/viommu-lab.mjs', import.meta.url).pathname);
+  const bin = resolve(new URL('../../../bin/viommu-lab.cjs', import.meta.url).pathname);
   return `${shellQuote(process.execPath)} ${shellQuote(bin)}`;
 }
 

@@ -67,6 +67,9 @@ export const HISTOGRAM_SUMMARY = ['p50', 'p90', 'p99', 'p999', 'mean', 'max', 'c
 /** Every declared metric (core plus registered models), for lookups by the concrete names a result holds. */
 export class MetricCatalog {
   private readonly defs: MetricDef[] = [];
+  /** Each declaration's name split at its dots, and the answers given so far (a table looks up every scalar of a result). */
+  private patterns: string[][] | null = null;
+  private readonly found = new Map<string, MetricDef | undefined>();
 
   constructor(groups: readonly Readonly<Record<string, MetricDef>>[]) {
     const seen = new Map<string, MetricDef>();
@@ -87,21 +90,29 @@ export class MetricCatalog {
 
   /** Finds the declaration for a concrete metric name (exact, family, or a histogram summary). */
   lookup(name: string): MetricDef | undefined {
-    return lookupIn(this.defs, name);
+    if (this.found.has(name)) return this.found.get(name);
+    const d = lookupSplit(this.defs, (this.patterns ??= this.defs.map((x) => x.name.split('.'))), name);
+    this.found.set(name, d);
+    return d;
   }
 }
 
 /** `lookup` over a plain list of declarations (the renderer gets the list from the API). */
 export function lookupIn(defs: readonly MetricDef[], name: string): MetricDef | undefined {
+  return lookupSplit(defs, defs.map((x) => x.name.split('.')), name);
+}
+
+/** The first declaration (in order) whose split name `patterns[i]` matches; else a histogram's summary. */
+function lookupSplit(defs: readonly MetricDef[], patterns: readonly string[][], name: string): MetricDef | undefined {
   const parts = name.split('.');
-  for (const d of defs) {
-    if (matches(d.name.split('.'), parts)) return d;
+  for (let i = 0; i < defs.length; i++) {
+    if (matches(patterns[i]!, parts)) return defs[i];
   }
   const last = parts[parts.length - 1];
   if (last !== undefined && (HISTOGRAM_SUMMARY as readonly string[]).includes(last)) {
     const base = parts.slice(0, -1);
-    const d = defs.find((x) => x.kind === 'histogram' && matches(x.name.split('.'), base));
-    if (d !== undefined) return { ...d, name, kind: 'gauge', unit: last === 'count' ? 'count' : d.unit };
+    const i = defs.findIndex((x, j) => x.kind === 'histogram' && matches(patterns[j]!, base));
+    if (i >= 0) return { ...defs[i]!, name, kind: 'gauge', unit: last === 'count' ? 'count' : defs[i]!.unit };
   }
   return undefined;
 }

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Entry point for `npx viommu-lab`: the CLI bundled by esbuild (scripts/cli-bundle.mjs builds it on
+// the first run and again whenever one of its sources changed), or the TypeScript sources through
+// tsx's loader when it cannot be built here or VIOMMU_LAB_CLI=source asks for them.
+//
+// It is CommonJS and loads nothing it does not need, because it is on every command's start-up path
+// (ESM's loader alone costs a Node process several ms more):
+// - `--help` (and no command) prints the usage text kept in build/cli/current.json once the few
+//   files it comes from are unchanged, without loading or checking the whole bundle;
+// - otherwise, once every input of the bundle is found unchanged (else it is rebuilt), the bundle is
+//   compiled with V8's code cache of an earlier run of the same command beside it (cli.<verb>.v8cache:
+//   the bytecode of every function that run compiled, so neither the 1 MB parse nor lazy compilation
+//   is paid again; V8 rejects a cache that does not match the source or its flags, and then it is
+//   written anew). Stat'ing the inputs on libuv's threads instead costs this thread as much.
+'use strict';
+const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, 'build', 'cli');
+
+function readCurrent() {
+  try {
+    return JSON.parse(readFileSync(join(OUT, 'current.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The usage text when `argv` asks for it and the files it was made from are unchanged, else null. */
+function freshHelp(cur, argv) {
+  const help = cur?.help;
+  if (help === undefined || (argv.length > 0 && !help.verbs.includes(argv[0]))) return null;
+  return inputsUnchanged(cur, help.inputs) ? help.text : null;
+}
+
+/** Whether every input of the build has the mtime it was built from (one stat each: ~300 files, a few ms). */
+function inputsUnchanged(cur, files = Object.keys(cur.inputs)) {
+  for (const file of files) {
+    const st = statSync(join(ROOT, file), { throwIfNoEntry: false });
+    if (st === undefined || st.mtimeMs !== cur.inputs[file]) return false;
+  }
+  return true;
+}
+
+/**
+ * Compiles a CommonJS bundle with the code cache of an earlier run of the same command (one cache
+ * per command: each holds the functions that command compiled); `run()` evaluates the bundle and
+ * returns its exports.
+ */
+function compileBundle(file, verb) {
+  const vm = require('node:vm');
+  const cacheFile = join(dirname(file), `cli.${/^[a-z]+$/.test(verb ?? '') ? verb : 'other'}.v8cache`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const source = readFileSync(file, 'utf8');
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  return {
+    run() {
+      const mod = { exports: {} };
+      script.runInThisContext().call(mod.exports, mod.exports, require('node:module').createRequire(file), mod, file, dirname(file));
+      return mod.exports;
+    },
+    /** Writes the code cache once the command ran (so it holds every function compiled); best effort, as the build is. */
+    saveCache() {
+      if (cachedData !== undefined && !script.cachedDataRejected) return;
+      try {
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // a read-only checkout: run without a cache
+      }
+    },
+  };
+}
+
+/** The bundled CLI: { main, saveCache }, or null when it cannot be built here (a read-only checkout, no esbuild). */
+async function bundledMain(cur, verb) {
+  let compiled = null;
+  if (cur !== null && inputsUnchanged(cur)) {
+    try {
+      compiled = compileBundle(join(OUT, cur.dir, 'cli.cjs'), verb);
+    } catch {
+      compiled = null; // a build removed under us
+    }
+  }
+  if (compiled === null) {
+    try {
+      const { buildCliBundle } = await import('../scripts/cli-bundle.mjs');
+      compiled = compileBundle(await buildCliBundle(), verb);
+    } catch {
+      return null;
+    }
+  }
+  return { main: compiled.run().main, saveCache: compiled.saveCache };
+}
+
+async function sourceMain() {
+  const { register } = await import('tsx/esm/api');
+  register();
+  return { main: (await import('../main/cli/main.ts')).main, saveCache() {} };
+}
+
+async function start() {
+  const argv = process.argv.slice(2);
+  const bundled = process.env.VIOMMU_LAB_CLI !== 'source';
+  const cur = bundled ? readCurrent() : null;
+  if (bundled) {
+    const text = freshHelp(cur, argv);
+    if (text !== null) {
+      process.stdout.write(text);
+      process.exitCode = argv.length === 0 ? 2 : 0;
+      return;
+    }
+  }
+  const cli = (bundled ? await bundledMain(cur, argv[0]) : null) ?? (await sourceMain());
+  const code = await cli.main(argv);
+  cli.saveCache();
+  process.exitCode = code;
+}
+
+void start();
