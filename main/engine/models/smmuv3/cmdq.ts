@@ -52,7 +52,7 @@ export class CommandQueue {
   /** Writes commands and advances PROD; false (nothing written) when they do not fit. */
   push(cmds: readonly Command[]): boolean {
     if (cmds.length > this.free) return false;
-    for (const c of cmds) this.ring.push(c);
+    for (let i = 0; i < cmds.length; i++) this.ring.push(cmds[i]!);
     return true;
   }
 

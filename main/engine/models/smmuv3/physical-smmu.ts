@@ -209,9 +209,9 @@ export class PhysicalSmmu implements IommuInstance {
       const guestQueue = isVcmdq(queue) && queue.vintf.index !== 0;
       done = guestQueue ? queue.consumeSubstituted(cmds.length) : queue.consume(cmds.length);
       let ns = 0;
-      for (const cmd of done) ns += this.cost.fetch + this.costOf(cmd);
+      for (let i = 0; i < done.length; i++) ns += this.cost.fetch + this.costOf(done[i]!);
       if (ns > 0 && !this.env.advance(ns)) yield ns;
-      for (const cmd of done) this.apply(cmd, origin);
+      for (let i = 0; i < done.length; i++) this.apply(done[i]!, origin);
       if (queue.error !== null) {
         // The owner's error handler acknowledges; the stalled command is skipped.
         queue.acknowledge();
