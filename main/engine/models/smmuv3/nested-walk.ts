@@ -12,6 +12,7 @@
  */
 import { GRANULE, type RadixPageTable } from '../../mem/radix-page-table';
 import { s1Tag, s2Tag, walkKey, type TranslationCaches } from './translation-caches';
+import { modPow2, pageBase, pageOffset } from './page-math';
 
 export interface WalkOutcome {
   /** Output physical address, or null on a fault. */
@@ -48,7 +49,7 @@ export function stage2WalkInto(ipa: number, s2: RadixPageTable, vmid: number, ca
   const page = Math.floor(ipa / GRANULE);
   if (caches !== null) {
     const hit = caches.iotlb.get(s2Tag(vmid), page);
-    if (hit !== undefined) return settle(r, hit + (ipa % GRANULE), 0, null);
+    if (hit !== undefined) return settle(r, hit + pageOffset(ipa), 0, null);
   }
   const start = caches === null ? 0 : deepestCached(caches, s2Tag(vmid), s2, ipa);
   const last = deepestLevel(s2, ipa);
@@ -56,7 +57,7 @@ export function stage2WalkInto(ipa: number, s2: RadixPageTable, vmid: number, ca
   if (caches !== null) fillWalkCache(caches, s2Tag(vmid), s2, ipa, last + 1);
   const out = s2.translate(ipa);
   if (out === null) return settle(r, null, reads, 's2');
-  if (caches !== null) caches.iotlb.set(s2Tag(vmid), page, out - (out % GRANULE));
+  if (caches !== null) caches.iotlb.set(s2Tag(vmid), page, pageBase(out));
   return settle(r, out, reads, null);
 }
 
@@ -93,7 +94,7 @@ export function nestedWalkInto(
   // The descriptors read: levels start … last, each an IPA stage 2 must translate first.
   for (let level = start; level <= last; level++) {
     if (s2 !== null) {
-      const desc = (level === last ? lastTable : s1.tableAt(va, level)!) + (Math.floor(va / s1.leafSpan(level)) % DESCRIPTORS) * DESC_BYTES;
+      const desc = (level === last ? lastTable : s1.tableAt(va, level)!) + modPow2(Math.floor(va / s1.leafSpan(level)), DESCRIPTORS) * DESC_BYTES;
       const t = stage2WalkInto(desc, s2, vmid, caches, stepRecord);
       reads += t.reads;
       if (t.pa === null) return settle(r, null, reads, 's2');

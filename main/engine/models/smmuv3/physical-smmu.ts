@@ -35,6 +35,7 @@ import { SMMUV3_COSTS } from './costs';
 import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { tlbiScope } from './tlbi-scope';
 import { SMMUV3_METRICS } from './metrics';
+import { pageBase } from './page-math';
 
 /** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
 export interface SteConfig {
@@ -275,7 +276,7 @@ export class PhysicalSmmu implements IommuInstance {
       this.c.faults.inc();
       return false;
     }
-    this.caches.iotlb.set(tag, page, pa - (pa % GRANULE));
+    this.caches.iotlb.set(tag, page, pageBase(pa));
     return true;
   }
 
