@@ -19,8 +19,14 @@ export interface CmdqError {
 
 export class CommandQueue {
   readonly capacity: number;
-  private ring: Command[] = [];
+  /**
+   * The entries between CONS (`head`) and PROD, in a ring of a power-of-two size that doubles as
+   * entries arrive, up to the capacity (a 2^19-entry queue costs memory only once used).
+   */
+  private ring: (Command | undefined)[];
+  private mask: number;
   private head = 0;
+  private count = 0;
   private _error: CmdqError | null = null;
 
   constructor(
@@ -31,6 +37,9 @@ export class CommandQueue {
   ) {
     if (!Number.isInteger(log2Entries) || log2Entries < 1 || log2Entries > 19) throw new RangeError(`${name}: queue size must be 2^1..2^19 entries, got 2^${log2Entries}`);
     this.capacity = 2 ** log2Entries;
+    const size = Math.min(this.capacity, 64);
+    this.ring = new Array<Command | undefined>(size).fill(undefined);
+    this.mask = size - 1;
   }
 
   get bytes(): number {
@@ -38,11 +47,11 @@ export class CommandQueue {
   }
 
   get pending(): number {
-    return this.ring.length - this.head;
+    return this.count;
   }
 
   get free(): number {
-    return this.capacity - this.pending;
+    return this.capacity - this.count;
   }
 
   get error(): CmdqError | null {
@@ -51,8 +60,14 @@ export class CommandQueue {
 
   /** Writes commands and advances PROD; false (nothing written) when they do not fit. */
   push(cmds: readonly Command[]): boolean {
-    if (cmds.length > this.free) return false;
-    for (const c of cmds) this.ring.push(c);
+    if (cmds.length > this.capacity - this.count) return false;
+    if (this.count + cmds.length > this.ring.length) this.grow(this.count + cmds.length);
+    let at = (this.head + this.count) & this.mask;
+    for (let i = 0; i < cmds.length; i++) {
+      this.ring[at] = cmds[i]!;
+      at = (at + 1) & this.mask;
+    }
+    this.count += cmds.length;
     return true;
   }
 
@@ -62,18 +77,30 @@ export class CommandQueue {
    */
   consume(max = Infinity): Command[] {
     const out: Command[] = [];
-    while (this._error === null && this.head < this.ring.length && out.length < max) {
+    while (this._error === null && this.count > 0 && out.length < max) {
       const cmd = this.ring[this.head]!;
       const code = this.check(cmd);
       if (code !== null) {
         this._error = { code, cmd };
         break;
       }
-      this.head++;
+      this.ring[this.head] = undefined;
+      this.head = (this.head + 1) & this.mask;
+      this.count--;
       out.push(cmd);
     }
-    this.compact();
     return out;
+  }
+
+  /** A ring of at least `needed` slots (a power of two, at most the capacity), entries in order from slot 0. */
+  private grow(needed: number): void {
+    let size = this.ring.length;
+    while (size < needed) size *= 2;
+    const ring = new Array<Command | undefined>(Math.min(size, this.capacity)).fill(undefined);
+    for (let i = 0; i < this.count; i++) ring[i] = this.ring[(this.head + i) & this.mask];
+    this.ring = ring;
+    this.mask = ring.length - 1;
+    this.head = 0;
   }
 
   /** Software's error handling (Linux arm_smmu_cmdq_skip_err): the faulting command is skipped (replaced by a CMD_SYNC) and consumption resumes. */
@@ -83,12 +110,5 @@ export class CommandQueue {
     this.ring[this.head] = { op: 'CMD_SYNC' };
     this._error = null;
     return e;
-  }
-
-  private compact(): void {
-    if (this.head > 1024 && this.head * 2 > this.ring.length) {
-      this.ring = this.ring.slice(this.head);
-      this.head = 0;
-    }
   }
 }

@@ -54,6 +54,9 @@ class Ticket implements ExecuteWaits {
   constructor(readonly cmds: readonly Command[]) {}
 }
 
+/** The empty gathering list (never pushed to). */
+const NONE: Ticket[] = [];
+
 export class LockFreeCmdq {
   /** The cache line of cmdq->q.llq.val (prod with CMDQ_PROD_OWNED_FLAG, cons). */
   private readonly llqLine: Resource;
@@ -61,7 +64,8 @@ export class LockFreeCmdq {
   private readonly validLine: Resource;
   /** CMDQ_PROD_OWNED_FLAG: an owner has reserved and not yet stopped gathering. */
   private owned = false;
-  private gathering: Ticket[] = [];
+  /** Lists reserved under the current owner; NONE between owners (an array only once one is reserved). */
+  private gathering: Ticket[] = NONE;
   /** cmdq->owner_prod: the last owner's "done publishing". */
   private lastOwner: SimEvent<void> | null = null;
   /** Issuers inside issue(): with one, nobody can look at its tickets (the fast path below). */
@@ -101,7 +105,8 @@ export class LockFreeCmdq {
       const owner = !this.owned;
       this.owned = true;
       const ticket = new Ticket(cmds);
-      this.gathering.push(ticket);
+      if (this.gathering === NONE) this.gathering = [ticket];
+      else this.gathering.push(ticket);
       let prevOwner: SimEvent<void> | null = null;
       let mine: SimEvent<void> | null = null;
       if (owner) {
@@ -134,8 +139,9 @@ export class LockFreeCmdq {
         waited += env.now - tp;
         this.owned = false;
         const batch = this.gathering;
-        this.gathering = [];
-        for (const t of batch) {
+        this.gathering = NONE;
+        for (let i = 0; i < batch.length; i++) {
+          const t = batch[i]!;
           if (t === ticket && alone) {
             // The trip through its own just-triggered event: a no-op unless something else is queued now.
             if (!env.canAdvance(0, 0)) yield env.event<void>().succeed();
@@ -147,7 +153,7 @@ export class LockFreeCmdq {
         if (!env.advance(this.cost.prodWrite)) yield this.cost.prodWrite;
         this.m.publishes.inc();
         this.m.gathered.inc(batch.length - 1);
-        for (const t of batch) t.published = env.now;
+        for (let i = 0; i < batch.length; i++) batch[i]!.published = env.now;
         const sync = cmds.length > 0 && cmds[cmds.length - 1]!.op === 'CMD_SYNC';
         if (batch.length === 1 && sync && this.active === 1 && this.cost.atomic > 0 && this.lastOwner === mine && env.canAdvance(0, 0)) {
           // Inline consumption: nobody holds `mine` and none can take it before it would be processed.

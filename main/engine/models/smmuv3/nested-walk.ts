@@ -12,6 +12,7 @@
  */
 import { GRANULE, type RadixPageTable } from '../../mem/radix-page-table';
 import { s1Tag, s2Tag, walkKey, type TranslationCaches } from './translation-caches';
+import { modPow2, pageBase, pageOffset } from './page-math';
 
 export interface WalkOutcome {
   /** Output physical address, or null on a fault. */
@@ -48,16 +49,16 @@ export function stage2WalkInto(ipa: number, s2: RadixPageTable, vmid: number, ca
   const page = Math.floor(ipa / GRANULE);
   if (caches !== null) {
     const hit = caches.iotlb.get(s2Tag(vmid), page);
-    if (hit !== undefined) return settle(r, hit + (ipa % GRANULE), 0, null);
+    if (hit !== undefined) return settle(r, hit + pageOffset(ipa), 0, null);
   }
   const start = caches === null ? 0 : deepestCached(caches, s2Tag(vmid), s2, ipa);
-  const w = s2.walk(ipa);
-  let reads = 0;
-  for (const s of w.steps) if (s.level >= start) reads++;
-  if (caches !== null) fillWalkCache(caches, s2Tag(vmid), s2, ipa, w.steps.length);
-  if (w.out === null) return settle(r, null, reads, 's2');
-  if (caches !== null) caches.iotlb.set(s2Tag(vmid), page, w.out - (w.out % GRANULE));
-  return settle(r, w.out, reads, null);
+  const last = deepestLevel(s2, ipa);
+  const reads = Math.max(0, last - start + 1);
+  if (caches !== null) fillWalkCache(caches, s2Tag(vmid), s2, ipa, last + 1);
+  const out = s2.translate(ipa);
+  if (out === null) return settle(r, null, reads, 's2');
+  if (caches !== null) caches.iotlb.set(s2Tag(vmid), page, pageBase(out));
+  return settle(r, out, reads, null);
 }
 
 /**
@@ -87,22 +88,25 @@ export function nestedWalkInto(
 ): WalkRecord {
   const tag = s1Tag(vmid, asid);
   const start = caches === null ? 0 : deepestCached(caches, tag, s1, va);
-  const w = s1.walk(va);
+  const last = deepestLevel(s1, va);
+  const lastTable = deepestTable;
   let reads = 0;
-  for (const step of w.steps) {
-    if (step.level < start) continue;
+  // The descriptors read: levels start … last, each an IPA stage 2 must translate first.
+  for (let level = start; level <= last; level++) {
     if (s2 !== null) {
-      const t = stage2WalkInto(step.descAddr, s2, vmid, caches, stepRecord);
+      const desc = (level === last ? lastTable : s1.tableAt(va, level)!) + modPow2(Math.floor(va / s1.leafSpan(level)), DESCRIPTORS) * DESC_BYTES;
+      const t = stage2WalkInto(desc, s2, vmid, caches, stepRecord);
       reads += t.reads;
       if (t.pa === null) return settle(r, null, reads, 's2');
     }
     reads += 1;
   }
-  if (caches !== null) fillWalkCache(caches, tag, s1, va, w.steps.length);
-  if (w.out === null) return settle(r, null, reads, 's1');
-  if (s2 === null) return settle(r, w.out, reads, null);
-  const out = stage2WalkInto(w.out, s2, vmid, caches, stepRecord);
-  return settle(r, out.pa, reads + out.reads, out.fault);
+  if (caches !== null) fillWalkCache(caches, tag, s1, va, last + 1);
+  const out = s1.translate(va);
+  if (out === null) return settle(r, null, reads, 's1');
+  if (s2 === null) return settle(r, out, reads, null);
+  const o = stage2WalkInto(out, s2, vmid, caches, stepRecord);
+  return settle(r, o.pa, reads + o.reads, o.fault);
 }
 
 /** Reads to fetch the configuration of a stream: the STE (physical), then the CD-table reads, each an IPA behind stage 2. */
@@ -113,6 +117,31 @@ export function configFetchReads(steReads: number, cdTableIpas: readonly number[
     reads += 1;
   }
   return reads;
+}
+
+/** A table page holds GRANULE / 8 eight-byte descriptors (radix-page-table.ts). */
+const DESC_BYTES = 8;
+const DESCRIPTORS = GRANULE / DESC_BYTES;
+
+/** The table address at the level deepestLevel last returned. */
+let deepestTable = 0;
+
+/**
+ * The deepest level a walk of `table` for `addr` reads a descriptor at (its steps are levels
+ * 0 … that level): the deepest level whose table exists on the path — a slot holds either a
+ * leaf or a next table, never both, so the walk stops where the tables stop. Computed with
+ * the table's allocation-free lookups instead of RadixPageTable.walk, which records its steps.
+ */
+function deepestLevel(table: RadixPageTable, addr: number): number {
+  for (let level = table.levels - 1; level > 0; level--) {
+    const t = table.tableAt(addr, level);
+    if (t !== null) {
+      deepestTable = t;
+      return level;
+    }
+  }
+  deepestTable = table.root;
+  return 0;
 }
 
 /** The first level whose descriptor must still be read: one past the deepest level whose next-table pointer is cached. */

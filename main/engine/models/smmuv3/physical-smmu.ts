@@ -35,6 +35,7 @@ import { SMMUV3_COSTS } from './costs';
 import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { tlbiScope } from './tlbi-scope';
 import { SMMUV3_METRICS } from './metrics';
+import { pageBase } from './page-math';
 
 /** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
 export interface SteConfig {
@@ -209,9 +210,9 @@ export class PhysicalSmmu implements IommuInstance {
       const guestQueue = isVcmdq(queue) && queue.vintf.index !== 0;
       done = guestQueue ? queue.consumeSubstituted(cmds.length) : queue.consume(cmds.length);
       let ns = 0;
-      for (const cmd of done) ns += this.cost.fetch + this.costOf(cmd);
+      for (let i = 0; i < done.length; i++) ns += this.cost.fetch + this.costOf(done[i]!);
       if (ns > 0 && !this.env.advance(ns)) yield ns;
-      for (const cmd of done) this.apply(cmd, origin);
+      for (let i = 0; i < done.length; i++) this.apply(done[i]!, origin);
       if (queue.error !== null) {
         // The owner's error handler acknowledges; the stalled command is skipped.
         queue.acknowledge();
@@ -275,7 +276,7 @@ export class PhysicalSmmu implements IommuInstance {
       this.c.faults.inc();
       return false;
     }
-    this.caches.iotlb.set(tag, page, pa - (pa % GRANULE));
+    this.caches.iotlb.set(tag, page, pageBase(pa));
     return true;
   }
 

@@ -7,6 +7,7 @@
  * Models: the block sizes, in pages, in address order. Does not model: TTL hints (a one-page
  * invalidation with a TTL removes one hash entry instead of scanning; Linux sends none here).
  */
+import { modPow2 } from './page-math';
 
 /** Page counts of the aligned power-of-two blocks covering pages [first, first + pages). */
 export function pow2Chunks(first: number, pages: number): number[] {
@@ -16,7 +17,7 @@ export function pow2Chunks(first: number, pages: number): number[] {
   while (at < end) {
     // The largest power of two that divides `at` (any, for at = 0) and still fits before `end`.
     let size = 1;
-    while ((at % (size * 2) === 0 || at === 0) && at + size * 2 <= end) size *= 2;
+    while ((modPow2(at, size * 2) === 0 || at === 0) && at + size * 2 <= end) size *= 2;
     out.push(size);
     at += size;
   }

@@ -15,6 +15,7 @@ import type { GuestCd } from './physical-smmu';
 import type { TaggedCache } from './tagged-cache';
 import { acquireBql, type BqlStats } from './bql';
 import { pow2Chunks } from './qemu-range-inval';
+import { pageBase } from './page-math';
 
 export interface QemuTranslationCosts {
   readonly swLookup: number;
@@ -61,7 +62,7 @@ export class QemuTranslation {
       if (w.out === null) return false;
       // QEMU empties the whole software IOTLB when it is full (smmu_iotlb_insert).
       if (this.swIotlb.size >= this.swIotlb.capacity) this.swIotlb.clear();
-      this.swIotlb.set(tag, page, w.out - (w.out % GRANULE));
+      this.swIotlb.set(tag, page, pageBase(w.out));
       return true;
     } finally {
       vm.vmmThread.release();

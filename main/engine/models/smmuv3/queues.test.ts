@@ -21,6 +21,21 @@ test('a command queue has finite space: a batch that does not fit is refused who
   assert.equal(q.free, 3);
 });
 
+test('a command queue keeps FIFO order across ring wrap-around and growth up to its capacity', () => {
+  const q = new CommandQueue('cmdq', 8);
+  const ref: Command[] = [];
+  let n = 0;
+  const make = (k: number): Command[] => Array.from({ length: k }, () => ({ op: 'TLBI_NH_VA', addr: n++ }));
+  // Pushes outgrow the initial ring while consumption moves CONS round it.
+  for (const [push, take] of [[40, 30], [50, 10], [60, 70], [100, 20], [120, 100], [3, 0], [90, 250]] as const) {
+    const cmds = make(push);
+    assert.equal(q.push(cmds), ref.length + push <= 256);
+    if (ref.length + push <= 256) ref.push(...cmds);
+    assert.deepEqual(q.consume(take).map((c) => c.addr), ref.splice(0, take).map((c) => c.addr));
+    assert.equal(q.pending, ref.length);
+  }
+});
+
 test('an illegal command stalls the queue until acknowledged, then it is skipped', () => {
   const q = new CommandQueue('cmdq', 4, (c) => (c.op === 'PRI_RESP' ? 'ILL' : null));
   q.push([{ op: 'TLBI_NH_ASID', vmid: 1, asid: 2 }, { op: 'PRI_RESP', sid: 3 }, { op: 'TLBI_NH_ALL', vmid: 1 }, sync]);

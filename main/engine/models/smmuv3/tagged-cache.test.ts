@@ -44,13 +44,23 @@ class Reference {
 }
 
 test('TaggedCache behaves exactly as the reference LRU under random operations', () => {
-  for (const capacity of [1, 2, 7, 64]) {
+  // 1000 grows its slots (256 → 512 → 1000) while entries are live.
+  for (const capacity of [1, 2, 7, 64, 1000]) {
     const rng = new Rng(capacity, 'tagged-cache');
     const c = new TaggedCache(capacity);
     const r = new Reference(capacity);
     // Large tags and keys too: page numbers above 2^32 and VMID-scaled tags.
     const tagOf = (): number => [1, 2, 3, 2 ** 18 + 5, 2 ** 33 + 7][Math.floor(rng.float() * 5)]!;
     const keyOf = (): number => (rng.float() < 0.2 ? 2 ** 36 : 0) + Math.floor(rng.float() * capacity * 3);
+    // Fill past capacity first (growth and eviction), then mix every operation.
+    for (let i = 0; i < capacity * 3; i++) {
+      const tag = tagOf();
+      const key = keyOf();
+      if (rng.float() < 0.3) assert.equal(c.get(tag, key), r.get(tag, key), `fill get #${i}`);
+      c.set(tag, key, i);
+      r.set(tag, key, i);
+      assert.equal(c.size, r.size, `size after fill #${i}`);
+    }
     for (let i = 0; i < 20000; i++) {
       const op = rng.float();
       const tag = tagOf();

@@ -6,9 +6,10 @@
  * predicate on tags. Does not model: set associativity (a fully associative approximation).
  *
  * As a structure (gem5's style): tags and keys are non-negative integers (< 2^53), values
- * numbers; entries live in preallocated slots of typed arrays — an open-addressed hash index
- * (linear probing, deletion by backward shift), a doubly linked recency list and one linked list
- * per tag — so a lookup, insertion or invalidation allocates nothing.
+ * numbers; entries live in slots of typed arrays — an open-addressed hash index (linear
+ * probing, deletion by backward shift), a doubly linked recency list and one linked list per
+ * tag — so a lookup, insertion or invalidation allocates nothing. The slots double as entries
+ * arrive, up to the capacity (memory follows the entries held, as the Map it replaced did).
  */
 
 const NIL = -1;
@@ -19,46 +20,37 @@ interface TagList {
   count: number;
 }
 
+/** Slots a cache starts with; it doubles up to its capacity as entries arrive (a 2^20-entry TLB costs memory only once filled). */
+const INITIAL_SLOTS = 256;
+
 export class TaggedCache {
-  private readonly tagOf: Float64Array;
-  private readonly keyOf: Float64Array;
-  private readonly valueOf: Float64Array;
+  private tagOf!: Float64Array;
+  private keyOf!: Float64Array;
+  private valueOf!: Float64Array;
   /** Recency list: older → newer; `lru` is the oldest slot, `mru` the newest. */
-  private readonly older: Int32Array;
-  private readonly newer: Int32Array;
+  private older!: Int32Array;
+  private newer!: Int32Array;
   private lru = NIL;
   private mru = NIL;
   /** Per-tag slot lists (unordered). */
-  private readonly tagPrev: Int32Array;
-  private readonly tagNext: Int32Array;
+  private tagPrev!: Int32Array;
+  private tagNext!: Int32Array;
   private readonly byTag = new Map<number, TagList>();
-  /** Hash index: slot + 1, 0 when empty; a power of two at least twice the capacity. */
-  private readonly index: Int32Array;
-  private readonly mask: number;
+  /** Hash index: slot + 1, 0 when empty; a power of two at least twice the slots. */
+  private index!: Int32Array;
+  private mask = 0;
   /** Where each slot sits in the index (for deletion). */
-  private readonly indexAt: Int32Array;
-  /** Free slots (a stack). */
-  private readonly free: Int32Array;
-  private freeTop: number;
+  private indexAt!: Int32Array;
+  /** Released slots (a stack), and the next never-used slot. */
+  private free!: Int32Array;
+  private freeTop = 0;
+  private fresh = 0;
+  private slots = 0;
   private count = 0;
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`cache capacity must be a positive integer, got ${capacity}`);
-    this.tagOf = new Float64Array(capacity);
-    this.keyOf = new Float64Array(capacity);
-    this.valueOf = new Float64Array(capacity);
-    this.older = new Int32Array(capacity);
-    this.newer = new Int32Array(capacity);
-    this.tagPrev = new Int32Array(capacity);
-    this.tagNext = new Int32Array(capacity);
-    this.indexAt = new Int32Array(capacity);
-    let size = 2;
-    while (size < capacity * 2) size *= 2;
-    this.index = new Int32Array(size);
-    this.mask = size - 1;
-    this.free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeTop = capacity;
+    this.allocate(Math.min(capacity, INITIAL_SLOTS));
   }
 
   get size(): number {
@@ -87,7 +79,8 @@ export class TaggedCache {
       return;
     }
     if (this.count >= this.capacity) this.evictOldest();
-    s = this.free[--this.freeTop]!;
+    if (this.freeTop === 0 && this.fresh === this.slots) this.allocate(Math.min(this.capacity, this.slots * 2));
+    s = this.freeTop > 0 ? this.free[--this.freeTop]! : this.fresh++;
     this.tagOf[s] = tag;
     this.keyOf[s] = key;
     this.valueOf[s] = value;
@@ -176,6 +169,39 @@ export class TaggedCache {
     while (this.mru !== NIL) this.remove(this.mru);
     this.byTag.clear();
     return n;
+  }
+
+  /** (Re)allocates the slot arrays for `slots` entries, keeping every entry and its links, and rebuilds the index. */
+  private allocate(slots: number): void {
+    const grow = <A extends Float64Array | Int32Array>(old: A | undefined, make: (n: number) => A): A => {
+      const a = make(slots);
+      if (old !== undefined) a.set(old);
+      return a;
+    };
+    const f64 = (n: number): Float64Array => new Float64Array(n);
+    const i32 = (n: number): Int32Array => new Int32Array(n);
+    const first = this.slots === 0;
+    this.tagOf = grow(first ? undefined : this.tagOf, f64);
+    this.keyOf = grow(first ? undefined : this.keyOf, f64);
+    this.valueOf = grow(first ? undefined : this.valueOf, f64);
+    this.older = grow(first ? undefined : this.older, i32);
+    this.newer = grow(first ? undefined : this.newer, i32);
+    this.tagPrev = grow(first ? undefined : this.tagPrev, i32);
+    this.tagNext = grow(first ? undefined : this.tagNext, i32);
+    this.indexAt = grow(first ? undefined : this.indexAt, i32);
+    this.free = grow(first ? undefined : this.free, i32);
+    this.slots = slots;
+    let size = 2;
+    while (size < slots * 2) size *= 2;
+    this.index = new Int32Array(size);
+    this.mask = size - 1;
+    // Every live slot is on the recency list.
+    for (let s = this.lru; s !== NIL; s = this.newer[s]!) {
+      let i = this.hash(this.tagOf[s]!, this.keyOf[s]!);
+      while (this.index[i] !== 0) i = (i + 1) & this.mask;
+      this.index[i] = s + 1;
+      this.indexAt[s] = i;
+    }
   }
 
   private hash(tag: number, key: number): number {

@@ -11,6 +11,7 @@
 import type { Command } from './commands';
 import { GRANULE } from '../../mem/radix-page-table';
 import { TaggedCache } from './tagged-cache';
+import { modPow2 } from './page-math';
 
 /**
  * Tags are numbers: VMID × 2^18 plus a code — 0 for the VMID's stage-2 entries, ASID + 2 for
@@ -21,7 +22,7 @@ const VMID_UNIT = 2 ** 18;
 export const s1Tag = (vmid: number, asid: number): number => vmid * VMID_UNIT + asid + 2;
 export const s2Tag = (vmid: number): number => vmid * VMID_UNIT;
 const vmidOfTag = (tag: number): number => Math.floor(tag / VMID_UNIT);
-const isS2Tag = (tag: number): boolean => tag % VMID_UNIT === 0;
+const isS2Tag = (tag: number): boolean => modPow2(tag, VMID_UNIT) === 0;
 
 /** A walk-cache key: the table-pointer slot at `level` covering `prefix` (the address divided by the level's span). */
 export const walkKey = (level: number, prefix: number): number => prefix * 8 + level;

@@ -201,7 +201,7 @@ export class VSmmu implements IommuInstance {
   submit(cpu: Vcpu, vm: VmRuntime, cmds: Command[]): ProcessGenerator<void> {
     const all = closedBySync(cmds);
     this.guestCmds.inc(all.length);
-    for (const c of all) this.opCounter(c.op).inc();
+    for (let i = 0; i < all.length; i++) this.opCounter(all[i]!.op).inc();
     if (all.length <= CMDQ_BATCH_ENTRIES) return this.post(cpu, vm, all);
     return this.submitBatches(cpu, vm, all);
   }
