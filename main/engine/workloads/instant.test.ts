@@ -33,7 +33,16 @@ class GeneratorsOnly implements DmaPath {
   }
 }
 
-function run(instant: boolean, devices: Record<string, unknown>[], linkBandwidth?: string) {
+/** Generators, and a device side that answers at once (DmaPath.translateNow, tried by DeviceRuntime.dma). */
+class GeneratorsTranslateNow extends GeneratorsOnly {
+  readonly translateNow: (pfn: number, off: number, bytes: number, write: boolean) => boolean;
+  constructor(inner: DirectPath) {
+    super(inner);
+    this.translateNow = (pfn, off, bytes, write) => inner.translateNow(pfn, off, bytes, write);
+  }
+}
+
+function run(instant: boolean | 'translate-now', devices: Record<string, unknown>[], linkBandwidth?: string) {
   const p = prepareRun({ duration: '3ms', profile: { base: 'kvm-x86-2024', overrides: { 'device.max_dma_bytes': 1024 } }, vms: [{ id: 'vm0', memory: '4GiB', vcpus: 2 }], devices: devices.map((d) => ({ vm: 'vm0', linkBandwidth, ...d })) });
   const env = new Environment(p.spec.seed);
   const costs = new Costs(p.profile);
@@ -43,8 +52,9 @@ function run(instant: boolean, devices: Record<string, unknown>[], linkBandwidth
   p.spec.devices.forEach((d, i) => {
     const direct = new DirectPath(costs);
     // Both devices on vCPU 0 (with two threads or queues: 0 and 1), so they contend for it.
-    const dev = new DeviceRuntime(env, d, vm, instant ? direct : new GeneratorsOnly(direct), costs, metrics, 0);
-    assert.equal(dev.dmaSteps() === null, !instant, `device ${i}`);
+    const path = instant === true ? direct : instant === false ? new GeneratorsOnly(direct) : new GeneratorsTranslateNow(direct);
+    const dev = new DeviceRuntime(env, d, vm, path, costs, metrics, 0);
+    assert.equal(dev.dmaSteps() === null, instant !== true, `device ${i}`);
     startWorkload(d.workload, { env, costs, metrics, device: dev, endAt, note: () => {}, finished: () => {}, atEnd: () => {} });
   });
   env.run(endAt);
@@ -62,6 +72,7 @@ test('map-bench and an rx NIC on an instant path do the same work at the same in
     const a = run(true, devices, link);
     const b = run(false, devices, link);
     assert.deepEqual(a.result, b.result, `link ${link}`);
+    assert.deepEqual(run('translate-now', devices, link).result, b.result, `link ${link}, translateNow`);
     assert.equal(a.now, b.now);
     assert.ok(a.result.scalars['bench.ops']! > 100 && a.result.scalars['nic.packets']! > 100, JSON.stringify(a.result.scalars));
     assert.ok(a.events <= b.events, `${a.events} events with the steps, ${b.events} through generators`);
