@@ -40,6 +40,12 @@ export interface DmaPath {
    */
   translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
   /**
+   * translate without a generator when the translation takes no time (an IOTLB hit): the answer
+   * translate would give, or undefined — having changed nothing — when it takes time or waits
+   * (then yield* translate). Optional; DeviceRuntime.dma tries it first.
+   */
+  readonly translateNow?: (pfn: number, off: number, bytes: number, write: boolean) => boolean | undefined;
+  /**
    * dma_map_sg: maps a scatter list in one call (one mapping per segment, in order), or null when
    * it fails. Paths without it are mapped one segment at a time (see mapScatterList).
    */

@@ -95,7 +95,9 @@ export class DeviceRuntime {
     if (!this.env.advance(this.latencyNs)) yield this.latencyNs;
     for (let done = 0; done < bytes; done += this.maxChunk) {
       const len = Math.min(this.maxChunk, bytes - done);
-      const ok = yield* this.path.translate(pfn, off + done, len, write);
+      // An answer at once when the path has one (DmaPath.translateNow), else the generator.
+      const now = this.path.translateNow?.(pfn, off + done, len, write);
+      const ok = now !== undefined ? now : yield* this.path.translate(pfn, off + done, len, write);
       if (!ok) {
         this.faults.inc();
         return false;

@@ -59,6 +59,8 @@ export class RadixPageTable {
 
   /** Input bytes one slot covers at each level (precomputed: walks ask for it at every step). */
   private readonly spans: number[];
+  /** One past the highest input address (2^inputBits: `**` is a Math.pow call on every map). */
+  private readonly inputLimit: number;
 
   constructor(
     readonly levels: number,
@@ -66,6 +68,7 @@ export class RadixPageTable {
   ) {
     if (!Number.isInteger(levels) || levels < 1 || levels > 5) throw new RangeError(`page table levels must be 1..5, got ${levels}`);
     this.spans = Array.from({ length: levels }, (_, level) => 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (levels - 1 - level)));
+    this.inputLimit = 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * levels);
     this.rootNode = this.newNode();
   }
 
@@ -99,10 +102,10 @@ export class RadixPageTable {
    */
   map(va: number, pa: number, size: number, leafSize = GRANULE): number {
     const leafLevel = this.levelOfLeaf(leafSize);
-    if (va % leafSize !== 0 || pa % leafSize !== 0 || size % leafSize !== 0 || size <= 0) {
+    if (offsetIn(va, leafSize) !== 0 || offsetIn(pa, leafSize) !== 0 || offsetIn(size, leafSize) !== 0 || size <= 0) {
       throw new RangeError(`map: va, pa and size must be positive multiples of the leaf size ${leafSize}`);
     }
-    if (va + size > 2 ** this.inputBits) throw new RangeError(`map: range ends beyond the ${this.inputBits}-bit input space`);
+    if (va + size > this.inputLimit) throw new RangeError(`map: range ends beyond the ${this.inputBits}-bit input space`);
     return this.fill(this.rootNode, 0, leafLevel, va, va + size, pa - va);
   }
 
@@ -121,7 +124,7 @@ export class RadixPageTable {
       const leaf = node.leaves?.[idx] ?? EMPTY;
       if (leaf !== EMPTY) {
         const span = this.leafSpan(level);
-        return { steps, out: leaf + (va % span), leafSize: span };
+        return { steps, out: leaf + offsetIn(va, span), leafSize: span };
       }
       node = node.children?.[idx];
     }
@@ -135,7 +138,7 @@ export class RadixPageTable {
     for (let level = 0; level < this.levels && node !== undefined; level++) {
       const idx = this.index(va, level);
       const leaf = node.leaves?.[idx] ?? EMPTY;
-      if (leaf !== EMPTY) return leaf + (va % this.leafSpan(level));
+      if (leaf !== EMPTY) return leaf + offsetIn(va, this.leafSpan(level));
       node = node.children?.[idx];
     }
     return null;
@@ -148,7 +151,7 @@ export class RadixPageTable {
    * span; the walker learns nothing is mapped there), or a table pointer it then descends.
    */
   *scan(start: number, end: number): Generator<ScanStep> {
-    if (end > start) yield* this.scanNode(this.rootNode, 0, start, Math.min(end, 2 ** this.inputBits));
+    if (end > start) yield* this.scanNode(this.rootNode, 0, start, Math.min(end, this.inputLimit));
   }
 
   /** The table page reached after `level` steps of the walk for `va` (level 0 = root), or null. */
@@ -179,7 +182,7 @@ export class RadixPageTable {
       }
       const span = this.spans[level]!;
       next[d] = va + span;
-      const idx = Math.floor(va / span) % ENTRIES;
+      const idx = slotOf(va, span);
       const leaf = node.leaves === null ? EMPTY : node.leaves[idx]!;
       const child = node.children?.[idx];
       if (leaf !== EMPTY) yield { kind: 'leaf', level, va, span, out: leaf };
@@ -202,7 +205,7 @@ export class RadixPageTable {
   }
 
   private index(va: number, level: number): number {
-    return Math.floor(va / this.leafSpan(level)) % ENTRIES;
+    return slotOf(va, this.leafSpan(level));
   }
 
   private newNode(): TableNode {
@@ -255,6 +258,20 @@ export class RadixPageTable {
     }
     return cleared;
   }
+}
+
+/**
+ * The slot of `va` in a table whose slots span `span` bytes (a power of two): ⌊va / span⌋ mod 512,
+ * by truncation to 32 bits (exact: the quotient is an exact non-negative integer below 2^53, and
+ * its low 9 bits are its residue) instead of a double `%`, which is a library call.
+ */
+function slotOf(va: number, span: number): number {
+  return (va / span) & (ENTRIES - 1);
+}
+
+/** `va` mod `span` for a power-of-two span, exactly, without a double `%`. */
+function offsetIn(va: number, span: number): number {
+  return va - Math.floor(va / span) * span;
 }
 
 /** A bump allocator of granule-sized table pages inside [base, base+limit). */

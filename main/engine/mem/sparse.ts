@@ -25,16 +25,19 @@ export class SparseBits {
   }
 
   has(i: number): boolean {
-    const c = this.lookup(Math.floor(i / BITS_CHUNK), false);
+    // i − key·CHUNK, not i % CHUNK: page numbers past 2^31 are doubles, and their % is an fmod call.
+    const key = Math.floor(i / BITS_CHUNK);
+    const c = this.lookup(key, false);
     if (c === undefined) return false;
-    const b = i % BITS_CHUNK;
+    const b = i - key * BITS_CHUNK;
     return (c[b >>> 5]! & (1 << (b & 31))) !== 0;
   }
 
   /** Adds `i`; returns false when it was already present. */
   add(i: number): boolean {
-    const c = this.lookup(Math.floor(i / BITS_CHUNK), true)!;
-    const b = i % BITS_CHUNK;
+    const key = Math.floor(i / BITS_CHUNK);
+    const c = this.lookup(key, true)!;
+    const b = i - key * BITS_CHUNK;
     const w = b >>> 5;
     const m = 1 << (b & 31);
     if ((c[w]! & m) !== 0) return false;
@@ -45,9 +48,10 @@ export class SparseBits {
 
   /** Removes `i`; returns false when it was absent. */
   delete(i: number): boolean {
-    const c = this.lookup(Math.floor(i / BITS_CHUNK), false);
+    const key = Math.floor(i / BITS_CHUNK);
+    const c = this.lookup(key, false);
     if (c === undefined) return false;
-    const b = i % BITS_CHUNK;
+    const b = i - key * BITS_CHUNK;
     const w = b >>> 5;
     const m = 1 << (b & 31);
     if ((c[w]! & m) === 0) return false;

@@ -8,6 +8,10 @@
  * Models: the ring as a bound on outstanding mappings, IOMMU cost per packet on the vCPU,
  * drops when the guest cannot refill fast enough.
  * Does not model: GRO/TSO, interrupt moderation timers, multi-buffer page pools.
+ *
+ * Two forms of one RX mechanism, the same queue entries in the same order: on an instant path
+ * (dma-direct) the wire and the device's writes are callbacks (nic-rx-write.ts) and NAPI takes
+ * the calls' holds itself; on any other path they are processes calling the path's generators.
  */
 import type { NicWorkload } from '../../common/spec';
 import { exponential, sampler, Store, type ProcessGenerator, type SimEvent } from '../kernel';
@@ -55,8 +59,8 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       const ready = new Fifo<Mapping>();
       const gpas: number[] = [];
       const vcpu = cpu.res;
-      // Elsewhere the device writes each packet on an rx engine: a process that, its packet
-      // done, waits for the next one instead of ending. Handing a packet to an idle engine wakes
+      // On a path that is not instant the device writes each packet on an rx engine: a process
+      // that, its packet done, waits for the next one instead of ending. Handing a packet to an idle engine wakes
       // it at this instant, urgently, exactly where starting a new process would have queued it;
       // what is saved is a process and generator per packet and the completion event nobody
       // waits on.
@@ -106,7 +110,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         const op = writers.pop() ?? new RxWrite(env, device.dmaSteps()!, w.bufferSize, written);
         op.start(p);
       };
-      const callbackWire = device.dmaSteps() !== null;
+      const callbackWire = device.path.instant !== undefined;
       env.process(
         (function* () {
           // Post the ring before traffic starts, as the driver does at ifup.

@@ -151,3 +151,34 @@ test('lazy mode: the 10 ms timer flushes what is queued', () => {
   assert.equal(metrics.counter(DMA_IOMMU_METRICS.iommuFqFlushes).value, 1);
   assert.equal(path.fq.queued, 0);
 });
+
+/** FakeDriver that answers at once on a TLB hit (what an IOTLB hit costs nothing for). */
+class AtOnceDriver extends FakeDriver {
+  translateNow(pfn: number, off: number): boolean | undefined {
+    return this.tlb.has(pfn + Math.floor(off / 4096)) ? true : undefined;
+  }
+}
+
+test('translateNow: only from a driver that has one; a hit on a lazily unmapped page counts as stale, as translate does', () => {
+  assert.equal(setup('lazy').path.translateNow, undefined);
+  const env = new Environment(1);
+  const metrics = new Metrics(1000);
+  const cpu = new Vcpu(env, 'vm0', 0);
+  const path = new DmaIommuPath(env, new Costs(profile(8)), metrics, new AtOnceDriver(), { mode: 'lazy', timerCpu: cpu, dmaLimit: 2 ** 32 });
+  const answers: (boolean | undefined)[] = [];
+  env.process(
+    (function* () {
+      const a = (yield* cpu.run(path.map(cpu, 0x10_0000, 4096, 'from-device'))) as Mapping;
+      const b = (yield* cpu.run(path.map(cpu, 0x20_0000, 4096, 'from-device'))) as Mapping;
+      answers.push(path.translateNow!(a.iovaPfn, a.iovaOff, 4096, true)); // not in the TLB yet
+      yield* path.translate(a.iovaPfn, a.iovaOff, 4096, true);
+      answers.push(path.translateNow!(a.iovaPfn, a.iovaOff, 4096, true)); // a hit, live
+      yield* cpu.run(path.unmap(cpu, a));
+      answers.push(path.translateNow!(a.iovaPfn, a.iovaOff, 4096, true)); // a hit, unmapped: stale
+      answers.push(path.translateNow!(b.iovaPfn, b.iovaOff, 4096, true));
+    })(),
+  );
+  env.run(5_000_000);
+  assert.deepEqual(answers, [undefined, true, true, undefined]);
+  assert.equal(metrics.counter(CORE_METRICS.securityStaleDma).value, 1);
+});

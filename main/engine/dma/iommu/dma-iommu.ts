@@ -87,6 +87,15 @@ export class DmaIommuPath implements DmaPath {
     this.stale = metrics.counter(CORE_METRICS.securityStaleDma);
     this.treeOps = metrics.counter(DMA_IOMMU_METRICS.iovaTreeOps);
     this.fqFlushes = metrics.counter(DMA_IOMMU_METRICS.iommuFqFlushes);
+    // Only a driver that can answer at once gives the path a translateNow (else every DMA would
+    // try one that always declines).
+    if (driver.translateNow !== undefined) {
+      this.translateNow = (pfn, off, bytes, write) => {
+        const ok = driver.translateNow!(pfn, off, bytes, write);
+        if (ok === true && !this.live.has(frameAt(pfn, off))) this.stale.inc();
+        return ok;
+      };
+    }
   }
 
   get unmapNotifier(): UnmapNotifier | undefined {
@@ -193,6 +202,10 @@ export class DmaIommuPath implements DmaPath {
     if (ok && !this.live.has(frameAt(pfn, off))) this.stale.inc();
     return ok;
   }
+
+  /** translate without generators when the driver can answer at once (IommuDomainDriver.translateNow). */
+  readonly translateNow?: (pfn: number, off: number, bytes: number, write: boolean) => boolean | undefined;
+
 
   private *flushAndReap(cpu: Vcpu, ring: number | undefined): ProcessGenerator<void> {
     this.fq.beginFlush();
