@@ -122,6 +122,10 @@ async function start() {
   const code = await cli.main(argv);
   cli.saveCache();
   process.exitCode = code;
+  // The command is over (its store closed, its workers ended). Once its output is written (as it
+  // is at once on Linux), end now: else Node first finishes garbage-collector work still pending
+  // from the run, an old-space collection of 10-30 ms here that nothing needs.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
 }
 
 void start();
