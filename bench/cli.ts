@@ -42,8 +42,9 @@ function sweepOf50ms(): PreparedRun[] {
   const specs = JSON.parse(readFileSync(join(resourcesDir(), 'examples', 'smmuv3-vcmdq-sweep.json'), 'utf8')) as Record<string, unknown>[];
   const base = specs[0]!;
   const probe = prepareRun(base, { sets: [['duration', '2ms']] });
-  runSimulation(probe.spec, probe.profile);
-  const s = timed(() => runSimulation(probe.spec, probe.profile)).seconds;
+  // Warm, as the sweep's runs will be: a cold probe made the runs several times shorter than 50 ms.
+  for (let i = 0; i < 5; i++) runSimulation(probe.spec, probe.profile);
+  const s = Math.min(...Array.from({ length: 3 }, () => timed(() => runSimulation(probe.spec, probe.profile)).seconds));
   const us = Math.max(100, Math.round((2000 * 0.05) / s));
   return Array.from({ length: 20 }, (_, i) => prepareRun(base, { sets: [['duration', `${us}us`]], seed: i + 1 }));
 }
