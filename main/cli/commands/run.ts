@@ -20,7 +20,6 @@ import { ProgressLine } from '../progress';
 import { prepareFile } from '../source-file';
 import { formatDiagnostic, PilotRefusedError } from '../../common/diagnostics';
 import type { RunPilot } from '../../api/pipeline/pipeline';
-
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
@@ -101,11 +100,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const budgets = parseBudgets(values);
   // A sweep on engine workers has them from its work estimates on: its pilots run there in
   // parallel (and warm each worker's JIT for the runs) instead of one after another here.
-  let pool: WorkerPool | null = null;
+  const workers: { pool?: WorkerPool } = {};
   const checker: TopologyChecker = {
     checkTopology: inProcessChecker.checkTopology,
     estimateWork: (specs, pilotEvents, maxBytes) =>
-      jobs > 1 && specs.length > 1 && pilotEvents > 0 ? (pool ??= new WorkerPool({ size: jobs })).estimateOnRunWorkers(specs, pilotEvents, maxBytes) : inProcessChecker.estimateWork!(specs, pilotEvents, maxBytes),
+      jobs > 1 && specs.length > 1 && pilotEvents > 0 ? (workers.pool ??= new WorkerPool({ size: jobs })).estimateOnRunWorkers(specs, pilotEvents, maxBytes) : inProcessChecker.estimateWork!(specs, pilotEvents, maxBytes),
   };
   try {
     // A single run is its own work-estimate pilot (main/api/pipeline/run-pilot.ts): its first events are not run twice.
@@ -113,9 +112,9 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const experiment = values.experiment ?? prepared.experiment;
     const runs = shard(prepared.runs);
     const pilot = runs.length === prepared.runs.length ? prepared.runPilot : undefined;
-    return await execute(runs, { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs, pilot, pool: pool ?? undefined }, io);
+    return await execute(runs, { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs, pilot, pool: workers.pool }, io);
   } finally {
-    await (pool as WorkerPool | null)?.close();
+    await workers.pool?.close();
   }
 }
 
