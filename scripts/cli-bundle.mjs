@@ -74,10 +74,10 @@ export async function buildCliBundle() {
   // A plugin's own modules (namespace:name) are not files.
   const inputsOf = (...results) => results.flatMap((r) => Object.keys(r?.metafile?.inputs ?? {})).filter((f) => !/^[a-z0-9-]+:/.test(f));
   const inputs = mtimes([...new Set([...inputsOf(cli, worker, sandbox, help), 'main/script/sandbox-worker.mjs', addon.file, ...BUILD_SCRIPTS])]);
-  const { USAGE, HELP_VERBS } = createRequire(import.meta.url)(join(dir, 'help.cjs'));
+  const { USAGE, HELP_VERBS, COMMANDS } = createRequire(import.meta.url)(join(dir, 'help.cjs'));
   const helpInputs = [...new Set([...inputsOf(help), ...BUILD_SCRIPTS])];
   const tmp = `${CURRENT}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ dir: name, inputs, help: { text: USAGE, verbs: HELP_VERBS, inputs: helpInputs } }));
+  writeFileSync(tmp, JSON.stringify({ dir: name, inputs, commands: COMMANDS, help: { text: USAGE, verbs: HELP_VERBS, inputs: helpInputs } }));
   renameSync(tmp, CURRENT);
   const old = readdirSync(OUT)
     .filter((d) => d !== name && /^b[0-9a-z]+-\d+$/.test(d))
