@@ -11,7 +11,7 @@
 // those files, without loading or checking the whole CLI.
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +22,29 @@ const KEEP = 3;
 /** Files that decide what a build contains besides its esbuild inputs. */
 const BUILD_SCRIPTS = ['scripts/build.mjs', 'scripts/cli-bundle.mjs'];
 
+/**
+ * better-sqlite3's JavaScript goes into the CLI bundle (and its code cache) instead of a dozen
+ * files loaded from node_modules at each start; its native addon, which it finds through the
+ * `bindings` package from its own location, is named here instead: the file `bindings` finds
+ * for it now (the bundle is rebuilt when better-sqlite3's files change, as on a reinstall).
+ */
+function nativeAddon() {
+  const req = createRequire(join(ROOT, 'package.json'));
+  const dir = dirname(req.resolve('better-sqlite3/package.json'));
+  const addon = createRequire(join(dir, 'package.json'))('bindings')({ bindings: 'better_sqlite3.node', module_root: dir, path: true });
+  /** The addon's path as the build's inputs are named (relative to the checkout): a change of it rebuilds. */
+  const file = relative(ROOT, addon);
+  const plugin = {
+    name: 'better-sqlite3-addon',
+    setup(b) {
+      b.onResolve({ filter: /^bindings$/ }, (args) => (args.importer.startsWith(dir) ? { path: 'bindings', namespace: 'better-sqlite3-addon' } : undefined));
+      b.onResolve({ filter: /\.node$/, namespace: 'better-sqlite3-addon' }, (args) => ({ path: args.path, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'better-sqlite3-addon' }, () => ({ contents: `module.exports = () => require(${JSON.stringify(addon)});`, loader: 'js' }));
+    },
+  };
+  return { file, plugin };
+}
+
 /** Builds the bundle into a new folder, makes it current, and returns its cli.cjs. */
 export async function buildCliBundle() {
   const { build } = await import('esbuild');
@@ -30,22 +53,31 @@ export async function buildCliBundle() {
   const dir = join(OUT, name);
   mkdirSync(dir, { recursive: true });
   const common = { ...NODE_BUNDLE, absWorkingDir: ROOT, metafile: true, logLevel: 'silent' };
+  const addon = nativeAddon();
   const [cli, worker, sandbox, help] = await Promise.all([
     // playwright-core (PDF export) is loaded from node_modules when a PDF is asked for. Its
     // import() becomes a require(): bin/viommu-lab.cjs compiles the bundle through node:vm (to use
     // V8's code cache), where an import() has no module loader to go to.
-    build({ ...common, external: [...NODE_BUNDLE.external, 'playwright-core'], supported: { 'dynamic-import': false }, entryPoints: ['main/cli/main.ts'], outfile: join(dir, 'cli.cjs') }),
+    build({
+      ...common,
+      external: [...NODE_BUNDLE.external.filter((m) => m !== 'better-sqlite3'), 'playwright-core'],
+      plugins: [addon.plugin],
+      supported: { 'dynamic-import': false },
+      entryPoints: ['main/cli/main.ts'],
+      outfile: join(dir, 'cli.cjs'),
+    }),
     build({ ...common, entryPoints: ['main/api/engine/worker.ts'], outfile: join(dir, 'engine-worker.cjs') }),
     buildScriptSandbox(dir),
     build({ ...common, entryPoints: ['main/cli/usage.ts'], outfile: join(dir, 'help.cjs') }),
   ]);
   const mtimes = (files) => Object.fromEntries(files.map((file) => [file, statSync(join(ROOT, file)).mtimeMs]));
-  const inputsOf = (...results) => results.flatMap((r) => Object.keys(r?.metafile?.inputs ?? {}));
-  const inputs = mtimes([...new Set([...inputsOf(cli, worker, sandbox, help), 'main/script/sandbox-worker.mjs', ...BUILD_SCRIPTS])]);
-  const { USAGE, HELP_VERBS } = createRequire(import.meta.url)(join(dir, 'help.cjs'));
+  // A plugin's own modules (namespace:name) are not files.
+  const inputsOf = (...results) => results.flatMap((r) => Object.keys(r?.metafile?.inputs ?? {})).filter((f) => !/^[a-z0-9-]+:/.test(f));
+  const inputs = mtimes([...new Set([...inputsOf(cli, worker, sandbox, help), 'main/script/sandbox-worker.mjs', addon.file, ...BUILD_SCRIPTS])]);
+  const { USAGE, HELP_VERBS, COMMANDS } = createRequire(import.meta.url)(join(dir, 'help.cjs'));
   const helpInputs = [...new Set([...inputsOf(help), ...BUILD_SCRIPTS])];
   const tmp = `${CURRENT}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ dir: name, inputs, help: { text: USAGE, verbs: HELP_VERBS, inputs: helpInputs } }));
+  writeFileSync(tmp, JSON.stringify({ dir: name, inputs, commands: COMMANDS, help: { text: USAGE, verbs: HELP_VERBS, inputs: helpInputs } }));
   renameSync(tmp, CURRENT);
   const old = readdirSync(OUT)
     .filter((d) => d !== name && /^b[0-9a-z]+-\d+$/.test(d))

@@ -4,7 +4,7 @@
  * Each command's module is imported when it runs, so `--help` (and the bundled CLI's start)
  * does not build the spec schemas, the model catalogue or the store.
  */
-import { HELP_VERBS, USAGE } from './usage';
+import { COMMANDS, HELP_VERBS, USAGE } from './usage';
 import { CliError } from './errors';
 import { StoreError } from '../common/store-errors';
 import { processIO, type CliIO } from './io';
@@ -34,7 +34,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       case 'notebook':
         return await (await import('./commands/notebook')).notebookCommand(rest, io);
       default:
-        throw new CliError(`unknown command "${verb}"; try: run, check, runs, export, notebook, db, merge, slurm`, 2);
+        throw new CliError(`unknown command "${verb}"; try: ${COMMANDS.join(', ')}`, 2);
     }
   } catch (e) {
     if (e instanceof CliError) {

@@ -11,6 +11,7 @@ import type { PreparedRun } from '../api/pipeline/prepared';
 import type { RunPilot } from '../api/pipeline/pipeline';
 import type { WorkEstimate } from '../common/budget';
 import { inProcessChecker } from '../api/pipeline/topology-check';
+import type { TopologyChecker } from '../api/pipeline/checker';
 import { evaluateScript } from '../script/api';
 import { CliError } from './errors';
 import type { CliIO } from './io';
@@ -26,7 +27,8 @@ export interface PreparedFile {
   runPilot?: RunPilot;
 }
 
-export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' | 'source'>, io: CliIO): Promise<PreparedFile> {
+/** `checker` makes the topology checks and work estimates (in-process unless a command has engine workers for them). */
+export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' | 'source'>, io: CliIO, checker: TopologyChecker = inProcessChecker): Promise<PreparedFile> {
   if (!isScriptFile(file) && !file.endsWith('.json')) throw new CliError(`${file}: expected a .ts script or a .json spec`, 2);
   let source: string;
   try {
@@ -34,7 +36,7 @@ export async function prepareFile(file: string, opts: Omit<SourceInput, 'file' |
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  const o = await prepareSource({ ...opts, file, source }, { evaluate: evaluateScript, checker: inProcessChecker });
+  const o = await prepareSource({ ...opts, file, source }, { evaluate: evaluateScript, checker });
   // What the script printed (console.log), each line prefixed with the file name.
   for (const line of o.logs) io.err(`${file}: ${line}\n`);
   if (!o.ok) throw new CliError(o.diagnostics.map((d) => formatDiagnostic(file, d)).join('\n'));

@@ -33,3 +33,6 @@ The database defaults to $XDG_DATA_HOME/viommu-lab/lab.sqlite (or $VIOMMU_LAB_DB
 
 /** The verbs that print USAGE (no verb prints it too, with exit code 2). */
 export const HELP_VERBS: readonly string[] = ['help', '--help', '-h'];
+
+/** Every command (main.ts dispatches them; bin/viommu-lab.cjs keeps a code cache for each). */
+export const COMMANDS: readonly string[] = ['run', 'check', 'runs', 'export', 'notebook', 'db', 'merge', 'slurm'];

@@ -4,6 +4,7 @@ import { prepareRun } from '../runner';
 import { prepareSpec } from '../pipeline/prepared';
 import { WorkerPool } from './pool';
 import { specJson } from '../../../test/support/fake-executor';
+import { inProcessChecker } from '../pipeline/topology-check';
 
 test('engine workers run a spec off the main thread and stop within a second when cancelled', async () => {
   const pool = new WorkerPool({ size: 1 });
@@ -58,4 +59,20 @@ test('the pool checks topologies in its own worker, one answer per spec, even wh
     await pool.close();
   }
   await assert.rejects(pool.checkTopology([prepareSpec(specJson('late'))]), /the engine pool is closed/);
+});
+
+test('work estimates shared by the run workers come back in the specs\' order, as in-process ones, and the workers then run', async () => {
+  const pool = new WorkerPool({ size: 2 });
+  try {
+    const specs = ['100us', '300us', '1ms'].map((duration, i) => prepareSpec({ ...specJson(`e${i}`), duration }));
+    const pooled = await pool.estimateOnRunWorkers(specs, 8192, Infinity);
+    const here = await inProcessChecker.estimateWork!(specs, 8192, Infinity);
+    assert.deepEqual(pooled.map((e) => [e.events, e.eventsBasis, e.bytes]), here.map((e) => [e.events, e.eventsBasis, e.bytes]));
+    assert.ok(new Set(here.map((e) => e.events)).size === 3, 'three different estimates, so an order mix-up shows');
+    const outcomes = await Promise.all(specs.slice(0, 2).map((s) => pool.run(s.spec, s.profile, () => {}).outcome));
+    assert.deepEqual(outcomes.map((o) => o.status), ['done', 'done']);
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(pool.estimateOnRunWorkers([prepareSpec(specJson('late'))], 8192, Infinity), /the engine pool is closed/);
 });

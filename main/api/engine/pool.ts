@@ -64,6 +64,13 @@ interface Slot {
   worker: Worker;
   cancel: Int32Array;
   busy: Active | null;
+  /** Work estimates asked of this run worker (estimateOnRunWorkers); it takes no run meanwhile. */
+  asks: Map<number, Ask>;
+}
+
+interface Ask {
+  resolve: (estimates: WorkEstimate[]) => void;
+  reject: (e: Error) => void;
 }
 
 interface Active {
@@ -140,6 +147,29 @@ export class WorkerPool implements RunExecutor {
     return this.ask<WorkEstimate[]>(task);
   }
 
+  /**
+   * The work estimates on the run workers, each taking every n-th spec (answers in the specs'
+   * order): for a caller whose workers would wait idle until its runs start (the CLI's sweeps),
+   * so the pilots run in parallel and each worker's JIT is warm for the runs. While they run, the
+   * workers take no run.
+   */
+  async estimateOnRunWorkers(runs: readonly { spec: Spec; profile: ResolvedProfile }[], pilotEvents: number, maxBytes: number): Promise<WorkEstimate[]> {
+    if (this.closed) throw new Error('the engine pool is closed');
+    const shares: { spec: Spec; profile: ResolvedProfile }[][] = Array.from({ length: Math.min(this.size, runs.length) }, () => []);
+    runs.forEach((r, i) => shares[i % shares.length]!.push(r));
+    const answers = await Promise.all(
+      shares.map((share) => {
+        const slot = this.idleSlot();
+        const task: EstimateTask = { type: 'estimate', taskId: this.nextTask++, runs: share, pilotEvents, maxBytes };
+        return new Promise<WorkEstimate[]>((resolve, reject) => {
+          slot.asks.set(task.taskId, { resolve, reject });
+          slot.worker.postMessage(task);
+        });
+      }),
+    );
+    return runs.map((_, i) => answers[i % shares.length]![Math.floor(i / shares.length)]!);
+  }
+
   private ask<T>(task: CheckTask | EstimateTask): Promise<T> {
     const checker = (this.checker ??= this.spawnChecker());
     return new Promise<T>((resolve, reject) => {
@@ -151,7 +181,10 @@ export class WorkerPool implements RunExecutor {
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
-    for (const s of slots) if (s.busy) this.settle(s, { status: 'cancelled', message: 'the workbench closed', wallMs: performance.now() - s.busy.started });
+    for (const s of slots) {
+      if (s.busy) this.settle(s, { status: 'cancelled', message: 'the workbench closed', wallMs: performance.now() - s.busy.started });
+      this.failAsks(s, 'the workbench closed');
+    }
     const checker = this.checker;
     this.checker = null;
     if (checker) this.failChecks(checker, 'the workbench closed');
@@ -180,8 +213,13 @@ export class WorkerPool implements RunExecutor {
     checker.pending.clear();
   }
 
+  private failAsks(slot: Slot, why: string): void {
+    for (const a of slot.asks.values()) a.reject(new Error(`the work estimate failed: ${why}`));
+    slot.asks.clear();
+  }
+
   private idleSlot(): Slot {
-    const idle = this.slots.find((s) => s.busy === null);
+    const idle = this.slots.find((s) => s.busy === null && s.asks.size === 0);
     if (idle) return idle;
     if (this.slots.length >= this.size) throw new Error('every engine worker is busy');
     const slot = this.spawn();
@@ -192,9 +230,10 @@ export class WorkerPool implements RunExecutor {
   private spawn(): Slot {
     const cancelBuffer = new SharedArrayBuffer(4);
     const worker = new Worker(this.entry.file, { workerData: { cancel: cancelBuffer }, execArgv: this.entry.execArgv, resourceLimits: this.resourceLimits });
-    const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), busy: null };
+    const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), busy: null, asks: new Map() };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on('error', (e) => {
+      this.failAsks(slot, `the engine worker crashed: ${e.message}`);
       const a = slot.busy;
       if (a === null) return;
       const wallMs = performance.now() - a.started;
@@ -205,14 +244,24 @@ export class WorkerPool implements RunExecutor {
       } else this.replace(slot, { status: 'failed', message: `the engine worker crashed: ${e.message}`, wallMs });
     });
     worker.on('exit', (code) => {
+      this.failAsks(slot, `the engine worker exited (code ${code})`);
+      // A worker that died between runs (in an estimate) is not handed a run.
+      if (slot.busy === null && this.slots.includes(slot)) this.slots.splice(this.slots.indexOf(slot), 1);
       if (slot.busy && this.slots.includes(slot)) this.replace(slot, { status: 'failed', message: `the engine worker exited (code ${code})`, wallMs: performance.now() - slot.busy.started });
     });
     return slot;
   }
 
   private onMessage(slot: Slot, m: WorkerMessage): void {
+    if (m.type === 'estimated' || m.type === 'check-failed') {
+      const ask = slot.asks.get(m.taskId);
+      slot.asks.delete(m.taskId);
+      if (m.type === 'estimated') ask?.resolve(m.estimates);
+      else ask?.reject(new Error(m.message));
+      return;
+    }
     const a = slot.busy;
-    if (m.type === 'ready' || m.type === 'checked' || m.type === 'estimated' || m.type === 'check-failed' || a === null || m.taskId !== a.taskId) return;
+    if (m.type === 'ready' || m.type === 'checked' || a === null || m.taskId !== a.taskId) return;
     if (m.type === 'progress') a.onProgress({ phase: m.phase, simNs: m.simNs, endNs: m.endNs, events: m.events });
     else if (m.type === 'done') this.settle(slot, { status: 'done', result: m.result, wallMs: m.wallMs });
     else this.settle(slot, { status: m.status, message: m.message, wallMs: m.wallMs });

@@ -4,6 +4,8 @@ import { availableParallelism } from 'node:os';
 import { executeRuns, type ExecutedRun, type ExecuteOptions, type PreparedRun } from '../../api/runner';
 import { executeRunsOn } from '../../api/pooled-runs';
 import { WorkerPool } from '../../api/engine/pool';
+import type { TopologyChecker } from '../../api/pipeline/checker';
+import { inProcessChecker } from '../../api/pipeline/topology-check';
 import { catalog } from '../../engine/catalog';
 import { canonicalJson, type RunResult } from '../../common/result';
 import { parseSetValue } from '../../common/spec/set-path';
@@ -18,7 +20,6 @@ import { ProgressLine } from '../progress';
 import { prepareFile } from '../source-file';
 import { formatDiagnostic, PilotRefusedError } from '../../common/diagnostics';
 import type { RunPilot } from '../../api/pipeline/pipeline';
-
 import { formatNumber, table } from '../table';
 import { sweepTable } from '../sweep-table';
 
@@ -97,12 +98,24 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const shard = parseShardOption(values.shard);
   const jobs = parseJobs(values.jobs);
   const budgets = parseBudgets(values);
-  // A single run is its own work-estimate pilot (main/api/pipeline/run-pilot.ts): its first events are not run twice.
-  const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout), budgets, pilotInRun: true }, io);
-  const experiment = values.experiment ?? prepared.experiment;
-  const runs = shard(prepared.runs);
-  const pilot = runs.length === prepared.runs.length ? prepared.runPilot : undefined;
-  return execute(runs, { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs, pilot }, io);
+  // A sweep on engine workers has them from its work estimates on: its pilots run there in
+  // parallel (and warm each worker's JIT for the runs) instead of one after another here.
+  const workers: { pool?: WorkerPool } = {};
+  const checker: TopologyChecker = {
+    checkTopology: inProcessChecker.checkTopology,
+    estimateWork: (specs, pilotEvents, maxBytes) =>
+      jobs > 1 && specs.length > 1 && pilotEvents > 0 ? (workers.pool ??= new WorkerPool({ size: jobs })).estimateOnRunWorkers(specs, pilotEvents, maxBytes) : inProcessChecker.estimateWork!(specs, pilotEvents, maxBytes),
+  };
+  try {
+    // A single run is its own work-estimate pilot (main/api/pipeline/run-pilot.ts): its first events are not run twice.
+    const prepared = await prepareFile(file, { sets, seed, timeoutMs: parseTimeout(values.timeout), budgets, pilotInRun: true }, io, checker);
+    const experiment = values.experiment ?? prepared.experiment;
+    const runs = shard(prepared.runs);
+    const pilot = runs.length === prepared.runs.length ? prepared.runPilot : undefined;
+    return await execute(runs, { file, experiment, description: prepared.description, source: prepared.source, db: values.db, json: values.json, metrics, budgets, jobs, pilot, pool: workers.pool }, io);
+  } finally {
+    await workers.pool?.close();
+  }
 }
 
 export interface ExecuteCliOptions {
@@ -120,14 +133,17 @@ export interface ExecuteCliOptions {
   jobs?: number;
   /** A single run's work-estimate pilot, made from the run itself (its refusal is this command's error). */
   pilot?: RunPilot;
+  /** Engine workers already started (for the work estimates): a sweep runs on them; the caller closes them. */
+  pool?: WorkerPool;
 }
 
 /**
  * A sweep on `jobs` > 1 goes to the engine worker pool (warm workers, reused from run to run);
  * a single run, or `--jobs 1`, runs here. The results, their order, run ids and output are the same.
  */
-async function executeOn(store: Parameters<typeof executeRuns>[0], prepared: PreparedRun[], opts: ExecuteOptions, jobs: number): Promise<ExecutedRun[]> {
+async function executeOn(store: Parameters<typeof executeRuns>[0], prepared: PreparedRun[], opts: ExecuteOptions, jobs: number, started?: WorkerPool): Promise<ExecutedRun[]> {
   if (jobs <= 1 || prepared.length <= 1) return executeRuns(store, prepared, opts);
+  if (started !== undefined) return executeRunsOn(started, store, prepared, opts);
   const pool = new WorkerPool({ size: Math.min(jobs, prepared.length) });
   try {
     return await executeRunsOn(pool, store, prepared, opts);
@@ -159,7 +175,7 @@ export async function execute(prepared: PreparedRun[], o: ExecuteCliOptions, io:
           shouldCancel: () => cancelled,
           budgets: o.budgets,
           pilot: o.pilot,
-        }, o.jobs ?? 1).catch((e: unknown) => {
+        }, o.jobs ?? 1, o.pool).catch((e: unknown) => {
           // Refused at the pilot point: the diagnostics a separate pilot's refusal prints (source-file.ts).
           if (e instanceof PilotRefusedError) throw new CliError(e.diagnostics.map((d) => formatDiagnostic(o.file, d)).join('\n'));
           throw e;
