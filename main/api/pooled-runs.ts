@@ -50,10 +50,18 @@ export async function executeRunsOn(executor: RunExecutor, store: LabStore, runs
     while (!stop && next < runs.length && inFlight.size < executor.size) {
       const i = next++;
       const run = runs[i]!;
-      const runId = beginPreparedRun(store, experimentId, run);
-      opts.onRunStart?.(i, runs.length, run, runId);
+      // The worker starts first, then its run is recorded (a write the worker need not wait for);
+      // runs are still begun in order, so their ids are the serial ones.
       const handle = executor.run(run.spec, run.profile, (p) => opts.onProgress?.(i, p), opts.budgets);
+      let runId: number;
+      try {
+        runId = beginPreparedRun(store, experimentId, run);
+      } catch (e) {
+        handle.cancel(); // a run the store could not record does not go on
+        throw e;
+      }
       inFlight.set(i, handle);
+      opts.onRunStart?.(i, runs.length, run, runId);
       void handle.outcome.then((o) => {
         try {
           finish(i, runId, o);

@@ -1,0 +1,63 @@
+/**
+ * executeRunsOn (run --jobs N): a task goes to its worker before its run is recorded, yet the run
+ * ids are the serial ones and the results come back in run order; a run the store cannot record is
+ * cancelled on its worker and the error reaches the caller once nothing is in flight (no hang).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LabStore } from '../store/store';
+import { executeRunsOn } from './pooled-runs';
+import { prepareRun } from './runner';
+import { FakeExecutor, fakeResult, specJson, tick } from '../../test/support/fake-executor';
+
+test('tasks start before their run is recorded; ids and results stay in run order', async () => {
+  const store = LabStore.open(':memory:');
+  const fake = new FakeExecutor(2);
+  try {
+    const runs = ['a', 'b', 'c'].map((n) => prepareRun(specJson(n)));
+    let begunWhenStarted = -1;
+    const starts: number[] = [];
+    const done = executeRunsOn(fake, store, runs, {
+      experiment: 'pooled',
+      onRunStart: (i, _n, _run, runId) => {
+        starts.push(runId);
+        if (i === 0) begunWhenStarted = fake.tasks.length;
+      },
+    });
+    assert.equal(begunWhenStarted, 1, 'the first task was on its worker when its run was recorded');
+    // b finishes before a (c takes its slot); results still come back in run order.
+    fake.tasks[1]!.finish({ status: 'done', result: fakeResult(2, { x: 2 }), wallMs: 1 });
+    await tick();
+    fake.tasks[0]!.finish({ status: 'done', result: fakeResult(1, { x: 1 }), wallMs: 1 });
+    await tick();
+    fake.tasks[2]!.finish({ status: 'done', result: fakeResult(3, { x: 3 }), wallMs: 1 });
+    const out = await done;
+    assert.deepEqual(out.map((r) => r.runId), starts);
+    assert.deepEqual([...starts].sort((x, y) => x - y), starts, 'ids in run order');
+    assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3]);
+  } finally {
+    store.close();
+  }
+});
+
+test('a run the store cannot record is cancelled on its worker, and the error is thrown once the others end', async () => {
+  const store = LabStore.open(':memory:');
+  const fake = new FakeExecutor(2);
+  try {
+    const runs = ['a', 'b', 'c'].map((n) => prepareRun(specJson(n)));
+    const begin = store.beginRun.bind(store);
+    let calls = 0;
+    store.beginRun = (r) => {
+      if (++calls === 3) throw new Error('disk on fire');
+      return begin(r);
+    };
+    const done = executeRunsOn(fake, store, runs, { experiment: 'broken store' });
+    fake.tasks[0]!.finish({ status: 'done', result: fakeResult(1, { x: 1 }), wallMs: 1 });
+    await tick();
+    assert.equal(fake.tasks[2]?.cancelled, true, 'the unrecorded run was cancelled');
+    fake.tasks[1]!.finish({ status: 'done', result: fakeResult(2, { x: 2 }), wallMs: 1 });
+    await assert.rejects(done, /disk on fire/);
+  } finally {
+    store.close();
+  }
+});
