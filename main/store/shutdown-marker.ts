@@ -4,7 +4,8 @@
  * process stopped without closing the database (killed, crashed, power loss): the next writer
  * runs `PRAGMA quick_check` before trusting the file.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { makeDirs } from './make-dirs';
 import { join } from 'node:path';
 
 export function markerDir(dbPath: string): string {
@@ -41,7 +42,7 @@ export function takeStaleMarkers(dbPath: string): boolean {
 
 export function placeMarker(dbPath: string): void {
   try {
-    mkdirSync(markerDir(dbPath), { recursive: true });
+    makeDirs(markerDir(dbPath));
     writeFileSync(join(markerDir(dbPath), String(process.pid)), '');
   } catch {
     // A full disk or a read-only folder costs only the check after a crash, not the open.

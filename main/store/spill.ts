@@ -6,7 +6,8 @@
  * lost to a storage failure.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { makeDirs } from './make-dirs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunResult } from '../common/result';
@@ -33,7 +34,7 @@ export function writeSpill(dbPath: string, spill: Omit<Spill, 'version' | 'db'>)
   for (const dir of spillDirs(dbPath)) {
     const file = join(dir, `run-${spill.runId}-${spill.configHash.slice(0, 12)}.json`);
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
       writeFileSync(`${file}.tmp`, body);
       renameSync(`${file}.tmp`, file);
       return file;

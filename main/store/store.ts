@@ -8,7 +8,8 @@
  * twin only once it has finished successfully (until then the old result stays).
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { makeDirs } from './make-dirs';
 import { dirname } from 'node:path';
 import type { RunStatus } from '../common/api/types';
 import type { RunResult } from '../common/result';
@@ -116,7 +117,14 @@ export class LabStore {
     if (opts.readOnly === true) return LabStore.openSnapshot(path, opts);
     let db: Database.Database | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') {
+        try {
+          makeDirs(dirname(path));
+        } catch (e) {
+          const why = (e as Error).message.replace(/\s+/g, ' ').trim();
+          throw new StoreError(path, `its folder cannot be created (${why}); point --db at a writable folder`, (e as NodeJS.ErrnoException).code);
+        }
+      }
       db = new Database(path, { timeout: BUSY_SLICE_MS });
       const unclean = path !== ':memory:' && takeStaleMarkers(path);
       const conn = db;

@@ -1,5 +1,6 @@
 /** `viommu-lab slurm SCRIPT --shards N [--dir DIR] [--out FILE] [...]`: writes the sbatch job array and the dependent merge job. */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../../store/make-dirs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError } from '../errors';
@@ -55,7 +56,7 @@ export function slurmCommand(argv: string[], io: CliIO): number {
   };
   const { array, merge, submit } = slurmScripts(plan);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     writeFileSync(join(dir, 'sweep.sbatch'), array);
     writeFileSync(join(dir, 'merge.sbatch'), merge);
     writeFileSync(join(dir, 'submit.sh'), submit);
