@@ -70,13 +70,13 @@ export class DeviceRuntime {
     return instant === undefined ? null : new DeviceDma(this, instant);
   }
 
-  /** @internal A piece has moved (DeviceDma). */
+  /** @internal A piece has moved (dma() and DeviceDma account alike). */
   moved(len: number): void {
     this.bytesMoved.inc(len);
     this.throughput.add(this.env.now, len);
   }
 
-  /** @internal A DMA has ended: ok, or faulted (DeviceDma). */
+  /** @internal A DMA has ended: ok, or faulted (dma() and DeviceDma). */
   ended(start: number, ok: boolean): void {
     if (!ok) {
       this.faults.inc();
@@ -99,18 +99,16 @@ export class DeviceRuntime {
       const now = this.path.translateNow?.(pfn, off + done, len, write);
       const ok = now !== undefined ? now : yield* this.path.translate(pfn, off + done, len, write);
       if (!ok) {
-        this.faults.inc();
+        this.ended(start, false);
         return false;
       }
       if (!this.link.tryAcquire()) yield this.link.request();
       const xfer = Math.ceil(len / this.bytesPerNs);
       if (!this.env.advance(xfer)) yield xfer;
       this.link.release();
-      this.bytesMoved.inc(len);
-      this.throughput.add(this.env.now, len);
+      this.moved(len);
     }
-    this.transactions.inc();
-    this.latency.record(this.env.now - start);
+    this.ended(start, true);
     return true;
   }
 }
