@@ -73,10 +73,11 @@ export class CommandQueue {
 
   /**
    * Consumes up to `max` commands in order. Stops at the first command that fails its check and
-   * records the error; while an error is pending nothing is consumed.
+   * records the error; while an error is pending nothing is consumed. The commands go into
+   * `out` (emptied first) when given — a consumer that owns one list reuses it — else a new list.
    */
-  consume(max = Infinity): Command[] {
-    const out: Command[] = [];
+  consume(max = Infinity, out: Command[] = []): Command[] {
+    out.length = 0;
     while (this._error === null && this.count > 0 && out.length < max) {
       const cmd = this.ring[this.head]!;
       const code = this.check(cmd);

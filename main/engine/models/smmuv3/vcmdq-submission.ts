@@ -50,7 +50,6 @@ export class VcmdqSubmission {
 
   private execute(cpu: Vcpu, sub: readonly Command[]): ProcessGenerator<void> {
     this.direct.inc(sub.length);
-    // The executed list is of no use to the guest: only the wait is.
-    return this.smmu.execute(this.queues[cpu.index % this.queues.length]!, sub, 'guest') as ProcessGenerator<unknown> as ProcessGenerator<void>;
+    return this.smmu.execute(this.queues[cpu.index % this.queues.length]!, sub, 'guest');
   }
 }
