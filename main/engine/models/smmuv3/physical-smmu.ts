@@ -188,11 +188,11 @@ export class PhysicalSmmu implements IommuInstance {
 
   /**
    * Posts `cmds` to `queue` (waiting while it is full), has the engine execute them (with whatever
-   * is ahead of them in the queue), and returns when they have completed. `substituted` consumes through a guest VCMDQ's checks.
-   * Does its work up to the first hold or wait that must yield when called (callers `yield*` it
-   * at once): when the queue has space, its consumer and an execution slot are free and the
-   * execution time can be charged in place, the list executes here and a finished generator
-   * comes back (in-place.ts); otherwise the generator of the rest, from that point on.
+   * is ahead of them in the queue; a guest VCMDQ through its checks and substitutions), and
+   * returns when they have completed. Does its work up to the first wait or hold that must yield
+   * when called (callers `yield*` it at once): with space in the queue, its consumer and an
+   * execution slot free and the execution time charged in place, the list executes here and a
+   * finished generator comes back (in-place.ts); otherwise the generator of the rest.
    */
   execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<void> {
     if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);
