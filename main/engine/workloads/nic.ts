@@ -147,7 +147,10 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
             if (inst !== null) {
               // refill with the calls' holds taken by this process itself (DmaCalls.instant).
               if (!vcpu.tryAcquire()) yield vcpu.request();
-              for (const d of c.descs) {
+              // An index, not for-of: an iterator live across yields is an allocation per packet.
+              const descs = c.descs;
+              for (let i = 0; i < descs.length; i++) {
+                const d = descs[i]!;
                 let t0 = env.now;
                 if (!env.advance(inst.unmapHoldNs)) yield inst.unmapHoldNs;
                 inst.unmapAfterHold(cpu, t0, d);
