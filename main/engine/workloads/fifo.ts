@@ -25,7 +25,7 @@ export class Fifo<T> {
 
   /** Removes the `n` oldest items (n ≤ length) into `out`, which becomes exactly those. */
   takeInto(out: T[], n: number): void {
-    out.length = n;
+    if (out.length !== n) out.length = n; // a runtime call even when it changes nothing
     for (let i = 0; i < n; i++) out[i] = this.items[this.head + i]!;
     this.head += n;
     this.compact();
