@@ -21,7 +21,7 @@ import type { Vcpu } from '../../machine/vcpu';
 import type { DmaPath, Direction, Mapping, Segment } from '../path';
 import type { UnmapNotifier } from '../unmap-notifier';
 import type { IommuDomainDriver } from './driver';
-import { frameAt, hexAddr } from '../../mem/addr';
+import { frameAt, hexAddr, offsetOf } from '../../mem/addr';
 import { SparseBits } from '../../mem/sparse';
 import { FlushQueues } from './flush-queue';
 import { IovaAllocator } from './iova-allocator';
@@ -113,7 +113,7 @@ export class DmaIommuPath implements DmaPath {
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     if (!this.env.advance(this.mapNs)) yield this.mapNs;
-    const offset = gpa % PAGE;
+    const offset = offsetOf(gpa); // gpa % PAGE without an fmod past 2^31
     const pages = Math.ceil((offset + bytes) / PAGE);
     const a = this.iovas.alloc(pages, cpu.index);
     // chargeIova inlined for the rcache hit (the common case): no generator on every map.
@@ -162,7 +162,7 @@ export class DmaIommuPath implements DmaPath {
     if (segs.length === 0) throw new RangeError(`${this.name}: dma_map_sg of an empty list`);
     yield this.mapNs;
     // Each segment is padded to whole pages (iommu_dma_map_sg) and placed one after another.
-    const spans = segs.map((s) => Math.ceil(((s.gpa % PAGE) + s.bytes) / PAGE));
+    const spans = segs.map((s) => Math.ceil((offsetOf(s.gpa) + s.bytes) / PAGE));
     const pages = spans.reduce((a, b) => a + b, 0);
     const a = this.iovas.alloc(pages, cpu.index);
     yield* this.chargeIova(a === null || a.tree);
@@ -172,7 +172,7 @@ export class DmaIommuPath implements DmaPath {
     let page = a.pfn;
     for (let i = 0; i < segs.length; i++) {
       const s = segs[i]!;
-      const offset = s.gpa % PAGE;
+      const offset = offsetOf(s.gpa);
       const bytes = spans[i]! * PAGE;
       const ok = deferred
         ? yield* this.driver.mapPagesNoSync!(cpu, page * PAGE, s.gpa - offset, bytes, dir)
