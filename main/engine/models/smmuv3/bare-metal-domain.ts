@@ -10,7 +10,7 @@
  * unmaps. The device's accesses are translated by the instance's hardware (physical-smmu.ts).
  * Does not model: ATS on the host, SVA/PASIDs, E2H (TLBI_EL2_*: the same costs), the event queue.
  */
-import type { ProcessGenerator } from '../../kernel';
+import { DONE, DONE_FALSE, DONE_TRUE, holdThen, type ProcessGenerator } from '../../kernel';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
@@ -26,7 +26,6 @@ import { HOST_S1_LEVELS } from './linux-constants';
 import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import type { SmmuWorld } from './world';
-import { DONE, DONE_FALSE, DONE_TRUE, holdThen } from './in-place';
 
 export class BareMetalDomain implements IommuDomainDriver {
   readonly name: string;

@@ -8,7 +8,7 @@
  * Translation happens in the physical SMMU (nested) or in QEMU (emulated).
  * Does not model: PASIDs/SSIDs beyond 0, SVA, the event queue.
  */
-import type { Environment, ProcessGenerator } from '../../kernel';
+import { DONE, DONE_FALSE, DONE_TRUE, holdThen, type Environment, type ProcessGenerator } from '../../kernel';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import type { Direction } from '../../dma/path';
@@ -20,7 +20,6 @@ import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import type { VSmmu } from './vsmmu';
 import { SMMUV3_COSTS } from './costs';
-import { DONE, DONE_FALSE, DONE_TRUE, holdThen } from './in-place';
 
 export interface DomainDevice {
   readonly vsid: number;
@@ -60,7 +59,7 @@ export class GuestSmmuDomain implements IommuDomainDriver {
 
   // mapPages and unmapPages do their work when called (their callers `yield*` them at once) and
   // hand back a finished generator when the PTE writes' time could be charged in place
-  // (in-place.ts), else the hold: no generator object per call on the usual path.
+  // (kernel/finished.ts), else the hold: no generator object per call on the usual path.
   mapPages(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
     const s1 = this.cdOf().s1;
     const before = s1.tablePages;

@@ -10,7 +10,7 @@
  * a config-cache miss, IOTLB lookup, nested walk charging every memory read.
  * Does not model: event/PRI queues, MSIs, the TBU/TCU split, ATS translation requests.
  */
-import { Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
+import { DONE, DONE_FALSE, DONE_TRUE, Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { DeviceSpec } from '../../../common/spec';
@@ -36,7 +36,6 @@ import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { tlbiScope } from './tlbi-scope';
 import { SMMUV3_METRICS } from './metrics';
 import { pageBase } from './page-math';
-import { DONE, DONE_FALSE, DONE_TRUE } from './in-place';
 
 /** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
 export interface SteConfig {
@@ -192,7 +191,7 @@ export class PhysicalSmmu implements IommuInstance {
    * returns when they have completed. Does its work up to the first wait or hold that must yield
    * when called (callers `yield*` it at once): with space in the queue, its consumer and an
    * execution slot free and the execution time charged in place, the list executes here and a
-   * finished generator comes back (in-place.ts); otherwise the generator of the rest.
+   * finished generator comes back (kernel/finished.ts); otherwise the generator of the rest.
    */
   execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<void> {
     if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);

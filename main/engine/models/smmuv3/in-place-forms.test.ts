@@ -1,5 +1,5 @@
-// The in-place forms of PhysicalSmmu.execute and translate (in-place.ts: all work done at call time,
-// a finished generator back) against their generator forms: the same scenario run with merged
+// The in-place forms of PhysicalSmmu.execute and translate (all work done at call time, a finished
+// generator back: kernel/finished.ts) against their generator forms: the same scenario run with merged
 // delays (holds charged in place where nothing else is queued first) and without (every
 // Environment.advance refuses, so every call takes the generator of the rest) must give the same
 // instants, the same answers and the same metrics. Contended queues, a busy engine, full queues,
