@@ -1,10 +1,11 @@
 /**
  * The command line's speed: process wall time of `viommu-lab --help` and of a one-run example
  * (the bundled CLI, bin/viommu-lab.cjs, median of 5 after one untimed start that builds the
- * bundle if needed; the same through tsx's loader for comparison), and a 20-run sweep of ~50 ms
- * runs serially on this thread against the engine worker pool (main/api/engine/pool.ts) with
- * 2 warm workers (as the workbench keeps them from sweep to sweep), three rounds of each in
- * turn — results compared byte for byte. Wall time is measured here only.
+ * bundle if needed; the same through tsx's loader for comparison), and a 20-run sweep of runs of
+ * ~50 ms of CPU serially on this thread against the engine worker pool (main/api/engine/pool.ts)
+ * with 2 warm workers (as the workbench keeps them from sweep to sweep), fed as `run --jobs` feeds
+ * them (a task queued behind each running one), three rounds of each in turn — results compared
+ * byte for byte. Wall time is measured here only.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -37,40 +38,68 @@ function processWall(args: string[], env: NodeJS.ProcessEnv, n = 5): { min: numb
   return { min: Math.min(...ms), median: median(ms) };
 }
 
-/** 20 runs of the trapped SMMUv3 map-bench, seeds 1..20, with a duration that takes about 50 ms here. */
+/**
+ * Seconds of CPU this thread spent in `fn` (Linux's per-thread schedstat; wall time elsewhere):
+ * what the calibration measures, so a burst of load from other processes does not shorten the runs.
+ */
+function threadSeconds(fn: () => void): number {
+  const read = (): number | null => {
+    try {
+      return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e9;
+    } catch {
+      return null;
+    }
+  };
+  const c0 = read();
+  const t = timed(fn).seconds;
+  const c1 = read();
+  return c0 !== null && c1 !== null ? c1 - c0 : t;
+}
+
+/**
+ * 20 runs of the trapped SMMUv3 map-bench, seeds 1..20, with a duration that takes about 50 ms
+ * of CPU here; the calibration sweeps also warm this thread's JIT.
+ */
 function sweepOf50ms(): PreparedRun[] {
   const specs = JSON.parse(readFileSync(join(resourcesDir(), 'examples', 'smmuv3-vcmdq-sweep.json'), 'utf8')) as Record<string, unknown>[];
   const base = specs[0]!;
+  const sweepAt = (us: number): PreparedRun[] => Array.from({ length: 20 }, (_, i) => prepareRun(base, { sets: [['duration', `${us}us`]], seed: i + 1 }));
   const probe = prepareRun(base, { sets: [['duration', '2ms']] });
   // Warm, as the sweep's runs will be: a cold probe made the runs several times shorter than 50 ms.
   for (let i = 0; i < 5; i++) runSimulation(probe.spec, probe.profile);
-  const s = Math.min(...Array.from({ length: 3 }, () => timed(() => runSimulation(probe.spec, probe.profile)).seconds));
-  // A run's fixed costs weigh more in the short probe, and the JIT and heap of this process differ
-  // after other suites ran: rescale on warm runs at the current guess until one takes 45-55 ms.
+  const s = Math.min(...Array.from({ length: 3 }, () => threadSeconds(() => runSimulation(probe.spec, probe.profile))));
+  // A run's fixed costs weigh more in the short probe, and in the full bench this thread's heap
+  // and JIT come from the other suites (a single run at a guess then gave 24-33 ms runs in the
+  // measured sweeps; a sweep just after a forced collection, as other suites make, runs 20-50 %
+  // slower): rescale on whole sweeps of the measured runs until one's runs take 45-55 ms each.
   let us = Math.max(100, Math.round((2000 * 0.05) / s));
-  for (let round = 0; round < 4; round++) {
-    const at = prepareRun(base, { sets: [['duration', `${us}us`]] });
-    for (let i = 0; i < 4; i++) runSimulation(at.spec, at.profile);
-    const t = median(Array.from({ length: 3 }, () => timed(() => runSimulation(at.spec, at.profile)).seconds));
-    if (Math.abs(t - 0.05) < 0.005) break;
+  let runs = sweepAt(us);
+  for (let round = 0; round < 5; round++) {
+    const t = threadSeconds(() => runs.forEach((r) => runSimulation(r.spec, r.profile))) / runs.length;
+    if (round > 0 && Math.abs(t - 0.05) < 0.005) break;
     us = Math.max(100, Math.round((us * 0.05) / t));
+    runs = sweepAt(us);
   }
-  return Array.from({ length: 20 }, (_, i) => prepareRun(base, { sets: [['duration', `${us}us`]], seed: i + 1 }));
+  return runs;
 }
 
-async function onPool(pool: WorkerPool, runs: readonly PreparedRun[]): Promise<RunResult[]> {
+/** The sweep on the pool: its results in run order, and the mean wall time of a run inside its worker (the worker's clock). */
+async function onPool(pool: WorkerPool, runs: readonly PreparedRun[]): Promise<{ results: RunResult[]; runMs: number }> {
   const out: RunResult[] = new Array(runs.length);
   let next = 0;
+  let inWorkers = 0;
   const lane = async (): Promise<void> => {
     while (next < runs.length) {
       const i = next++;
       const o = await pool.run(runs[i]!.spec, runs[i]!.profile, () => {}).outcome;
       if (o.status !== 'done') throw new Error(`pool run ${i}: ${o.message}`);
       out[i] = o.result;
+      inWorkers += o.wallMs;
     }
   };
-  await Promise.all(Array.from({ length: pool.size }, lane));
-  return out;
+  // As `run --jobs` does (pooled-runs.ts): up to the pool's capacity in flight, a task queued behind each running one.
+  await Promise.all(Array.from({ length: pool.capacity }, lane));
+  return { results: out, runMs: inWorkers / runs.length };
 }
 
 export async function cliBench(): Promise<BenchRow[]> {
@@ -92,25 +121,27 @@ export async function cliBench(): Promise<BenchRow[]> {
     rows.push({ name: 'cli.node_start.wall_ms', value: bare.median, unit: 'ms', note: 'node -e 0, median of 5: the floor' });
 
     const runs = sweepOf50ms();
-    // Warm-up: twelve runs on this thread and twelve on each pool worker (their JIT is their own;
-    // with fewer, runs still got faster through the measured sweeps). Then serial and pool sweeps
-    // alternate, three of each, so a change of the machine's load meets both alike.
-    for (const r of runs.slice(0, 12)) runSimulation(r.spec, r.profile);
+    // Warm-up: this thread's in the calibration sweeps, and twelve runs on each pool worker (their
+    // JIT is their own; with fewer, runs still got faster through the measured sweeps). Then serial
+    // and pool sweeps alternate, three of each, so a change of the machine's load meets both alike.
     const pool = new WorkerPool({ size: 2 });
     try {
       await onPool(pool, [...runs, ...runs.slice(0, 4)]); // starts both workers and warms their JIT
       const serialMs: number[] = [];
       const poolMs: number[] = [];
+      const poolRunMs: number[] = [];
       for (let round = 0; round < 3; round++) {
         const serial = timed(() => runs.map((r) => runSimulation(r.spec, r.profile)));
         const t0 = process.hrtime.bigint();
-        const pooled = await onPool(pool, runs);
+        const { results: pooled, runMs } = await onPool(pool, runs);
         poolMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        poolRunMs.push(runMs);
         serialMs.push(serial.seconds * 1000);
         if (!pooled.every((r, i) => canonicalJson(r) === canonicalJson(serial.value[i]!))) throw new Error('the pool gave other results than the serial runs');
       }
       const ratios = serialMs.map((s, i) => s / poolMs[i]!);
       rows.push({ name: 'cli.sweep20.serial_run_ms', value: Math.min(...serialMs) / runs.length, unit: 'ms', note: 'wall per run, serial, best of 3' });
+      rows.push({ name: 'cli.sweep20.pool_run_ms', value: Math.min(...poolRunMs), unit: 'ms', note: 'wall per run inside a pool worker (its own clock), best of 3: above serial_run_ms is what two busy cores cost each run, the rest of the gap is between runs' });
       rows.push({ name: 'cli.sweep20.serial_wall_ms', value: Math.min(...serialMs), unit: 'ms', note: `best of 3 (median ${median(serialMs).toFixed(0)})` });
       rows.push({ name: 'cli.sweep20.pool2_wall_ms', value: Math.min(...poolMs), unit: 'ms', note: `2 warm workers, best of 3 (median ${median(poolMs).toFixed(0)}); results byte-identical` });
       rows.push({ name: 'cli.sweep20.pool_speedup', value: Math.min(...serialMs) / Math.min(...poolMs), unit: 'ratio', note: `best serial / best pool; per round ${ratios.map((r) => r.toFixed(2)).join(', ')}; goal ≥ 1.8 on 2 idle cores` });

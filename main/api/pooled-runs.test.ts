@@ -61,3 +61,31 @@ test('a run the store cannot record is cancelled on its worker, and the error is
     store.close();
   }
 });
+
+test('an executor that queues a task behind each running one is given up to its capacity; ids and results stay in run order', async () => {
+  const store = LabStore.open(':memory:');
+  const fake = new (class extends FakeExecutor {
+    readonly capacity = 4;
+  })(2);
+  const runs = ['a', 'b', 'c', 'd', 'e'].map((n) => prepareRun(specJson(n)));
+  const starts: number[] = [];
+  const done = executeRunsOn(fake, store, runs, { experiment: 'queued', onRunStart: (_i, _n, _run, runId) => starts.push(runId) });
+  try {
+    assert.equal(fake.active.length, 4, 'four tasks in flight on two workers');
+    for (const i of [3, 1, 0, 2]) {
+      fake.tasks[i]!.finish({ status: 'done', result: fakeResult(i + 1, { x: i + 1 }), wallMs: 1 });
+      await tick();
+    }
+    assert.equal(fake.tasks.length, 5);
+    fake.tasks[4]!.finish({ status: 'done', result: fakeResult(5, { x: 5 }), wallMs: 1 });
+    const out = await done;
+    assert.deepEqual([...starts].sort((x, y) => x - y), starts, 'ids in run order');
+    assert.deepEqual(out.map((r) => r.runId), starts);
+    assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3, 4, 5]);
+  } finally {
+    // On a failed assertion: end what is left, so the sweep (and its cancel poll) ends too.
+    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
+    await done.catch(() => {});
+    store.close();
+  }
+});

@@ -1,6 +1,7 @@
 /**
- * Runs prepared runs on an executor with `size` slots — the engine worker pool the workbench
- * uses (main/api/engine/pool.ts) — and stores each result: `viommu-lab run --jobs N`.
+ * Runs prepared runs on an executor with `size` slots (and `capacity` tasks in flight) — the
+ * engine worker pool the workbench uses (main/api/engine/pool.ts) — and stores each result:
+ * `viommu-lab run --jobs N`.
  *
  * The same outcome as executeRuns (runner.ts), byte for byte: runs are begun in their order, so
  * their ids are the serial ones; the results come back in that order whatever order they finish
@@ -47,7 +48,9 @@ export async function executeRunsOn(executor: RunExecutor, store: LabStore, runs
 
   const dispatch = (): void => {
     if (opts.shouldCancel?.()) stop = true;
-    while (!stop && next < runs.length && inFlight.size < executor.size) {
+    // Up to the executor's capacity: the pool queues one run behind each running one, so its
+    // workers need not wait for this thread (its store writes, its turn on a busy core) between runs.
+    while (!stop && next < runs.length && inFlight.size < (executor.capacity ?? executor.size)) {
       const i = next++;
       const run = runs[i]!;
       // The worker starts first, then its run is recorded (a write the worker need not wait for);

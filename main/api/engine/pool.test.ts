@@ -5,6 +5,10 @@ import { prepareSpec } from '../pipeline/prepared';
 import { WorkerPool } from './pool';
 import { specJson } from '../../../test/support/fake-executor';
 import { inProcessChecker } from '../pipeline/topology-check';
+import { canonicalJson } from '../../common/result';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test('engine workers run a spec off the main thread and stop within a second when cancelled', async () => {
   const pool = new WorkerPool({ size: 1 });
@@ -75,4 +79,77 @@ test('work estimates shared by the run workers come back in the specs\' order, a
     await pool.close();
   }
   await assert.rejects(pool.estimateOnRunWorkers([prepareSpec(specJson('late'))], 8192, Infinity), /the engine pool is closed/);
+});
+
+test('a worker holds one task queued behind its running one: capacity is twice the workers, the same results as one at a time', async () => {
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    assert.equal(pool.capacity, 2);
+    const runs = ['q0', 'q1'].map((n, i) => prepareRun({ ...specJson(n), duration: '300us', seed: i + 1 }));
+    const alone = await Promise.all(runs.map(async (r) => await pool.run(r.spec, r.profile, () => {}).outcome));
+    const both = runs.map((r) => pool.run(r.spec, r.profile, () => {}));
+    assert.throws(() => pool.run(runs[0]!.spec, runs[0]!.profile, () => {}), /every engine worker is busy/, 'a third task has no place');
+    const queued = await Promise.all(both.map((h) => h.outcome));
+    assert.deepEqual(queued.map((o) => o.status), ['done', 'done']);
+    const results = (os: typeof queued): string[] => os.map((o) => (o.status === 'done' ? canonicalJson(o.result) : o.status));
+    assert.deepEqual(results(queued), results(alone));
+    assert.notEqual(results(queued)[0], results(queued)[1], 'two different runs, so a mix-up shows');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a queued task cancelled is answered at once and skipped; the run ahead of it goes on to its end, and so does the worker', async () => {
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const ahead = prepareRun({ ...specJson('ahead'), duration: '20ms' });
+    const short = prepareRun(specJson('short'));
+    const running = pool.run(ahead.spec, ahead.profile, () => {});
+    const queued = pool.run(short.spec, short.profile, () => {});
+    queued.cancel();
+    const o = await Promise.race([queued.outcome, running.outcome.then(() => null)]);
+    assert.ok(o !== null && o.status === 'cancelled', 'the queued task was answered before the running one ended');
+    // Its place is free again at once (its caller has its outcome).
+    const third = pool.run(short.spec, short.profile, () => {});
+    assert.equal((await running.outcome).status, 'done', 'cancelling the queued task did not cancel the running one');
+    assert.equal((await third.outcome).status, 'done', 'the task behind a skipped one runs');
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker stopped for not answering a cancel hands the task queued behind it to a fresh worker', async () => {
+  // A stand-in worker: a task named "stuck" spins without reading its cancel flag; others are answered at once.
+  const dir = mkdtempSync(join(tmpdir(), 'viommu-pool-'));
+  const file = join(dir, 'stuck-worker.mjs');
+  writeFileSync(
+    file,
+    `import { parentPort, workerData } from 'node:worker_threads';
+const flags = new Int32Array(workerData.cancel);
+parentPort.on('message', (t) => {
+  if (t.type !== 'run') return;
+  if (t.spec.name === 'stuck') for (;;);
+  if (Atomics.load(flags, t.cell) !== 0) return parentPort.postMessage({ type: 'failed', taskId: t.taskId, status: 'cancelled', message: 'skipped', wallMs: 0 });
+  parentPort.postMessage({ type: 'done', taskId: t.taskId, result: { name: t.spec.name }, wallMs: 1 });
+});
+parentPort.postMessage({ type: 'ready' });
+`,
+  );
+  const pool = new WorkerPool({ size: 1, workerFile: file, cancelGraceMs: 100 });
+  try {
+    const stuck = prepareSpec(specJson('stuck'));
+    const next = prepareSpec(specJson('next'));
+    const a = pool.run(stuck.spec, stuck.profile, () => {});
+    const b = pool.run(next.spec, next.profile, () => {});
+    a.cancel();
+    const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the queued task never ran')), 10_000).unref());
+    const [oa, ob] = await Promise.race([Promise.all([a.outcome, b.outcome]), late]);
+    assert.equal(oa.status, 'cancelled');
+    assert.match(oa.status === 'cancelled' ? oa.message : '', /engine worker was stopped/);
+    assert.equal(ob.status, 'done');
+    assert.deepEqual(ob.status === 'done' ? ob.result : null, { name: 'next' });
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

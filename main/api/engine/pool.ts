@@ -1,7 +1,11 @@
 /**
  * A pool of engine worker threads sized to the machine's cores. Each task runs on one worker;
- * cancel raises that worker's shared flag, and a worker that does not stop within the grace
- * period (or dies) is terminated and replaced, its task reported as cancelled or failed.
+ * a worker also holds one task queued behind the running one (`capacity` is twice `size`), so it
+ * goes from one run to the next without waiting for this thread to see the result and post more
+ * (on 2 busy cores this thread is often not scheduled at once). Cancel raises the task's shared
+ * flag (one per place in a worker's queue): a queued task is answered as cancelled at once and
+ * skipped by its worker; a running one that does not stop within the grace period (or whose
+ * worker dies) gets its worker terminated and replaced, the task behind it going to the new one.
  * One more worker, started on the first check, does the run pipeline's topology checks (they
  * build machines, which the host thread never does), so a check never waits behind a sweep.
  */
@@ -36,8 +40,11 @@ export interface TaskHandle {
 
 /** What the job manager and the service need from an executor; the worker pool is the real one, tests use fakes. */
 export interface RunExecutor extends TopologyChecker {
+  /** Tasks that run at once. */
   readonly size: number;
-  /** Starts a task now; the caller never has more than `size` in flight. Budgets default to DEFAULT_BUDGETS. */
+  /** Tasks a caller may have in flight (default `size`): the pool's workers each take one more, queued, to start when their run ends. */
+  readonly capacity?: number;
+  /** Starts a task now (or queues it on a busy worker); the caller never has more than `capacity ?? size` in flight. Budgets default to DEFAULT_BUDGETS. */
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle;
   close(): Promise<void>;
 }
@@ -60,10 +67,17 @@ function defaultWorkerFile(): { file: string; execArgv: string[] } {
   return { file: join(here, 'worker-dev.mjs'), execArgv: [] };
 }
 
+/** Tasks a worker holds: the running one and one queued behind it. */
+const DEPTH = 2;
+/** Cancel flags per worker: one for each task it holds, including cancelled ones it has not yet skipped. */
+const CELLS = 8;
+
 interface Slot {
   worker: Worker;
+  /** The cancel flags; a task reads only its own cell (Active.task.cell). */
   cancel: Int32Array;
-  busy: Active | null;
+  /** Tasks posted to this worker in order, not yet answered by it; the first is running (or about to). */
+  queue: Active[];
   /** Work estimates asked of this run worker (estimateOnRunWorkers); it takes no run meanwhile. */
   asks: Map<number, Ask>;
 }
@@ -74,13 +88,14 @@ interface Ask {
 }
 
 interface Active {
-  taskId: number;
+  task: RunTask;
   onProgress: (p: TaskProgress) => void;
   resolve: (o: TaskOutcome) => void;
   started: number;
   cancelTimer: NodeJS.Timeout | null;
   cancelled: boolean;
-  budgets?: Budgets;
+  /** Its outcome was given (a queued task cancelled): its worker's answer, when it comes, only frees the place. */
+  settled: boolean;
 }
 
 interface Checker {
@@ -90,6 +105,7 @@ interface Checker {
 
 export class WorkerPool implements RunExecutor {
   readonly size: number;
+  readonly capacity: number;
   private readonly slots: Slot[] = [];
   private checker: Checker | null = null;
   private readonly entry: { file: string; execArgv: string[] };
@@ -100,6 +116,7 @@ export class WorkerPool implements RunExecutor {
 
   constructor(opts: PoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? availableParallelism());
+    this.capacity = this.size * DEPTH;
     this.entry = opts.workerFile ? { file: opts.workerFile, execArgv: [] } : defaultWorkerFile();
     this.cancelGraceMs = opts.cancelGraceMs ?? 800;
     this.resourceLimits = opts.resourceLimits;
@@ -107,29 +124,38 @@ export class WorkerPool implements RunExecutor {
 
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle {
     if (this.closed) throw new Error('the engine pool is closed');
-    const slot = this.idleSlot();
-    Atomics.store(slot.cancel, 0, 0);
-    const taskId = this.nextTask++;
+    const slot = this.slotWithRoom();
     let resolve!: (o: TaskOutcome) => void;
     const outcome = new Promise<TaskOutcome>((r) => (resolve = r));
-    const active: Active = { taskId, onProgress, resolve, started: performance.now(), cancelTimer: null, cancelled: false };
-    slot.busy = active;
-    const resolved = resolveBudgets(budgets);
-    active.budgets = resolved;
-    const task: RunTask = { type: 'run', taskId, spec, profile, budgets: resolved };
-    slot.worker.postMessage(task);
-    return {
-      outcome,
-      cancel: () => {
-        if (slot.busy !== active || active.cancelled) return;
-        active.cancelled = true;
-        Atomics.store(slot.cancel, 0, 1);
-        active.cancelTimer = setTimeout(() => {
-          if (slot.busy !== active) return;
-          this.replace(slot, { status: 'cancelled', message: 'run cancelled (the engine worker was stopped)', wallMs: performance.now() - active.started });
-        }, this.cancelGraceMs);
-      },
-    };
+    const task: RunTask = { type: 'run', taskId: this.nextTask++, cell: 0, spec, profile, budgets: resolveBudgets(budgets) };
+    const active: Active = { task, onProgress, resolve, started: performance.now(), cancelTimer: null, cancelled: false, settled: false };
+    this.post(slot, active);
+    return { outcome, cancel: () => this.cancel(active) };
+  }
+
+  /** Puts a task at the end of a worker's queue, with a cancel cell no other task it holds has (slotWithRoom saw one free). */
+  private post(slot: Slot, active: Active): void {
+    active.task.cell = freeCell(slot);
+    Atomics.store(slot.cancel, active.task.cell, 0);
+    slot.queue.push(active);
+    slot.worker.postMessage(active.task);
+  }
+
+  private cancel(active: Active): void {
+    const slot = this.slots.find((s) => s.queue.includes(active));
+    if (slot === undefined || active.cancelled || active.settled) return;
+    active.cancelled = true;
+    Atomics.store(slot.cancel, active.task.cell, 1);
+    if (slot.queue[0] !== active) {
+      // Not started: its worker will skip it; the caller need not wait for the run ahead of it.
+      active.settled = true;
+      active.resolve({ status: 'cancelled', message: 'run cancelled before it started', wallMs: 0 });
+      return;
+    }
+    active.cancelTimer = setTimeout(() => {
+      if (slot.queue[0] !== active || !this.slots.includes(slot)) return;
+      this.replace(slot, { status: 'cancelled', message: 'run cancelled (the engine worker was stopped)', wallMs: performance.now() - active.started });
+    }, this.cancelGraceMs);
   }
 
   checkTopology(runs: readonly { spec: Spec; profile: ResolvedProfile }[]): Promise<(TopologyIssue | null)[]> {
@@ -182,7 +208,7 @@ export class WorkerPool implements RunExecutor {
     this.closed = true;
     const slots = this.slots.splice(0);
     for (const s of slots) {
-      if (s.busy) this.settle(s, { status: 'cancelled', message: 'the workbench closed', wallMs: performance.now() - s.busy.started });
+      for (const a of s.queue.splice(0)) this.give(a, { status: 'cancelled', message: 'the workbench closed', wallMs: performance.now() - a.started });
       this.failAsks(s, 'the workbench closed');
     }
     const checker = this.checker;
@@ -218,36 +244,57 @@ export class WorkerPool implements RunExecutor {
     slot.asks.clear();
   }
 
+  /** A worker with nothing to do (for work estimates, which take the whole worker), started if need be. */
   private idleSlot(): Slot {
-    const idle = this.slots.find((s) => s.busy === null && s.asks.size === 0);
+    const idle = this.slots.find((s) => s.queue.length === 0 && s.asks.size === 0);
     if (idle) return idle;
     if (this.slots.length >= this.size) throw new Error('every engine worker is busy');
+    return this.addSlot();
+  }
+
+  /**
+   * Where a run goes: a worker without a task, else a new one while there are fewer than `size`,
+   * else a busy one with a free place behind its run. A task cancelled before it began takes no
+   * place (its caller has its outcome) but keeps its cancel cell until its worker skips it.
+   */
+  private slotWithRoom(): Slot {
+    const open = this.slots.filter((s) => s.asks.size === 0 && freeCell(s) >= 0);
+    const idle = open.find((s) => holding(s) === 0);
+    if (idle) return idle;
+    if (this.slots.length < this.size) return this.addSlot();
+    const room = open.find((s) => holding(s) < DEPTH);
+    if (room) return room;
+    throw new Error('every engine worker is busy');
+  }
+
+  private addSlot(): Slot {
     const slot = this.spawn();
     this.slots.push(slot);
     return slot;
   }
 
   private spawn(): Slot {
-    const cancelBuffer = new SharedArrayBuffer(4);
+    const cancelBuffer = new SharedArrayBuffer(4 * CELLS);
     const worker = new Worker(this.entry.file, { workerData: { cancel: cancelBuffer }, execArgv: this.entry.execArgv, resourceLimits: this.resourceLimits });
-    const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), busy: null, asks: new Map() };
+    const slot: Slot = { worker, cancel: new Int32Array(cancelBuffer), queue: [], asks: new Map() };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on('error', (e) => {
       this.failAsks(slot, `the engine worker crashed: ${e.message}`);
-      const a = slot.busy;
-      if (a === null) return;
+      const a = slot.queue[0];
+      if (a === undefined || !this.slots.includes(slot)) return;
       const wallMs = performance.now() - a.started;
       // V8's heap limit reached before the memory budget's own check: still the memory budget, stored as such.
-      if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' && a.budgets) {
-        const message = `budget exceeded: the engine worker ran out of JS heap (V8's limit) before the memory budget of ${formatBudgetFigure('memory', a.budgets.maxMemoryBytes)}; the run needs more heap than one engine thread has`;
+      if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        const message = `budget exceeded: the engine worker ran out of JS heap (V8's limit) before the memory budget of ${formatBudgetFigure('memory', a.task.budgets.maxMemoryBytes)}; the run needs more heap than one engine thread has`;
         this.replace(slot, { status: 'budget-exceeded', message, wallMs });
       } else this.replace(slot, { status: 'failed', message: `the engine worker crashed: ${e.message}`, wallMs });
     });
     worker.on('exit', (code) => {
       this.failAsks(slot, `the engine worker exited (code ${code})`);
+      if (!this.slots.includes(slot)) return;
       // A worker that died between runs (in an estimate) is not handed a run.
-      if (slot.busy === null && this.slots.includes(slot)) this.slots.splice(this.slots.indexOf(slot), 1);
-      if (slot.busy && this.slots.includes(slot)) this.replace(slot, { status: 'failed', message: `the engine worker exited (code ${code})`, wallMs: performance.now() - slot.busy.started });
+      if (slot.queue.length === 0) this.slots.splice(this.slots.indexOf(slot), 1);
+      else this.replace(slot, { status: 'failed', message: `the engine worker exited (code ${code})`, wallMs: performance.now() - slot.queue[0]!.started });
     });
     return slot;
   }
@@ -260,26 +307,53 @@ export class WorkerPool implements RunExecutor {
       else ask?.reject(new Error(m.message));
       return;
     }
-    const a = slot.busy;
-    if (m.type === 'ready' || m.type === 'checked' || a === null || m.taskId !== a.taskId) return;
-    if (m.type === 'progress') a.onProgress({ phase: m.phase, simNs: m.simNs, endNs: m.endNs, events: m.events });
-    else if (m.type === 'done') this.settle(slot, { status: 'done', result: m.result, wallMs: m.wallMs });
-    else this.settle(slot, { status: m.status, message: m.message, wallMs: m.wallMs });
+    // The worker answers its tasks in the order they were posted: the first of the queue.
+    const a = slot.queue[0];
+    if (m.type === 'ready' || m.type === 'checked' || a === undefined || m.taskId !== a.task.taskId) return;
+    if (m.type === 'progress') {
+      if (!a.settled) a.onProgress({ phase: m.phase, simNs: m.simNs, endNs: m.endNs, events: m.events });
+      return;
+    }
+    slot.queue.shift();
+    if (m.type === 'done') this.give(a, { status: 'done', result: m.result, wallMs: m.wallMs });
+    else this.give(a, { status: m.status, message: m.message, wallMs: m.wallMs });
   }
 
-  private settle(slot: Slot, o: TaskOutcome): void {
-    const a = slot.busy;
-    if (a === null) return;
+  /** Gives a task its outcome (once). */
+  private give(a: Active, o: TaskOutcome): void {
     if (a.cancelTimer) clearTimeout(a.cancelTimer);
-    slot.busy = null;
+    if (a.settled) return;
+    a.settled = true;
     a.resolve(o);
   }
 
-  /** Terminates a stuck or dead worker and puts a fresh one in its place. */
+  /**
+   * Terminates a stuck or dead worker: its running task gets `o`; the tasks queued behind it,
+   * which it never started, go to a fresh worker in its place (with fresh cancel cells).
+   */
   private replace(slot: Slot, o: TaskOutcome): void {
-    this.settle(slot, o);
+    const [running, ...waiting] = slot.queue.splice(0);
+    if (running !== undefined) this.give(running, o);
     const i = this.slots.indexOf(slot);
     if (i >= 0) this.slots.splice(i, 1);
     void slot.worker.terminate();
+    const pending = waiting.filter((a) => !a.settled);
+    if (pending.length === 0 || this.closed) return;
+    const fresh = this.spawn();
+    this.slots.splice(i >= 0 ? i : this.slots.length, 0, fresh);
+    for (const a of pending) this.post(fresh, a);
   }
+}
+
+/** Tasks a worker holds whose caller still waits (not those cancelled before they began). */
+function holding(slot: Slot): number {
+  let n = 0;
+  for (const a of slot.queue) if (!a.settled) n++;
+  return n;
+}
+
+/** A cancel cell no task the worker holds uses, or -1. */
+function freeCell(slot: Slot): number {
+  for (let c = 0; c < CELLS; c++) if (!slot.queue.some((a) => a.task.cell === c)) return c;
+  return -1;
 }

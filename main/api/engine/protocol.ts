@@ -8,6 +8,8 @@ import type { TopologyIssue } from '../pipeline/checker';
 export interface RunTask {
   type: 'run';
   taskId: number;
+  /** The worker's cancel flag for this task (its place in the worker's queue): the host raises it to cancel. */
+  cell: number;
   spec: Spec;
   profile: ResolvedProfile;
   budgets: Budgets;

@@ -1,6 +1,8 @@
 /**
- * An engine worker thread: runs one simulation at a time, posts throttled progress, and stops
- * when the host raises the shared cancel flag (the engine polls it every ~65k events); or
+ * An engine worker thread: runs one simulation at a time (the next one, already posted, waits in
+ * the port's queue), posts throttled progress, and stops when the host raises the task's shared
+ * cancel flag (the engine polls it every ~65k events; a task cancelled before it began is
+ * answered at once); or
  * checks topologies for the run pipeline (building their machines, which the host never does).
  * It never touches the store: results go back to the host, the single writer.
  */
@@ -35,10 +37,15 @@ port.on('message', (task: WorkerTask) => {
   }
   const started = performance.now();
   let lastPost = -Infinity;
+  const cancelled = (): boolean => Atomics.load(cancelFlag, task.cell) !== 0;
+  if (cancelled()) {
+    post({ type: 'failed', taskId: task.taskId, status: 'cancelled', message: 'run cancelled before it started', wallMs: 0 });
+    return;
+  }
   try {
     const result = runSimulation(task.spec, task.profile, {
       openTrace: traceOpener,
-      shouldCancel: () => Atomics.load(cancelFlag, 0) !== 0,
+      shouldCancel: cancelled,
       maxEvents: task.budgets.maxEvents,
       // This worker's isolate: its heap and the array buffers of the run's tables.
       checkBudget: hostBudgetCheck(task.budgets),

@@ -153,7 +153,18 @@ function deepestCached(caches: TranslationCaches, tag: number, table: RadixPageT
   return 0;
 }
 
-/** Caches the table pointers read on the way down (every level except the leaf's). */
-function fillWalkCache(caches: TranslationCaches, tag: number, table: RadixPageTable, addr: number, stepsTaken: number): void {
-  for (let level = 0; level < stepsTaken - 1; level++) caches.walk.set(tag, walkKey(level, Math.floor(addr / table.leafSpan(level))), 1);
+/**
+ * Caches the table pointers read on the way down (every level except the leaf's), in order from
+ * the root. When they already are the newest entries in that order — the steady state of a
+ * device walking the same tables again — the sets would change nothing (set() on a present entry
+ * only makes it the newest, and the value is always 1), so they are skipped: the same cache,
+ * three lookups fewer per translation. Exported for its test.
+ */
+export function fillWalkCache(caches: TranslationCaches, tag: number, table: RadixPageTable, addr: number, stepsTaken: number): void {
+  const n = stepsTaken - 1;
+  const walk = caches.walk;
+  let level = 0;
+  while (level < n && walk.newestIs(n - 1 - level, tag, walkKey(level, Math.floor(addr / table.leafSpan(level))), 1)) level++;
+  if (level === n) return;
+  for (level = 0; level < n; level++) walk.set(tag, walkKey(level, Math.floor(addr / table.leafSpan(level))), 1);
 }
