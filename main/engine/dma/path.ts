@@ -38,7 +38,7 @@ export interface DmaPath {
    * Device side: translates an access of `bytes` at bus address `pfn` × 4 KiB + `off` (off may
    * exceed a frame: the device adds its progress to the mapping's offset); false is a DMA fault.
    * Callers `yield*` what it returns at once: a path may start the work when called and hand
-   * back a finished generator (dma-iommu does, dma/finished.ts).
+   * back a finished generator (dma-iommu does, kernel/finished.ts).
    */
   translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
   /**

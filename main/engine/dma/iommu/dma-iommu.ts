@@ -14,7 +14,7 @@
  * (IOVA_SINGLE_FQ_SIZE / IOVA_SINGLE_FQ_TIMEOUT), passed in the options.
  * Does not model: swiotlb bouncing of untrusted devices, the IOVA depot trim.
  */
-import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
+import { continueWith, DONE_FALSE, DONE_TRUE, Resource, type Environment, type ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
@@ -24,7 +24,6 @@ import type { IommuDomainDriver } from './driver';
 import { frameAt, hexAddr, offsetOf } from '../../mem/addr';
 import { SparseBits } from '../../mem/sparse';
 import { FlushQueues } from './flush-queue';
-import { continueWith, FINISHED_FALSE, FINISHED_TRUE } from '../finished';
 import { IovaAllocator } from './iova-allocator';
 import { CORE_METRICS } from '../../../common/metrics/core';
 import { DMA_IOMMU_COSTS } from '../../../common/profile/dma-iommu';
@@ -208,7 +207,7 @@ export class DmaIommuPath implements DmaPath {
     const g = this.driver.translate(pfn, off, bytes, write);
     const r = g.next();
     if (!r.done) return continueWith(g, r, (ok) => this.translated(ok, pfn, off));
-    return this.translated(r.value, pfn, off) ? FINISHED_TRUE : FINISHED_FALSE;
+    return this.translated(r.value, pfn, off) ? DONE_TRUE : DONE_FALSE;
   }
 
   /** translate as a plain generator (tests compare the two). */
