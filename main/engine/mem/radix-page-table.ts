@@ -142,14 +142,22 @@ export class RadixPageTable {
   descend(va: number): number | null {
     let node: TableNode = this.rootNode;
     const path = this.path;
+    const spans = this.spans;
+    const last = this.levels - 1;
     for (let level = 0; ; level++) {
       path[level] = node.addr;
-      this.pathDepth = level + 1;
-      const idx = this.index(va, level);
+      const span = spans[level]!;
+      const idx = slotOf(va, span);
       const leaf = node.leaves === null ? EMPTY : node.leaves[idx]!;
-      if (leaf !== EMPTY) return leaf + offsetIn(va, this.leafSpan(level));
-      const child = level + 1 < this.levels ? node.children?.[idx] : undefined;
-      if (child === undefined) return null;
+      if (leaf !== EMPTY) {
+        this.pathDepth = level + 1;
+        return leaf + offsetIn(va, span);
+      }
+      const child = level < last && node.children !== null ? node.children[idx] : undefined;
+      if (child === undefined) {
+        this.pathDepth = level + 1;
+        return null;
+      }
       node = child;
     }
   }
