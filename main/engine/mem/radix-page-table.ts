@@ -61,6 +61,10 @@ export class RadixPageTable {
   private readonly spans: number[];
   /** One past the highest input address (2^inputBits: `**` is a Math.pow call on every map). */
   private readonly inputLimit: number;
+  /** The tables the last descend() read, root first (pathTable). */
+  private readonly path: Float64Array;
+  /** How many tables the last descend() read: its walk read descriptors at levels 0 … pathDepth − 1. */
+  pathDepth = 0;
 
   constructor(
     readonly levels: number,
@@ -69,6 +73,7 @@ export class RadixPageTable {
     if (!Number.isInteger(levels) || levels < 1 || levels > 5) throw new RangeError(`page table levels must be 1..5, got ${levels}`);
     this.spans = Array.from({ length: levels }, (_, level) => 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (levels - 1 - level)));
     this.inputLimit = 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * levels);
+    this.path = new Float64Array(levels);
     this.rootNode = this.newNode();
   }
 
@@ -101,6 +106,13 @@ export class RadixPageTable {
    * va, pa and size must be multiples of leafSize. Returns the number of leaf descriptors written.
    */
   map(va: number, pa: number, size: number, leafSize = GRANULE): number {
+    // One 4 KiB page (every map of a map-bench iteration): one descent, what fill does for it.
+    if (size === GRANULE && leafSize === GRANULE && offsetIn(va, GRANULE) === 0 && offsetIn(pa, GRANULE) === 0 && va + size <= this.inputLimit) return this.setPage(va, pa);
+    return this.mapRange(va, pa, size, leafSize);
+  }
+
+  /** map() through the general recursive fill, for any range (map takes a shortcut for one page; tests compare the two). */
+  mapRange(va: number, pa: number, size: number, leafSize = GRANULE): number {
     const leafLevel = this.levelOfLeaf(leafSize);
     if (offsetIn(va, leafSize) !== 0 || offsetIn(pa, leafSize) !== 0 || offsetIn(size, leafSize) !== 0 || size <= 0) {
       throw new RangeError(`map: va, pa and size must be positive multiples of the leaf size ${leafSize}`);
@@ -111,7 +123,49 @@ export class RadixPageTable {
 
   /** Clears every leaf intersecting [va, va+size); returns the number of leaf descriptors cleared. */
   unmap(va: number, size: number): number {
+    // One aligned 4 KiB page lies in one slot at every level: one descent, what clear does for it.
+    if (size === GRANULE && offsetIn(va, GRANULE) === 0) return this.clearPage(va);
+    return this.unmapRange(va, size);
+  }
+
+  /** unmap() through the general recursive clear (unmap takes a shortcut for one page; tests compare the two). */
+  unmapRange(va: number, size: number): number {
     return this.clear(this.rootNode, 0, va, va + size);
+  }
+
+  /**
+   * One descent for `va` that both translates and records the tables it reads: returns what
+   * translate(va) returns, and leaves pathDepth (the tables read: the walk reads descriptors at
+   * levels 0 … pathDepth − 1, so the deepest level whose table exists on the path is pathDepth − 1)
+   * and pathTable(level) (what tableAt(va, level) gives for those levels). No allocation.
+   */
+  descend(va: number): number | null {
+    let node: TableNode = this.rootNode;
+    const path = this.path;
+    const spans = this.spans;
+    const last = this.levels - 1;
+    for (let level = 0; ; level++) {
+      path[level] = node.addr;
+      const span = spans[level]!;
+      const idx = slotOf(va, span);
+      const leaf = node.leaves === null ? EMPTY : node.leaves[idx]!;
+      if (leaf !== EMPTY) {
+        this.pathDepth = level + 1;
+        return leaf + offsetIn(va, span);
+      }
+      const child = level < last && node.children !== null ? node.children[idx] : undefined;
+      if (child === undefined) {
+        this.pathDepth = level + 1;
+        return null;
+      }
+      node = child;
+    }
+  }
+
+  /** The table the last descend() read at `level` (< pathDepth). */
+  pathTable(level: number): number {
+    if (!(level >= 0 && level < this.pathDepth)) throw new RangeError(`pathTable(${level}): the last descent read ${this.pathDepth} tables`);
+    return this.path[level]!;
   }
 
   /** The walk a hardware or software walker performs for `va`: each descriptor read in order. */
@@ -211,6 +265,41 @@ export class RadixPageTable {
   private newNode(): TableNode {
     this.pages++;
     return { addr: this.allocTablePage(), children: null, leaves: null };
+  }
+
+  /** fill() for one 4 KiB page at the last level: the same tables made in the same order, the same checks. */
+  private setPage(va: number, pa: number): number {
+    const last = this.levels - 1;
+    let node = this.rootNode;
+    for (let level = 0; level < last; level++) {
+      const idx = this.index(va, level);
+      if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
+      const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
+      node = children[idx] ??= this.newNode();
+    }
+    const idx = this.index(va, last);
+    const leaves = (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY));
+    if (node.children !== null && node.children[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${last}`);
+    if (leaves[idx] === EMPTY) this.leafCount++;
+    leaves[idx] = va + (pa - va); // what fill stores (exact: both are multiples of 4 KiB below 2^64)
+    return 1;
+  }
+
+  /** clear() for one aligned 4 KiB page: the one slot it intersects at each level. */
+  private clearPage(va: number): number {
+    let node = this.rootNode;
+    let cleared = 0;
+    for (let level = 0; ; level++) {
+      const idx = this.index(va, level);
+      if (node.leaves !== null && node.leaves[idx] !== EMPTY) {
+        node.leaves[idx] = EMPTY;
+        this.leafCount--;
+        cleared++;
+      }
+      const child = node.children?.[idx];
+      if (child === undefined) return cleared;
+      node = child;
+    }
   }
 
   private fill(node: TableNode, level: number, leafLevel: number, start: number, end: number, delta: number): number {

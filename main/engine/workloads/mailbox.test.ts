@@ -67,7 +67,7 @@ test('Mailbox refuses a second waiter and a wait with an item to take', () => {
   assert.equal(other.tryTake(), undefined);
 });
 
-test('Fifo: shift, take and takeInto agree with an array across compactions', () => {
+test('Fifo: shift, take and takeInto agree with an array across wrap-arounds and growth', () => {
   const f = new Fifo<number>();
   const ref: number[] = [];
   const out: number[] = [7, 7, 7];

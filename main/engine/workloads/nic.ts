@@ -68,13 +68,26 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       // waits on.
       const idle: SimEvent<RxPacket>[] = [];
       function* rxEngine(first: RxPacket): ProcessGenerator<void> {
+        // The device's DMA as steps this process yields (DeviceRuntime.dma without its generator).
+        const op = device.dmaOp();
         let p = first;
         for (;;) {
           const descs = p.descs;
           let ok = true;
           for (let i = 0; i < descs.length && ok; i++) {
             const d = descs[i]!;
-            ok = yield* device.dma(d.iovaPfn, d.iovaOff, Math.min(w.bufferSize, p.size - i * w.bufferSize), true);
+            let y = op.begin(d.iovaPfn, d.iovaOff, Math.min(w.bufferSize, p.size - i * w.bufferSize), true);
+            for (;;) {
+              if (y !== null) {
+                yield y;
+                y = op.next();
+              } else if (op.translating) {
+                y = op.translated(yield* op.translation());
+              } else {
+                break;
+              }
+            }
+            ok = op.ok;
           }
           p.ok = ok;
           done.put(p);

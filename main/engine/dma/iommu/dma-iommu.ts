@@ -14,7 +14,7 @@
  * (IOVA_SINGLE_FQ_SIZE / IOVA_SINGLE_FQ_TIMEOUT), passed in the options.
  * Does not model: swiotlb bouncing of untrusted devices, the IOVA depot trim.
  */
-import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
+import { continueWith, DONE_FALSE, DONE_TRUE, Resource, type Environment, type ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
@@ -92,8 +92,7 @@ export class DmaIommuPath implements DmaPath {
     if (driver.translateNow !== undefined) {
       this.translateNow = (pfn, off, bytes, write) => {
         const ok = driver.translateNow!(pfn, off, bytes, write);
-        if (ok === true && !this.live.has(frameAt(pfn, off))) this.stale.inc();
-        return ok;
+        return ok === undefined ? undefined : this.translated(ok, pfn, off);
       };
     }
   }
@@ -197,8 +196,27 @@ export class DmaIommuPath implements DmaPath {
     yield* this.unmap(cpu, ms[0]!);
   }
 
-  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    const ok = yield* this.driver.translate(pfn, off, bytes, write);
+  /**
+   * The device side. Its callers `yield*` what this returns at once (DeviceDma, wrapping paths):
+   * the driver's translation is started here — where a generator's first next() would start it,
+   * at the same instant — and when it is over at once (a hit whose holds were all taken in
+   * place), its outcome is checked here and a finished generator handed back; else the
+   * generator of the rest, which checks it when it ends.
+   */
+  translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    const g = this.driver.translate(pfn, off, bytes, write);
+    const r = g.next();
+    if (!r.done) return continueWith(g, r, (ok) => this.translated(ok, pfn, off));
+    return this.translated(r.value, pfn, off) ? DONE_TRUE : DONE_FALSE;
+  }
+
+  /** translate as a plain generator (tests compare the two). */
+  *translateGenerator(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    return this.translated(yield* this.driver.translate(pfn, off, bytes, write), pfn, off);
+  }
+
+  /** A translation's outcome: a hit on a page the guest has unmapped is a stale DMA. */
+  private translated(ok: boolean, pfn: number, off: number): boolean {
     if (ok && !this.live.has(frameAt(pfn, off))) this.stale.inc();
     return ok;
   }
