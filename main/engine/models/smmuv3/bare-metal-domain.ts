@@ -26,6 +26,7 @@ import { HOST_S1_LEVELS } from './linux-constants';
 import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import type { SmmuWorld } from './world';
+import { DONE, DONE_FALSE, DONE_TRUE, holdThen } from './in-place';
 
 export class BareMetalDomain implements IommuDomainDriver {
   readonly name: string;
@@ -55,32 +56,36 @@ export class BareMetalDomain implements IommuDomainDriver {
     yield* this.issue(cpu, [{ op: 'CFGI_STE', sid: this.psid }]);
   }
 
-  *mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
+  // As GuestSmmuDomain: each call does its work when called (dma-iommu `yield*`s it at once) and
+  // hands back a finished generator when its time could be charged in place, or the generator
+  // that does the rest — no generator level of its own.
+  mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
     const before = this.cd.s1.tablePages;
     let written: number;
     try {
       written = this.cd.s1.map(iova, pa, bytes);
     } catch {
-      return false;
+      return DONE_FALSE;
     }
-    yield (written + (this.cd.s1.tablePages - before)) * this.pteNs;
-    return true;
+    const ns = (written + (this.cd.s1.tablePages - before)) * this.pteNs;
+    return this.world.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
   }
 
-  *unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    yield this.cd.s1.unmap(iova, bytes) * this.pteNs;
+  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    const ns = this.cd.s1.unmap(iova, bytes) * this.pteNs;
+    return this.world.env.advance(ns) ? DONE : holdThen(ns, undefined);
   }
 
-  *flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    yield* this.issue(cpu, tlbiForRange({ asid: this.cd.asid }, 'TLBI_NH_VA', 'TLBI_NH_ASID', iova, bytes, this.smmu.params.rangeInvalidation));
+  flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    return this.issue(cpu, tlbiForRange({ asid: this.cd.asid }, 'TLBI_NH_VA', 'TLBI_NH_ASID', iova, bytes, this.smmu.params.rangeInvalidation));
   }
 
-  *flushAll(cpu: Vcpu): ProcessGenerator<void> {
-    yield* this.issue(cpu, [{ op: 'TLBI_NH_ASID', asid: this.cd.asid }]);
+  flushAll(cpu: Vcpu): ProcessGenerator<void> {
+    return this.issue(cpu, [{ op: 'TLBI_NH_ASID', asid: this.cd.asid }]);
   }
 
-  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    return yield* this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
+  translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    return this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
   }
 
   private issue(cpu: Vcpu, cmds: Command[]): ProcessGenerator<void> {

@@ -43,11 +43,6 @@ export const DONE_TRUE: ProcessGenerator<boolean> = new Finished(true);
 /** Done, returning false. */
 export const DONE_FALSE: ProcessGenerator<boolean> = new Finished(false);
 
-/** Done, returning `value` (one object per call: for values that are not constants). */
-export function finished<T>(value: T): ProcessGenerator<T> {
-  return new Finished(value);
-}
-
 /** The generator that holds `ns` and returns `value`: the rest of a call whose last hold must yield. */
 export function* holdThen<T>(ns: number, value: T): ProcessGenerator<T> {
   yield ns;

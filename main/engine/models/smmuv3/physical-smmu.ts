@@ -36,7 +36,7 @@ import { SMMUV3_QUEUE_COSTS } from './costs-queues';
 import { tlbiScope } from './tlbi-scope';
 import { SMMUV3_METRICS } from './metrics';
 import { pageBase } from './page-math';
-import { DONE_FALSE, DONE_TRUE, finished } from './in-place';
+import { DONE, DONE_FALSE, DONE_TRUE } from './in-place';
 
 /** What the hardware finds through an STE: VMID and stage 2 from the host, the guest's CD (ASID, stage 1) when nested. */
 export interface SteConfig {
@@ -65,6 +65,10 @@ export interface ExecuteWaits {
 interface QueueState {
   readonly consumer: Resource;
   readonly spaceWaiters: SimEvent<void>[];
+  /** A guest VCMDQ: consumed through its checks and substitutions. */
+  readonly guest: boolean;
+  /** The commands being executed: one list per queue, reused (one execution at a time holds the consumer). */
+  readonly executing: Command[];
 }
 
 interface CachedConfig {
@@ -183,29 +187,29 @@ export class PhysicalSmmu implements IommuInstance {
   }
 
   /**
-   * Posts `cmds` to `queue` (waiting while it is full), has the engine execute them, and returns
-   * when they have completed. `substituted` consumes through a guest VCMDQ's checks.
-   * Does its work up to the first hold or wait that must yield when called (callers `yield*` it
-   * at once): when the queue has space, its consumer and an execution slot are free and the
-   * execution time can be charged in place, the list executes here and a finished generator
-   * comes back (in-place.ts); otherwise the generator of the rest, from that point on.
+   * Posts `cmds` to `queue` (waiting while it is full), has the engine execute them (with whatever
+   * is ahead of them in the queue; a guest VCMDQ through its checks and substitutions), and
+   * returns when they have completed. Does its work up to the first wait or hold that must yield
+   * when called (callers `yield*` it at once): with space in the queue, its consumer and an
+   * execution slot free and the execution time charged in place, the list executes here and a
+   * finished generator comes back (in-place.ts); otherwise the generator of the rest.
    */
-  execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<Command[]> {
+  execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<void> {
     if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);
     const t0 = this.env.now;
     const qs = this.stateOf(queue);
     if (!queue.push(cmds)) return this.executeQueued(queue, cmds, origin, waits, t0, qs, false);
     if (!qs.consumer.tryAcquire()) return this.executeQueued(queue, cmds, origin, waits, t0, qs, true);
     if (!this.engine.tryAcquire()) return this.executeOnEngine(queue, cmds, origin, waits, t0, this.env.now, qs);
-    const done = this.startExecution(queue, cmds.length, waits, t0, t0);
+    const done = this.startExecution(queue, qs, cmds.length, waits, t0, t0);
     const ns = this.executionNs;
     if (ns > 0 && !this.env.advance(ns)) return this.executionHold(queue, done, origin, qs, ns);
     this.endExecution(queue, done, origin, qs);
-    return finished(done);
+    return DONE;
   }
 
   /** execute from the wait for queue space (`pushed` false) or for the queue's consumer. */
-  private *executeQueued(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits: ExecuteWaits | undefined, t0: number, qs: QueueState, pushed: boolean): ProcessGenerator<Command[]> {
+  private *executeQueued(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits: ExecuteWaits | undefined, t0: number, qs: QueueState, pushed: boolean): ProcessGenerator<void> {
     if (!pushed) {
       do {
         this.c.fullWaits.inc();
@@ -217,19 +221,19 @@ export class PhysicalSmmu implements IommuInstance {
     } else yield qs.consumer.request();
     const t1 = this.env.now;
     if (!this.engine.tryAcquire()) return yield* this.executeOnEngine(queue, cmds, origin, waits, t0, t1, qs);
-    const done = this.startExecution(queue, cmds.length, waits, t0, t1);
+    const done = this.startExecution(queue, qs, cmds.length, waits, t0, t1);
     return yield* this.executionHold(queue, done, origin, qs, this.executionNs);
   }
 
   /** execute from the wait for an execution slot (the consumer held since `t1`). */
-  private *executeOnEngine(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits: ExecuteWaits | undefined, t0: number, t1: number, qs: QueueState): ProcessGenerator<Command[]> {
+  private *executeOnEngine(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits: ExecuteWaits | undefined, t0: number, t1: number, qs: QueueState): ProcessGenerator<void> {
     yield this.engine.request();
-    const done = this.startExecution(queue, cmds.length, waits, t0, t1);
+    const done = this.startExecution(queue, qs, cmds.length, waits, t0, t1);
     return yield* this.executionHold(queue, done, origin, qs, this.executionNs);
   }
 
   /** execute from the execution's hold of `ns` (0: none) to the end. */
-  private *executionHold(queue: CommandQueue, done: Command[], origin: CommandOrigin, qs: QueueState, ns: number): ProcessGenerator<Command[]> {
+  private *executionHold(queue: CommandQueue, done: Command[], origin: CommandOrigin, qs: QueueState, ns: number): ProcessGenerator<void> {
     let ended = false;
     try {
       if (ns > 0 && !this.env.advance(ns)) yield ns;
@@ -239,13 +243,12 @@ export class PhysicalSmmu implements IommuInstance {
       // Unwound mid-hold: release as the end of an execution does, without applying the commands.
       if (!ended) this.releaseExecution(qs);
     }
-    return done;
   }
 
   /** The queue's state: its in-order consumer and the producers waiting for space. */
   private stateOf(queue: CommandQueue): QueueState {
     let qs = this.queueState.get(queue);
-    if (qs === undefined) this.queueState.set(queue, (qs = { consumer: new Resource(this.env, `${queue.name}.consumer`, 1), spaceWaiters: [] }));
+    if (qs === undefined) this.queueState.set(queue, (qs = { consumer: new Resource(this.env, `${queue.name}.consumer`, 1), spaceWaiters: [], guest: isVcmdq(queue) && queue.vintf.index !== 0, executing: [] }));
     return qs;
   }
 
@@ -253,7 +256,7 @@ export class PhysicalSmmu implements IommuInstance {
   private executionNs = 0;
 
   /** Consumer and slot held: the waits accounted, the commands taken off the queue, their time in executionNs. */
-  private startExecution(queue: CommandQueue, n: number, waits: ExecuteWaits | undefined, t0: number, t1: number): Command[] {
+  private startExecution(queue: CommandQueue, qs: QueueState, n: number, waits: ExecuteWaits | undefined, t0: number, t1: number): Command[] {
     if (waits !== undefined) {
       waits.queue += t1 - t0;
       waits.engine += this.env.now - t1;
@@ -261,13 +264,12 @@ export class PhysicalSmmu implements IommuInstance {
     this.overlap.begin(this.env.now);
     let done: Command[];
     try {
-      const guestQueue = isVcmdq(queue) && queue.vintf.index !== 0;
-      done = guestQueue ? queue.consumeSubstituted(n) : queue.consume(n);
+      done = qs.guest ? (queue as Vcmdq).consumeSubstituted(n, qs.executing) : queue.consume(n, qs.executing);
       let ns = 0;
       for (let i = 0; i < done.length; i++) ns += this.cost.fetch + this.costOf(done[i]!);
       this.executionNs = ns;
     } catch (e) {
-      this.releaseExecution(this.stateOf(queue));
+      this.releaseExecution(qs);
       throw e;
     }
     return done;
