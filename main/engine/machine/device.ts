@@ -102,6 +102,11 @@ export class DeviceRuntime {
    * One DMA of `bytes` at bus address `pfn` × 4 KiB + `off` (a mapping's iovaPfn and iovaOff, exact
    * over 64 bits). Returns false if any piece faulted (the rest is not transferred). The steps
    * are DeviceDma's; the generator only yields them and runs the translations that take time.
+   *
+   * The loop below is the one way to drive the steps from a process. The processes on the hot
+   * paths (map-bench's general thread, the NIC's rx engines) write it out themselves on purpose:
+   * a helper generator holding it is exactly the generator level per DMA they save, and a loop
+   * with yields in it cannot be a plain function. Each copy points here.
    */
   *dma(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     // Several processes may be in a DMA of this device at once: each takes a DeviceDma of its own.

@@ -30,7 +30,7 @@ test('offsetOf, offsetIn and splitSafe equal % and BigInt division up to 2^53', 
 test('frameOfAligned is exact for aligned addresses up to 2^64 and rejects unaligned ones', () => {
   for (const pfn of [0, 1, 2 ** 20 + 3, 2 ** 40 - 1, 2 ** 52 - 1]) assert.equal(frameOfAligned(pfn * FRAME), pfn);
   assert.equal(offsetOf((2 ** 52 - 1) * FRAME), 0);
-  for (const a of [1, 4095, 4097, 2 ** 31 + 2048, 2 ** 53 - 2]) assert.throws(() => frameOfAligned(a), /not 4 KiB aligned/, String(a));
+  for (const a of [1, 4095, 4097, 2 ** 31 + 2048, 2 ** 53 - 2, Infinity, -Infinity, NaN, 4096.5]) assert.throws(() => frameOfAligned(a), /not 4 KiB aligned/, String(a));
 });
 
 test('SparseArray and SparseCounts slots agree with a Map over keys past 2^31', () => {

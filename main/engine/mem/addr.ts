@@ -29,7 +29,7 @@ export function frameAt(pfn: number, off: number): number {
   return pfn + Math.floor(off / FRAME);
 }
 
-/** The byte offset inside its frame of `pfn` + `off` bytes (`off % 4096`). */
+/** The byte offset inside its frame of `pfn` + `off` bytes (`off % 4096`; off ≥ 0, as for frameAt). */
 export function offsetIn(off: number): number {
   return off - Math.floor(off / FRAME) * FRAME;
 }
@@ -42,7 +42,8 @@ export function offsetOf(addr: number): number {
 /** Frame number of a 4 KiB-aligned address (exact: see the module header). */
 export function frameOfAligned(addr: number): number {
   const pfn = Math.floor(addr / FRAME);
-  if (pfn * FRAME !== addr) throw new RangeError(`address ${addr} is not 4 KiB aligned`);
+  // ±Infinity passes the product test; `%` made it NaN, so it was refused too.
+  if (pfn * FRAME !== addr || !Number.isFinite(addr)) throw new RangeError(`address ${addr} is not 4 KiB aligned`);
   return pfn;
 }
 

@@ -271,17 +271,9 @@ export class RadixPageTable {
   private setPage(va: number, pa: number): number {
     const last = this.levels - 1;
     let node = this.rootNode;
-    for (let level = 0; level < last; level++) {
-      const idx = this.index(va, level);
-      if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
-      const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
-      node = children[idx] ??= this.newNode();
-    }
-    const idx = this.index(va, last);
-    const leaves = (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY));
-    if (node.children !== null && node.children[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${last}`);
-    if (leaves[idx] === EMPTY) this.leafCount++;
-    leaves[idx] = va + (pa - va); // what fill stores (exact: both are multiples of 4 KiB below 2^64)
+    for (let level = 0; level < last; level++) node = this.childAt(node, this.index(va, level), va, level);
+    // va + (pa − va) is what fill stores (exact: both are multiples of 4 KiB below 2^64).
+    this.setLeaf(node, (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY)), this.index(va, last), va, last, va + (pa - va));
     return 1;
   }
 
@@ -309,25 +301,32 @@ export class RadixPageTable {
     if (level === leafLevel) {
       // Leaves of one table page: va is leaf-aligned, so the slots are consecutive.
       const leaves = (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY));
-      const children = node.children;
       for (let idx = this.index(va, level); va < end; va += span, idx++) {
-        if (children !== null && children[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${level}`);
-        if (leaves[idx] === EMPTY) this.leafCount++;
-        leaves[idx] = va + delta;
+        this.setLeaf(node, leaves, idx, va, level, va + delta);
         written++;
       }
       return written;
     }
     while (va < end) {
-      const idx = this.index(va, level);
       const slotEnd = Math.min(end, (Math.floor(va / span) + 1) * span);
-      if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
-      const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
-      const child = (children[idx] ??= this.newNode());
-      written += this.fill(child, level + 1, leafLevel, va, slotEnd, delta);
+      written += this.fill(this.childAt(node, this.index(va, level), va, level), level + 1, leafLevel, va, slotEnd, delta);
       va = slotEnd;
     }
     return written;
+  }
+
+  /** The next table under slot `idx` of `node` (made when absent) on the way to map `va`; a block in the slot is an error. */
+  private childAt(node: TableNode, idx: number, va: number, level: number): TableNode {
+    if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
+    const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
+    return (children[idx] ??= this.newNode());
+  }
+
+  /** Writes the leaf of slot `idx` (`leaves` is node's) mapping `va` to `out`; a table in the slot is an error. */
+  private setLeaf(node: TableNode, leaves: Float64Array, idx: number, va: number, level: number, out: number): void {
+    if (node.children !== null && node.children[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${level}`);
+    if (leaves[idx] === EMPTY) this.leafCount++;
+    leaves[idx] = out;
   }
 
   private clear(node: TableNode, level: number, start: number, end: number): number {

@@ -113,6 +113,7 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
       const mapNs = env.now - iterStart;
       if (m !== null) {
         if (w.dmaBytes > 0) {
+          // DeviceRuntime.dma's loop, written out (see there: no generator level per DMA).
           let y = op.begin(m.iovaPfn, m.iovaOff, Math.min(w.dmaBytes, m.bytes), write);
           for (;;) {
             if (y !== null) {

@@ -76,6 +76,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
           let ok = true;
           for (let i = 0; i < descs.length && ok; i++) {
             const d = descs[i]!;
+            // DeviceRuntime.dma's loop, written out (see there: no generator level per DMA).
             let y = op.begin(d.iovaPfn, d.iovaOff, Math.min(w.bufferSize, p.size - i * w.bufferSize), true);
             for (;;) {
               if (y !== null) {
