@@ -45,6 +45,25 @@ function nativeAddon() {
   return { file, plugin };
 }
 
+/**
+ * esbuild's JavaScript API, loaded at its first call instead of when the bundle starts: main/script
+ * imports it to transpile a TypeScript script and (from the sources) to build the DSL runtime,
+ * which the bundle has prebuilt beside it (dsl-runtime.mjs), so a command that runs no script
+ * never calls it; loading it anyway cost every command ~16 ms of CPU here (node_modules/esbuild's
+ * main.js and the modules it requires, with no code cache).
+ */
+const lazyEsbuild = {
+  name: 'lazy-esbuild',
+  setup(b) {
+    b.onResolve({ filter: /^esbuild$/ }, (args) => (args.namespace === 'lazy-esbuild' ? { path: 'esbuild', external: true } : { path: 'esbuild', namespace: 'lazy-esbuild' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-esbuild' }, () => ({
+      // What main/script imports of it (another name fails this build: "No matching export").
+      contents: `let api;\nexport function build(options) {\n  return (api ??= require('esbuild')).build(options);\n}\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Builds the bundle into a new folder, makes it current, and returns its cli.cjs. */
 export async function buildCliBundle() {
   const { build } = await import('esbuild');
@@ -61,7 +80,7 @@ export async function buildCliBundle() {
     build({
       ...common,
       external: [...NODE_BUNDLE.external.filter((m) => m !== 'better-sqlite3'), 'playwright-core'],
-      plugins: [addon.plugin],
+      plugins: [addon.plugin, lazyEsbuild],
       supported: { 'dynamic-import': false },
       entryPoints: ['main/cli/main.ts'],
       outfile: join(dir, 'cli.cjs'),
