@@ -64,6 +64,26 @@ const lazyEsbuild = {
   },
 };
 
+/**
+ * Node built-ins that modules of the bundle import at their top for a use some commands never
+ * reach, loaded at that first use instead (each is a few ms of built-in modules to compile at
+ * start): worker threads (the engine pool of a sweep, the script sandbox) and fs/promises (the
+ * DSL runtime's file, which pulls in readline and more). Each shim has exactly the names imported
+ * (another name fails this build: "No matching export"); `new Worker(...)` returns the real one.
+ */
+const LAZY_BUILTINS = {
+  'node:worker_threads': `export class Worker {\n  constructor(...args) {\n    return new (require('node:worker_threads').Worker)(...args);\n  }\n}\n`,
+  'node:fs/promises': `export function readFile(...args) {\n  return require('node:fs/promises').readFile(...args);\n}\n`,
+};
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const names = Object.keys(LAZY_BUILTINS).map((m) => m.replace(/[/]/g, '\\/'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => (args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({ contents: LAZY_BUILTINS[args.path], loader: 'js' }));
+  },
+};
+
 /** Builds the bundle into a new folder, makes it current, and returns its cli.cjs. */
 export async function buildCliBundle() {
   const { build } = await import('esbuild');
@@ -80,7 +100,7 @@ export async function buildCliBundle() {
     build({
       ...common,
       external: [...NODE_BUNDLE.external.filter((m) => m !== 'better-sqlite3'), 'playwright-core'],
-      plugins: [addon.plugin, lazyEsbuild],
+      plugins: [addon.plugin, lazyEsbuild, lazyBuiltins],
       supported: { 'dynamic-import': false },
       entryPoints: ['main/cli/main.ts'],
       outfile: join(dir, 'cli.cjs'),
