@@ -45,6 +45,45 @@ function nativeAddon() {
   return { file, plugin };
 }
 
+/**
+ * esbuild's JavaScript API, loaded at its first call instead of when the bundle starts: main/script
+ * imports it to transpile a TypeScript script and (from the sources) to build the DSL runtime,
+ * which the bundle has prebuilt beside it (dsl-runtime.mjs), so a command that runs no script
+ * never calls it; loading it anyway cost every command ~16 ms of CPU here (node_modules/esbuild's
+ * main.js and the modules it requires, with no code cache).
+ */
+const lazyEsbuild = {
+  name: 'lazy-esbuild',
+  setup(b) {
+    b.onResolve({ filter: /^esbuild$/ }, (args) => (args.namespace === 'lazy-esbuild' ? { path: 'esbuild', external: true } : { path: 'esbuild', namespace: 'lazy-esbuild' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-esbuild' }, () => ({
+      // What main/script imports of it (another name fails this build: "No matching export").
+      contents: `let api;\nexport function build(options) {\n  return (api ??= require('esbuild')).build(options);\n}\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Node built-ins that modules of the bundle import at their top for a use some commands never
+ * reach, loaded at that first use instead (each is a few ms of built-in modules to compile at
+ * start): worker threads (the engine pool of a sweep, the script sandbox) and fs/promises (the
+ * DSL runtime's file, which pulls in readline and more). Each shim has exactly the names imported
+ * (another name fails this build: "No matching export"); `new Worker(...)` returns the real one.
+ */
+const LAZY_BUILTINS = {
+  'node:worker_threads': `export class Worker {\n  constructor(...args) {\n    return new (require('node:worker_threads').Worker)(...args);\n  }\n}\n`,
+  'node:fs/promises': `export function readFile(...args) {\n  return require('node:fs/promises').readFile(...args);\n}\n`,
+};
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const names = Object.keys(LAZY_BUILTINS).map((m) => m.replace(/[/]/g, '\\/'));
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => (args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({ contents: LAZY_BUILTINS[args.path], loader: 'js' }));
+  },
+};
+
 /** Builds the bundle into a new folder, makes it current, and returns its cli.cjs. */
 export async function buildCliBundle() {
   const { build } = await import('esbuild');
@@ -61,7 +100,7 @@ export async function buildCliBundle() {
     build({
       ...common,
       external: [...NODE_BUNDLE.external.filter((m) => m !== 'better-sqlite3'), 'playwright-core'],
-      plugins: [addon.plugin],
+      plugins: [addon.plugin, lazyEsbuild, lazyBuiltins],
       supported: { 'dynamic-import': false },
       entryPoints: ['main/cli/main.ts'],
       outfile: join(dir, 'cli.cjs'),
