@@ -5,6 +5,10 @@
  * Models: `capacity` identical servers; requests granted in arrival order; busy-time and
  * waiting-time accounting for utilisation and queueing metrics.
  * Does not model: priorities or preemption among waiters.
+ *
+ * The waiters sit in a ring (events, and the instants they started waiting, in a Float64Array)
+ * that doubles when full: no object per queued request and no compaction step — a branch first
+ * taken long after the JIT optimised release() (it deoptimised every run's hot loop once).
  */
 import type { Environment } from './environment';
 import { SimEvent } from './event';
@@ -12,8 +16,11 @@ import type { ProcessGenerator } from './process';
 
 export class Resource {
   private inUse = 0;
-  private readonly waiting: { ev: SimEvent<void>; since: number }[] = [];
+  /** Waiters in a ring of power-of-two size: the oldest at `head`, `queued` of them. */
+  private waiting: (SimEvent<void> | undefined)[] = new Array<SimEvent<void> | undefined>(4);
+  private since = new Float64Array(4);
   private head = 0;
+  private queued = 0;
   private busyIntegral = 0;
   private lastChange = 0;
   /** Total ns requests spent queued, and how many were granted. */
@@ -34,11 +41,11 @@ export class Resource {
 
   /** A slot is free and nobody is queued: tryAcquire() would succeed. */
   get idle(): boolean {
-    return this.inUse < this.capacity && this.head === this.waiting.length;
+    return this.inUse < this.capacity && this.queued === 0;
   }
 
   get queueLength(): number {
-    return this.waiting.length - this.head;
+    return this.queued;
   }
 
   /**
@@ -47,14 +54,17 @@ export class Resource {
    * continues in the same step and nothing is allocated or queued.
    */
   request(): SimEvent<void> {
-    if (this.inUse < this.capacity && this.head === this.waiting.length) {
+    if (this.inUse < this.capacity && this.queued === 0) {
       this.account();
       this.inUse++;
       this.grants++;
       return this.env.granted;
     }
     const ev = new SimEvent<void>(this.env);
-    this.waiting.push({ ev, since: this.env.now });
+    if (this.queued === this.waiting.length) this.grow();
+    const at = (this.head + this.queued++) & (this.waiting.length - 1);
+    this.waiting[at] = ev;
+    this.since[at] = this.env.now;
     return ev;
   }
 
@@ -63,7 +73,7 @@ export class Resource {
    * would, without the yield; false when the caller must `yield request()` and queue.
    */
   tryAcquire(): boolean {
-    if (this.inUse >= this.capacity || this.head !== this.waiting.length) return false;
+    if (this.inUse >= this.capacity || this.queued !== 0) return false;
     this.account();
     this.inUse++;
     this.grants++;
@@ -73,16 +83,15 @@ export class Resource {
   release(): void {
     if (this.inUse === 0) throw new Error(`resource ${this.name}: release without a matching request`);
     this.account();
-    if (this.head < this.waiting.length) {
-      const next = this.waiting[this.head]!;
-      this.waiting[this.head++] = undefined as never;
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      this.waitedNs += this.env.now - next.since;
+    if (this.queued > 0) {
+      const at = this.head;
+      const next = this.waiting[at]!;
+      this.waiting[at] = undefined;
+      this.head = (at + 1) & (this.waiting.length - 1);
+      this.queued--;
+      this.waitedNs += this.env.now - this.since[at]!;
       this.grants++;
-      next.ev.succeed();
+      next.succeed();
     } else {
       this.inUse--;
     }
@@ -108,6 +117,21 @@ export class Resource {
   busyNs(): number {
     this.account();
     return this.busyIntegral;
+  }
+
+  /** Doubles the ring, oldest waiter first at 0. */
+  private grow(): void {
+    const n = this.waiting.length;
+    const waiting = new Array<SimEvent<void> | undefined>(2 * n);
+    const since = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const at = (this.head + i) & (n - 1);
+      waiting[i] = this.waiting[at];
+      since[i] = this.since[at]!;
+    }
+    this.waiting = waiting;
+    this.since = since;
+    this.head = 0;
   }
 
   private account(): void {
