@@ -42,7 +42,9 @@ export class DirectPath implements DmaPath, InstantDma {
   /** The bus address is the guest-physical one. */
   mapAfterHold(_cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping {
     if (!Number.isSafeInteger(gpa) || gpa < 0) splitSafe(gpa); // throws its RangeError
-    return { iovaPfn: Math.floor(gpa / FRAME), iovaOff: gpa % FRAME, bytes, dir, gpa };
+    // gpa − pfn × 4096, not gpa % 4096: past 2^31 a double's % is an fmod call (mem/addr.ts).
+    const pfn = Math.floor(gpa / FRAME);
+    return { iovaPfn: pfn, iovaOff: gpa - pfn * FRAME, bytes, dir, gpa };
   }
 
   unmapAfterHold(_cpu: Vcpu, _m: Mapping): void {}

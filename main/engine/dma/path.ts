@@ -37,12 +37,15 @@ export interface DmaPath {
   /**
    * Device side: translates an access of `bytes` at bus address `pfn` × 4 KiB + `off` (off may
    * exceed a frame: the device adds its progress to the mapping's offset); false is a DMA fault.
+   * Callers `yield*` what it returns at once: a path may start the work when called and hand
+   * back a finished generator (dma-iommu does, kernel/finished.ts).
    */
   translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
   /**
-   * translate without a generator when the translation takes no time (an IOTLB hit): the answer
-   * translate would give, or undefined — having changed nothing — when it takes time or waits
-   * (then yield* translate). Optional; DeviceRuntime.dma tries it first.
+   * translate without a generator when it can be done in place: it takes no time (an IOTLB hit),
+   * or its time is taken with env.advance, as the generator would hold it. The answer translate
+   * would give, or undefined — having changed nothing — when it must wait or yield (then yield*
+   * translate). Optional; DeviceDma (DeviceRuntime.dma) tries it first.
    */
   readonly translateNow?: (pfn: number, off: number, bytes: number, write: boolean) => boolean | undefined;
   /**

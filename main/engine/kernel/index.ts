@@ -6,3 +6,4 @@ export { Store } from './store';
 export { Rng } from './rng';
 export { EventQueue } from './event-queue';
 export * from './distributions';
+export { finished, DONE, DONE_TRUE, DONE_FALSE, holdThen, continueWith } from './finished';

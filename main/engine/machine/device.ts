@@ -32,6 +32,8 @@ export class DeviceRuntime {
   private readonly faults: Counter;
   private readonly latency: Histogram;
   private readonly throughput: Series;
+  /** DeviceDmas of finished dma() calls, for the next (a call abandoned by a failing process just leaves its own behind). */
+  private readonly idleOps: DeviceDma[] = [];
 
   constructor(
     readonly env: Environment,
@@ -62,12 +64,22 @@ export class DeviceRuntime {
 
   /**
    * dma() as steps its caller's process yields itself (DeviceDma), for a path that translates
-   * in no time (DmaPath.instant); null for any other path (then yield* dma()). One per process:
-   * it holds one DMA's state and is reused for the next.
+   * in no time (DmaPath.instant): its steps never leave a translation to the caller, so
+   * callbacks may drive them (nic-rx-write.ts); null for any other path. One per caller: it
+   * holds one DMA's state and is reused for the next.
    */
   dmaSteps(): DeviceDma | null {
     const instant = this.path.instant;
     return instant === undefined ? null : new DeviceDma(this, instant);
+  }
+
+  /**
+   * dma() as steps for a process on any path: what dma() does without its generator (a
+   * translation that takes time is the caller's `yield* op.translation()`, see DeviceDma).
+   * One per process.
+   */
+  dmaOp(): DeviceDma {
+    return new DeviceDma(this, this.path.instant ?? this.path);
   }
 
   /** @internal A piece has moved (dma() and DeviceDma account alike). */
@@ -88,27 +100,29 @@ export class DeviceRuntime {
 
   /**
    * One DMA of `bytes` at bus address `pfn` × 4 KiB + `off` (a mapping's iovaPfn and iovaOff, exact
-   * over 64 bits). Returns false if any piece faulted (the rest is not transferred).
+   * over 64 bits). Returns false if any piece faulted (the rest is not transferred). The steps
+   * are DeviceDma's; the generator only yields them and runs the translations that take time.
+   *
+   * The loop below is the one way to drive the steps from a process. The processes on the hot
+   * paths (map-bench's general thread, the NIC's rx engines) write it out themselves on purpose:
+   * a helper generator holding it is exactly the generator level per DMA they save, and a loop
+   * with yields in it cannot be a plain function. Each copy points here.
    */
   *dma(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    const start = this.env.now;
-    if (!this.env.advance(this.latencyNs)) yield this.latencyNs;
-    for (let done = 0; done < bytes; done += this.maxChunk) {
-      const len = Math.min(this.maxChunk, bytes - done);
-      // An answer at once when the path has one (DmaPath.translateNow), else the generator.
-      const now = this.path.translateNow?.(pfn, off + done, len, write);
-      const ok = now !== undefined ? now : yield* this.path.translate(pfn, off + done, len, write);
-      if (!ok) {
-        this.ended(start, false);
-        return false;
+    // Several processes may be in a DMA of this device at once: each takes a DeviceDma of its own.
+    const op = this.idleOps.pop() ?? this.dmaOp();
+    let y = op.begin(pfn, off, bytes, write);
+    for (;;) {
+      if (y !== null) {
+        yield y;
+        y = op.next();
+      } else if (op.translating) {
+        y = op.translated(yield* op.translation());
+      } else {
+        break;
       }
-      if (!this.link.tryAcquire()) yield this.link.request();
-      const xfer = Math.ceil(len / this.bytesPerNs);
-      if (!this.env.advance(xfer)) yield xfer;
-      this.link.release();
-      this.moved(len);
     }
-    this.ended(start, true);
-    return true;
+    this.idleOps.push(op);
+    return op.ok;
   }
 }

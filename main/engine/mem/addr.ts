@@ -18,26 +18,40 @@ export const FRAME = 4096;
 /** One past the highest 4 KiB frame number of a 64-bit address space. */
 export const FRAMES_64 = 2 ** 52;
 
+/*
+ * No `%` here: past 2^31 a number is a double, and a double's `%` is a library call (fmod,
+ * tens of ns), several per translation. `a − ⌊a / 4096⌋ × 4096` is exact instead: the division
+ * by a power of two and the floor are exact, and so are the product and the difference.
+ */
+
 /** The frame of `pfn` + `off` bytes (off ≥ 0, a safe integer). */
 export function frameAt(pfn: number, off: number): number {
   return pfn + Math.floor(off / FRAME);
 }
 
-/** The byte offset inside its frame of `pfn` + `off` bytes. */
+/** The byte offset inside its frame of `pfn` + `off` bytes (`off % 4096`; off ≥ 0, as for frameAt). */
 export function offsetIn(off: number): number {
-  return off % FRAME;
+  return off - Math.floor(off / FRAME) * FRAME;
+}
+
+/** The byte offset of a non-negative address in its frame (`addr % 4096`, exact for any address below 2^64). */
+export function offsetOf(addr: number): number {
+  return addr - Math.floor(addr / FRAME) * FRAME;
 }
 
 /** Frame number of a 4 KiB-aligned address (exact: see the module header). */
 export function frameOfAligned(addr: number): number {
-  if (addr % FRAME !== 0) throw new RangeError(`address ${addr} is not 4 KiB aligned`);
-  return addr / FRAME;
+  const pfn = Math.floor(addr / FRAME);
+  // ±Infinity passes the product test; `%` made it NaN, so it was refused too.
+  if (pfn * FRAME !== addr || !Number.isFinite(addr)) throw new RangeError(`address ${addr} is not 4 KiB aligned`);
+  return pfn;
 }
 
 /** Splits a safe-integer byte address (e.g. a guest-physical address) into frame and offset. */
 export function splitSafe(addr: number): { pfn: number; off: number } {
   if (!Number.isSafeInteger(addr) || addr < 0) throw new RangeError(`address ${addr} is not a safe non-negative integer`);
-  return { pfn: Math.floor(addr / FRAME), off: addr % FRAME };
+  const pfn = Math.floor(addr / FRAME);
+  return { pfn, off: addr - pfn * FRAME };
 }
 
 export function toBigInt(pfn: number, off: number): bigint {

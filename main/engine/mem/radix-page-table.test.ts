@@ -102,3 +102,66 @@ test('high input addresses: each level indexes its 9 bits, exactly, up to a 57-b
   low.map(2 ** 40 + 2 ** 30, 2 ** 33, 2 ** 30, 2 ** 30);
   assert.equal(low.translate(2 ** 40 + 2 ** 30 + 123_456_789), 2 ** 33 + 123_456_789);
 });
+
+// map/unmap of one 4 KiB page take one descent (setPage/clearPage) and descend() translates while
+// recording the tables it reads: each must give exactly what the general paths give.
+test('one-page map/unmap shortcuts equal the general fill/clear; descend equals translate + tableAt', () => {
+  for (const levels of [3, 4, 5]) {
+    const fast = new RadixPageTable(levels, tablePageAllocator(0x1000_0000, 256 * MiB, 'f'));
+    const slow = new RadixPageTable(levels, tablePageAllocator(0x1000_0000, 256 * MiB, 's'));
+    const top = Math.min(2 ** 48, fast.leafSpan(0) * 512);
+    // Addresses clustered in a few 2 MiB and 1 GiB regions (tables shared), some high, some unaligned.
+    let x = 0x2545f491 + levels;
+    const rnd = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 4) % n;
+    };
+    // Pages in a few regions whose tables are shared; one region (at 5 GiB) where 2 MiB blocks go too.
+    const addr = (): number => (rnd(10) === 0 ? 5 * GiB + rnd(64) * 2 * MiB + rnd(512) * GRANULE : ((rnd(4) * 977 + 3) % 64) * GiB + rnd(3) * 2 * MiB + rnd(600) * GRANULE);
+    const outcome = (f: () => number): string => {
+      try {
+        return String(f());
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    let blocks = 0;
+    for (let step = 0; step < 3000; step++) {
+      const op = rnd(10);
+      const va = addr() % top;
+      if (op < 5) {
+        const pa = rnd(1 << 20) * GRANULE;
+        assert.equal(outcome(() => fast.map(va, pa, GRANULE)), outcome(() => slow.mapRange(va, pa, GRANULE)), `map ${va}`);
+      } else if (op < 8) {
+        assert.equal(fast.unmap(va, GRANULE), slow.unmapRange(va, GRANULE), `unmap ${va}`);
+      } else if (op === 8) {
+        // A 2 MiB block (or the error where tables or pages are already there), and ranges the shortcut does not take.
+        const base = 5 * GiB + rnd(64) * 2 * MiB;
+        const o = outcome(() => fast.map(base, 0x4000_0000, 2 * MiB, 2 * MiB));
+        assert.equal(o, outcome(() => slow.mapRange(base, 0x4000_0000, 2 * MiB, 2 * MiB)));
+        if (o === '1') blocks++;
+        assert.equal(fast.unmap(va + 5, GRANULE), slow.unmapRange(va + 5, GRANULE), 'unaligned page');
+      } else {
+        assert.equal(fast.unmap(va, 3 * GRANULE), slow.unmapRange(va, 3 * GRANULE));
+      }
+      assert.equal(fast.leafCount, slow.leafCount);
+      assert.equal(fast.tablePages, slow.tablePages);
+      const probe = rnd(2) === 0 ? va : addr() % top;
+      assert.deepEqual(fast.walk(probe), slow.walk(probe), `walk ${probe}`);
+      assert.equal(fast.descend(probe), slow.translate(probe), `descend ${probe}`);
+    }
+    // descend against translate and tableAt over every touched address.
+    for (let i = 0; i < 2000; i++) {
+      const va = (addr() + rnd(4096)) % top;
+      assert.equal(fast.descend(va), slow.translate(va), `descend ${va}`);
+      let deepest = 0;
+      for (let l = 1; l < levels; l++) if (slow.tableAt(va, l) !== null) deepest = l;
+      assert.equal(fast.pathDepth, deepest + 1, `depth ${va}`);
+      for (let l = 0; l < fast.pathDepth; l++) assert.equal(fast.pathTable(l), slow.tableAt(va, l), `table ${l} of ${va}`);
+    }
+    assert.deepEqual([...fast.scan(0, top)], [...slow.scan(0, top)]);
+    assert.ok(fast.leafCount > 100, `${fast.leafCount} leaves`);
+    assert.ok(blocks > 5, `${blocks} 2 MiB blocks mapped`);
+    assert.throws(() => fast.pathTable(fast.pathDepth), /read/);
+  }
+});

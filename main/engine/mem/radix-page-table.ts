@@ -61,6 +61,10 @@ export class RadixPageTable {
   private readonly spans: number[];
   /** One past the highest input address (2^inputBits: `**` is a Math.pow call on every map). */
   private readonly inputLimit: number;
+  /** The tables the last descend() read, root first (pathTable). */
+  private readonly path: Float64Array;
+  /** How many tables the last descend() read: its walk read descriptors at levels 0 … pathDepth − 1. */
+  pathDepth = 0;
 
   constructor(
     readonly levels: number,
@@ -69,6 +73,7 @@ export class RadixPageTable {
     if (!Number.isInteger(levels) || levels < 1 || levels > 5) throw new RangeError(`page table levels must be 1..5, got ${levels}`);
     this.spans = Array.from({ length: levels }, (_, level) => 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * (levels - 1 - level)));
     this.inputLimit = 2 ** (GRANULE_SHIFT + BITS_PER_LEVEL * levels);
+    this.path = new Float64Array(levels);
     this.rootNode = this.newNode();
   }
 
@@ -101,6 +106,13 @@ export class RadixPageTable {
    * va, pa and size must be multiples of leafSize. Returns the number of leaf descriptors written.
    */
   map(va: number, pa: number, size: number, leafSize = GRANULE): number {
+    // One 4 KiB page (every map of a map-bench iteration): one descent, what fill does for it.
+    if (size === GRANULE && leafSize === GRANULE && offsetIn(va, GRANULE) === 0 && offsetIn(pa, GRANULE) === 0 && va + size <= this.inputLimit) return this.setPage(va, pa);
+    return this.mapRange(va, pa, size, leafSize);
+  }
+
+  /** map() through the general recursive fill, for any range (map takes a shortcut for one page; tests compare the two). */
+  mapRange(va: number, pa: number, size: number, leafSize = GRANULE): number {
     const leafLevel = this.levelOfLeaf(leafSize);
     if (offsetIn(va, leafSize) !== 0 || offsetIn(pa, leafSize) !== 0 || offsetIn(size, leafSize) !== 0 || size <= 0) {
       throw new RangeError(`map: va, pa and size must be positive multiples of the leaf size ${leafSize}`);
@@ -111,7 +123,49 @@ export class RadixPageTable {
 
   /** Clears every leaf intersecting [va, va+size); returns the number of leaf descriptors cleared. */
   unmap(va: number, size: number): number {
+    // One aligned 4 KiB page lies in one slot at every level: one descent, what clear does for it.
+    if (size === GRANULE && offsetIn(va, GRANULE) === 0) return this.clearPage(va);
+    return this.unmapRange(va, size);
+  }
+
+  /** unmap() through the general recursive clear (unmap takes a shortcut for one page; tests compare the two). */
+  unmapRange(va: number, size: number): number {
     return this.clear(this.rootNode, 0, va, va + size);
+  }
+
+  /**
+   * One descent for `va` that both translates and records the tables it reads: returns what
+   * translate(va) returns, and leaves pathDepth (the tables read: the walk reads descriptors at
+   * levels 0 … pathDepth − 1, so the deepest level whose table exists on the path is pathDepth − 1)
+   * and pathTable(level) (what tableAt(va, level) gives for those levels). No allocation.
+   */
+  descend(va: number): number | null {
+    let node: TableNode = this.rootNode;
+    const path = this.path;
+    const spans = this.spans;
+    const last = this.levels - 1;
+    for (let level = 0; ; level++) {
+      path[level] = node.addr;
+      const span = spans[level]!;
+      const idx = slotOf(va, span);
+      const leaf = node.leaves === null ? EMPTY : node.leaves[idx]!;
+      if (leaf !== EMPTY) {
+        this.pathDepth = level + 1;
+        return leaf + offsetIn(va, span);
+      }
+      const child = level < last && node.children !== null ? node.children[idx] : undefined;
+      if (child === undefined) {
+        this.pathDepth = level + 1;
+        return null;
+      }
+      node = child;
+    }
+  }
+
+  /** The table the last descend() read at `level` (< pathDepth). */
+  pathTable(level: number): number {
+    if (!(level >= 0 && level < this.pathDepth)) throw new RangeError(`pathTable(${level}): the last descent read ${this.pathDepth} tables`);
+    return this.path[level]!;
   }
 
   /** The walk a hardware or software walker performs for `va`: each descriptor read in order. */
@@ -213,6 +267,33 @@ export class RadixPageTable {
     return { addr: this.allocTablePage(), children: null, leaves: null };
   }
 
+  /** fill() for one 4 KiB page at the last level: the same tables made in the same order, the same checks. */
+  private setPage(va: number, pa: number): number {
+    const last = this.levels - 1;
+    let node = this.rootNode;
+    for (let level = 0; level < last; level++) node = this.childAt(node, this.index(va, level), va, level);
+    // va + (pa − va) is what fill stores (exact: both are multiples of 4 KiB below 2^64).
+    this.setLeaf(node, (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY)), this.index(va, last), va, last, va + (pa - va));
+    return 1;
+  }
+
+  /** clear() for one aligned 4 KiB page: the one slot it intersects at each level. */
+  private clearPage(va: number): number {
+    let node = this.rootNode;
+    let cleared = 0;
+    for (let level = 0; ; level++) {
+      const idx = this.index(va, level);
+      if (node.leaves !== null && node.leaves[idx] !== EMPTY) {
+        node.leaves[idx] = EMPTY;
+        this.leafCount--;
+        cleared++;
+      }
+      const child = node.children?.[idx];
+      if (child === undefined) return cleared;
+      node = child;
+    }
+  }
+
   private fill(node: TableNode, level: number, leafLevel: number, start: number, end: number, delta: number): number {
     const span = this.leafSpan(level);
     let written = 0;
@@ -220,25 +301,32 @@ export class RadixPageTable {
     if (level === leafLevel) {
       // Leaves of one table page: va is leaf-aligned, so the slots are consecutive.
       const leaves = (node.leaves ??= new Float64Array(ENTRIES).fill(EMPTY));
-      const children = node.children;
       for (let idx = this.index(va, level); va < end; va += span, idx++) {
-        if (children !== null && children[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${level}`);
-        if (leaves[idx] === EMPTY) this.leafCount++;
-        leaves[idx] = va + delta;
+        this.setLeaf(node, leaves, idx, va, level, va + delta);
         written++;
       }
       return written;
     }
     while (va < end) {
-      const idx = this.index(va, level);
       const slotEnd = Math.min(end, (Math.floor(va / span) + 1) * span);
-      if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
-      const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
-      const child = (children[idx] ??= this.newNode());
-      written += this.fill(child, level + 1, leafLevel, va, slotEnd, delta);
+      written += this.fill(this.childAt(node, this.index(va, level), va, level), level + 1, leafLevel, va, slotEnd, delta);
       va = slotEnd;
     }
     return written;
+  }
+
+  /** The next table under slot `idx` of `node` (made when absent) on the way to map `va`; a block in the slot is an error. */
+  private childAt(node: TableNode, idx: number, va: number, level: number): TableNode {
+    if (node.leaves !== null && node.leaves[idx] !== EMPTY) throw new RangeError(`map: a block already covers ${va.toString(16)} at level ${level}`);
+    const children = (node.children ??= new Array<TableNode | undefined>(ENTRIES));
+    return (children[idx] ??= this.newNode());
+  }
+
+  /** Writes the leaf of slot `idx` (`leaves` is node's) mapping `va` to `out`; a table in the slot is an error. */
+  private setLeaf(node: TableNode, leaves: Float64Array, idx: number, va: number, level: number, out: number): void {
+    if (node.children !== null && node.children[idx] !== undefined) throw new RangeError(`map: a table already covers ${va.toString(16)} at level ${level}`);
+    if (leaves[idx] === EMPTY) this.leafCount++;
+    leaves[idx] = out;
   }
 
   private clear(node: TableNode, level: number, start: number, end: number): number {

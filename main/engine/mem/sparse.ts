@@ -81,6 +81,7 @@ export class SparseBits {
 
 const ARRAY_SHIFT = 12;
 const ARRAY_CHUNK = 1 << ARRAY_SHIFT;
+// Slots are i − key·CHUNK, not i % CHUNK, as in SparseBits: no fmod for keys past 2^31.
 
 /** A sparse array of values indexed by non-negative safe integers. */
 export class SparseArray<T> {
@@ -92,7 +93,8 @@ export class SparseArray<T> {
   }
 
   get(i: number): T | undefined {
-    return this.chunks.get(Math.floor(i / ARRAY_CHUNK))?.[i % ARRAY_CHUNK];
+    const key = Math.floor(i / ARRAY_CHUNK);
+    return this.chunks.get(key)?.[i - key * ARRAY_CHUNK];
   }
 
   set(i: number, v: T): void {
@@ -102,17 +104,20 @@ export class SparseArray<T> {
       c = new Array<T | undefined>(ARRAY_CHUNK).fill(undefined);
       this.chunks.set(key, c);
     }
-    if (c[i % ARRAY_CHUNK] === undefined) this.count++;
-    c[i % ARRAY_CHUNK] = v;
+    const s = i - key * ARRAY_CHUNK;
+    if (c[s] === undefined) this.count++;
+    c[s] = v;
   }
 
   /** Removes and returns the value at `i`. */
   take(i: number): T | undefined {
-    const c = this.chunks.get(Math.floor(i / ARRAY_CHUNK));
+    const key = Math.floor(i / ARRAY_CHUNK);
+    const c = this.chunks.get(key);
     if (c === undefined) return undefined;
-    const v = c[i % ARRAY_CHUNK];
+    const s = i - key * ARRAY_CHUNK;
+    const v = c[s];
     if (v !== undefined) {
-      c[i % ARRAY_CHUNK] = undefined;
+      c[s] = undefined;
       this.count--;
     }
     return v;
@@ -137,15 +142,17 @@ export class SparseCounts {
   }
 
   get(i: number): number {
-    const c = this.chunks.get(Math.floor(i / ARRAY_CHUNK));
+    const key = Math.floor(i / ARRAY_CHUNK);
+    const c = this.chunks.get(key);
     if (c === undefined) return 0;
-    const v = c[i % ARRAY_CHUNK]!;
+    const v = c[i - key * ARRAY_CHUNK]!;
     return v === 255 ? this.overflow.get(i)! : v;
   }
 
   increment(i: number): void {
-    const c = this.chunk(Math.floor(i / ARRAY_CHUNK));
-    const s = i % ARRAY_CHUNK;
+    const key = Math.floor(i / ARRAY_CHUNK);
+    const c = this.chunk(key);
+    const s = i - key * ARRAY_CHUNK;
     const v = c[s]!;
     if (v === 0) this.nonZero++;
     if (v < 254) c[s] = v + 1;
@@ -158,7 +165,7 @@ export class SparseCounts {
   decrement(i: number): void {
     const key = Math.floor(i / ARRAY_CHUNK);
     const c = key === this.lastKey ? this.last : this.chunks.get(key);
-    const s = i % ARRAY_CHUNK;
+    const s = i - key * ARRAY_CHUNK;
     const v = c?.[s] ?? 0;
     if (c === undefined || v === 0) throw new RangeError(`count of ${i} is already zero`);
     if (v < 255) {

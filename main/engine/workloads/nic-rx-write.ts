@@ -14,10 +14,11 @@ import type { Waiter } from '../kernel/event';
 import type { DeviceDma } from '../machine/device-dma';
 import type { Mapping } from '../dma/path';
 
+/** A received packet; NAPI hands it back to the queue's pool when done (nic.ts), so its fields are rewritten. */
 export interface RxPacket {
-  readonly descs: Mapping[];
-  readonly arrival: number;
-  readonly size: number;
+  descs: Mapping[];
+  arrival: number;
+  size: number;
   /** Whether every buffer was written; set when the write ends. */
   ok: boolean;
 }

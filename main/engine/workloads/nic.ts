@@ -17,7 +17,8 @@ import type { NicWorkload } from '../../common/spec';
 import { exponential, sampler, Store, type ProcessGenerator, type SimEvent } from '../kernel';
 import type { Mapping } from '../dma/path';
 import type { WorkloadContext } from './context';
-import { dmaCalls } from './dma-calls';
+import { dmaCalls, type InstantDmaCalls } from './dma-calls';
+import { Mailbox } from './mailbox';
 import { Fifo } from './fifo';
 import { RxWrite, type RxPacket } from './nic-rx-write';
 import { distributionMean } from '../kernel/distributions';
@@ -54,8 +55,9 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
 
   for (let q = 0; q < w.queues; q++) {
     const cpu = device.vcpu(q);
-    const done = new Store<Completion>(env, `${device.spec.id}.q${q}.done`);
     if (w.direction === 'rx') {
+      // Written packets, for this queue's NAPI (its only consumer).
+      const done = new Mailbox<RxPacket>(env);
       const ready = new Fifo<Mapping>();
       const gpas: number[] = [];
       const vcpu = cpu.res;
@@ -66,22 +68,39 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       // waits on.
       const idle: SimEvent<RxPacket>[] = [];
       function* rxEngine(first: RxPacket): ProcessGenerator<void> {
+        // The device's DMA as steps this process yields (DeviceRuntime.dma without its generator).
+        const op = device.dmaOp();
         let p = first;
         for (;;) {
           const descs = p.descs;
           let ok = true;
           for (let i = 0; i < descs.length && ok; i++) {
             const d = descs[i]!;
-            ok = yield* device.dma(d.iovaPfn, d.iovaOff, Math.min(w.bufferSize, p.size - i * w.bufferSize), true);
+            // DeviceRuntime.dma's loop, written out (see there: no generator level per DMA).
+            let y = op.begin(d.iovaPfn, d.iovaOff, Math.min(w.bufferSize, p.size - i * w.bufferSize), true);
+            for (;;) {
+              if (y !== null) {
+                yield y;
+                y = op.next();
+              } else if (op.translating) {
+                y = op.translated(yield* op.translation());
+              } else {
+                break;
+              }
+            }
+            ok = op.ok;
           }
           p.ok = ok;
-          done.tryPut(p);
+          done.put(p);
           const next = env.event<RxPacket>();
           idle.push(next);
           p = (yield next) as RxPacket;
         }
       }
       const inst = dma.instant;
+      // Packets NAPI has finished with, for the next arrivals (a packet and its buffer list are
+      // an allocation each otherwise).
+      const freePackets: RxPacket[] = [];
       /** A packet arrives now: it takes its buffers, or is dropped when too few are posted. */
       function arrive(): RxPacket | null {
         const size = packetSize();
@@ -90,7 +109,13 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
           drops.inc();
           return null;
         }
-        return { descs: ready.take(need), arrival: env.now, ok: true, size };
+        const p = freePackets.pop();
+        if (p === undefined) return { descs: ready.take(need), arrival: env.now, ok: true, size };
+        ready.takeInto(p.descs, need);
+        p.arrival = env.now;
+        p.ok = true;
+        p.size = size;
+        return p;
       }
       // On an instant path the wire and the writes are callbacks (nic-rx-write.ts), which take
       // the process version's queue entries in its order: the wire's arrival callback schedules
@@ -100,7 +125,7 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
       // after them). Saved per packet: the engine's wake-up event and two process steps.
       const writers: RxWrite[] = [];
       const written = (p: RxPacket, wr: RxWrite): void => {
-        done.tryPut(p);
+        done.put(p);
         writers.push(wr);
       };
       const wire = (): void => {
@@ -140,53 +165,69 @@ export function startNic(w: NicWorkload, ctx: WorkloadContext): void {
         })(),
         `${device.spec.id}.q${q}.wire`,
       );
-      env.process(
-        (function* () {
-          for (;;) {
-            const c = (yield done.get()) as Completion;
-            if (inst !== null) {
-              // refill with the calls' holds taken by this process itself (DmaCalls.instant).
-              if (!vcpu.tryAcquire()) yield vcpu.request();
-              for (const d of c.descs) {
-                let t0 = env.now;
-                if (!env.advance(inst.unmapHoldNs)) yield inst.unmapHoldNs;
-                inst.unmapAfterHold(cpu, t0, d);
-                t0 = env.now;
-                if (!env.advance(inst.mapHoldNs)) yield inst.mapHoldNs;
-                const m = inst.mapAfterHold(cpu, t0, d.gpa, w.bufferSize, 'from-device');
-                if (m !== null) ready.push(m);
-              }
-              if (!env.advance(perPacketNs)) yield perPacketNs;
-              vcpu.release();
-            } else {
-              // Vcpu.run, refill and DmaCalls' generators inlined: fewer generators to resume.
-              const path = dma.path;
-              if (!vcpu.tryAcquire()) yield vcpu.request();
-              try {
-                for (const d of c.descs) {
-                  let t0 = env.now;
-                  yield* path.unmap(cpu, d);
-                  dma.unmapped(t0);
-                  t0 = env.now;
-                  const m = dma.mapped(t0, yield* path.map(cpu, d.gpa, w.bufferSize, 'from-device'));
-                  if (m !== null) ready.push(m);
-                }
-                if (!env.advance(perPacketNs)) yield perPacketNs;
-              } finally {
-                vcpu.release();
-              }
-            }
-            if (c.ok) {
-              packets.inc();
-              latency.record(env.now - c.arrival);
-            } else {
-              drops.inc();
-            }
+      /** NAPI's end of a packet: its counts, and the packet back to the pool. */
+      const finish = (c: RxPacket): void => {
+        if (c.ok) {
+          packets.inc();
+          latency.record(env.now - c.arrival);
+        } else {
+          drops.inc();
+        }
+        freePackets.push(c);
+      };
+      // Two forms of NAPI, the same work at the same instants, each a smaller generator: on an
+      // instant path it refills with the calls' holds taken by this process itself
+      // (DmaCalls.instant); on any other path it calls the path's generators.
+      function* napiInstant(ins: InstantDmaCalls): ProcessGenerator<void> {
+        for (;;) {
+          let c = done.tryTake();
+          if (c === undefined) c = (yield done.wait()) as RxPacket;
+          if (!vcpu.tryAcquire()) yield vcpu.request();
+          // An index, not for-of: an iterator live across yields is an allocation per packet.
+          const descs = c.descs;
+          for (let i = 0; i < descs.length; i++) {
+            const d = descs[i]!;
+            let t0 = env.now;
+            if (!env.advance(ins.unmapHoldNs)) yield ins.unmapHoldNs;
+            ins.unmapAfterHold(cpu, t0, d);
+            t0 = env.now;
+            if (!env.advance(ins.mapHoldNs)) yield ins.mapHoldNs;
+            const m = ins.mapAfterHold(cpu, t0, d.gpa, w.bufferSize, 'from-device');
+            if (m !== null) ready.push(m);
           }
-        })(),
-        `${device.spec.id}.q${q}.napi`,
-      );
+          if (!env.advance(perPacketNs)) yield perPacketNs;
+          vcpu.release();
+          finish(c);
+        }
+      }
+      function* napi(): ProcessGenerator<void> {
+        const path = dma.path;
+        for (;;) {
+          let c = done.tryTake();
+          if (c === undefined) c = (yield done.wait()) as RxPacket;
+          // Vcpu.run, refill and DmaCalls' generators inlined: fewer generators to resume.
+          if (!vcpu.tryAcquire()) yield vcpu.request();
+          try {
+            const descs = c.descs;
+            for (let i = 0; i < descs.length; i++) {
+              const d = descs[i]!;
+              let t0 = env.now;
+              yield* path.unmap(cpu, d);
+              dma.unmapped(t0);
+              t0 = env.now;
+              const m = dma.mapped(t0, yield* path.map(cpu, d.gpa, w.bufferSize, 'from-device'));
+              if (m !== null) ready.push(m);
+            }
+            if (!env.advance(perPacketNs)) yield perPacketNs;
+          } finally {
+            vcpu.release();
+          }
+          finish(c);
+        }
+      }
+      env.process(inst !== null ? napiInstant(inst) : napi(), `${device.spec.id}.q${q}.napi`);
     } else {
+      const done = new Store<Completion>(env, `${device.spec.id}.q${q}.done`);
       let outstanding = 0;
       const posted = new Store<{ m: Mapping; arrival: number }>(env, `${device.spec.id}.q${q}.txring`);
       const gpa = device.vm.allocBuffer(w.bufferSize * w.ringSize);

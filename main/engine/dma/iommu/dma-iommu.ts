@@ -14,14 +14,14 @@
  * (IOVA_SINGLE_FQ_SIZE / IOVA_SINGLE_FQ_TIMEOUT), passed in the options.
  * Does not model: swiotlb bouncing of untrusted devices, the IOVA depot trim.
  */
-import { Resource, type Environment, type ProcessGenerator } from '../../kernel';
+import { continueWith, DONE_FALSE, DONE_TRUE, Resource, type Environment, type ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
 import type { DmaPath, Direction, Mapping, Segment } from '../path';
 import type { UnmapNotifier } from '../unmap-notifier';
 import type { IommuDomainDriver } from './driver';
-import { frameAt, hexAddr } from '../../mem/addr';
+import { frameAt, hexAddr, offsetOf } from '../../mem/addr';
 import { SparseBits } from '../../mem/sparse';
 import { FlushQueues } from './flush-queue';
 import { IovaAllocator } from './iova-allocator';
@@ -92,8 +92,7 @@ export class DmaIommuPath implements DmaPath {
     if (driver.translateNow !== undefined) {
       this.translateNow = (pfn, off, bytes, write) => {
         const ok = driver.translateNow!(pfn, off, bytes, write);
-        if (ok === true && !this.live.has(frameAt(pfn, off))) this.stale.inc();
-        return ok;
+        return ok === undefined ? undefined : this.translated(ok, pfn, off);
       };
     }
   }
@@ -113,7 +112,7 @@ export class DmaIommuPath implements DmaPath {
 
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     if (!this.env.advance(this.mapNs)) yield this.mapNs;
-    const offset = gpa % PAGE;
+    const offset = offsetOf(gpa); // gpa % PAGE without an fmod past 2^31
     const pages = Math.ceil((offset + bytes) / PAGE);
     const a = this.iovas.alloc(pages, cpu.index);
     // chargeIova inlined for the rcache hit (the common case): no generator on every map.
@@ -162,7 +161,7 @@ export class DmaIommuPath implements DmaPath {
     if (segs.length === 0) throw new RangeError(`${this.name}: dma_map_sg of an empty list`);
     yield this.mapNs;
     // Each segment is padded to whole pages (iommu_dma_map_sg) and placed one after another.
-    const spans = segs.map((s) => Math.ceil(((s.gpa % PAGE) + s.bytes) / PAGE));
+    const spans = segs.map((s) => Math.ceil((offsetOf(s.gpa) + s.bytes) / PAGE));
     const pages = spans.reduce((a, b) => a + b, 0);
     const a = this.iovas.alloc(pages, cpu.index);
     yield* this.chargeIova(a === null || a.tree);
@@ -172,7 +171,7 @@ export class DmaIommuPath implements DmaPath {
     let page = a.pfn;
     for (let i = 0; i < segs.length; i++) {
       const s = segs[i]!;
-      const offset = s.gpa % PAGE;
+      const offset = offsetOf(s.gpa);
       const bytes = spans[i]! * PAGE;
       const ok = deferred
         ? yield* this.driver.mapPagesNoSync!(cpu, page * PAGE, s.gpa - offset, bytes, dir)
@@ -197,8 +196,27 @@ export class DmaIommuPath implements DmaPath {
     yield* this.unmap(cpu, ms[0]!);
   }
 
-  *translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
-    const ok = yield* this.driver.translate(pfn, off, bytes, write);
+  /**
+   * The device side. Its callers `yield*` what this returns at once (DeviceDma, wrapping paths):
+   * the driver's translation is started here — where a generator's first next() would start it,
+   * at the same instant — and when it is over at once (a hit whose holds were all taken in
+   * place), its outcome is checked here and a finished generator handed back; else the
+   * generator of the rest, which checks it when it ends.
+   */
+  translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    const g = this.driver.translate(pfn, off, bytes, write);
+    const r = g.next();
+    if (!r.done) return continueWith(g, r, (ok) => this.translated(ok, pfn, off));
+    return this.translated(r.value, pfn, off) ? DONE_TRUE : DONE_FALSE;
+  }
+
+  /** translate as a plain generator (tests compare the two). */
+  *translateGenerator(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
+    return this.translated(yield* this.driver.translate(pfn, off, bytes, write), pfn, off);
+  }
+
+  /** A translation's outcome: a hit on a page the guest has unmapped is a stale DMA. */
+  private translated(ok: boolean, pfn: number, off: number): boolean {
     if (ok && !this.live.has(frameAt(pfn, off))) this.stale.inc();
     return ok;
   }

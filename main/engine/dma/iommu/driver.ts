@@ -33,6 +33,6 @@ export interface IommuDomainDriver {
   readonly unmapNotifier?: UnmapNotifier;
   /** Device side: translates one access at `pfn` × 4 KiB + `off`; false is a fault. */
   translate(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean>;
-  /** translate when it takes no time, else undefined with nothing changed (DmaPath.translateNow). */
+  /** translate when it can be done in place (no time, or its time taken with env.advance), else undefined with nothing changed (DmaPath.translateNow). */
   translateNow?(pfn: number, off: number, bytes: number, write: boolean): boolean | undefined;
 }

@@ -10,7 +10,7 @@
  * unmaps. The device's accesses are translated by the instance's hardware (physical-smmu.ts).
  * Does not model: ATS on the host, SVA/PASIDs, E2H (TLBI_EL2_*: the same costs), the event queue.
  */
-import type { ProcessGenerator } from '../../kernel';
+import { DONE, DONE_FALSE, DONE_TRUE, holdThen, type ProcessGenerator } from '../../kernel';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
@@ -55,32 +55,36 @@ export class BareMetalDomain implements IommuDomainDriver {
     yield* this.issue(cpu, [{ op: 'CFGI_STE', sid: this.psid }]);
   }
 
-  *mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
+  // As GuestSmmuDomain: each call does its work when called (dma-iommu `yield*`s it at once) and
+  // hands back a finished generator when its time could be charged in place, or the generator
+  // that does the rest — no generator level of its own.
+  mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
     const before = this.cd.s1.tablePages;
     let written: number;
     try {
       written = this.cd.s1.map(iova, pa, bytes);
     } catch {
-      return false;
+      return DONE_FALSE;
     }
-    yield (written + (this.cd.s1.tablePages - before)) * this.pteNs;
-    return true;
+    const ns = (written + (this.cd.s1.tablePages - before)) * this.pteNs;
+    return this.world.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
   }
 
-  *unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    yield this.cd.s1.unmap(iova, bytes) * this.pteNs;
+  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    const ns = this.cd.s1.unmap(iova, bytes) * this.pteNs;
+    return this.world.env.advance(ns) ? DONE : holdThen(ns, undefined);
   }
 
-  *flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    yield* this.issue(cpu, tlbiForRange({ asid: this.cd.asid }, 'TLBI_NH_VA', 'TLBI_NH_ASID', iova, bytes, this.smmu.params.rangeInvalidation));
+  flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    return this.issue(cpu, tlbiForRange({ asid: this.cd.asid }, 'TLBI_NH_VA', 'TLBI_NH_ASID', iova, bytes, this.smmu.params.rangeInvalidation));
   }
 
-  *flushAll(cpu: Vcpu): ProcessGenerator<void> {
-    yield* this.issue(cpu, [{ op: 'TLBI_NH_ASID', asid: this.cd.asid }]);
+  flushAll(cpu: Vcpu): ProcessGenerator<void> {
+    return this.issue(cpu, [{ op: 'TLBI_NH_ASID', asid: this.cd.asid }]);
   }
 
-  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    return yield* this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
+  translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    return this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
   }
 
   private issue(cpu: Vcpu, cmds: Command[]): ProcessGenerator<void> {

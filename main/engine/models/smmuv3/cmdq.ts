@@ -73,11 +73,12 @@ export class CommandQueue {
 
   /**
    * Consumes up to `max` commands in order. Stops at the first command that fails its check and
-   * records the error; while an error is pending nothing is consumed.
+   * records the error; while an error is pending nothing is consumed. The commands go into
+   * `out` (emptied first) when given — a consumer that owns one list reuses it — else a new list.
    */
-  consume(max = Infinity): Command[] {
-    const out: Command[] = [];
-    while (this._error === null && this.count > 0 && out.length < max) {
+  consume(max = Infinity, out: Command[] = []): Command[] {
+    let n = 0;
+    while (this._error === null && this.count > 0 && n < max) {
       const cmd = this.ring[this.head]!;
       const code = this.check(cmd);
       if (code !== null) {
@@ -87,10 +88,15 @@ export class CommandQueue {
       this.ring[this.head] = undefined;
       this.head = (this.head + 1) & this.mask;
       this.count--;
-      out.push(cmd);
+      if (n < out.length) out[n] = cmd;
+      else out.push(cmd);
+      n++;
     }
+    // A length store is a runtime call even when it changes nothing: only when it does.
+    if (out.length !== n) out.length = n;
     return out;
   }
+
 
   /** A ring of at least `needed` slots (a power of two, at most the capacity), entries in order from slot 0. */
   private grow(needed: number): void {

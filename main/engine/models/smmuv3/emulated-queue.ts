@@ -39,6 +39,8 @@ export class EmulatedQueue {
   private readonly familyCounters: Partial<Record<CommandFamily, Counter>> = {};
   /** Batched forwards of the guest batch being emulated (one at a time: emulation holds the BQL). */
   private readonly pending = new Map<PhysicalSmmu, Command[]>();
+  /** The commands QEMU is handling: one list, reused (QEMU handles one batch at a time, under the BQL). */
+  private readonly handling: Command[] = [];
 
   constructor(
     private readonly env: Environment,
@@ -71,7 +73,7 @@ export class EmulatedQueue {
     const t0 = env.now;
     try {
       // QEMU decodes and handles each new command.
-      const cmds = this.queue.consume();
+      const cmds = this.queue.consume(Infinity, this.handling);
       const h = this.handler;
       if ('emulated' in h) {
         for (let i = 0; i < cmds.length; i++) {

@@ -50,7 +50,8 @@ export class HostOnlyPath implements DmaPath {
     yield this.unmapNs;
   }
 
-  *translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
-    return yield* this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
+  /** The instance's translation itself (DmaPath.translate's callers `yield*` it at once): no generator level of its own. */
+  translate(pfn: number, off: number, _bytes: number, _write: boolean): ProcessGenerator<boolean> {
+    return this.smmu.translate(this.psid, frameAt(pfn, off) * FRAME);
   }
 }

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GRANULE, RadixPageTable, tablePageAllocator } from '../../mem/radix-page-table';
-import { configFetchReads, nestedWalk } from './nested-walk';
+import { configFetchReads, fillWalkCache, nestedWalk } from './nested-walk';
 import { StreamTable, CdTable } from './stream-table';
-import { TranslationCaches } from './translation-caches';
+import { TranslationCaches, walkKey } from './translation-caches';
+import { Rng } from '../../kernel/rng';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
@@ -77,4 +78,38 @@ test('unmapped stage-1 page faults at stage 1; missing stage-2 mapping faults at
   const s2small = new RadixPageTable(4, tablePageAllocator(64 * GiB, MiB, 's2'));
   s2small.map(0, 0, GRANULE);
   assert.equal(nestedWalk(va + GRANULE, s1, s2small, 1, 1, null).fault, 's2');
+});
+
+test('filling the walk cache skips only sets that would change nothing: same entries, same recency order as setting every level', () => {
+  const s1 = new RadixPageTable(4, tablePageAllocator(1 * GiB, 64 * MiB, 's1'));
+  const vas = [0, 0x1000, 0x20_0000, 0x4000_0000, 0x80_0000_0000, 0x4000_0000_0000 - 0x1000];
+  for (const capacity of [1, 2, 3, 4, 8]) {
+    const rng = new Rng(capacity, 'walk-fill');
+    const a = new TranslationCaches(16, capacity);
+    const b = new TranslationCaches(16, capacity);
+    const tags = [2, 3, 2 ** 18];
+    for (let i = 0; i < 4000; i++) {
+      const tag = tags[Math.floor(rng.float() * tags.length)]!;
+      const va = vas[Math.floor(rng.float() * vas.length)]!;
+      const steps = 1 + Math.floor(rng.float() * 4);
+      if (rng.float() < 0.2) {
+        // Other traffic between walks: a stray entry, or a lookup that makes an entry the newest.
+        const k = walkKey(Math.floor(rng.float() * 3), Math.floor(rng.float() * 4));
+        if (rng.float() < 0.5) {
+          a.walk.set(tag, k, 1);
+          b.walk.set(tag, k, 1);
+        } else assert.equal(a.walk.get(tag, k), b.walk.get(tag, k));
+      }
+      fillWalkCache(a, tag, s1, va, steps);
+      // The reference: every level set, in order from the root.
+      for (let level = 0; level < steps - 1; level++) b.walk.set(tag, walkKey(level, Math.floor(va / s1.leafSpan(level))), 1);
+      assert.equal(a.walk.size, b.walk.size, `size #${i}`);
+      for (let d = 0; d < capacity; d++) {
+        for (const t of tags) for (let level = 0; level < 3; level++) for (const v of vas) {
+          const k = walkKey(level, Math.floor(v / s1.leafSpan(level)));
+          assert.equal(a.walk.newestIs(d, t, k, 1), b.walk.newestIs(d, t, k, 1), `recency place ${d} #${i}`);
+        }
+      }
+    }
+  }
 });

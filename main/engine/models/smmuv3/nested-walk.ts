@@ -52,10 +52,10 @@ export function stage2WalkInto(ipa: number, s2: RadixPageTable, vmid: number, ca
     if (hit !== undefined) return settle(r, hit + pageOffset(ipa), 0, null);
   }
   const start = caches === null ? 0 : deepestCached(caches, s2Tag(vmid), s2, ipa);
-  const last = deepestLevel(s2, ipa);
+  const out = s2.descend(ipa);
+  const last = s2.pathDepth - 1;
   const reads = Math.max(0, last - start + 1);
   if (caches !== null) fillWalkCache(caches, s2Tag(vmid), s2, ipa, last + 1);
-  const out = s2.translate(ipa);
   if (out === null) return settle(r, null, reads, 's2');
   if (caches !== null) caches.iotlb.set(s2Tag(vmid), page, pageBase(out));
   return settle(r, out, reads, null);
@@ -88,13 +88,15 @@ export function nestedWalkInto(
 ): WalkRecord {
   const tag = s1Tag(vmid, asid);
   const start = caches === null ? 0 : deepestCached(caches, tag, s1, va);
-  const last = deepestLevel(s1, va);
-  const lastTable = deepestTable;
+  // One descent of stage 1 (pure: nothing below changes s1): the output, and the tables on the
+  // path — the walk reads a descriptor in each, levels 0 … last (the deepest table that exists).
+  const out = s1.descend(va);
+  const last = s1.pathDepth - 1;
   let reads = 0;
   // The descriptors read: levels start … last, each an IPA stage 2 must translate first.
   for (let level = start; level <= last; level++) {
     if (s2 !== null) {
-      const desc = (level === last ? lastTable : s1.tableAt(va, level)!) + modPow2(Math.floor(va / s1.leafSpan(level)), DESCRIPTORS) * DESC_BYTES;
+      const desc = s1.pathTable(level) + modPow2(Math.floor(va / s1.leafSpan(level)), DESCRIPTORS) * DESC_BYTES;
       const t = stage2WalkInto(desc, s2, vmid, caches, stepRecord);
       reads += t.reads;
       if (t.pa === null) return settle(r, null, reads, 's2');
@@ -102,7 +104,6 @@ export function nestedWalkInto(
     reads += 1;
   }
   if (caches !== null) fillWalkCache(caches, tag, s1, va, last + 1);
-  const out = s1.translate(va);
   if (out === null) return settle(r, null, reads, 's1');
   if (s2 === null) return settle(r, out, reads, null);
   const o = stage2WalkInto(out, s2, vmid, caches, stepRecord);
@@ -123,27 +124,6 @@ export function configFetchReads(steReads: number, cdTableIpas: readonly number[
 const DESC_BYTES = 8;
 const DESCRIPTORS = GRANULE / DESC_BYTES;
 
-/** The table address at the level deepestLevel last returned. */
-let deepestTable = 0;
-
-/**
- * The deepest level a walk of `table` for `addr` reads a descriptor at (its steps are levels
- * 0 … that level): the deepest level whose table exists on the path — a slot holds either a
- * leaf or a next table, never both, so the walk stops where the tables stop. Computed with
- * the table's allocation-free lookups instead of RadixPageTable.walk, which records its steps.
- */
-function deepestLevel(table: RadixPageTable, addr: number): number {
-  for (let level = table.levels - 1; level > 0; level--) {
-    const t = table.tableAt(addr, level);
-    if (t !== null) {
-      deepestTable = t;
-      return level;
-    }
-  }
-  deepestTable = table.root;
-  return 0;
-}
-
 /** The first level whose descriptor must still be read: one past the deepest level whose next-table pointer is cached. */
 function deepestCached(caches: TranslationCaches, tag: number, table: RadixPageTable, addr: number): number {
   for (let level = table.levels - 2; level >= 0; level--) {
@@ -153,7 +133,18 @@ function deepestCached(caches: TranslationCaches, tag: number, table: RadixPageT
   return 0;
 }
 
-/** Caches the table pointers read on the way down (every level except the leaf's). */
-function fillWalkCache(caches: TranslationCaches, tag: number, table: RadixPageTable, addr: number, stepsTaken: number): void {
-  for (let level = 0; level < stepsTaken - 1; level++) caches.walk.set(tag, walkKey(level, Math.floor(addr / table.leafSpan(level))), 1);
+/**
+ * Caches the table pointers read on the way down (every level except the leaf's), in order from
+ * the root. When they already are the newest entries in that order — the steady state of a
+ * device walking the same tables again — the sets would change nothing (set() on a present entry
+ * only makes it the newest, and the value is always 1), so they are skipped: the same cache,
+ * three lookups fewer per translation. Exported for its test.
+ */
+export function fillWalkCache(caches: TranslationCaches, tag: number, table: RadixPageTable, addr: number, stepsTaken: number): void {
+  const n = stepsTaken - 1;
+  const walk = caches.walk;
+  let level = 0;
+  while (level < n && walk.newestIs(n - 1 - level, tag, walkKey(level, Math.floor(addr / table.leafSpan(level))), 1)) level++;
+  if (level === n) return;
+  for (level = 0; level < n; level++) walk.set(tag, walkKey(level, Math.floor(addr / table.leafSpan(level))), 1);
 }

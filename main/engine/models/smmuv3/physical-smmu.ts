@@ -10,7 +10,7 @@
  * a config-cache miss, IOTLB lookup, nested walk charging every memory read.
  * Does not model: event/PRI queues, MSIs, the TBU/TCU split, ATS translation requests.
  */
-import { Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
+import { DONE, DONE_FALSE, DONE_TRUE, Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { DeviceSpec } from '../../../common/spec';
@@ -64,6 +64,10 @@ export interface ExecuteWaits {
 interface QueueState {
   readonly consumer: Resource;
   readonly spaceWaiters: SimEvent<void>[];
+  /** A guest VCMDQ: consumed through its checks and substitutions. */
+  readonly guest: boolean;
+  /** The commands being executed: one list per queue, reused (one execution at a time holds the consumer). */
+  readonly executing: Command[];
 }
 
 interface CachedConfig {
@@ -182,24 +186,76 @@ export class PhysicalSmmu implements IommuInstance {
   }
 
   /**
-   * Posts `cmds` to `queue` (waiting while it is full), has the engine execute them, and returns
-   * when they have completed. `substituted` consumes through a guest VCMDQ's checks.
+   * Posts `cmds` to `queue` (waiting while it is full), has the engine execute them (with whatever
+   * is ahead of them in the queue; a guest VCMDQ through its checks and substitutions), and
+   * returns when they have completed. Does its work up to the first wait or hold that must yield
+   * when called (callers `yield*` it at once): with space in the queue, its consumer and an
+   * execution slot free and the execution time charged in place, the list executes here and a
+   * finished generator comes back (kernel/finished.ts); otherwise the generator of the rest.
    */
-  *execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<Command[]> {
+  execute(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits?: ExecuteWaits): ProcessGenerator<void> {
     if (cmds.length > queue.capacity) throw new RangeError(`${queue.name}: ${cmds.length} commands exceed the queue (${queue.capacity})`);
     const t0 = this.env.now;
-    let qs = this.queueState.get(queue);
-    if (qs === undefined) this.queueState.set(queue, (qs = { consumer: new Resource(this.env, `${queue.name}.consumer`, 1), spaceWaiters: [] }));
-    while (!queue.push(cmds)) {
-      this.c.fullWaits.inc();
-      const ev = this.env.event<void>();
-      qs.spaceWaiters.push(ev);
-      yield ev;
-    }
-    const lock = qs.consumer;
-    if (!lock.tryAcquire()) yield lock.request();
+    const qs = this.stateOf(queue);
+    if (!queue.push(cmds)) return this.executeQueued(queue, cmds, origin, waits, t0, qs, false);
+    if (!qs.consumer.tryAcquire()) return this.executeQueued(queue, cmds, origin, waits, t0, qs, true);
+    if (!this.engine.tryAcquire()) return this.executeOnEngine(queue, cmds, origin, waits, t0, this.env.now, qs);
+    const done = this.startExecution(queue, qs, cmds.length, waits, t0, t0);
+    const ns = this.executionNs;
+    if (ns > 0 && !this.env.advance(ns)) return this.executionHold(queue, done, origin, qs, ns);
+    this.endExecution(queue, done, origin, qs);
+    return DONE;
+  }
+
+  /** execute from the wait for queue space (`pushed` false) or for the queue's consumer. */
+  private *executeQueued(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits: ExecuteWaits | undefined, t0: number, qs: QueueState, pushed: boolean): ProcessGenerator<void> {
+    if (!pushed) {
+      do {
+        this.c.fullWaits.inc();
+        const ev = this.env.event<void>();
+        qs.spaceWaiters.push(ev);
+        yield ev;
+      } while (!queue.push(cmds));
+      if (!qs.consumer.tryAcquire()) yield qs.consumer.request();
+    } else yield qs.consumer.request();
     const t1 = this.env.now;
-    if (!this.engine.tryAcquire()) yield this.engine.request();
+    if (!this.engine.tryAcquire()) return yield* this.executeOnEngine(queue, cmds, origin, waits, t0, t1, qs);
+    const done = this.startExecution(queue, qs, cmds.length, waits, t0, t1);
+    return yield* this.executionHold(queue, done, origin, qs, this.executionNs);
+  }
+
+  /** execute from the wait for an execution slot (the consumer held since `t1`). */
+  private *executeOnEngine(queue: CommandQueue, cmds: readonly Command[], origin: CommandOrigin, waits: ExecuteWaits | undefined, t0: number, t1: number, qs: QueueState): ProcessGenerator<void> {
+    yield this.engine.request();
+    const done = this.startExecution(queue, qs, cmds.length, waits, t0, t1);
+    return yield* this.executionHold(queue, done, origin, qs, this.executionNs);
+  }
+
+  /** execute from the execution's hold of `ns` (0: none) to the end. */
+  private *executionHold(queue: CommandQueue, done: Command[], origin: CommandOrigin, qs: QueueState, ns: number): ProcessGenerator<void> {
+    let ended = false;
+    try {
+      if (ns > 0 && !this.env.advance(ns)) yield ns;
+      ended = true;
+      this.endExecution(queue, done, origin, qs);
+    } finally {
+      // Unwound mid-hold: release as the end of an execution does, without applying the commands.
+      if (!ended) this.releaseExecution(qs);
+    }
+  }
+
+  /** The queue's state: its in-order consumer and the producers waiting for space. */
+  private stateOf(queue: CommandQueue): QueueState {
+    let qs = this.queueState.get(queue);
+    if (qs === undefined) this.queueState.set(queue, (qs = { consumer: new Resource(this.env, `${queue.name}.consumer`, 1), spaceWaiters: [], guest: isVcmdq(queue) && queue.vintf.index !== 0, executing: [] }));
+    return qs;
+  }
+
+  /** The execution time startExecution computed (read at once). */
+  private executionNs = 0;
+
+  /** Consumer and slot held: the waits accounted, the commands taken off the queue, their time in executionNs. */
+  private startExecution(queue: CommandQueue, qs: QueueState, n: number, waits: ExecuteWaits | undefined, t0: number, t1: number): Command[] {
     if (waits !== undefined) {
       waits.queue += t1 - t0;
       waits.engine += this.env.now - t1;
@@ -207,36 +263,53 @@ export class PhysicalSmmu implements IommuInstance {
     this.overlap.begin(this.env.now);
     let done: Command[];
     try {
-      const guestQueue = isVcmdq(queue) && queue.vintf.index !== 0;
-      done = guestQueue ? queue.consumeSubstituted(cmds.length) : queue.consume(cmds.length);
+      done = qs.guest ? (queue as Vcmdq).consumeSubstituted(n, qs.executing) : queue.consume(n, qs.executing);
       let ns = 0;
       for (let i = 0; i < done.length; i++) ns += this.cost.fetch + this.costOf(done[i]!);
-      if (ns > 0 && !this.env.advance(ns)) yield ns;
+      this.executionNs = ns;
+    } catch (e) {
+      this.releaseExecution(qs);
+      throw e;
+    }
+    return done;
+  }
+
+  /** After the execution's hold: the commands' effects, the error acknowledged, consumer and slot released. */
+  private endExecution(queue: CommandQueue, done: readonly Command[], origin: CommandOrigin, qs: QueueState): void {
+    try {
       for (let i = 0; i < done.length; i++) this.apply(done[i]!, origin);
       if (queue.error !== null) {
         // The owner's error handler acknowledges; the stalled command is skipped.
         queue.acknowledge();
       }
     } finally {
-      this.overlap.end(this.env.now);
-      this.engine.release();
-      lock.release();
-      const list = qs.spaceWaiters;
-      if (list.length > 0) for (const ev of list.splice(0)) ev.succeed();
+      this.releaseExecution(qs);
     }
-    return done;
   }
 
-  /** Device side: translates one access from stream `sid`; charges the time; false on a fault. */
-  *translate(sid: number, iova: number): ProcessGenerator<boolean> {
-    if (this.params.coldWalks !== 'off') return yield* this.translateCold(sid, iova);
+  private releaseExecution(qs: QueueState): void {
+    this.overlap.end(this.env.now);
+    this.engine.release();
+    qs.consumer.release();
+    const list = qs.spaceWaiters;
+    if (list.length > 0) for (const ev of list.splice(0)) ev.succeed();
+  }
+
+  /**
+   * Device side: translates one access from stream `sid`; charges the time; false on a fault.
+   * Does the lookup (and walk) when called (callers `yield*` it at once) and hands back a
+   * finished generator when the time could be charged in place, else the generator of the hold
+   * and what follows it.
+   */
+  translate(sid: number, iova: number): ProcessGenerator<boolean> {
+    if (this.params.coldWalks !== 'off') return this.translateCold(sid, iova);
     let cfg = this.cachedConfig.get(sid);
     let reads = 0;
     if (cfg === undefined || !this.caches.config.has(sid)) {
       const ste = this.streamTable.get(sid);
       if (ste === undefined) {
         this.c.faults.inc();
-        return false;
+        return DONE_FALSE;
       }
       reads += ste.cd === null ? this.streamTable.fetchReads : configFetchReads(this.streamTable.fetchReads, ste.cd.cdIpas, ste.s2, ste.vmid, this.caches);
       this.c.configReads.inc(reads);
@@ -250,10 +323,9 @@ export class PhysicalSmmu implements IommuInstance {
     if (hit !== undefined) {
       this.c.hits.inc();
       const ns = this.cost.hit + reads * this.cost.read;
-      if (!this.env.advance(ns)) yield ns;
-      this.c.reads.inc(reads);
-      this.c.perTranslation.record(reads);
-      return true;
+      if (!this.env.advance(ns)) return this.hitHold(ns, reads);
+      this.hitCounted(reads);
+      return DONE_TRUE;
     }
     this.c.misses.inc();
     let pa: number | null;
@@ -271,13 +343,34 @@ export class PhysicalSmmu implements IommuInstance {
     this.c.reads.inc(reads);
     this.c.perTranslation.record(reads);
     const ns = this.cost.hit + reads * this.cost.read;
-    if (!this.env.advance(ns)) yield ns;
+    if (!this.env.advance(ns)) return this.walkHold(ns, pa, tag, page);
+    return this.walked(pa, tag, page) ? DONE_TRUE : DONE_FALSE;
+  }
+
+  private hitCounted(reads: number): void {
+    this.c.reads.inc(reads);
+    this.c.perTranslation.record(reads);
+  }
+
+  private *hitHold(ns: number, reads: number): ProcessGenerator<boolean> {
+    yield ns;
+    this.hitCounted(reads);
+    return true;
+  }
+
+  /** After a walk's hold: a fault, or the translation cached. */
+  private walked(pa: number | null, tag: number, page: number): boolean {
     if (pa === null) {
       this.c.faults.inc();
       return false;
     }
     this.caches.iotlb.set(tag, page, pageBase(pa));
     return true;
+  }
+
+  private *walkHold(ns: number, pa: number | null, tag: number, page: number): ProcessGenerator<boolean> {
+    yield ns;
+    return this.walked(pa, tag, page);
   }
 
   /** coldWalks: every access misses the TLB and walk caches ("all": and the configuration cache); see cold-walk.ts. */

@@ -125,3 +125,16 @@ test('a guest VCMDQ executes allowed commands with VMID and SID substituted; an 
   assert.equal(vintf.allocQueue(8) !== null, true);
   assert.equal(vintf.allocQueue(8), null, 'only 2 VCMDQs in this CMDQV');
 });
+
+test('consuming into a list the consumer owns: the list is emptied first, then holds exactly what was consumed', () => {
+  const q = new CommandQueue('cmdq', 4);
+  const tlbi = (addr: number): Command => ({ op: 'TLBI_NH_VA', vmid: 1, asid: 1, addr, size: 4096 });
+  const mine: Command[] = [tlbi(0xdead000), tlbi(0xbeef000), sync];
+  q.push([tlbi(0x1000), tlbi(0x2000), sync]);
+  assert.equal(q.consume(2, mine), mine);
+  assert.deepEqual(mine.map((c) => c.addr), [0x1000, 0x2000]);
+  q.push([tlbi(0x3000)]);
+  assert.deepEqual(q.consume(Infinity, mine).map((c) => c.op), ['CMD_SYNC', 'TLBI_NH_VA']);
+  assert.equal(mine.length, 2);
+  assert.equal(q.consume(Infinity, mine).length, 0, 'an empty queue leaves the list empty');
+});

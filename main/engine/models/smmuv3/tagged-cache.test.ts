@@ -38,6 +38,13 @@ class Reference {
     for (const [k, e] of [...this.entries]) if (pred(e)) n += this.entries.delete(k) ? 1 : 0;
     return n;
   }
+  peek(tag: number, key: number): number | undefined {
+    return this.entries.get(`${tag}|${key}`)?.value;
+  }
+  newestIs(depth: number, tag: number, key: number, value: number): boolean {
+    const e = [...this.entries.values()].reverse()[depth];
+    return e !== undefined && e.tag === tag && e.key === key && e.value === value;
+  }
   tags(): number[] {
     return [...new Set([...this.entries.values()].map((e) => e.tag))].sort((a, b) => a - b);
   }
@@ -79,6 +86,12 @@ test('TaggedCache behaves exactly as the reference LRU under random operations',
       } else if (op < 0.93) assert.equal(c.deleteTag(tag), r.deleteWhere((e) => e.tag === tag), `deleteTag #${i}`);
       else if (op < 0.95) assert.equal(c.deleteTags((t) => t % 2 === 1), r.deleteWhere((e) => e.tag % 2 === 1), `deleteTags #${i}`);
       else if (op < 0.951) assert.equal(c.clear(), r.deleteWhere(() => true), `clear #${i}`);
+      // newestIs reads the recency order: probe the few newest places, with the key most often there.
+      for (let d = 0; d < 3; d++) {
+        const probe = rng.float() < 0.5 ? [tag, key] : [tagOf(), keyOf()];
+        const v = (rng.float() < 0.8 ? r.peek(probe[0]!, probe[1]!) : undefined) ?? Math.floor(rng.float() * 1e9);
+        assert.equal(c.newestIs(d, probe[0]!, probe[1]!, v), r.newestIs(d, probe[0]!, probe[1]!, v), `newestIs #${i}/${d}`);
+      }
       assert.equal(c.size, r.size, `size after #${i}`);
     }
     assert.deepEqual([...c.tags()].sort((a, b) => a - b), r.tags());

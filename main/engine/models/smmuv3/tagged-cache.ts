@@ -70,6 +70,18 @@ export class TaggedCache {
     return this.find(tag, key) !== NIL;
   }
 
+  /**
+   * Whether the entry `depth` places below the most recently used one (0: that one) is
+   * (tag, key) holding `value`; reads the recency list only (no lookup, no LRU change). A caller
+   * about to set() entries that already are the newest ones, in that order, with those values can
+   * skip the sets: they would leave the cache exactly as it is.
+   */
+  newestIs(depth: number, tag: number, key: number, value: number): boolean {
+    let s = this.mru;
+    for (let d = 0; d < depth && s !== NIL; d++) s = this.older[s]!;
+    return s !== NIL && this.keyOf[s] === key && this.tagOf[s] === tag && this.valueOf[s] === value;
+  }
+
   /** Inserts or replaces (most recently used either way), evicting the least recently used entry when full. */
   set(tag: number, key: number, value: number): void {
     let s = this.find(tag, key);

@@ -65,8 +65,8 @@ export class Vcmdq extends CommandQueue {
   }
 
   /** Consumes like a CMDQ, then rewrites each command as the hardware executes it; an error is reported in the error maps. */
-  consumeSubstituted(max = Infinity): Command[] {
-    const cmds = this.consume(max);
+  consumeSubstituted(max = Infinity, out?: Command[]): Command[] {
+    const cmds = this.consume(max, out);
     for (let i = 0; i < cmds.length; i++) cmds[i] = this.substitute(cmds[i]!);
     if (this.error !== null) {
       this.vintf.lvcmdqErrMap.add(this.lidx);
