@@ -19,7 +19,7 @@ test('engine workers run a spec off the main thread and stop within a second whe
     assert.equal(done.status, 'done');
     assert.ok(done.status === 'done' && done.result.events > 0);
 
-    const long = prepareRun({ ...specJson('long'), duration: '2s' });
+    const long = prepareRun({ ...specJson('long'), duration: '60s' }); // far longer than the test waits: it is always cancelled, never done
     let events = 0;
     const handle = pool.run(long.spec, long.profile, (p) => (events = p.events));
     // Wait until the run is really under way, then cancel.
@@ -44,7 +44,7 @@ test('engine workers run a spec off the main thread and stop within a second whe
 test('the pool checks topologies in its own worker, one answer per spec, even while every run worker is busy', async () => {
   const pool = new WorkerPool({ size: 1 });
   try {
-    const long = prepareSpec({ ...specJson('long'), duration: '2s' });
+    const long = prepareSpec({ ...specJson('long'), duration: '60s' }); // still running when the check answers, however slow the machine
     const busy = pool.run(long.spec, long.profile, () => {});
     const good = prepareSpec(specJson('good'));
     const bad = prepareSpec({
