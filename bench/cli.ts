@@ -5,7 +5,8 @@
  * ~50 ms of CPU serially on this thread against the engine worker pool (main/api/engine/pool.ts)
  * with 2 warm workers (as the workbench keeps them from sweep to sweep), fed as `run --jobs` feeds
  * them (a task queued behind each running one), three rounds of each in turn — results compared
- * byte for byte. Wall time is measured here only.
+ * byte for byte; and the same sweep on a pool of one worker, for the parallel speed-up alone.
+ * Wall time is measured here only.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -87,19 +88,27 @@ function sweepOf50ms(): PreparedRun[] {
 async function onPool(pool: WorkerPool, runs: readonly PreparedRun[]): Promise<{ results: RunResult[]; runMs: number }> {
   const out: RunResult[] = new Array(runs.length);
   let next = 0;
+  let inFlight = 0;
   let inWorkers = 0;
-  const lane = async (): Promise<void> => {
-    while (next < runs.length) {
-      const i = next++;
-      const o = await pool.run(runs[i]!.spec, runs[i]!.profile, () => {}).outcome;
-      if (o.status !== 'done') throw new Error(`pool run ${i}: ${o.message}`);
-      out[i] = o.result;
-      inWorkers += o.wallMs;
-    }
-  };
-  // As `run --jobs` does (pooled-runs.ts): up to the pool's capacity in flight, a task queued behind each running one.
-  await Promise.all(Array.from({ length: pool.capacity }, lane));
-  return { results: out, runMs: inWorkers / runs.length };
+  return new Promise((resolve, reject) => {
+    // As `run --jobs` does (pooled-runs.ts): up to the pool's capacity in flight, a task queued
+    // behind each running one, except the last `size` runs, which go only to a worker with room.
+    const dispatch = (): void => {
+      while (next < runs.length && inFlight < (runs.length - next > pool.size ? pool.capacity : pool.size)) {
+        const i = next++;
+        inFlight++;
+        void pool.run(runs[i]!.spec, runs[i]!.profile, () => {}).outcome.then((o) => {
+          inFlight--;
+          if (o.status !== 'done') return reject(new Error(`pool run ${i}: ${o.message}`));
+          out[i] = o.result;
+          inWorkers += o.wallMs;
+          if (next === runs.length && inFlight === 0) resolve({ results: out, runMs: inWorkers / runs.length });
+          else dispatch();
+        }, reject);
+      }
+    };
+    dispatch();
+  });
 }
 
 export async function cliBench(): Promise<BenchRow[]> {
@@ -125,10 +134,16 @@ export async function cliBench(): Promise<BenchRow[]> {
     // JIT is their own; with fewer, runs still got faster through the measured sweeps). Then serial
     // and pool sweeps alternate, three of each, so a change of the machine's load meets both alike.
     const pool = new WorkerPool({ size: 2 });
+    // The same sweep on a pool of one worker: a run in a worker thread and a run on this thread
+    // need not cost the same (this thread's heap holds the whole bench), so pool / one-worker pool
+    // is the parallel speed-up alone, beside pool / serial, which is what a user sees.
+    const pool1 = new WorkerPool({ size: 1 });
     try {
       await onPool(pool, [...runs, ...runs.slice(0, 4)]); // starts both workers and warms their JIT
+      await onPool(pool1, [...runs, ...runs, ...runs.slice(0, 4)]);
       const serialMs: number[] = [];
       const poolMs: number[] = [];
+      const pool1Ms: number[] = [];
       const poolRunMs: number[] = [];
       for (let round = 0; round < 3; round++) {
         const serial = timed(() => runs.map((r) => runSimulation(r.spec, r.profile)));
@@ -138,6 +153,10 @@ export async function cliBench(): Promise<BenchRow[]> {
         poolRunMs.push(runMs);
         serialMs.push(serial.seconds * 1000);
         if (!pooled.every((r, i) => canonicalJson(r) === canonicalJson(serial.value[i]!))) throw new Error('the pool gave other results than the serial runs');
+        const t1 = process.hrtime.bigint();
+        const { results: one } = await onPool(pool1, runs);
+        pool1Ms.push(Number(process.hrtime.bigint() - t1) / 1e6);
+        if (!one.every((r, i) => canonicalJson(r) === canonicalJson(serial.value[i]!))) throw new Error('the one-worker pool gave other results than the serial runs');
       }
       const ratios = serialMs.map((s, i) => s / poolMs[i]!);
       rows.push({ name: 'cli.sweep20.serial_run_ms', value: Math.min(...serialMs) / runs.length, unit: 'ms', note: 'wall per run, serial, best of 3' });
@@ -145,7 +164,10 @@ export async function cliBench(): Promise<BenchRow[]> {
       rows.push({ name: 'cli.sweep20.serial_wall_ms', value: Math.min(...serialMs), unit: 'ms', note: `best of 3 (median ${median(serialMs).toFixed(0)})` });
       rows.push({ name: 'cli.sweep20.pool2_wall_ms', value: Math.min(...poolMs), unit: 'ms', note: `2 warm workers, best of 3 (median ${median(poolMs).toFixed(0)}); results byte-identical` });
       rows.push({ name: 'cli.sweep20.pool_speedup', value: Math.min(...serialMs) / Math.min(...poolMs), unit: 'ratio', note: `best serial / best pool; per round ${ratios.map((r) => r.toFixed(2)).join(', ')}; goal ≥ 1.8 on 2 idle cores` });
+      const ratios1 = pool1Ms.map((s, i) => s / poolMs[i]!);
+      rows.push({ name: 'cli.sweep20.pool_speedup_vs_one_worker', value: Math.min(...pool1Ms) / Math.min(...poolMs), unit: 'ratio', note: `best one-worker pool / best 2-worker pool; per round ${ratios1.map((r) => r.toFixed(2)).join(', ')}: the parallel speed-up alone` });
     } finally {
+      await pool1.close();
       await pool.close();
     }
   } finally {

@@ -67,7 +67,7 @@ test('an executor that queues a task behind each running one is given up to its 
   const fake = new (class extends FakeExecutor {
     readonly capacity = 4;
   })(2);
-  const runs = ['a', 'b', 'c', 'd', 'e'].map((n) => prepareRun(specJson(n)));
+  const runs = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => prepareRun(specJson(n)));
   const starts: number[] = [];
   const done = executeRunsOn(fake, store, runs, { experiment: 'queued', onRunStart: (_i, _n, _run, runId) => starts.push(runId) });
   try {
@@ -76,14 +76,49 @@ test('an executor that queues a task behind each running one is given up to its 
       fake.tasks[i]!.finish({ status: 'done', result: fakeResult(i + 1, { x: i + 1 }), wallMs: 1 });
       await tick();
     }
-    assert.equal(fake.tasks.length, 5);
-    fake.tasks[4]!.finish({ status: 'done', result: fakeResult(5, { x: 5 }), wallMs: 1 });
+    assert.equal(fake.tasks.length, 6);
+    for (const i of [5, 4]) fake.tasks[i]!.finish({ status: 'done', result: fakeResult(i + 1, { x: i + 1 }), wallMs: 1 });
     const out = await done;
     assert.deepEqual([...starts].sort((x, y) => x - y), starts, 'ids in run order');
     assert.deepEqual(out.map((r) => r.runId), starts);
-    assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3, 4, 5]);
+    assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3, 4, 5, 6]);
   } finally {
     // On a failed assertion: end what is left, so the sweep (and its cancel poll) ends too.
+    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
+    await done.catch(() => {});
+    store.close();
+  }
+});
+
+test('the last `size` runs are not queued behind a running one: they go to a worker once one has nothing left', async () => {
+  const store = LabStore.open(':memory:');
+  const fake = new (class extends FakeExecutor {
+    readonly capacity = 4;
+  })(2);
+  const runs = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => prepareRun(specJson(n)));
+  const done = executeRunsOn(fake, store, runs, { experiment: 'tail' });
+  const finish = async (i: number): Promise<void> => {
+    fake.tasks[i]!.finish({ status: 'done', result: fakeResult(i + 1, { x: i + 1 }), wallMs: 1 });
+    await tick();
+  };
+  try {
+    assert.equal(fake.tasks.length, 4, 'capacity in flight at the start');
+    await finish(0);
+    await finish(1);
+    assert.equal(fake.tasks.length, 6, 'runs 4 and 5 queued behind running ones while more than two remain');
+    await finish(2);
+    await finish(3);
+    assert.equal(fake.tasks.length, 6, 'runs 6 and 7 wait while both workers hold a run');
+    assert.equal(fake.active.length, 2);
+    await finish(4);
+    assert.equal(fake.tasks.length, 7, 'run 6 starts when a worker has nothing left');
+    await finish(5);
+    assert.equal(fake.tasks.length, 8);
+    await finish(6);
+    await finish(7);
+    const out = await done;
+    assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3, 4, 5, 6, 7, 8]);
+  } finally {
     for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
     await done.catch(() => {});
     store.close();

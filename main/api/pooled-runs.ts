@@ -50,7 +50,9 @@ export async function executeRunsOn(executor: RunExecutor, store: LabStore, runs
     if (opts.shouldCancel?.()) stop = true;
     // Up to the executor's capacity: the pool queues one run behind each running one, so its
     // workers need not wait for this thread (its store writes, its turn on a busy core) between runs.
-    while (!stop && next < runs.length && inFlight.size < (executor.capacity ?? executor.size)) {
+    // The last `size` runs are not queued behind anything: a run queued on a worker is its for
+    // good, so at the tail it would wait there while another worker stood idle.
+    while (!stop && next < runs.length && inFlight.size < (runs.length - next > executor.size ? (executor.capacity ?? executor.size) : executor.size)) {
       const i = next++;
       const run = runs[i]!;
       // The worker starts first, then its run is recorded (a write the worker need not wait for);
