@@ -33,7 +33,10 @@ function bundled(args: string[], db: string, mode = ''): { status: number | null
 }
 
 test('a JSON spec run through the bundled CLI loads neither esbuild nor worker threads nor fs/promises', () => {
-  const r = bundled(['run', join(root, 'resources/examples/baseline.json'), '--set', 'duration=100us'], 'json.sqlite');
+  const args = ['run', join(root, 'resources/examples/baseline.json'), '--set', 'duration=100us'];
+  // A source newer than the bundle makes the first run rebuild it, with esbuild: that run is not the one probed.
+  assert.equal(bundled(args, 'json-build.sqlite').status, 0);
+  const r = bundled(args, 'json.sqlite');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /esbuild loaded: false/);
   assert.match(r.stderr, /worker_threads loaded: false/);
