@@ -14,7 +14,7 @@
  * (IOVA_SINGLE_FQ_SIZE / IOVA_SINGLE_FQ_TIMEOUT), passed in the options.
  * Does not model: swiotlb bouncing of untrusted devices, the IOVA depot trim.
  */
-import { continueWith, DONE_FALSE, DONE_TRUE, Resource, type Environment, type ProcessGenerator } from '../../kernel';
+import { continueWith, DONE, DONE_FALSE, DONE_TRUE, holdThen, Resource, type Environment, type ProcessGenerator } from '../../kernel';
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
@@ -115,12 +115,7 @@ export class DmaIommuPath implements DmaPath {
     const offset = offsetOf(gpa); // gpa % PAGE without an fmod past 2^31
     const pages = Math.ceil((offset + bytes) / PAGE);
     const a = this.iovas.alloc(pages, cpu.index);
-    // chargeIova inlined for the rcache hit (the common case): no generator on every map.
-    if (a !== null && !a.tree) {
-      if (!this.env.advance(this.rcacheNs)) yield this.rcacheNs;
-    } else {
-      yield* this.chargeIova(true);
-    }
+    yield* this.chargeIova(a === null || a.tree);
     if (a === null) return null;
     const iova = a.pfn * PAGE;
     const ok = yield* this.driver.mapPages(cpu, iova, gpa - offset, pages * PAGE, dir);
@@ -147,8 +142,7 @@ export class DmaIommuPath implements DmaPath {
     yield* this.driver.unmapPages(cpu, pfn * PAGE, pages * PAGE);
     if (this.opts.mode === 'strict') {
       yield* this.driver.flushRange(cpu, pfn * PAGE, pages * PAGE);
-      if (this.iovas.free(pfn, pages, cpu.index)) yield* this.chargeIova(true);
-      else if (!this.env.advance(this.rcacheNs)) yield this.rcacheNs;
+      yield* this.chargeIova(this.iovas.free(pfn, pages, cpu.index));
       return;
     }
     const ring = this.opts.singleFlushQueue !== undefined ? 0 : cpu.index;
@@ -230,10 +224,7 @@ export class DmaIommuPath implements DmaPath {
     this.fqFlushes.inc();
     yield* this.driver.flushAll(cpu);
     this.fq.endFlush();
-    for (const e of this.fq.reap(ring)) {
-      if (this.iovas.free(e.pfn, e.pages, cpu.index)) yield* this.chargeIova(true);
-      else if (!this.env.advance(this.rcacheNs)) yield this.rcacheNs;
-    }
+    for (const e of this.fq.reap(ring)) yield* this.chargeIova(this.iovas.free(e.pfn, e.pages, cpu.index));
   }
 
   private armTimer(): void {
@@ -251,12 +242,17 @@ export class DmaIommuPath implements DmaPath {
     yield* cpu.run(this.flushAndReap(cpu, undefined));
   }
 
-  private *chargeIova(tree: boolean): ProcessGenerator<void> {
+  /**
+   * The allocator's cost: the tree under its lock, or an rcache hit — taken in place when nothing
+   * can interleave, then nothing is left but a finished generator (the common case: no generator
+   * per map or unmap). Callers `yield*` it at once, so its work happens where a generator's first
+   * step would.
+   */
+  private chargeIova(tree: boolean): ProcessGenerator<void> {
     if (tree) {
       this.treeOps.inc();
-      yield* this.treeLock.use(this.treeNs);
-    } else {
-      if (!this.env.advance(this.rcacheNs)) yield this.rcacheNs;
+      return this.treeLock.use(this.treeNs);
     }
+    return this.env.advance(this.rcacheNs) ? DONE : holdThen(this.rcacheNs, undefined);
   }
 }
