@@ -283,11 +283,7 @@ export class RadixPageTable {
     let cleared = 0;
     for (let level = 0; ; level++) {
       const idx = this.index(va, level);
-      if (node.leaves !== null && node.leaves[idx] !== EMPTY) {
-        node.leaves[idx] = EMPTY;
-        this.leafCount--;
-        cleared++;
-      }
+      cleared += this.clearLeaf(node, idx);
       const child = node.children?.[idx];
       if (child === undefined) return cleared;
       node = child;
@@ -329,17 +325,21 @@ export class RadixPageTable {
     leaves[idx] = out;
   }
 
+  /** Empties the leaf of slot `idx` of `node`, if it holds one: 1 when it did. */
+  private clearLeaf(node: TableNode, idx: number): number {
+    if (node.leaves === null || node.leaves[idx] === EMPTY) return 0;
+    node.leaves[idx] = EMPTY;
+    this.leafCount--;
+    return 1;
+  }
+
   private clear(node: TableNode, level: number, start: number, end: number): number {
     const span = this.leafSpan(level);
     let cleared = 0;
     let va = Math.floor(start / span) * span;
     while (va < end) {
       const idx = this.index(va, level);
-      if (node.leaves !== null && node.leaves[idx] !== EMPTY) {
-        node.leaves[idx] = EMPTY;
-        this.leafCount--;
-        cleared++;
-      }
+      cleared += this.clearLeaf(node, idx);
       const child = node.children?.[idx];
       if (child !== undefined) cleared += this.clear(child, level + 1, Math.max(start, va), Math.min(end, va + span));
       va += span;
