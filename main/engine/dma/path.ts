@@ -7,7 +7,7 @@
  * when no valid translation exists at that instant.
  * Bus addresses are exact over 64 bits: a 4 KiB frame number and a byte offset (mem/addr.ts).
  */
-import type { ProcessGenerator } from '../kernel';
+import type { ProcessGenerator, Yieldable } from '../kernel';
 import type { Vcpu } from '../machine/vcpu';
 import type { UnmapNotifier } from './unmap-notifier';
 import type { BlockQueue } from '../machine/block-queue';
@@ -62,6 +62,11 @@ export interface DmaPath {
    * packet or map-bench iteration when a call is otherwise a nest of generators.
    */
   readonly instant?: InstantDma;
+  /**
+   * map and unmap as steps the caller's own process yields (DmaCallSteps), one object per caller:
+   * the same work at the same instants as map() and unmap(). Optional; see callSteps().
+   */
+  callSteps?(): DmaCallSteps;
   /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
   readonly unmapNotifier?: UnmapNotifier;
   /** Whole block requests, when a transport's driver builds and maps them (virtio-blk). */
@@ -79,6 +84,62 @@ export interface InstantDma {
   mapAfterHold(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null;
   unmapAfterHold(cpu: Vcpu, m: Mapping): void;
   translateNow(pfn: number, off: number, bytes: number, write: boolean): boolean;
+}
+
+/**
+ * A path's map and unmap as steps, for a caller that runs them from its own process instead of
+ * `yield*` on the path's generators — one generator level fewer under every hold of the call
+ * (which is most of a call's cost when holds go through several levels):
+ * `for (let y = s.map(cpu, gpa, bytes, dir); y !== null; y = s.next(yield y));` then `s.mapping`;
+ * unmap likewise. Each step returns what to yield (a hold in ns, an event), or null when the
+ * call is over; next() takes what the yield gave back. One call at a time per object, which is
+ * reused. Errors are not sent back: an event fails only when a process throws (kernel/process.ts),
+ * and no DMA call catches what its waits throw, so an error thrown in ends the run here as it
+ * does through `yield*` (there after the calls' `finally` blocks, which only release resources).
+ */
+export interface DmaCallSteps {
+  /** Starts dma_map: the first thing to yield, or null when it is over (then `mapping`). */
+  map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Yieldable | null;
+  /** Starts dma_unmap: the first thing to yield, or null when it is over. */
+  unmap(cpu: Vcpu, m: Mapping): Yieldable | null;
+  /** Continues once the last step's value was yielded, with what the yield gave back: the next thing to yield, or null when the call is over. */
+  next(sent: unknown): Yieldable | null;
+  /** What the last map returned (null: it failed), once it is over. */
+  readonly mapping: Mapping | null;
+}
+
+/** The path's own steps (DmaPath.callSteps), or its generators driven as steps. */
+export function callSteps(path: DmaPath): DmaCallSteps {
+  return path.callSteps?.() ?? new GeneratorCallSteps(path);
+}
+
+/** map and unmap of a path without steps of its own: the generator's yields passed up as they come. */
+class GeneratorCallSteps implements DmaCallSteps {
+  mapping: Mapping | null = null;
+  private g: ProcessGenerator<Mapping | null | void> | null = null;
+  private mapping_ = false;
+
+  constructor(private readonly path: DmaPath) {}
+
+  map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Yieldable | null {
+    this.mapping_ = true;
+    this.g = this.path.map(cpu, gpa, bytes, dir);
+    return this.next(undefined);
+  }
+
+  unmap(cpu: Vcpu, m: Mapping): Yieldable | null {
+    this.mapping_ = false;
+    this.g = this.path.unmap(cpu, m);
+    return this.next(undefined);
+  }
+
+  next(sent: unknown): Yieldable | null {
+    const r = this.g!.next(sent);
+    if (!r.done) return r.value;
+    this.g = null;
+    if (this.mapping_) this.mapping = r.value as Mapping | null;
+    return null;
+  }
 }
 
 export interface Segment {

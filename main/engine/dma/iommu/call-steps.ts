@@ -1,0 +1,191 @@
+/**
+ * dma-iommu's map and unmap as steps (DmaCallSteps): what DmaIommuPath.map and .unmap do, in
+ * the same order at the same instants, for a caller that yields each step from its own process
+ * (map-bench) instead of `yield*` on the path's generator. The driver's calls and the tree lock
+ * are generators (the driver's interface); their yields are passed up as they come, as `yield*`
+ * would, so a hold inside the guest driver resumes through one generator level fewer. The
+ * rcache's cost, a plain hold, is returned as the hold itself (no generator for it).
+ * Not a model of anything beyond dma-iommu.ts: its form of "the caller's process runs the call".
+ */
+import type { ProcessGenerator, Yieldable } from '../../kernel';
+import type { Vcpu } from '../../machine/vcpu';
+import type { DmaCallSteps, Direction, Mapping } from '../path';
+import type { IovaAlloc } from './iova-allocator';
+import type { DmaIommuPath } from './dma-iommu';
+import { offsetOf } from '../../mem/addr';
+
+const PAGE = 4096;
+
+// Where the call is: each stage names what happens once the step it returned has been yielded.
+const IDLE = 0;
+/** map held mapNs: allocate, charge the allocator. */
+const MAP_HELD = 1;
+/** the allocation was charged: write the entries (or fail). */
+const MAP_CHARGED = 2;
+/** the driver wrote the entries (sub's value: whether it could). */
+const MAP_WRITTEN = 3;
+/** the driver could not: the IOVA went back, charged; the map failed. */
+const MAP_UNDONE = 4;
+/** unmap held unmapNs: clear the entries. */
+const UNMAP_HELD = 5;
+/** the entries are cleared: strict invalidates, lazy queues. */
+const UNMAP_CLEARED = 6;
+/** strict: the range was invalidated; free the IOVA. */
+const UNMAP_FLUSHED = 7;
+/** lazy: the full ring was flushed and reaped; queue the range. */
+const UNMAP_REAPED = 8;
+/** the last charge is over: the call is. */
+const OVER = 9;
+
+export class DmaIommuCallSteps implements DmaCallSteps {
+  mapping: Mapping | null = null;
+  private stage = IDLE;
+  /** The generator whose yields are being passed up, or null. */
+  private sub: ProcessGenerator<unknown> | null = null;
+  /** What the last generator returned. */
+  private value: unknown = undefined;
+  private cpu: Vcpu | null = null;
+  private gpa = 0;
+  private bytes = 0;
+  private dir: Direction = 'bidirectional';
+  private offset = 0;
+  private pages = 0;
+  private alloc: IovaAlloc | null = null;
+  private unmapping: Mapping | null = null;
+  private pfn = 0;
+  private ring = 0;
+
+  constructor(private readonly path: DmaIommuPath) {}
+
+  map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Yieldable | null {
+    this.begin(cpu);
+    this.gpa = gpa;
+    this.bytes = bytes;
+    this.dir = dir;
+    this.mapping = null;
+    this.stage = MAP_HELD;
+    const ns = this.path.mapNs;
+    if (!this.path.env.advance(ns)) return ns;
+    return this.step();
+  }
+
+  unmap(cpu: Vcpu, m: Mapping): Yieldable | null {
+    this.begin(cpu);
+    this.stage = UNMAP_HELD;
+    this.pfn = m.iovaPfn;
+    this.unmapping = m;
+    const ns = this.path.unmapNs;
+    if (!this.path.env.advance(ns)) return ns;
+    return this.step();
+  }
+
+  next(sent: unknown): Yieldable | null {
+    const g = this.sub;
+    if (g !== null) {
+      const r = g.next(sent);
+      if (!r.done) return r.value;
+      this.sub = null;
+      this.value = r.value;
+    }
+    return this.step();
+  }
+
+  private begin(cpu: Vcpu): void {
+    if (this.stage !== IDLE && this.stage !== OVER) throw new Error(`${this.path.name}: a DMA call started while one is in progress on the same steps`);
+    this.cpu = cpu;
+    this.sub = null;
+  }
+
+  /** `yield*` g from here: its first step taken now (where `yield*` takes it), its yields passed up by next(). */
+  private run(g: ProcessGenerator<unknown>): Yieldable | null {
+    const r = g.next();
+    if (!r.done) {
+      this.sub = g;
+      return r.value;
+    }
+    this.value = r.value;
+    return null;
+  }
+
+  /** The allocator's cost (DmaIommuPath.chargeIova): the tree lock's generator, or the rcache's hold. */
+  private charge(tree: boolean): Yieldable | null {
+    if (tree) return this.run(this.path.treeCharge());
+    const ns = this.path.rcacheNs;
+    return this.path.env.advance(ns) ? null : ns;
+  }
+
+  /** Runs the stages from the current one until one returns something to yield, or the call is over (null). */
+  private step(): Yieldable | null {
+    const path = this.path;
+    const cpu = this.cpu!;
+    for (;;) {
+      let y: Yieldable | null;
+      switch (this.stage) {
+        case MAP_HELD: {
+          const offset = (this.offset = offsetOf(this.gpa));
+          const pages = (this.pages = Math.ceil((offset + this.bytes) / PAGE));
+          const a = (this.alloc = path.iovas.alloc(pages, cpu.index));
+          this.stage = MAP_CHARGED;
+          y = this.charge(a === null || a.tree);
+          break;
+        }
+        case MAP_CHARGED: {
+          const a = this.alloc;
+          if (a === null) return this.over();
+          this.stage = MAP_WRITTEN;
+          y = this.run(path.driver.mapPages(cpu, a.pfn * PAGE, this.gpa - this.offset, this.pages * PAGE, this.dir));
+          break;
+        }
+        case MAP_WRITTEN: {
+          const a = this.alloc!;
+          if (!this.value) {
+            this.stage = MAP_UNDONE;
+            y = this.charge(path.iovas.free(a.pfn, this.pages, cpu.index));
+            break;
+          }
+          this.mapping = path.mapped(a.pfn, this.pages, this.offset, this.bytes, this.dir, this.gpa);
+          return this.over();
+        }
+        case MAP_UNDONE:
+          return this.over();
+        case UNMAP_HELD: {
+          this.pages = path.unmapRange(this.unmapping!);
+          this.stage = UNMAP_CLEARED;
+          y = this.run(path.driver.unmapPages(cpu, this.pfn * PAGE, this.pages * PAGE));
+          break;
+        }
+        case UNMAP_CLEARED: {
+          if (path.strict) {
+            this.stage = UNMAP_FLUSHED;
+            y = this.run(path.driver.flushRange(cpu, this.pfn * PAGE, this.pages * PAGE));
+            break;
+          }
+          const ring = (this.ring = path.lazyRing(cpu));
+          this.stage = UNMAP_REAPED;
+          y = path.fq.isFull(ring) ? this.run(path.flushAndReap(cpu, ring)) : null;
+          break;
+        }
+        case UNMAP_FLUSHED:
+          this.stage = OVER;
+          y = this.charge(path.iovas.free(this.pfn, this.pages, cpu.index));
+          break;
+        case UNMAP_REAPED:
+          path.lazyQueue(this.ring, this.pfn, this.pages);
+          return this.over();
+        case OVER:
+          return this.over();
+        default:
+          throw new Error(`${path.name}: DMA call steps continued with no call in progress`);
+      }
+      if (y !== null) return y;
+    }
+  }
+
+  private over(): null {
+    this.stage = OVER;
+    this.alloc = null;
+    this.unmapping = null;
+    this.cpu = null;
+    return null;
+  }
+}
