@@ -88,56 +88,61 @@ export interface InstantDma {
 
 /**
  * A path's map and unmap as steps, for a caller that runs them from its own process instead of
- * `yield*` on the path's generators — one generator level fewer under every hold of the call
- * (which is most of a call's cost when holds go through several levels):
- * `for (let y = s.map(cpu, gpa, bytes, dir); y !== null; y = s.next(yield y));` then `s.mapping`;
- * unmap likewise. Each step returns what to yield (a hold in ns, an event), or null when the
- * call is over; next() takes what the yield gave back. One call at a time per object, which is
- * reused. Errors are not sent back: an event fails only when a process throws (kernel/process.ts),
- * and no DMA call catches what its waits throw, so an error thrown in ends the run here as it
- * does through `yield*` (there after the calls' `finally` blocks, which only release resources).
+ * `yield*` on the path's generators: the holds of the call itself are yielded by the caller,
+ * and what the path's driver hands back (its generators) the caller `yield*`s itself — one
+ * generator level fewer under every hold of the call, which is most of a call's cost when its
+ * holds resume through several levels. One call at a time per object, which is reused:
+ * `for (let y = s.map(cpu, gpa, bytes, dir); ; ) { if (y !== null) y = s.next(yield y); else if ((g = s.sub) !== null) y = s.resume(yield* g); else break; }`
+ * then `s.mapping`; unmap likewise. A step returns a hold to yield, or null: then either a
+ * generator to `yield*` is in `sub`, or the call is over.
  */
 export interface DmaCallSteps {
-  /** Starts dma_map: the first thing to yield, or null when it is over (then `mapping`). */
+  /** Starts dma_map: the first hold to yield, or null (see `sub`). */
   map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Yieldable | null;
-  /** Starts dma_unmap: the first thing to yield, or null when it is over. */
+  /** Starts dma_unmap: the first hold to yield, or null (see `sub`). */
   unmap(cpu: Vcpu, m: Mapping): Yieldable | null;
-  /** Continues once the last step's value was yielded, with what the yield gave back: the next thing to yield, or null when the call is over. */
-  next(sent: unknown): Yieldable | null;
+  /** Continues once the last hold was yielded (with what the yield gave back): the next hold, or null. */
+  next(sent?: unknown): Yieldable | null;
+  /** The generator the caller must `yield*` now (the last step returned null), else null. */
+  readonly sub: ProcessGenerator<unknown> | null;
+  /** Continues with what `sub` returned: the next hold, or null. */
+  resume(value: unknown): Yieldable | null;
   /** What the last map returned (null: it failed), once it is over. */
   readonly mapping: Mapping | null;
 }
 
-/** The path's own steps (DmaPath.callSteps), or its generators driven as steps. */
+/** The path's own steps (DmaPath.callSteps), or its generators as the one `sub` of each call. */
 export function callSteps(path: DmaPath): DmaCallSteps {
   return path.callSteps?.() ?? new GeneratorCallSteps(path);
 }
 
-/** map and unmap of a path without steps of its own: the generator's yields passed up as they come. */
+/** map and unmap of a path without steps of its own: each call is the path's generator, for the caller to `yield*`. */
 class GeneratorCallSteps implements DmaCallSteps {
   mapping: Mapping | null = null;
-  private g: ProcessGenerator<Mapping | null | void> | null = null;
+  sub: ProcessGenerator<unknown> | null = null;
   private mapping_ = false;
 
   constructor(private readonly path: DmaPath) {}
 
   map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Yieldable | null {
     this.mapping_ = true;
-    this.g = this.path.map(cpu, gpa, bytes, dir);
-    return this.next(undefined);
+    this.sub = this.path.map(cpu, gpa, bytes, dir);
+    return null;
   }
 
   unmap(cpu: Vcpu, m: Mapping): Yieldable | null {
     this.mapping_ = false;
-    this.g = this.path.unmap(cpu, m);
-    return this.next(undefined);
+    this.sub = this.path.unmap(cpu, m);
+    return null;
   }
 
-  next(sent: unknown): Yieldable | null {
-    const r = this.g!.next(sent);
-    if (!r.done) return r.value;
-    this.g = null;
-    if (this.mapping_) this.mapping = r.value as Mapping | null;
+  next(): Yieldable | null {
+    throw new Error(`${this.path.name}: no hold of its own to continue from`);
+  }
+
+  resume(value: unknown): Yieldable | null {
+    this.sub = null;
+    if (this.mapping_) this.mapping = value as Mapping | null;
     return null;
   }
 }

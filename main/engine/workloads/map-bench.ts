@@ -95,9 +95,10 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
     const cpu = device.vcpu(t);
     const vcpu = cpu.res;
     const gpa = device.vm.allocBuffer(w.granule);
-    // The path's map and unmap as steps this process yields (DmaCallSteps): DmaCalls.map and
+    // The path's map and unmap as steps this process runs (DmaCallSteps): DmaCalls.map and
     // Vcpu.run inlined, and no generator level of the path's own under the holds of its driver.
     const call = callSteps(dma.path);
+    let sub: ProcessGenerator<unknown> | null;
     // The device's DMA as steps this process yields (DeviceRuntime.dma without its generator).
     const op = device.dmaOp();
     let ops = 0;
@@ -105,7 +106,11 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
       const iterStart = env.now;
       if (!vcpu.tryAcquire()) yield vcpu.request();
       let t0 = env.now;
-      for (let y = call.map(cpu, gpa, w.granule, w.direction); y !== null; ) y = call.next(yield y);
+      for (let y = call.map(cpu, gpa, w.granule, w.direction); ; ) {
+        if (y !== null) y = call.next(yield y);
+        else if ((sub = call.sub) !== null) y = call.resume(yield* sub);
+        else break;
+      }
       const m = dma.mapped(t0, call.mapping);
       vcpu.release();
       const mapNs = env.now - iterStart;
@@ -128,7 +133,11 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
         const unmapStart = env.now;
         if (!vcpu.tryAcquire()) yield vcpu.request();
         t0 = env.now;
-        for (let y = call.unmap(cpu, m); y !== null; ) y = call.next(yield y);
+        for (let y = call.unmap(cpu, m); ; ) {
+          if (y !== null) y = call.next(yield y);
+          else if ((sub = call.sub) !== null) y = call.resume(yield* sub);
+          else break;
+        }
         dma.unmapped(t0);
         vcpu.release();
         stats.add(mapNs, env.now - unmapStart);

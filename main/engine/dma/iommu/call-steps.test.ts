@@ -88,13 +88,18 @@ function run(mode: 'strict' | 'lazy', steps: boolean, rcacheNs: number, onPath =
       (function* () {
         const cpu = cpus[t]!;
         const call = callSteps(path);
+        let sub: ProcessGenerator<unknown> | null;
         const held: Mapping[] = [];
         for (let i = 0; i < 40; i++) {
           // Sizes from one page (rcache) to 40 (the tree; and, with others held, no space).
           const bytes = [4096, 3 * 4096, 40 * 4096, 4096 + 7][(i + t) % 4]!;
           let m: Mapping | null;
           if (steps) {
-            for (let y = call.map(cpu, 0x10_0000 + i * 8192, bytes, 'from-device'); y !== null; ) y = call.next(yield y);
+            for (let y = call.map(cpu, 0x10_0000 + i * 8192, bytes, 'from-device'); ; ) {
+              if (y !== null) y = call.next(yield y);
+              else if ((sub = call.sub) !== null) y = call.resume(yield* sub);
+              else break;
+            }
             m = call.mapping;
           } else m = yield* path.map(cpu, 0x10_0000 + i * 8192, bytes, 'from-device');
           log.push(`${t}:${i} mapped ${m === null ? 'null' : `${m.iovaPfn}+${m.iovaOff}/${m.bytes}`}@${env.now}`);
@@ -102,8 +107,13 @@ function run(mode: 'strict' | 'lazy', steps: boolean, rcacheNs: number, onPath =
           // Unmap the oldest now and then, so some mappings stay while others come.
           if (held.length > (i % 3)) {
             const u = held.shift()!;
-            if (steps) for (let y = call.unmap(cpu, u); y !== null; ) y = call.next(yield y);
-            else yield* path.unmap(cpu, u);
+            if (steps) {
+              for (let y = call.unmap(cpu, u); ; ) {
+                if (y !== null) y = call.next(yield y);
+                else if ((sub = call.sub) !== null) y = call.resume(yield* sub);
+                else break;
+              }
+            } else yield* path.unmap(cpu, u);
             log.push(`${t}:${i} unmapped ${u.iovaPfn}@${env.now}`);
           }
         }

@@ -1,13 +1,14 @@
 /**
  * dma-iommu's map and unmap as steps (DmaCallSteps): what DmaIommuPath.map and .unmap do, in
- * the same order at the same instants, for a caller that yields each step from its own process
- * (map-bench) instead of `yield*` on the path's generator. The driver's calls and the tree lock
- * are generators (the driver's interface); their yields are passed up as they come, as `yield*`
- * would, so a hold inside the guest driver resumes through one generator level fewer. The
- * rcache's cost, a plain hold, is returned as the hold itself (no generator for it).
+ * the same order at the same instants, for a caller that runs each step from its own process
+ * (map-bench) instead of `yield*` on the path's generator. The call's own holds (mapNs, unmapNs,
+ * the rcache's cost) are returned for the caller to yield; what the driver and the tree lock
+ * hand back (generators: the driver's interface) is the caller's to `yield*` (`sub`), unless it
+ * is one of the finished generators (kernel/finished.ts), whose value is read here — so a hold
+ * inside the guest driver resumes through one generator level fewer, and nothing is re-yielded.
  * Not a model of anything beyond dma-iommu.ts: its form of "the caller's process runs the call".
  */
-import type { ProcessGenerator, Yieldable } from '../../kernel';
+import { DONE, DONE_FALSE, DONE_TRUE, type ProcessGenerator, type Yieldable } from '../../kernel';
 import type { Vcpu } from '../../machine/vcpu';
 import type { DmaCallSteps, Direction, Mapping } from '../path';
 import type { IovaAlloc } from './iova-allocator';
@@ -40,8 +41,7 @@ const OVER = 9;
 export class DmaIommuCallSteps implements DmaCallSteps {
   mapping: Mapping | null = null;
   private stage = IDLE;
-  /** The generator whose yields are being passed up, or null. */
-  private sub: ProcessGenerator<unknown> | null = null;
+  sub: ProcessGenerator<unknown> | null = null;
   /** What the last generator returned. */
   private value: unknown = undefined;
   private cpu: Vcpu | null = null;
@@ -79,14 +79,13 @@ export class DmaIommuCallSteps implements DmaCallSteps {
     return this.step();
   }
 
-  next(sent: unknown): Yieldable | null {
-    const g = this.sub;
-    if (g !== null) {
-      const r = g.next(sent);
-      if (!r.done) return r.value;
-      this.sub = null;
-      this.value = r.value;
-    }
+  next(): Yieldable | null {
+    return this.step();
+  }
+
+  resume(value: unknown): Yieldable | null {
+    this.sub = null;
+    this.value = value;
     return this.step();
   }
 
@@ -96,30 +95,36 @@ export class DmaIommuCallSteps implements DmaCallSteps {
     this.sub = null;
   }
 
-  /** `yield*` g from here: its first step taken now (where `yield*` takes it), its yields passed up by next(). */
-  private run(g: ProcessGenerator<unknown>): Yieldable | null {
-    const r = g.next();
-    if (!r.done) {
-      this.sub = g;
-      return r.value;
+  /**
+   * `yield*` g from here: a finished generator's value read at once (undefined: go on), else g
+   * left in `sub` for the caller to `yield*` now (null) — where its first step is taken, as under `yield*`.
+   */
+  private run(g: ProcessGenerator<unknown>): null | undefined {
+    if (g === DONE || g === DONE_TRUE || g === DONE_FALSE) {
+      this.value = g === DONE ? undefined : g === DONE_TRUE;
+      return undefined;
     }
-    this.value = r.value;
+    this.sub = g;
     return null;
   }
 
-  /** The allocator's cost (DmaIommuPath.chargeIova): the tree lock's generator, or the rcache's hold. */
-  private charge(tree: boolean): Yieldable | null {
+  /** The allocator's cost (DmaIommuPath.chargeIova): the tree lock's generator (null: the caller's `sub`), the rcache's hold, or nothing left. */
+  private charge(tree: boolean): Yieldable | null | undefined {
     if (tree) return this.run(this.path.treeCharge());
     const ns = this.path.rcacheNs;
-    return this.path.env.advance(ns) ? null : ns;
+    return this.path.env.advance(ns) ? undefined : ns;
   }
 
-  /** Runs the stages from the current one until one returns something to yield, or the call is over (null). */
+  /**
+   * Runs the stages from the current one until one leaves a hold to yield or a generator in
+   * `sub` (null), or the call is over (null, no sub).
+   */
   private step(): Yieldable | null {
     const path = this.path;
     const cpu = this.cpu!;
     for (;;) {
-      let y: Yieldable | null;
+      // What the stage left: a hold, null (a sub for the caller), or undefined (go on at once).
+      let y: Yieldable | null | undefined;
       switch (this.stage) {
         case MAP_HELD: {
           const offset = (this.offset = offsetOf(this.gpa));
@@ -162,7 +167,7 @@ export class DmaIommuCallSteps implements DmaCallSteps {
           }
           const ring = (this.ring = path.lazyRing(cpu));
           this.stage = UNMAP_REAPED;
-          y = path.fq.isFull(ring) ? this.run(path.flushAndReap(cpu, ring)) : null;
+          y = path.fq.isFull(ring) ? this.run(path.flushAndReap(cpu, ring)) : undefined;
           break;
         }
         case UNMAP_FLUSHED:
@@ -177,7 +182,7 @@ export class DmaIommuCallSteps implements DmaCallSteps {
         default:
           throw new Error(`${path.name}: DMA call steps continued with no call in progress`);
       }
-      if (y !== null) return y;
+      if (y !== undefined) return y;
     }
   }
 
