@@ -35,8 +35,10 @@ const UNMAP_CLEARED = 6;
 const UNMAP_FLUSHED = 7;
 /** lazy: the full ring was flushed and reaped; queue the range. */
 const UNMAP_REAPED = 8;
-/** the last charge is over: the call is. */
-const OVER = 9;
+/** strict: the IOVA's free was charged; the unmap is over. */
+const UNMAP_FREED = 9;
+/** the call is over. */
+const OVER = 10;
 
 export class DmaIommuCallSteps implements DmaCallSteps {
   mapping: Mapping | null = null;
@@ -171,9 +173,11 @@ export class DmaIommuCallSteps implements DmaCallSteps {
           break;
         }
         case UNMAP_FLUSHED:
-          this.stage = OVER;
+          this.stage = UNMAP_FREED;
           y = this.charge(path.iovas.free(this.pfn, this.pages, cpu.index));
           break;
+        case UNMAP_FREED:
+          return this.over();
         case UNMAP_REAPED:
           path.lazyQueue(this.ring, this.pfn, this.pages);
           return this.over();
