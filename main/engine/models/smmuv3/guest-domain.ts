@@ -60,22 +60,33 @@ export class GuestSmmuDomain implements IommuDomainDriver {
   // mapPages and unmapPages do their work when called (their callers `yield*` them at once) and
   // hand back a finished generator when the PTE writes' time could be charged in place
   // (kernel/finished.ts), else the hold: no generator object per call on the usual path.
-  mapPages(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
+  mapPages(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): ProcessGenerator<boolean> {
+    const ns = this.mapPagesNs(cpu, iova, gpa, bytes, dir);
+    if (ns < 0) return DONE_FALSE;
+    return this.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+  }
+
+  unmapPages(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    const ns = this.unmapPagesNs(cpu, iova, bytes);
+    return this.env.advance(ns) ? DONE : holdThen(ns, undefined);
+  }
+
+  /** The stage-1 PTE writes of a map (and the table pages it adds), done; their time in ns, or −1 when the table cannot grow. */
+  mapPagesNs(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): number {
     const s1 = this.cdOf().s1;
     const before = s1.tablePages;
     let written: number;
     try {
       written = s1.map(iova, gpa, bytes);
     } catch {
-      return DONE_FALSE;
+      return -1;
     }
-    const ns = (written + (s1.tablePages - before)) * this.pteNs;
-    return this.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+    return (written + (s1.tablePages - before)) * this.pteNs;
   }
 
-  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    const ns = this.cdOf().s1.unmap(iova, bytes) * this.pteNs;
-    return this.env.advance(ns) ? DONE : holdThen(ns, undefined);
+  /** The stage-1 PTE clears of an unmap, done; their time in ns. */
+  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.cdOf().s1.unmap(iova, bytes) * this.pteNs;
   }
 
   // flushRange, flushAll and translate return the generator that does the work (the callers
