@@ -85,7 +85,7 @@ test('writes in any order across chunks read back as a plain map of them says (t
   const t = new TceTable(12, n);
   const ref = new Map<number, number>();
   let x = 12345;
-  const next = (m: number): number => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % m);
+  const next = (m: number): number => ((x = (x * 1103515245 + 12345) % 2 ** 31), Math.floor(x / 65536) % m);
   for (let i = 0; i < 200; i++) t.set(next(n), 0);
   for (let i = 0; i < 20000; i++) {
     const at = i % 3 === 0 ? next(n) : (i * 7) % n;
