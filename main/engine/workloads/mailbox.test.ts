@@ -6,6 +6,13 @@ import { Environment, Store, type ProcessGenerator } from '../kernel';
 import { Mailbox } from './mailbox';
 import { Fifo } from './fifo';
 
+/** The consumer's next item, from the mailbox (taken at once, or waited for) or from the reference Store. */
+function* take(useMailbox: boolean, box: Mailbox<number>, store: Store<number>): ProcessGenerator<number> {
+  if (!useMailbox) return (yield store.get()) as number;
+  const now = box.tryTake();
+  return now !== undefined ? now : ((yield box.wait()) as number);
+}
+
 function scenario(useMailbox: boolean, seed: number): { log: string[]; events: number } {
   const env = new Environment(seed);
   const rng = env.rng('mailbox-test');
@@ -29,13 +36,7 @@ function scenario(useMailbox: boolean, seed: number): { log: string[]; events: n
   env.process(
     (function* (): ProcessGenerator<void> {
       for (;;) {
-        let item: number;
-        if (useMailbox) {
-          const now = box.tryTake();
-          item = now !== undefined ? now : ((yield box.wait()) as number);
-        } else {
-          item = (yield store.get()) as number;
-        }
+        const item = yield* take(useMailbox, box, store);
         log.push(`take ${item}@${env.now}`);
         const hold = Math.floor(rng.float() * 3) * 50;
         if (hold > 0) yield hold;
@@ -79,13 +80,7 @@ function boundedScenario(useMailbox: boolean, seed: number, capacity: number): {
   env.process(
     (function* (): ProcessGenerator<void> {
       for (;;) {
-        let item: number;
-        if (useMailbox) {
-          const now = box.tryTake();
-          item = now !== undefined ? now : ((yield box.wait()) as number);
-        } else {
-          item = (yield store.get()) as number;
-        }
+        const item = yield* take(useMailbox, box, store);
         log.push(`take ${item}@${env.now} len ${useMailbox ? box.length : store.length}`);
         const hold = Math.floor(rng.float() * 4) * 40;
         if (hold > 0) yield hold;
