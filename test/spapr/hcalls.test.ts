@@ -118,3 +118,18 @@ test('H_GET_TCE reads an entry; out of window → H_PARAMETER', () => {
   assert.equal(hGetTce(liobns, LIOBN, 3 * 4096).value, rw(0x3000));
   assert.equal(hGetTce(liobns, LIOBN, 4096 * 4096).rc, 'h_parameter');
 });
+
+test('a LIOBN removed and added again with a new window: calls reach the new window, and none reaches the removed one', () => {
+  const { liobns, mem, table } = setup();
+  assert.equal(hPutTce(liobns, mem, LIOBN, 3 * 4096, rw(0x3000)).rc, 'h_success');
+  liobns.remove(LIOBN);
+  const gone = hPutTce(liobns, mem, LIOBN, 4 * 4096, rw(0x4000));
+  assert.equal(gone.rc, 'h_parameter');
+  assert.match(gone.reason!, /LIOBN/);
+  const fresh = new TceTable(12, 1024);
+  liobns.add({ liobn: LIOBN, busOffset: 0, busPfn: 0, pageShift: 12, table: fresh });
+  assert.equal(hPutTce(liobns, mem, LIOBN, 5 * 4096, rw(0x5000)).rc, 'h_success');
+  assert.equal(fresh.get(5), rw(0x5000));
+  assert.equal(table.get(5), 0);
+  assert.equal(table.get(3), rw(0x3000));
+});

@@ -77,3 +77,23 @@ test('three levels with a minimum level size allocate every level on the path', 
   assert.deepEqual([t.levelPages(0), t.levelPages(1), t.levelPages(2)], [1, 1, 1]);
   assert.equal(t.tableBytes, 3 * 65536);
 });
+
+test('writes in any order across chunks read back as a plain map of them says (the last-chunk lookup is never stale)', () => {
+  // 5 chunks' worth of entries; clears of never-written entries first (absent chunks), then a
+  // seeded mix of writes and clears that jumps between chunks and runs along them.
+  const n = 5 * 4096 + 17;
+  const t = new TceTable(12, n);
+  const ref = new Map<number, number>();
+  let x = 12345;
+  const next = (m: number): number => ((x = (x * 1103515245 + 12345) % 2 ** 31), Math.floor(x / 65536) % m);
+  for (let i = 0; i < 200; i++) t.set(next(n), 0);
+  for (let i = 0; i < 20000; i++) {
+    const at = i % 3 === 0 ? next(n) : (i * 7) % n;
+    const v = next(4) === 0 ? 0 : tceValue(next(1 << 18) * 4096, TCE_READ | (next(2) === 0 ? 0 : TCE_WRITE));
+    assert.equal(t.set(at, v), ref.get(at) ?? 0);
+    if (v === 0) ref.delete(at);
+    else ref.set(at, v);
+  }
+  for (let at = 0; at < n; at++) assert.equal(t.get(at), ref.get(at) ?? 0);
+  assert.equal(t.validCount, ref.size);
+});

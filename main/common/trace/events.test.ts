@@ -180,3 +180,48 @@ test('a malformed line is an error naming its line number and what is wrong', ()
   fail(`${header('dma_sync_sg_for_cpu')}${DEV} dir=TO_DEVICE dma_addrs={0x1,0x2} sizes={0x1}`, /2 dma_addrs but 1 sizes/);
   assert.equal(new TraceFormatError(3, 'why').inFile('x.trace').message, 'x.trace:3: why');
 });
+
+test('addresses of any width, padding and case read as their exact value, or refused at 2^53 (all-ones dma_addr: -1)', () => {
+  let x = 987654321;
+  // The high bits of the LCG: its low bits cycle with short periods.
+  const next = (m: number): number => ((x = (x * 1103515245 + 12345) % 2 ** 31), Math.floor(x / 65536) % m);
+  const digits = '0123456789abcdefABCDEF';
+  let exact = 0;
+  let refused = 0;
+  for (let i = 0; i < 3000; i++) {
+    const zeros = '0'.repeat(next(6));
+    let sig = '';
+    const width = 1 + next(16);
+    for (let k = 0; k < width; k++) sig += digits[next(digits.length)];
+    if (i % 97 === 0) sig = next(2) === 0 ? 'ffffffffffffffff' : 'FFFFFFFFFFFFFFFF';
+    const text = zeros + sig;
+    const want = BigInt(`0x${text}`);
+    const line = { task: 't', pid: 1, cpu: 0, flags: '', ts: 0, event: 'dma_map_page', body: `0000:00:01.0 dir=TO_DEVICE dma_addr=${text} size=4096 phys_addr=1000 attrs=` };
+    if (want <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      const e = parseTraceEvent(line, 1);
+      assert.equal(e.type === 'dma_map' && e.dmaAddr, Number(want), text);
+      exact++;
+    } else if (want === 2n ** 64n - 1n) {
+      const e = parseTraceEvent(line, 1);
+      assert.equal(e.type === 'dma_map' && e.dmaAddr, -1, text);
+      assert.throws(() => parseTraceEvent({ ...line, body: line.body.replace(/phys_addr=1000/, `phys_addr=${text}`) }, 1), /2\^53/);
+    } else {
+      assert.throws(() => parseTraceEvent(line, 1), (err: unknown) => err instanceof TraceFormatError && /at or beyond 2\^53/.test(err.message), text);
+      refused++;
+    }
+  }
+  assert.ok(exact > 1000 && refused > 500, `${exact} exact, ${refused} refused`);
+});
+
+test('a line of white space of any kind carries no event, as trim() would say; one other character makes it a line to parse', () => {
+  const white = [' ', '\t', '\v', '\f', '\u00a0', '\ufeff', '\u2003', '\u3000', '\u2028'];
+  for (let i = 0; i < 200; i++) {
+    let t = '';
+    for (let k = 0; k <= i % 7; k++) t += white[(i * 7 + k * 3) % white.length];
+    assert.equal(t.trim(), '');
+    assert.deepEqual(parseTraceLine(t, 1), { kind: 'none' }, JSON.stringify(t));
+    const odd = t + (i % 2 === 0 ? 'x' : '\u200b'); // U+200B is not white space for trim()
+    assert.notEqual(odd.trim(), '');
+    assert.throws(() => parseTraceLine(odd, 7), (err: unknown) => err instanceof TraceFormatError && /line 7|7/.test(err.message), JSON.stringify(odd));
+  }
+});

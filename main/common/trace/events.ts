@@ -242,12 +242,17 @@ function apiOf(event: string): 'page' | 'resource' | 'phys' {
 }
 
 function address(digits: string, what: string, lineNo: number, failable: boolean): number {
-  const d = digits.replace(/^0+(?=.)/, '').toLowerCase();
-  if (d.length <= 13) {
-    const v = parseInt(d, 16);
+  // Significant digits counted in place (the %016llx zero padding skipped by index, not by a
+  // regex replace and a lower-cased copy per field). Up to 14 hex digits (below 2^56) parseInt
+  // rounds to the nearest double, which is at most MAX_SAFE_INTEGER exactly when the value is
+  // (13 digits, as before, refused the exact values from 2^52 to 2^53 as "beyond 2^53").
+  let first = 0;
+  while (first < digits.length - 1 && digits.charCodeAt(first) === 48) first++;
+  if (digits.length - first <= 14) {
+    const v = parseInt(digits, 16);
     if (v <= Number.MAX_SAFE_INTEGER) return v;
   }
-  if (failable && d === ALL_ONES) return -1;
+  if (failable && digits.slice(first).toLowerCase() === ALL_ONES) return -1;
   throw new TraceFormatError(lineNo, `${what} 0x${digits} is at or beyond 2^53, which this replay cannot hold exactly`);
 }
 

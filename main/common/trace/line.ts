@@ -36,14 +36,29 @@ const BOOKKEEPING = /^(?:cpus=\d+|CPU \d+ is empty|#{5} CPU \d+ buffer started #
 
 const NS_PAD = ['', '00000000', '0000000', '000000', '00000', '0000', '000', '00', '0', ''];
 
+const HASH = 35;
+const NONE: LineKind = Object.freeze({ kind: 'none' });
+
+/** Whether `t` is all white space, looking no further than its first other character (event lines start with padding). */
+function isBlank(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 32 || c === 9 || (c >= 10 && c <= 13)) continue;
+    // Beyond ASCII, what trim() removes is what \s matches (no-break space, BOM, the Zs spaces…).
+    if (c < 128 || !WHITE.test(t[i]!)) return false;
+  }
+  return true;
+}
+const WHITE = /\s/;
+
 /** Splits one line; `lineNo` (1-based) is for the error a malformed line gets. */
 export function parseTraceLine(text: string, lineNo: number): LineKind {
   const t = text.endsWith('\r') ? text.slice(0, -1) : text;
-  if (t.length === 0 || t.startsWith('#') || t.trim().length === 0) return { kind: 'none' };
+  if (t.length === 0 || t.charCodeAt(0) === HASH || isBlank(t)) return NONE;
   const m = HEADER.exec(t);
   if (m === null) {
     const trimmed = t.trim();
-    if (BOOKKEEPING.test(trimmed)) return { kind: 'none' };
+    if (BOOKKEEPING.test(trimmed)) return NONE;
     const lost = LOST.exec(trimmed);
     if (lost !== null) return { kind: 'lost', cpu: Number(lost[1]), events: Number(lost[2]) };
     throw new TraceFormatError(lineNo, 'not a trace event line (expected "task-pid [cpu] flags seconds.fraction: event: fields")');

@@ -189,3 +189,24 @@ test('named random streams are reproducible and independent of each other', () =
   const c = new Environment(6).rng('nic0');
   assert.notDeepEqual(Array.from({ length: 5 }, () => c.float()), seqA);
 });
+
+test('run polls after every `interval` entries, at the entry that ends each interval, and stop() ends it after the current entry', () => {
+  const env = new Environment(1);
+  const polledAt: number[] = [];
+  let fired = 0;
+  const tick = (): void => {
+    fired++;
+    if (fired === 950) env.stop();
+    env.schedule(1, tick);
+  };
+  env.schedule(1, tick);
+  env.run(Infinity, () => void polledAt.push(env.events), 100);
+  assert.deepEqual(polledAt, [100, 200, 300, 400, 500, 600, 700, 800, 900]);
+  assert.equal(fired, 950);
+  assert.equal(env.now, 950);
+  // A later run goes on from there, its countdown started anew.
+  polledAt.length = 0;
+  env.run(1200, () => void polledAt.push(env.events), 100);
+  assert.deepEqual(polledAt, [1050, 1150]);
+  assert.equal(env.now, 1200);
+});

@@ -30,6 +30,11 @@ export const NORMAL = 1;
 
 type Entry = (() => void) | SimEvent<unknown>;
 
+/** Why Environment.drain returned. */
+const STOPPED = 0;
+const HORIZON = 1;
+const POLL = 2;
+
 export class Environment {
   private readonly queue = new EventQueue<Entry>(4096);
   private _now = 0;
@@ -186,28 +191,19 @@ export class Environment {
    */
   run(until = Infinity, onEvery?: () => boolean | void, interval = 65536): void {
     this.stopped = false;
-    const q = this.queue;
     const every = onEvery === undefined ? Infinity : interval;
     this.countdown = every;
     this.until = until;
     try {
-      while (!this.stopped) {
-        const t = q.peekTime();
-        if (t > until || t === Infinity) {
+      for (;;) {
+        const why = this.drain(this.queue, until);
+        if (why === STOPPED) return;
+        if (why === HORIZON) {
           if (until !== Infinity && until > this._now) this._now = until;
           return;
         }
-        this._now = t;
-        const entry = q.pop();
-        this._events++;
-        this.direct = null;
-        if (typeof entry === 'function') entry();
-        else entry.process();
-        // Merged delays count down too, so a lone process holding forever is still polled.
-        if (--this.countdown <= 0) {
-          this.countdown = every;
-          if (onEvery!() === false) return;
-        }
+        this.countdown = every;
+        if (onEvery!() === false) return;
       }
     } finally {
       this.direct = null;
@@ -215,5 +211,29 @@ export class Environment {
       this.until = -1;
       this.countdown = Infinity;
     }
+  }
+
+  /**
+   * The loop of run(), up to its next poll: processes entries until stop(), the horizon, or the
+   * countdown. Apart from run() because the JIT optimises it (on stack) while it runs, before
+   * a poll or the horizon was ever reached: code for them in the same function had no feedback
+   * and deoptimised the loop the first time each came (a recompile of the loop in every run).
+   * The queue is an argument: a load of it on entry, first run before this function had its
+   * feedback vector, deoptimised the optimised drain on its second call.
+   */
+  private drain(q: EventQueue<Entry>, until: number): number {
+    while (!this.stopped) {
+      const t = q.peekTime();
+      if (t > until || t === Infinity) return HORIZON;
+      this._now = t;
+      const entry = q.pop();
+      this._events++;
+      this.direct = null;
+      if (typeof entry === 'function') entry();
+      else entry.process();
+      // Merged delays count down too, so a lone process holding forever is still polled.
+      if (--this.countdown <= 0) return POLL;
+    }
+    return STOPPED;
   }
 }

@@ -16,9 +16,15 @@ import type { ProcessGenerator } from './process';
 
 export class Resource {
   private inUse = 0;
-  /** Waiters in a ring of power-of-two size: the oldest at `head`, `queued` of them. */
-  private waiting: (SimEvent<void> | undefined)[] = new Array<SimEvent<void> | undefined>(4);
-  private since = new Float64Array(4);
+  /**
+   * Waiters in a ring of power-of-two size: the oldest at `head`, `queued` of them. Empty until
+   * the constructor grows it, so both fields are written twice before any code runs hot: V8
+   * keeps a field written once as a constant that optimised code may rely on, and the first
+   * grow() under contention, long after, then deoptimised every function that had inlined a
+   * request or a release (the DMA steps, the map-bench and NAPI loops).
+   */
+  private waiting: (SimEvent<void> | undefined)[] = [];
+  private since = new Float64Array(0);
   private head = 0;
   private queued = 0;
   private busyIntegral = 0;
@@ -33,6 +39,7 @@ export class Resource {
     readonly capacity = 1,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`resource ${name}: capacity must be a positive integer`);
+    this.grow();
   }
 
   get busy(): number {
@@ -119,11 +126,12 @@ export class Resource {
     return this.busyIntegral;
   }
 
-  /** Doubles the ring, oldest waiter first at 0. */
+  /** Doubles the ring (an empty one becomes 4 slots), oldest waiter first at 0. */
   private grow(): void {
     const n = this.waiting.length;
-    const waiting = new Array<SimEvent<void> | undefined>(2 * n);
-    const since = new Float64Array(2 * n);
+    // Filled, so an event stored later does not change the array's elements kind.
+    const waiting = new Array<SimEvent<void> | undefined>(Math.max(4, 2 * n)).fill(undefined);
+    const since = new Float64Array(waiting.length);
     for (let i = 0; i < n; i++) {
       const at = (this.head + i) & (n - 1);
       waiting[i] = this.waiting[at];

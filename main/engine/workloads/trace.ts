@@ -29,7 +29,8 @@
  */
 import type { TraceWorkload } from '../../common/spec';
 import type { Direction, Mapping } from '../dma/path';
-import { Store, type ProcessGenerator, type SimEvent } from '../kernel';
+import type { ProcessGenerator, SimEvent } from '../kernel';
+import { Mailbox } from './mailbox';
 import { TraceFormatError } from '../../common/trace/errors';
 import { TraceReader } from '../../common/trace/reader';
 import type { TraceDirection, TraceEvent } from '../../common/trace/events';
@@ -53,7 +54,8 @@ type Item =
   | { op: 'unmap'; ts: number; entries: Entry[]; write: boolean };
 
 interface Lane {
-  readonly queue: Store<Item>;
+  /** The lane's window: the reader its only producer, the lane's process its only consumer. */
+  readonly queue: Mailbox<Item>;
 }
 
 export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
@@ -196,10 +198,19 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
     if (readerDone && finished === dispatched) done();
   };
 
+  // A lane's calls are the workloads' DMA calls (dma-calls.ts) made from the lane's own process:
+  // the vCPU taken and released here as Vcpu.run does, and on a path with instant calls
+  // (dma-direct) the hold yielded here — the same instants and events, with no generator per
+  // call (a nest of three or four per map or unmap was most of the replay's engine time).
+  const inst = dma.instant;
+
   function* lane(cpuIndex: number, l: Lane): ProcessGenerator<void> {
     const cpu = device.vcpu(cpuIndex);
+    const vcpu = cpu.res;
+    const op = device.dmaOp();
     for (;;) {
-      const item = (yield l.queue.get()) as Item;
+      const taken = l.queue.tryTake();
+      const item = taken !== undefined ? taken : ((yield l.queue.wait()) as Item);
       if (lag !== null) {
         const due = start + (item.ts - ts0!);
         if (due > env.now) yield due - env.now;
@@ -207,26 +218,70 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
       }
       if (item.op === 'map') {
         const gpa = item.gpa ?? device.vm.allocBuffer(item.bytes);
-        item.entry.mapping = yield* cpu.run(dma.map(cpu, gpa, item.bytes, item.dir));
+        if (!vcpu.tryAcquire()) yield vcpu.request();
+        const t0 = env.now;
+        if (inst !== null) {
+          // Only a hold is yielded here, and a hold cannot throw: no try/finally needed for the release.
+          if (!env.advance(inst.mapHoldNs)) yield inst.mapHoldNs;
+          item.entry.mapping = inst.mapAfterHold(cpu, t0, gpa, item.bytes, item.dir);
+          vcpu.release();
+        } else {
+          try {
+            item.entry.mapping = dma.mapped(t0, yield* dma.path.map(cpu, gpa, item.bytes, item.dir));
+          } finally {
+            vcpu.release();
+          }
+        }
         item.entry.finished = true;
         if (item.entry.wait !== null) item.entry.wait.succeed();
       } else {
-        const maps: Mapping[] = [];
+        let n = 0;
         for (const en of item.entries) {
           if (!en.finished) {
             en.wait = env.event();
             yield en.wait;
           }
           if (en.mapping === null) continue;
-          maps.push(en.mapping);
-          if (w.deviceDma === 'before-unmap') yield* device.dma(en.mapping.iovaPfn, en.mapping.iovaOff, en.mapping.bytes, item.write);
+          if (w.deviceDma === 'before-unmap') {
+            // DeviceRuntime.dma written out (see there): one generator fewer per DMA.
+            let y = op.begin(en.mapping.iovaPfn, en.mapping.iovaOff, en.mapping.bytes, item.write);
+            for (;;) {
+              if (y !== null) {
+                yield y;
+                y = op.next();
+              } else if (op.translating) {
+                y = op.translated(yield* op.translation());
+              } else {
+                break;
+              }
+            }
+          }
+          n++;
         }
-        if (maps.length > 0) {
-          yield* cpu.run(
-            (function* () {
-              for (const mp of maps) yield* dma.unmap(cpu, mp);
-            })(),
-          );
+        if (n > 0) {
+          if (!vcpu.tryAcquire()) yield vcpu.request();
+          if (inst !== null) {
+            for (const en of item.entries) {
+              const mp = en.mapping;
+              if (mp === null) continue;
+              const t0 = env.now;
+              if (!env.advance(inst.unmapHoldNs)) yield inst.unmapHoldNs;
+              inst.unmapAfterHold(cpu, t0, mp);
+            }
+            vcpu.release();
+          } else {
+            try {
+              for (const en of item.entries) {
+                const mp = en.mapping;
+                if (mp === null) continue;
+                const t0 = env.now;
+                yield* dma.path.unmap(cpu, mp);
+                dma.unmapped(t0);
+              }
+            } finally {
+              vcpu.release();
+            }
+          }
         }
       }
       complete();
@@ -236,7 +291,7 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
   const laneOf = (cpu: number): Lane => {
     let l = lanes.get(cpu);
     if (l === undefined) {
-      l = { queue: new Store<Item>(env, `${device.spec.id}.trace.cpu${cpu}`, LANE_WINDOW) };
+      l = { queue: new Mailbox<Item>(env, LANE_WINDOW) };
       lanes.set(cpu, l);
       env.process(lane(cpu % w.cpus, l), `${device.spec.id}.trace.cpu${cpu}`);
     }
@@ -253,7 +308,7 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
         dispatched++;
         inFlightMax = Math.max(inFlightMax, dispatched - finished);
         const l = laneOf(e.cpu);
-        if (!l.queue.tryPut(item)) yield l.queue.put(item);
+        if (!l.queue.tryPut(item)) yield l.queue.putWhenRoom(item);
       }
       readerDone = true;
       reader.close();

@@ -52,6 +52,8 @@ const fail = (reason: string): HcallResult => ({ rc: 'h_parameter', tces: 0, rea
 
 export class LiobnTable {
   private readonly windows = new Map<number, DmaWindow>();
+  /** The window last looked up: hypercalls come in long runs on one window. */
+  private last: DmaWindow | undefined;
 
   add(w: DmaWindow): void {
     if (this.windows.has(w.liobn)) throw new Error(`LIOBN ${w.liobn} already has a window`);
@@ -59,11 +61,16 @@ export class LiobnTable {
   }
 
   remove(liobn: number): boolean {
+    if (this.last?.liobn === liobn) this.last = undefined;
     return this.windows.delete(liobn);
   }
 
   get(liobn: number): DmaWindow | undefined {
-    return this.windows.get(liobn);
+    const last = this.last;
+    if (last !== undefined && last.liobn === liobn) return last;
+    const w = this.windows.get(liobn);
+    if (w !== undefined) this.last = w;
+    return w;
   }
 
   all(): DmaWindow[] {
@@ -99,13 +106,20 @@ function checkTce(tce: number, w: DmaWindow, mem: GuestMemory): string | null {
   return `TCE address ${gpa} outside guest RAM`;
 }
 
+/** The result of every successful one-entry call but H_GET_TCE: shared, so a boot's 262,144 H_PUT_TCEs allocate nothing. */
+const ONE_TCE_DONE: HcallResult = Object.freeze({ rc: 'h_success', tces: 1 });
+
 export function hPutTce(liobns: LiobnTable, mem: GuestMemory, liobn: number, ioba: number, tce: number): HcallResult {
-  const at = locate(liobns, liobn, ioba, 1);
-  if ('rc' in at) return at;
-  const bad = checkTce(tce, at.w, mem);
+  // locate() inlined for one entry (no {w, index} per call); the same checks in the same order.
+  const w = liobns.get(liobn);
+  if (w === undefined) return locate(liobns, liobn, ioba, 1) as HcallResult;
+  const size = w.table.pageSize;
+  const index = (ioba - w.busOffset) / size;
+  if (ioba % size !== 0 || index < 0 || index + 1 > w.table.entries) return locate(liobns, liobn, ioba, 1) as HcallResult;
+  const bad = checkTce(tce, w, mem);
   if (bad !== null) return fail(bad);
-  at.w.table.set(at.index, tce);
-  return { rc: 'h_success', tces: 1 };
+  w.table.set(index, tce);
+  return ONE_TCE_DONE;
 }
 
 export function hPutTceIndirect(liobns: LiobnTable, mem: GuestMemory, liobn: number, ioba: number, listAddr: number, npages: number): HcallResult {

@@ -184,13 +184,26 @@ export class TceTable {
   /** The chunk holding `index`, created when `create` (a non-zero write); undefined when absent. */
   private chunk(index: number, create: boolean): Float64Array | undefined {
     const key = Math.floor(index / CHUNK);
-    let c = this.chunks.get(key);
+    // Writes run along the table (a map loop, a boot clear): the last chunk looked up, present or
+    // absent, first. Only this method creates chunks and none is freed, so the answer stays true.
+    let c: Float64Array | undefined;
+    if (key === this.lastKey) {
+      c = this.lastChunk;
+    } else {
+      c = this.chunks.get(key);
+      this.lastKey = key;
+      this.lastChunk = c;
+    }
     if (c === undefined && create) {
       c = new Float64Array(CHUNK);
       this.chunks.set(key, c);
+      this.lastChunk = c;
     }
     return c;
   }
+
+  private lastKey = -1;
+  private lastChunk: Float64Array | undefined;
 
   /** Validity, exposure and level bookkeeping of one entry going from `old` to `tce`. */
   private account(index: number, old: number, tce: number): void {
