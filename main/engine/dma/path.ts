@@ -4,7 +4,9 @@
  * Guest side (runs on a vCPU the caller holds): probe (boot-time setup), map, unmap — the
  * Linux DMA API as the driver sees it, implemented by dma-direct, swiotlb, or an IOMMU model's
  * guest driver. Device side: translate, charging the translation's time and reporting a fault
- * when no valid translation exists at that instant.
+ * when no valid translation exists at that instant. The same calls in other forms, for callers
+ * on a hot path that run them from their own process: InstantDma (constant holds, dma-direct)
+ * and DmaCallSteps (map and unmap as steps, dma-iommu).
  * Bus addresses are exact over 64 bits: a 4 KiB frame number and a byte offset (mem/addr.ts).
  */
 import type { ProcessGenerator, Yieldable } from '../kernel';
