@@ -7,7 +7,7 @@
  * when no valid translation exists at that instant.
  * Bus addresses are exact over 64 bits: a 4 KiB frame number and a byte offset (mem/addr.ts).
  */
-import type { ProcessGenerator } from '../kernel';
+import type { ProcessGenerator, Yieldable } from '../kernel';
 import type { Vcpu } from '../machine/vcpu';
 import type { UnmapNotifier } from './unmap-notifier';
 import type { BlockQueue } from '../machine/block-queue';
@@ -62,6 +62,11 @@ export interface DmaPath {
    * packet or map-bench iteration when a call is otherwise a nest of generators.
    */
   readonly instant?: InstantDma;
+  /**
+   * map and unmap as steps the caller's own process yields (DmaCallSteps), one object per caller:
+   * the same work at the same instants as map() and unmap(). Optional; see callSteps().
+   */
+  callSteps?(): DmaCallSteps;
   /** UNMAP notifications from the vIOMMU behind this path, if it sends any. */
   readonly unmapNotifier?: UnmapNotifier;
   /** Whole block requests, when a transport's driver builds and maps them (virtio-blk). */
@@ -79,6 +84,67 @@ export interface InstantDma {
   mapAfterHold(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Mapping | null;
   unmapAfterHold(cpu: Vcpu, m: Mapping): void;
   translateNow(pfn: number, off: number, bytes: number, write: boolean): boolean;
+}
+
+/**
+ * A path's map and unmap as steps, for a caller that runs them from its own process instead of
+ * `yield*` on the path's generators: the holds of the call itself are yielded by the caller,
+ * and what the path's driver hands back (its generators) the caller `yield*`s itself — one
+ * generator level fewer under every hold of the call, which is most of a call's cost when its
+ * holds resume through several levels. One call at a time per object, which is reused:
+ * `for (let y = s.map(cpu, gpa, bytes, dir); ; ) { if (y !== null) y = s.next(yield y); else if ((g = s.sub) !== null) y = s.resume(yield* g); else break; }`
+ * then `s.mapping`; unmap likewise. A step returns a hold to yield, or null: then either a
+ * generator to `yield*` is in `sub`, or the call is over.
+ */
+export interface DmaCallSteps {
+  /** Starts dma_map: the first hold to yield, or null (see `sub`). */
+  map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Yieldable | null;
+  /** Starts dma_unmap: the first hold to yield, or null (see `sub`). */
+  unmap(cpu: Vcpu, m: Mapping): Yieldable | null;
+  /** Continues once the last hold was yielded (with what the yield gave back): the next hold, or null. */
+  next(sent?: unknown): Yieldable | null;
+  /** The generator the caller must `yield*` now (the last step returned null), else null. */
+  readonly sub: ProcessGenerator<unknown> | null;
+  /** Continues with what `sub` returned: the next hold, or null. */
+  resume(value: unknown): Yieldable | null;
+  /** What the last map returned (null: it failed), once it is over. */
+  readonly mapping: Mapping | null;
+}
+
+/** The path's own steps (DmaPath.callSteps), or its generators as the one `sub` of each call. */
+export function callSteps(path: DmaPath): DmaCallSteps {
+  return path.callSteps?.() ?? new GeneratorCallSteps(path);
+}
+
+/** map and unmap of a path without steps of its own: each call is the path's generator, for the caller to `yield*`. */
+class GeneratorCallSteps implements DmaCallSteps {
+  mapping: Mapping | null = null;
+  sub: ProcessGenerator<unknown> | null = null;
+  private mapping_ = false;
+
+  constructor(private readonly path: DmaPath) {}
+
+  map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): Yieldable | null {
+    this.mapping_ = true;
+    this.sub = this.path.map(cpu, gpa, bytes, dir);
+    return null;
+  }
+
+  unmap(cpu: Vcpu, m: Mapping): Yieldable | null {
+    this.mapping_ = false;
+    this.sub = this.path.unmap(cpu, m);
+    return null;
+  }
+
+  next(): Yieldable | null {
+    throw new Error(`${this.path.name}: no hold of its own to continue from`);
+  }
+
+  resume(value: unknown): Yieldable | null {
+    this.sub = null;
+    if (this.mapping_) this.mapping = value as Mapping | null;
+    return null;
+  }
 }
 
 export interface Segment {

@@ -11,7 +11,7 @@
  */
 import type { MapBenchWorkload } from '../../common/spec';
 import type { Environment, ProcessGenerator } from '../kernel';
-import type { Mapping } from '../dma/path';
+import { callSteps } from '../dma/path';
 import { MIN_ITERATION_NS, type WorkloadContext } from './context';
 import { dmaCalls } from './dma-calls';
 import { CORE_METRICS } from '../../common/metrics/core';
@@ -95,21 +95,24 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
     const cpu = device.vcpu(t);
     const vcpu = cpu.res;
     const gpa = device.vm.allocBuffer(w.granule);
-    const path = dma.path;
+    // The path's map and unmap as steps this process runs (DmaCallSteps): DmaCalls.map and
+    // Vcpu.run inlined, and no generator level of the path's own under the holds of its driver.
+    const call = callSteps(dma.path);
+    let sub: ProcessGenerator<unknown> | null;
     // The device's DMA as steps this process yields (DeviceRuntime.dma without its generator).
     const op = device.dmaOp();
     let ops = 0;
     while (env.now < ctx.endAt && (w.maxOps === undefined || ops < w.maxOps)) {
       const iterStart = env.now;
-      let m: Mapping | null;
-      // Vcpu.run and DmaCalls.map inlined: two generators fewer on every resume of the call.
       if (!vcpu.tryAcquire()) yield vcpu.request();
-      try {
-        const t0 = env.now;
-        m = dma.mapped(t0, yield* path.map(cpu, gpa, w.granule, w.direction));
-      } finally {
-        vcpu.release();
+      let t0 = env.now;
+      for (let y = call.map(cpu, gpa, w.granule, w.direction); ; ) {
+        if (y !== null) y = call.next(yield y);
+        else if ((sub = call.sub) !== null) y = call.resume(yield* sub);
+        else break;
       }
+      const m = dma.mapped(t0, call.mapping);
+      vcpu.release();
       const mapNs = env.now - iterStart;
       if (m !== null) {
         if (w.dmaBytes > 0) {
@@ -129,13 +132,14 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
         if (w.transDelay > 0) yield* cpu.run(hold(env, w.transDelay));
         const unmapStart = env.now;
         if (!vcpu.tryAcquire()) yield vcpu.request();
-        try {
-          const t0 = env.now;
-          yield* path.unmap(cpu, m);
-          dma.unmapped(t0);
-        } finally {
-          vcpu.release();
+        t0 = env.now;
+        for (let y = call.unmap(cpu, m); ; ) {
+          if (y !== null) y = call.next(yield y);
+          else if ((sub = call.sub) !== null) y = call.resume(yield* sub);
+          else break;
         }
+        dma.unmapped(t0);
+        vcpu.release();
         stats.add(mapNs, env.now - unmapStart);
         benchOps.inc();
         ops++;

@@ -18,11 +18,12 @@ import { continueWith, DONE, DONE_FALSE, DONE_TRUE, holdThen, Resource, type Env
 import type { Costs } from '../../costs/costs';
 import type { Counter, Metrics } from '../../metrics/collector';
 import type { Vcpu } from '../../machine/vcpu';
-import type { DmaPath, Direction, Mapping, Segment } from '../path';
+import type { DmaCallSteps, DmaPath, Direction, Mapping, Segment } from '../path';
 import type { UnmapNotifier } from '../unmap-notifier';
 import type { IommuDomainDriver } from './driver';
 import { frameAt, hexAddr, offsetOf } from '../../mem/addr';
 import { SparseBits } from '../../mem/sparse';
+import { DmaIommuCallSteps } from './call-steps';
 import { FlushQueues } from './flush-queue';
 import { IovaAllocator } from './iova-allocator';
 import { CORE_METRICS } from '../../../common/metrics/core';
@@ -57,9 +58,9 @@ export class DmaIommuPath implements DmaPath {
   private readonly live = new SparseBits();
   /** Pages of each live scatter list (one IOVA range), by its first IOVA page. */
   private readonly sgPages = new Map<number, number>();
-  private readonly mapNs: number;
-  private readonly unmapNs: number;
-  private readonly rcacheNs: number;
+  readonly mapNs: number;
+  readonly unmapNs: number;
+  readonly rcacheNs: number;
   private readonly treeNs: number;
   private readonly fqTimeoutNs: number;
   private timerArmed = false;
@@ -68,7 +69,7 @@ export class DmaIommuPath implements DmaPath {
   private readonly fqFlushes: Counter;
 
   constructor(
-    private readonly env: Environment,
+    readonly env: Environment,
     costs: Costs,
     metrics: Metrics,
     readonly driver: IommuDomainDriver,
@@ -117,20 +118,51 @@ export class DmaIommuPath implements DmaPath {
     const a = this.iovas.alloc(pages, cpu.index);
     yield* this.chargeIova(a === null || a.tree);
     if (a === null) return null;
-    const iova = a.pfn * PAGE;
-    const ok = yield* this.driver.mapPages(cpu, iova, gpa - offset, pages * PAGE, dir);
+    const ok = yield* this.driver.mapPages(cpu, a.pfn * PAGE, gpa - offset, pages * PAGE, dir);
     if (!ok) {
       yield* this.chargeIova(this.iovas.free(a.pfn, pages, cpu.index));
       return null;
     }
-    for (let p = 0; p < pages; p++) this.live.add(a.pfn + p);
-    return { iovaPfn: a.pfn, iovaOff: offset, bytes, dir, gpa };
+    return this.mapped(a.pfn, pages, offset, bytes, dir, gpa);
   }
 
   *unmap(cpu: Vcpu, m: Mapping): ProcessGenerator<void> {
     if (!this.env.advance(this.unmapNs)) yield this.unmapNs;
-    // As Linux's __iommu_dma_unmap: the IOVA range comes from the address and size the driver
-    // passes back (for a scatter list, the whole range dma_map_sg allocated).
+    const pfn = m.iovaPfn;
+    const pages = this.unmapRange(m);
+    yield* this.driver.unmapPages(cpu, pfn * PAGE, pages * PAGE);
+    if (this.opts.mode === 'strict') {
+      yield* this.driver.flushRange(cpu, pfn * PAGE, pages * PAGE);
+      yield* this.chargeIova(this.iovas.free(pfn, pages, cpu.index));
+      return;
+    }
+    const ring = this.lazyRing(cpu);
+    if (this.fq.isFull(ring)) yield* this.flushAndReap(cpu, ring);
+    this.lazyQueue(ring, pfn, pages);
+  }
+
+  /**
+   * map and unmap as steps a caller's own process yields (call-steps.ts): the same work at the
+   * same instants as the generators above, one generator level fewer under every hold.
+   */
+  callSteps(): DmaCallSteps {
+    return new DmaIommuCallSteps(this);
+  }
+
+  // The parts of map and unmap both forms share (the generators above, DmaIommuCallSteps).
+
+  /** Map's end once the driver wrote the entries: the pages are live, the mapping returned. */
+  mapped(pfn: number, pages: number, offset: number, bytes: number, dir: Direction, gpa: number): Mapping {
+    for (let p = 0; p < pages; p++) this.live.add(pfn + p);
+    return { iovaPfn: pfn, iovaOff: offset, bytes, dir, gpa };
+  }
+
+  /**
+   * Unmap's bookkeeping after its hold: the pages of the range, no longer live. As Linux's
+   * __iommu_dma_unmap, the IOVA range comes from the address and size the driver passes back
+   * (for a scatter list, the whole range dma_map_sg allocated).
+   */
+  unmapRange(m: Mapping): number {
     const pfn = m.iovaPfn;
     let pages = Math.ceil((m.iovaOff + m.bytes) / PAGE);
     if (this.sgPages.size > 0) {
@@ -139,14 +171,21 @@ export class DmaIommuPath implements DmaPath {
     }
     if (!this.live.has(pfn)) throw new Error(`${this.name}: unmap of IOVA ${hexAddr(pfn, m.iovaOff)}, which is not mapped`);
     for (let p = 0; p < pages; p++) this.live.delete(pfn + p);
-    yield* this.driver.unmapPages(cpu, pfn * PAGE, pages * PAGE);
-    if (this.opts.mode === 'strict') {
-      yield* this.driver.flushRange(cpu, pfn * PAGE, pages * PAGE);
-      yield* this.chargeIova(this.iovas.free(pfn, pages, cpu.index));
-      return;
-    }
-    const ring = this.opts.singleFlushQueue !== undefined ? 0 : cpu.index;
-    if (this.fq.isFull(ring)) yield* this.flushAndReap(cpu, ring);
+    return pages;
+  }
+
+  /** Whether unmaps run strict (invalidate and wait) or lazy (the flush queue). */
+  get strict(): boolean {
+    return this.opts.mode === 'strict';
+  }
+
+  /** The flush-queue ring a lazy unmap on `cpu` uses. */
+  lazyRing(cpu: Vcpu): number {
+    return this.opts.singleFlushQueue !== undefined ? 0 : cpu.index;
+  }
+
+  /** A lazy unmap's end: the range queued on `ring` (flushed first when it was full), the timer armed. */
+  lazyQueue(ring: number, pfn: number, pages: number): void {
     this.fq.push(ring, pfn, pages, pages, pfn * PAGE);
     this.armTimer();
   }
@@ -219,7 +258,8 @@ export class DmaIommuPath implements DmaPath {
   readonly translateNow?: (pfn: number, off: number, bytes: number, write: boolean) => boolean | undefined;
 
 
-  private *flushAndReap(cpu: Vcpu, ring: number | undefined): ProcessGenerator<void> {
+  /** A full ring (or the timer): one whole-domain flush, then what it covers freed. */
+  *flushAndReap(cpu: Vcpu, ring: number | undefined): ProcessGenerator<void> {
     this.fq.beginFlush();
     this.fqFlushes.inc();
     yield* this.driver.flushAll(cpu);
@@ -249,10 +289,13 @@ export class DmaIommuPath implements DmaPath {
    * step would.
    */
   private chargeIova(tree: boolean): ProcessGenerator<void> {
-    if (tree) {
-      this.treeOps.inc();
-      return this.treeLock.use(this.treeNs);
-    }
+    if (tree) return this.treeCharge();
     return this.env.advance(this.rcacheNs) ? DONE : holdThen(this.rcacheNs, undefined);
+  }
+
+  /** The tree's cost: its lock held for iova_tree_ns (the caller `yield*`s it at once). */
+  treeCharge(): ProcessGenerator<void> {
+    this.treeOps.inc();
+    return this.treeLock.use(this.treeNs);
   }
 }

@@ -17,7 +17,7 @@
  * Does not model: queue wrap and the shared/exclusive cmdq lock that guards it, the CMD_SYNC
  * timeout, cmpxchg retries beyond their serialisation on the line.
  */
-import { Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
+import { DONE, Resource, type Environment, type ProcessGenerator, type SimEvent } from '../../kernel';
 import type { Counter } from '../../metrics/collector';
 import type { Histogram } from '../../metrics/histogram';
 import type { CommandQueue } from './cmdq';
@@ -70,6 +70,10 @@ export class LockFreeCmdq {
   private lastOwner: SimEvent<void> | null = null;
   /** Issuers inside issue(): with one, nobody can look at its tickets (the fast path below). */
   private active = 0;
+  /** The ticket of an issuer alone (issueInPlace): one at a time, so one object, reused. */
+  private readonly soleTicket = new Ticket([]);
+  /** Every cost a whole number of ns, the atomic above zero: what the in-place form's holds need. */
+  private readonly inPlaceCosts: boolean;
 
   constructor(
     private readonly env: Environment,
@@ -80,6 +84,8 @@ export class LockFreeCmdq {
   ) {
     this.llqLine = new Resource(env, `${queue.name}.llq`, 1);
     this.validLine = new Resource(env, `${queue.name}.valid_map`, 1);
+    const whole = (ns: number): boolean => Number.isInteger(ns) && ns >= 0;
+    this.inPlaceCosts = cost.atomic > 0 && whole(cost.atomic) && whole(cost.insert) && whole(cost.prodWrite) && whole(cost.syncSeen);
   }
 
   /**
@@ -94,7 +100,91 @@ export class LockFreeCmdq {
    * (something else queued at the instant) the trip is kept. Any second issuer sends the rest
    * of the sequence down the general path, which is the same code with every event.
    */
-  *issue(cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<void> {
+  issue(cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<void> {
+    return this.alone(cmds) ? this.issueInPlace(cmds, origin) : this.issueQueued(cmds, origin);
+  }
+
+  /**
+   * Whether issue's whole sequence up to the hardware's execution would take the alone path
+   * below with every hold in place: no other issuer inside, the lines free, the last owner done,
+   * a list closed by CMD_SYNC, and its holds ending before anything queued (their sum, so each).
+   */
+  private alone(cmds: readonly Command[]): boolean {
+    const c = this.cost;
+    return (
+      this.active === 0 &&
+      !this.owned &&
+      this.inPlaceCosts &&
+      cmds.length > 0 &&
+      cmds[cmds.length - 1]!.op === 'CMD_SYNC' &&
+      (this.lastOwner === null || this.lastOwner.processed) &&
+      this.llqLine.idle &&
+      this.validLine.idle &&
+      this.env.canAdvance(2 * c.atomic + c.insert * cmds.length + c.prodWrite, 4)
+    );
+  }
+
+  /**
+   * issueQueued's steps for an issuer alone (see alone()), taken when called — the same
+   * statements without their yields, none of which would yield here, and without the gathering
+   * list and the owner's event nobody can see —; then the hardware's execution, in place when it
+   * can be (PhysicalSmmu.execute), and the sync seen: a finished generator when all was done in
+   * place, else the generator of the rest.
+   */
+  private issueInPlace(cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<void> {
+    const env = this.env;
+    const c = this.cost;
+    this.active++;
+    this.llqLine.tryAcquire();
+    this.owned = true;
+    env.advance(c.atomic);
+    this.llqLine.release();
+    env.advance(c.insert * cmds.length);
+    this.validLine.tryAcquire();
+    env.advance(c.atomic);
+    this.validLine.release();
+    this.owned = false;
+    env.advance(c.prodWrite);
+    this.m.publishes.inc();
+    this.m.gathered.inc(0);
+    const ticket = this.soleTicket;
+    ticket.published = env.now;
+    ticket.queue = 0;
+    ticket.engine = 0;
+    this.lastOwner = null;
+    this.m.lineWait.record(0);
+    let g: ProcessGenerator<void>;
+    try {
+      g = this.smmu.execute(this.queue, cmds, origin, ticket);
+    } catch (e) {
+      this.active--;
+      throw e;
+    }
+    if (g === DONE && env.canAdvance(c.syncSeen, 1)) {
+      env.advance(c.syncSeen);
+      this.recordSync(ticket, 0);
+      this.active--;
+      return DONE;
+    }
+    return this.afterExecution(g, ticket);
+  }
+
+  /** issueInPlace from the hardware's execution (g; DONE: over) to the sync seen. */
+  private *afterExecution(g: ProcessGenerator<void>, ticket: Ticket): ProcessGenerator<void> {
+    const env = this.env;
+    try {
+      yield* g;
+      // The consumer's "executed" wake-up: a trip only when something else is queued now.
+      if (!env.canAdvance(0, 0)) yield env.event<void>().succeed();
+      if (!env.advance(this.cost.syncSeen)) yield this.cost.syncSeen;
+      this.recordSync(ticket, 0);
+    } finally {
+      this.active--;
+    }
+  }
+
+  /** issue, every step as a generator: any issuer not alone, and the reference the in-place form is tested against. */
+  private *issueQueued(cmds: readonly Command[], origin: CommandOrigin): ProcessGenerator<void> {
     const env = this.env;
     const t0 = env.now;
     this.active++;

@@ -1,5 +1,5 @@
-// The in-place forms of PhysicalSmmu.execute and translate (all work done at call time, a finished
-// generator back: kernel/finished.ts) against their generator forms: the same scenario run with merged
+// The in-place forms of PhysicalSmmu.execute and translate, and of LockFreeCmdq.issue (all work done
+// at call time, a finished generator back: kernel/finished.ts), against their generator forms: the same scenario run with merged
 // delays (holds charged in place where nothing else is queued first) and without (every
 // Environment.advance refuses, so every call takes the generator of the rest) must give the same
 // instants, the same answers and the same metrics. Contended queues, a busy engine, full queues,
@@ -33,7 +33,7 @@ function profile(parallelism: number): Costs {
 }
 
 /** One run: issuers on several CPUs (shared CMDQ or ECMDQs), devices translating, all with random think times. */
-function scenario(mergeDelays: boolean, seed: number, hostParams: Record<string, unknown>, parallelism: number): unknown {
+function scenario(mergeDelays: boolean, seed: number, hostParams: Record<string, unknown>, parallelism: number, thinkNs = 15): unknown {
   const env = new Environment(seed, { mergeDelays });
   const metrics = new Metrics(1000);
   const costs = profile(parallelism);
@@ -48,7 +48,7 @@ function scenario(mergeDelays: boolean, seed: number, hostParams: Record<string,
   smmu.installSte(1, { vmid: 1, s2, cd: null });
   const log: (string | number | boolean)[] = [];
   const rng = new Rng(seed, 'in-place-test');
-  const think = (): number => Math.floor(rng.float() * 4) * 15;
+  const think = (): number => Math.floor(rng.float() * 4) * thinkNs;
   function* issuer(cpu: number): ProcessGenerator<void> {
     for (let i = 0; i < 25; i++) {
       yield think();
@@ -87,6 +87,25 @@ test('execute and translate in place give what their generator forms give (merge
       const merged = scenario(true, seed, params, parallelism);
       const queued = scenario(false, seed, params, parallelism);
       assert.deepEqual(merged, queued, `${JSON.stringify(params)} ×${parallelism}, seed ${seed}`);
+    }
+  }
+});
+
+test('an issuer alone on its queue issues in place (LockFreeCmdq.issueInPlace) what the generator form gives (merged delays vs none)', () => {
+  // Think times long against an issue's holds: most lists find the queue to themselves, often
+  // with nothing queued before their sync is seen (all in place), sometimes with a device's
+  // translation or another issuer due in the middle (the rest as a generator).
+  const configs: [Record<string, unknown>, number][] = [
+    [{}, 1],
+    [{ msiSync: false }, 1],
+    [{ ecmdqs: 2 }, 1],
+    [{ cmdqv: true, hostVcmdqs: 1, cmdqLog2: 3 }, 2],
+  ];
+  for (const [params, parallelism] of configs) {
+    for (const [seed, thinkNs] of [[1, 400], [2, 900], [3, 2500], [4, 100]] as const) {
+      const merged = scenario(true, seed, params, parallelism, thinkNs);
+      const queued = scenario(false, seed, params, parallelism, thinkNs);
+      assert.deepEqual(merged, queued, `${JSON.stringify(params)} ×${parallelism}, seed ${seed}, think ${thinkNs}`);
     }
   }
 });
