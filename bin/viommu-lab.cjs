@@ -57,7 +57,10 @@ function compileBundle(file, command) {
   } catch {
     cachedData = undefined;
   }
-  const source = readFileSync(file, 'utf8');
+  // Read as Latin-1 when the bundle is ASCII (as scripts/cli-bundle.mjs makes it): the same text,
+  // without UTF-8 decoding.
+  const bytes = readFileSync(file);
+  const source = bytes.toString(require('node:buffer').isAscii(bytes) ? 'latin1' : 'utf8');
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
   return {
     run() {

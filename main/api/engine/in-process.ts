@@ -13,6 +13,7 @@ import { traceOpener } from '../trace-opener';
 import type { TopologyIssue } from '../pipeline/checker';
 import { inProcessChecker } from '../pipeline/topology-check';
 import type { RunExecutor, TaskHandle, TaskOutcome, TaskProgress } from './pool';
+import { monotonicMs } from '../wall-clock';
 
 export class InProcessExecutor implements RunExecutor {
   readonly size = 1;
@@ -30,8 +31,8 @@ export class InProcessExecutor implements RunExecutor {
     let cancelled = false;
     const outcome = new Promise<TaskOutcome>((resolve) => {
       setImmediate(() => {
-        const started = performance.now();
-        const wallMs = (): number => performance.now() - started;
+        const started = monotonicMs();
+        const wallMs = (): number => monotonicMs() - started;
         try {
           const result = runSimulation(spec, profile, {
             onProgress: (p) => onProgress({ phase: p.phase, simNs: p.simNs, endNs: p.endNs, events: p.events }),

@@ -9,6 +9,7 @@ import type { Budgets } from '../../common/budget';
 import type { LabStore } from '../../store/store';
 import { beginPreparedRun, type PreparedRun } from '../pipeline/prepared';
 import type { RunExecutor, TaskHandle } from './pool';
+import { monotonicMs } from '../wall-clock';
 
 interface QueuedRun {
   index: number;
@@ -64,7 +65,7 @@ export class JobManager {
     opts: JobManagerOptions = {},
   ) {
     this.keepFinished = opts.keepFinished ?? 8;
-    this.now = opts.now ?? (() => performance.now());
+    this.now = opts.now ?? (() => monotonicMs());
   }
 
   get workers(): number {

@@ -21,6 +21,7 @@ import type { RunResult } from '../../common/result';
 import type { Spec } from '../../common/spec';
 import type { TopologyChecker, TopologyIssue } from '../pipeline/checker';
 import type { CheckTask, EstimateTask, RunTask, WorkerMessage } from './protocol';
+import { monotonicMs } from '../wall-clock';
 
 export interface TaskProgress {
   phase: 'boot' | 'run';
@@ -128,7 +129,7 @@ export class WorkerPool implements RunExecutor {
     let resolve!: (o: TaskOutcome) => void;
     const outcome = new Promise<TaskOutcome>((r) => (resolve = r));
     const task: RunTask = { type: 'run', taskId: this.nextTask++, cell: 0, spec, profile, budgets: resolveBudgets(budgets) };
-    const active: Active = { task, onProgress, resolve, started: performance.now(), cancelTimer: null, cancelled: false, settled: false };
+    const active: Active = { task, onProgress, resolve, started: monotonicMs(), cancelTimer: null, cancelled: false, settled: false };
     this.post(slot, active);
     return { outcome, cancel: () => this.cancel(active) };
   }
@@ -154,7 +155,7 @@ export class WorkerPool implements RunExecutor {
     }
     active.cancelTimer = setTimeout(() => {
       if (slot.queue[0] !== active || !this.slots.includes(slot)) return;
-      this.replace(slot, { status: 'cancelled', message: 'run cancelled (the engine worker was stopped)', wallMs: performance.now() - active.started });
+      this.replace(slot, { status: 'cancelled', message: 'run cancelled (the engine worker was stopped)', wallMs: monotonicMs() - active.started });
     }, this.cancelGraceMs);
   }
 
@@ -208,7 +209,7 @@ export class WorkerPool implements RunExecutor {
     this.closed = true;
     const slots = this.slots.splice(0);
     for (const s of slots) {
-      for (const a of s.queue.splice(0)) this.give(a, { status: 'cancelled', message: 'the workbench closed', wallMs: performance.now() - a.started });
+      for (const a of s.queue.splice(0)) this.give(a, { status: 'cancelled', message: 'the workbench closed', wallMs: monotonicMs() - a.started });
       this.failAsks(s, 'the workbench closed');
     }
     const checker = this.checker;
@@ -282,7 +283,7 @@ export class WorkerPool implements RunExecutor {
       this.failAsks(slot, `the engine worker crashed: ${e.message}`);
       const a = slot.queue[0];
       if (a === undefined || !this.slots.includes(slot)) return;
-      const wallMs = performance.now() - a.started;
+      const wallMs = monotonicMs() - a.started;
       // V8's heap limit reached before the memory budget's own check: still the memory budget, stored as such.
       if ((e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
         const message = `budget exceeded: the engine worker ran out of JS heap (V8's limit) before the memory budget of ${formatBudgetFigure('memory', a.task.budgets.maxMemoryBytes)}; the run needs more heap than one engine thread has`;
@@ -294,7 +295,7 @@ export class WorkerPool implements RunExecutor {
       if (!this.slots.includes(slot)) return;
       // A worker that died between runs (in an estimate) is not handed a run.
       if (slot.queue.length === 0) this.slots.splice(this.slots.indexOf(slot), 1);
-      else this.replace(slot, { status: 'failed', message: `the engine worker exited (code ${code})`, wallMs: performance.now() - slot.queue[0]!.started });
+      else this.replace(slot, { status: 'failed', message: `the engine worker exited (code ${code})`, wallMs: monotonicMs() - slot.queue[0]!.started });
     });
     return slot;
   }

@@ -15,6 +15,7 @@ import { traceOpener } from '../trace-opener';
 import { topologyIssue } from '../pipeline/topology-check';
 import { estimateWork } from '../pipeline/estimate';
 import { PROGRESS_INTERVAL_MS, type WorkerMessage, type WorkerTask } from './protocol';
+import { monotonicMs } from '../wall-clock';
 
 const port = parentPort;
 if (port === null) throw new Error('engine worker started outside a worker thread');
@@ -35,7 +36,7 @@ port.on('message', (task: WorkerTask) => {
     }
     return;
   }
-  const started = performance.now();
+  const started = monotonicMs();
   let lastPost = -Infinity;
   const cancelled = (): boolean => Atomics.load(cancelFlag, task.cell) !== 0;
   if (cancelled()) {
@@ -50,20 +51,20 @@ port.on('message', (task: WorkerTask) => {
       // This worker's isolate: its heap and the array buffers of the run's tables.
       checkBudget: hostBudgetCheck(task.budgets),
       onProgress: (p) => {
-        const now = performance.now();
+        const now = monotonicMs();
         if (now - lastPost < PROGRESS_INTERVAL_MS) return;
         lastPost = now;
         post({ type: 'progress', taskId: task.taskId, phase: p.phase, simNs: p.simNs, endNs: p.endNs, events: p.events });
       },
     });
-    post({ type: 'done', taskId: task.taskId, result, wallMs: performance.now() - started });
+    post({ type: 'done', taskId: task.taskId, result, wallMs: monotonicMs() - started });
   } catch (e) {
     post({
       type: 'failed',
       taskId: task.taskId,
       status: e instanceof CancelledError ? 'cancelled' : e instanceof BudgetExceededError ? 'budget-exceeded' : 'failed',
       message: e instanceof Error ? e.message : String(e),
-      wallMs: performance.now() - started,
+      wallMs: monotonicMs() - started,
     });
   }
 });

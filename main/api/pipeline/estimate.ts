@@ -13,6 +13,7 @@ import { footprint, pilot, type PilotResult } from '../../engine/run';
 
 import { PILOT_EVENTS, PILOT_MAX_MS, PILOT_POLL_EVENTS } from './estimate-limits';
 import { hostBudgetCheck } from '../budget-meter';
+import { monotonicMs } from '../wall-clock';
 /**
  * Memory of the engine's own structures per run besides the footprints (event set, processes,
  * histograms, series). An allowance, not a measurement of the spec: three examples measured after
@@ -30,7 +31,7 @@ export function footprintBytes(spec: Spec, profile: ResolvedProfile): { bytes: n
 export function estimateWork(spec: Spec, profile: ResolvedProfile, pilotEvents = PILOT_EVENTS, maxBytes = Infinity): WorkEstimate {
   const { bytes, footprint: fp } = footprintBytes(spec, profile);
   if (bytes > maxBytes || pilotEvents === 0) return { events: 0, eventsBasis: 'at-least', bytes, wallMs: 0, footprint: fp, basis: bytes > maxBytes ? 'no pilot: the memory estimate alone is over budget' : 'no pilot' };
-  const t0 = performance.now();
+  const t0 = monotonicMs();
   let p;
   try {
     // Events bound the pilot's work on every machine; a wall bound stops one whose events are coarse (a boot mapping millions of entries per event).
@@ -38,7 +39,7 @@ export function estimateWork(spec: Spec, profile: ResolvedProfile, pilotEvents =
   } catch (e) {
     return failedPilotEstimate(bytes, fp, e);
   }
-  return estimateFromPilot(p, performance.now() - t0, bytes, fp);
+  return estimateFromPilot(p, monotonicMs() - t0, bytes, fp);
 }
 
 /** The estimate when the pilot threw (an engine bug: the topology check passed). */

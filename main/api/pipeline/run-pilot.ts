@@ -24,6 +24,7 @@ import { estimateFromPilot, failedPilotEstimate, footprintBytes } from './estima
 import { PILOT_MAX_MS } from './estimate-limits';
 import type { RunPilot } from './pipeline';
 import { PilotRefusedError } from '../../common/diagnostics';
+import { monotonicMs } from '../wall-clock';
 
 /** The run's own options that the pilot wraps. */
 export interface PilotedRunOptions extends Pick<RunOptions, 'onProgress' | 'shouldCancel' | 'openTrace'> {
@@ -40,7 +41,7 @@ export class InRunPilot {
   private at = { events: 0, simNs: 0 };
   private pilotEnded = false;
   private refusal: PilotRefusedError | null = null;
-  private readonly started = performance.now();
+  private readonly started = monotonicMs();
   private readonly pilotWall = hostBudgetCheck({ maxWallMs: PILOT_MAX_MS, maxMemoryBytes: Infinity });
   private readonly hostCheck: () => BudgetStop | null;
   private readonly fp: ReturnType<typeof footprintBytes>;
@@ -111,7 +112,7 @@ export class InRunPilot {
 
   private judge(p: PilotResult): void {
     this.pilotEnded = true;
-    this.verdict(estimateFromPilot(p, performance.now() - this.started, this.fp.bytes, this.fp.footprint));
+    this.verdict(estimateFromPilot(p, monotonicMs() - this.started, this.fp.bytes, this.fp.footprint));
   }
 
   private verdict(estimate: WorkEstimate): void {
