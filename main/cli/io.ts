@@ -1,13 +1,14 @@
 /**
  * Output sinks, injectable so commands can be tested in-process.
  *
- * The process's sinks write to file descriptors 1 and 2 directly on Linux, where Node's own
- * process.stdout/stderr writes are synchronous too (files, TTYs and pipes alike), so the bytes and
- * their order are the same; what is saved is creating those streams (for a pipe a net.Socket
- * with its modules, ~4 ms of every command here, and as much again for its first write). A write
- * that fails (a pipe set non-blocking whose reader is behind, a closed pipe) hands what is left
- * of it, and everything after it, to the stream, which does what it always did. Elsewhere the
- * streams are used from the start.
+ * The process's sinks write to file descriptors 1 and 2 directly on Linux: the same bytes in the
+ * same order, each write done when it returns (for a file or a TTY so are the streams' writes;
+ * for a pipe, whose stream writes in the background, the bin's exit waits for those anyway). What
+ * is saved is creating the streams (for a pipe a net.Socket with its modules, ~4 ms of every
+ * command here, and as much again for its first write). A write that fails (a pipe set
+ * non-blocking whose reader is behind, a closed pipe) hands what is left of it, and everything
+ * after it, to the stream, which does what it always did. Elsewhere the streams are used from
+ * the start.
  */
 import { writeSync } from 'node:fs';
 
@@ -20,8 +21,6 @@ export interface CliIO {
 /** A sink for `fd`: direct writes until one fails, then `stream()` for the rest (kept in order). */
 export interface FdSink {
   write(text: string): void;
-  /** Whether the stream was needed (its pending bytes are then the caller's to wait for). */
-  readonly usedStream: boolean;
 }
 
 export function fdSink(fd: number, stream: () => { write(chunk: string | Uint8Array): unknown }, direct: boolean, write: (fd: number, b: Uint8Array, off: number) => number = writeSync): FdSink {
@@ -41,9 +40,6 @@ export function fdSink(fd: number, stream: () => { write(chunk: string | Uint8Ar
         stream().write(bytes.subarray(off));
       }
     },
-    get usedStream() {
-      return viaStream && direct;
-    },
   };
 }
 
@@ -61,12 +57,12 @@ export const processIO: CliIO = {
 };
 
 /**
- * Whether output the process's sinks wrote is still queued in a stream (the bin waits for it
- * before it exits). Direct writes are done when they return; a stream that was never created
- * holds nothing, and on Linux one that was is written synchronously too, except a pipe the
- * sinks handed over to after a failed write.
+ * Whether output is still being written (the bin waits for it before it exits early). Direct
+ * writes are done when they return, and so are a file's or a TTY's stream writes; a pipe's
+ * stream writes asynchronously, and a write still under way is an active write request
+ * (SimpleWriteWrap, WriteWrap) of the process. Asking the streams themselves would create them.
  */
 export function outputPending(): boolean {
   if (!direct) return process.stdout.writableLength > 0 || process.stderr.writableLength > 0;
-  return (stdout.usedStream && process.stdout.writableLength > 0) || (stderr.usedStream && process.stderr.writableLength > 0);
+  return process.getActiveResourcesInfo().some((r) => r.endsWith('WriteWrap'));
 }
