@@ -33,6 +33,7 @@ test('direct writes reach the descriptor, each in full even when the writes are 
   sink.write('stored\n');
   assert.equal(Buffer.concat(got).toString('utf8'), 'run — 81,770 unmaps\nstored\n');
   assert.equal(made, 0);
+  assert.equal(sink.handedOver, false);
 });
 
 test('after a failed write the rest of it and every later text go to the stream, in order', () => {
@@ -50,6 +51,7 @@ test('after a failed write the rest of it and every later text go to the stream,
   assert.equal(Buffer.concat([...fd, stream.bytes()]).toString('utf8'), 'abcdefghij—k\nsecond line\n');
   assert.equal(Buffer.concat(fd).toString('utf8'), 'abcdefgh');
   assert.equal(calls, 3, 'no direct write after the failure');
+  assert.equal(sink.handedOver, true);
 });
 
 test('without direct writes (not Linux) everything goes to the stream', () => {
@@ -58,6 +60,7 @@ test('without direct writes (not Linux) everything goes to the stream', () => {
   sink.write('one\n');
   sink.write('two\n');
   assert.equal(stream.bytes().toString('utf8'), 'one\ntwo\n');
+  assert.equal(sink.handedOver, false);
 });
 
 test('outputPending: nothing before any stream write, a pipe write still under way after one', () => {

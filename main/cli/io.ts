@@ -21,6 +21,8 @@ export interface CliIO {
 /** A sink for `fd`: direct writes until one fails, then `stream()` for the rest (kept in order). */
 export interface FdSink {
   write(text: string): void;
+  /** Whether a direct write failed and the stream took over. */
+  readonly handedOver: boolean;
 }
 
 export function fdSink(fd: number, stream: () => { write(chunk: string | Uint8Array): unknown }, direct: boolean, write: (fd: number, b: Uint8Array, off: number) => number = writeSync): FdSink {
@@ -40,6 +42,9 @@ export function fdSink(fd: number, stream: () => { write(chunk: string | Uint8Ar
         stream().write(bytes.subarray(off));
       }
     },
+    get handedOver() {
+      return viaStream && direct;
+    },
   };
 }
 
@@ -57,12 +62,14 @@ export const processIO: CliIO = {
 };
 
 /**
- * Whether output is still being written (the bin waits for it before it exits early). Direct
- * writes are done when they return, and so are a file's or a TTY's stream writes; a pipe's
- * stream writes asynchronously, and a write still under way is an active write request
- * (SimpleWriteWrap, WriteWrap) of the process. Asking the streams themselves would create them.
+ * Whether the bin must let the process end by itself rather than exit at once: output is still
+ * being written, or a direct write failed (the stream then reports the failure, an EPIPE say,
+ * as it did before, which an early exit would cut off). Direct writes are done when they
+ * return, and so are a file's or a TTY's stream writes; a pipe's stream writes asynchronously,
+ * and a write still under way is an active write request (SimpleWriteWrap, WriteWrap) of the
+ * process. Asking the streams themselves would create them.
  */
 export function outputPending(): boolean {
   if (!direct) return process.stdout.writableLength > 0 || process.stderr.writableLength > 0;
-  return process.getActiveResourcesInfo().some((r) => r.endsWith('WriteWrap'));
+  return stdout.handedOver || stderr.handedOver || process.getActiveResourcesInfo().some((r) => r.endsWith('WriteWrap'));
 }
