@@ -52,8 +52,8 @@ export function startMapBench(w: MapBenchWorkload, ctx: WorkloadContext): void {
 
   // Two forms of one thread, the same work at the same instants: on a path whose calls are
   // constant holds (DmaCalls.instant, DeviceRuntime.dmaSteps) the process takes the holds and
-  // the grants itself, without a generator per call; on any other path it calls the path's
-  // generators. Apart, each is a smaller function: less to save and restore on every resume,
+  // the grants itself, without a generator per call; on any other path it runs the path's call
+  // steps (DmaCallSteps: the path's own, or its generators). Apart, each is a smaller function: less to save and restore on every resume,
   // and less for the JIT to compile before the run goes fast.
   const inst = dma.instant;
 

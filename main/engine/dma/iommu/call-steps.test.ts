@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DONE, DONE_FALSE, DONE_TRUE, Environment, type ProcessGenerator } from '../../kernel';
+import { DONE, DONE_FALSE, DONE_TRUE, Environment, holdThen, type ProcessGenerator } from '../../kernel';
 import { Costs } from '../../costs/costs';
 import { Metrics } from '../../metrics/collector';
 import { Vcpu } from '../../machine/vcpu';
@@ -73,12 +73,38 @@ class MixedDriver implements IommuDomainDriver {
   }
 }
 
+/** MixedDriver whose PTE writes come as their parts (mapPagesNs, unmapPagesNs), mapPages and unmapPages made of them as the SMMUv3 guest driver's are. */
+class PartsDriver extends MixedDriver {
+  private k = 0;
+  constructor(private readonly e: Environment) {
+    super(e);
+  }
+  mapPagesNs(_c: Vcpu, iova: number, _g: number, bytes: number): number {
+    const k = this.k++;
+    this.log.push(`map-ns ${iova / 4096}+${bytes / 4096}@${this.e.now}`);
+    return k % 5 === 2 ? -1 : [0, 30, 45][k % 3]!;
+  }
+  unmapPagesNs(_c: Vcpu, iova: number): number {
+    this.log.push(`clear-ns ${iova / 4096}@${this.e.now}`);
+    return [25, 0][this.k++ % 2]!;
+  }
+  override mapPages(c: Vcpu, iova: number, g: number, bytes: number): ProcessGenerator<boolean> {
+    const ns = this.mapPagesNs(c, iova, g, bytes);
+    if (ns < 0) return DONE_FALSE;
+    return this.e.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+  }
+  override unmapPages(c: Vcpu, iova: number): ProcessGenerator<void> {
+    const ns = this.unmapPagesNs(c, iova);
+    return this.e.advance(ns) ? DONE : holdThen(ns, undefined);
+  }
+}
+
 /** Two threads map and unmap through one path, by the steps or by `yield*` on its generators: the log of every call, instant and result. */
-function run(mode: 'strict' | 'lazy', steps: boolean, rcacheNs: number, onPath = (p: DmaIommuPath): DmaPath => p) {
+function run(mode: 'strict' | 'lazy', steps: boolean, rcacheNs: number, onPath = (p: DmaIommuPath): DmaPath => p, Driver: new (env: Environment) => MixedDriver = MixedDriver) {
   const env = new Environment(1);
   const metrics = new Metrics(1000);
   const cpus = [new Vcpu(env, 'vm0', 0), new Vcpu(env, 'vm0', 1)];
-  const driver = new MixedDriver(env);
+  const driver = new Driver(env);
   // 64 pages of IOVA space: the large maps exhaust it now and then (a failed allocation).
   const iommu = new DmaIommuPath(env, new Costs(profile(3, rcacheNs)), metrics, driver, { mode, timerCpu: cpus[0]!, dmaLimit: 65 * 4096 });
   const path = onPath(iommu);
@@ -136,6 +162,16 @@ test('dma-iommu map and unmap as steps equal its generators: every driver call, 
       if (mode === 'strict') assert.ok(gen.log.some((l) => l.startsWith('synced')), 'some flushes wait on an event');
       assert.ok(gen.tree > 0, 'the tree is used');
       if (mode === 'lazy') assert.ok(gen.flushes > 0, 'the flush queue fills');
+    }
+  }
+});
+
+test('a driver giving its PTE writes as their parts (mapPagesNs, unmapPagesNs): the steps take those holds themselves, with what the generators give', () => {
+  for (const mode of ['strict', 'lazy'] as const) {
+    for (const rcacheNs of [0, 3]) {
+      const gen = run(mode, false, rcacheNs, undefined, PartsDriver);
+      assert.deepEqual(run(mode, true, rcacheNs, undefined, PartsDriver), gen, `${mode}, rcache ${rcacheNs} ns`);
+      assert.ok(gen.log.some((l) => l.includes('mapped null')) && gen.log.some((l) => l.startsWith('map-ns')), 'refused tables, and the parts used');
     }
   }
 });

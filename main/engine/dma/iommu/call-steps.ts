@@ -2,7 +2,8 @@
  * dma-iommu's map and unmap as steps (DmaCallSteps): what DmaIommuPath.map and .unmap do, in
  * the same order at the same instants, for a caller that runs each step from its own process
  * (map-bench) instead of `yield*` on the path's generator. The call's own holds (mapNs, unmapNs,
- * the rcache's cost) are returned for the caller to yield; what the driver and the tree lock
+ * the rcache's cost), and the PTE writes' hold of a driver that gives it (mapPagesNs,
+ * unmapPagesNs), are returned for the caller to yield; what the driver and the tree lock
  * hand back (generators: the driver's interface) is the caller's to `yield*` (`sub`), unless it
  * is one of the finished generators (kernel/finished.ts), whose value is read here — so a hold
  * inside the guest driver resumes through one generator level fewer, and nothing is re-yielded.
@@ -140,7 +141,12 @@ export class DmaIommuCallSteps implements DmaCallSteps {
           const a = this.alloc;
           if (a === null) return this.over();
           this.stage = MAP_WRITTEN;
-          y = this.run(path.driver.mapPages(cpu, a.pfn * PAGE, this.gpa - this.offset, this.pages * PAGE, this.dir));
+          const d = path.driver;
+          if (d.mapPagesNs !== undefined) {
+            const ns = d.mapPagesNs(cpu, a.pfn * PAGE, this.gpa - this.offset, this.pages * PAGE, this.dir);
+            this.value = ns >= 0;
+            y = ns < 0 || path.env.advance(ns) ? undefined : ns;
+          } else y = this.run(d.mapPages(cpu, a.pfn * PAGE, this.gpa - this.offset, this.pages * PAGE, this.dir));
           break;
         }
         case MAP_WRITTEN: {
@@ -158,7 +164,11 @@ export class DmaIommuCallSteps implements DmaCallSteps {
         case UNMAP_HELD: {
           this.pages = path.unmapRange(this.unmapping!);
           this.stage = UNMAP_CLEARED;
-          y = this.run(path.driver.unmapPages(cpu, this.pfn * PAGE, this.pages * PAGE));
+          const d = path.driver;
+          if (d.unmapPagesNs !== undefined) {
+            const ns = d.unmapPagesNs(cpu, this.pfn * PAGE, this.pages * PAGE);
+            y = path.env.advance(ns) ? undefined : ns;
+          } else y = this.run(d.unmapPages(cpu, this.pfn * PAGE, this.pages * PAGE));
           break;
         }
         case UNMAP_CLEARED: {

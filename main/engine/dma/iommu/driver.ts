@@ -18,6 +18,15 @@ export interface IommuDomainDriver {
   mapPages(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): ProcessGenerator<boolean>;
   /** Clears the page-table entries of [iova, iova+bytes) (no invalidation). */
   unmapPages(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
+  /**
+   * mapPages and unmapPages as their parts, for a driver whose work there is done when called
+   * and then charged as one hold: the work done, the hold's ns returned for the caller to take
+   * (−1: the table cannot grow, nothing held). mapPages is then exactly "hold what mapPagesNs
+   * returned, then true" (false at −1), unmapPages likewise. Optional; dma-iommu's call steps
+   * use them (call-steps.ts) to take the hold in the caller's own process.
+   */
+  mapPagesNs?(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): number;
+  unmapPagesNs?(cpu: Vcpu, iova: number, bytes: number): number;
   /** Invalidates the IOTLB for [iova, iova+bytes) and waits for completion (strict unmap, iotlb_sync). */
   flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
   /** Invalidates the whole domain and waits (flush_iotlb_all, used by the lazy flush queue). */

@@ -20,6 +20,9 @@ import type { PhysicalSmmu } from './physical-smmu';
 import type { QemuTranslation } from './qemu-translation';
 import { recordBqlWait, type BqlStats } from './bql';
 
+/** What QEMU handles when the queue holds nothing new (never written to). */
+const NO_COMMANDS: readonly Command[] = [];
+
 export interface TrapCounters {
   readonly exits: Counter;
   readonly trapped: Counter;
@@ -72,8 +75,10 @@ export class EmulatedQueue {
     recordBqlWait(this.bql, env.now - tb);
     const t0 = env.now;
     try {
-      // QEMU decodes and handles each new command.
-      const cmds = this.queue.consume(Infinity, this.handling);
+      // QEMU decodes and handles each new command. With two vCPUs trapping, the first to take the
+      // BQL handles both batches and the second finds the queue empty: then nothing is consumed
+      // into the reused list, which keeps its storage instead of being emptied and regrown.
+      const cmds = this.queue.pending > 0 ? this.queue.consume(Infinity, this.handling) : NO_COMMANDS;
       const h = this.handler;
       if ('emulated' in h) {
         for (let i = 0; i < cmds.length; i++) {

@@ -39,7 +39,8 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     private readonly vm: VmRuntime,
     private readonly device: DeviceSpec,
     private readonly dev: DomainDevice,
-    private readonly cdOf: () => GuestCd,
+    /** The device's context descriptor (the guest driver mutates it in place; it is never replaced). */
+    private readonly cd: GuestCd,
   ) {
     this.name = `${vsmmu.id}.${device.id}`;
     this.pteNs = vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs);
@@ -60,35 +61,46 @@ export class GuestSmmuDomain implements IommuDomainDriver {
   // mapPages and unmapPages do their work when called (their callers `yield*` them at once) and
   // hand back a finished generator when the PTE writes' time could be charged in place
   // (kernel/finished.ts), else the hold: no generator object per call on the usual path.
-  mapPages(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
-    const s1 = this.cdOf().s1;
+  mapPages(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): ProcessGenerator<boolean> {
+    const ns = this.mapPagesNs(cpu, iova, gpa, bytes, dir);
+    if (ns < 0) return DONE_FALSE;
+    return this.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+  }
+
+  unmapPages(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    const ns = this.unmapPagesNs(cpu, iova, bytes);
+    return this.env.advance(ns) ? DONE : holdThen(ns, undefined);
+  }
+
+  /** The stage-1 PTE writes of a map (and the table pages it adds), done; their time in ns, or −1 when the table cannot grow. */
+  mapPagesNs(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): number {
+    const s1 = this.cd.s1;
     const before = s1.tablePages;
     let written: number;
     try {
       written = s1.map(iova, gpa, bytes);
     } catch {
-      return DONE_FALSE;
+      return -1;
     }
-    const ns = (written + (s1.tablePages - before)) * this.pteNs;
-    return this.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+    return (written + (s1.tablePages - before)) * this.pteNs;
   }
 
-  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    const ns = this.cdOf().s1.unmap(iova, bytes) * this.pteNs;
-    return this.env.advance(ns) ? DONE : holdThen(ns, undefined);
+  /** The stage-1 PTE clears of an unmap, done; their time in ns. */
+  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.cd.s1.unmap(iova, bytes) * this.pteNs;
   }
 
   // flushRange, flushAll and translate return the generator that does the work (the callers
   // `yield*` it at once): one generator level fewer under every yield of the path.
   flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    const asid = this.cdOf().asid;
+    const asid = this.cd.asid;
     const cmds: Command[] = tlbiForRange({ asid }, 'TLBI_NH_VA', 'TLBI_NH_ASID', iova, bytes, this.vsmmu.params.rangeInvalidation);
     if (this.dev.ats) cmds.push(command('ATC_INV', undefined, undefined, this.dev.vsid, iova, bytes));
     return this.vsmmu.submit(cpu, this.vm, cmds);
   }
 
   flushAll(cpu: Vcpu): ProcessGenerator<void> {
-    const cmds: Command[] = [command('TLBI_NH_ASID', undefined, this.cdOf().asid)];
+    const cmds: Command[] = [command('TLBI_NH_ASID', undefined, this.cd.asid)];
     if (this.dev.ats) cmds.push(command('ATC_INV', undefined, undefined, this.dev.vsid, 0, 0));
     return this.vsmmu.submit(cpu, this.vm, cmds);
   }
@@ -97,12 +109,12 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     // Translation is per 4 KiB page: the page's aligned address is exact (mem/addr.ts).
     const page = frameAt(pfn, off) * FRAME;
     if (this.dev.smmu !== null) return this.dev.smmu.translate(this.dev.psid, page);
-    return this.vsmmu.swTranslate(this.vm, this.cdOf(), page);
+    return this.vsmmu.swTranslate(this.vm, this.cd, page);
   }
 
   /** Device churn: detach and re-attach with a fresh ASID (CD rewrite, CFGI_CD, CFGI_STE, then the old ASID flushed). */
   *reattach(cpu: Vcpu): ProcessGenerator<void> {
-    const cd = this.cdOf();
+    const cd = this.cd;
     const old = cd.asid;
     const fresh = this.vsmmu.guestAsids.alloc();
     if (fresh === null) return;

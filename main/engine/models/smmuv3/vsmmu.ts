@@ -161,7 +161,7 @@ export class VSmmu implements IommuInstance {
     const vd: VDevice = { vsid, smmu, psid, cd, ats, steInstalled: false };
     this.vdevices.set(vsid, vd);
     if (ats && smmu !== null) this.nest.atsSids.set(smmu, [...(this.nest.atsSids.get(smmu) ?? []), psid]);
-    const domain = new GuestSmmuDomain(this, vm, device, vd, () => this.vdevices.get(vsid)!.cd);
+    const domain = new GuestSmmuDomain(this, vm, device, vd, cd);
     const s1Bits = 12 + 9 * s1.levels;
     return new DmaIommuPath(this.ctx.env, this.ctx.costs, this.ctx.metrics, domain, {
       mode: vm.spec.dmaMode ?? 'strict',
