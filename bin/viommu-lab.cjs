@@ -37,7 +37,9 @@ function freshHelp(cur, argv) {
 /** Whether every input of the build has the mtime it was built from (one stat each: ~300 files, a few ms). */
 function inputsUnchanged(cur, files = Object.keys(cur.inputs)) {
   for (const file of files) {
-    const st = statSync(join(ROOT, file), { throwIfNoEntry: false });
+    // The build names inputs relative to the checkout with '/' (esbuild's metafile): only those
+    // that climb out of it ('../') need join's normalising, which cost a third of this loop.
+    const st = statSync(file.startsWith('.') ? join(ROOT, file) : `${ROOT}/${file}`, { throwIfNoEntry: false });
     if (st === undefined || st.mtimeMs !== cur.inputs[file]) return false;
   }
   return true;
