@@ -13,7 +13,7 @@
 //   is paid again; V8 rejects a cache that does not match the source or its flags, and then it is
 //   written anew). Stat'ing the inputs on libuv's threads instead costs this thread as much.
 'use strict';
-const { readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, statSync, writeFileSync, writeSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
@@ -37,7 +37,9 @@ function freshHelp(cur, argv) {
 /** Whether every input of the build has the mtime it was built from (one stat each: ~300 files, a few ms). */
 function inputsUnchanged(cur, files = Object.keys(cur.inputs)) {
   for (const file of files) {
-    const st = statSync(join(ROOT, file), { throwIfNoEntry: false });
+    // The build names inputs relative to the checkout with '/' (esbuild's metafile): only those
+    // that climb out of it ('../') need join's normalising, which cost a third of this loop.
+    const st = statSync(file.startsWith('.') ? join(ROOT, file) : `${ROOT}/${file}`, { throwIfNoEntry: false });
     if (st === undefined || st.mtimeMs !== cur.inputs[file]) return false;
   }
   return true;
@@ -101,13 +103,34 @@ async function bundledMain(cur, verb) {
       return null;
     }
   }
-  return { main: compiled.run().main, saveCache: compiled.saveCache };
+  const cli = compiled.run();
+  return { main: cli.main, outputPending: cli.outputPending, saveCache: compiled.saveCache };
 }
 
 async function sourceMain() {
   const { register } = await import('tsx/esm/api');
   register();
-  return { main: (await import('../main/cli/main.ts')).main, saveCache() {} };
+  const cli = await import('../main/cli/main.ts');
+  return { main: cli.main, outputPending: cli.outputPending, saveCache() {} };
+}
+
+/**
+ * Writes the usage text to fd 1 directly on Linux, where process.stdout's writes are synchronous
+ * too: creating that stream (for a pipe a net.Socket and its modules) would cost the help several
+ * ms. A failed write leaves the rest to the stream, as main/cli/io.ts does.
+ */
+function writeOut(text) {
+  const bytes = Buffer.from(text, 'utf8');
+  let off = 0;
+  if (process.platform === 'linux') {
+    try {
+      while (off < bytes.length) off += writeSync(1, bytes, off);
+      return;
+    } catch {
+      // the stream takes what is left
+    }
+  }
+  process.stdout.write(bytes.subarray(off));
 }
 
 async function start() {
@@ -117,7 +140,7 @@ async function start() {
   if (bundled) {
     const text = freshHelp(cur, argv);
     if (text !== null) {
-      process.stdout.write(text);
+      writeOut(text);
       process.exitCode = argv.length === 0 ? 2 : 0;
       return;
     }
@@ -128,8 +151,10 @@ async function start() {
   process.exitCode = code;
   // The command is over (its store closed, its workers ended). Once its output is written (as it
   // is at once on Linux), end now: else Node first finishes garbage-collector work still pending
-  // from the run, an old-space collection of 10-30 ms here that nothing needs.
-  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+  // from the run, an old-space collection of 10-30 ms here that nothing needs. (main/cli/io.ts
+  // says when output can still be queued; asking the streams themselves would create them.)
+  const pending = cli.outputPending?.() ?? (process.stdout.writableLength > 0 || process.stderr.writableLength > 0);
+  if (!pending) process.exit();
 }
 
 void start();

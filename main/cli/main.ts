@@ -9,6 +9,9 @@ import { CliError } from './errors';
 import { StoreError } from '../common/store-errors';
 import { processIO, type CliIO } from './io';
 
+/** For bin/viommu-lab.cjs: whether the process's output still waits in a stream before it may exit. */
+export { outputPending } from './io';
+
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || HELP_VERBS.includes(verb)) {
