@@ -104,9 +104,9 @@ export class DeviceRuntime {
    * are DeviceDma's; the generator only yields them and runs the translations that take time.
    *
    * The loop below is the one way to drive the steps from a process. The processes on the hot
-   * paths (map-bench's general thread, the NIC's rx engines, a trace replay's lanes) write it out
-   * themselves on purpose: a helper generator holding it is exactly the generator level per DMA
-   * they save, and a loop with yields in it cannot be a plain function. Each copy points here.
+   * paths (map-bench's general thread, the NIC's rx engines) write it out themselves on purpose:
+   * a helper generator holding it is exactly the generator level per DMA they save, and a loop
+   * with yields in it cannot be a plain function. Each copy points here.
    */
   *dma(pfn: number, off: number, bytes: number, write: boolean): ProcessGenerator<boolean> {
     // Several processes may be in a DMA of this device at once: each takes a DeviceDma of its own.

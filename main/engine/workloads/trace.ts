@@ -207,7 +207,6 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
   function* lane(cpuIndex: number, l: Lane): ProcessGenerator<void> {
     const cpu = device.vcpu(cpuIndex);
     const vcpu = cpu.res;
-    const op = device.dmaOp();
     for (;;) {
       const taken = l.queue.tryTake();
       const item = taken !== undefined ? taken : ((yield l.queue.wait()) as Item);
@@ -242,20 +241,7 @@ export function startTrace(w: TraceWorkload, ctx: WorkloadContext): void {
             yield en.wait;
           }
           if (en.mapping === null) continue;
-          if (w.deviceDma === 'before-unmap') {
-            // DeviceRuntime.dma written out (see there): one generator fewer per DMA.
-            let y = op.begin(en.mapping.iovaPfn, en.mapping.iovaOff, en.mapping.bytes, item.write);
-            for (;;) {
-              if (y !== null) {
-                yield y;
-                y = op.next();
-              } else if (op.translating) {
-                y = op.translated(yield* op.translation());
-              } else {
-                break;
-              }
-            }
-          }
+          if (w.deviceDma === 'before-unmap') yield* device.dma(en.mapping.iovaPfn, en.mapping.iovaOff, en.mapping.bytes, item.write);
           n++;
         }
         if (n > 0) {
