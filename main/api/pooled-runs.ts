@@ -10,7 +10,7 @@
  */
 import type { LabStore } from '../store/store';
 import { ResultSpilledError } from '../common/store-errors';
-import type { RunExecutor, TaskHandle, TaskOutcome } from './engine/pool';
+import { inFlightLimit, type RunExecutor, type TaskHandle, type TaskOutcome } from './engine/pool';
 import { beginPreparedRun, type PreparedRun } from './pipeline/prepared';
 import type { ExecutedRun, ExecuteOptions } from './runner';
 
@@ -48,11 +48,9 @@ export async function executeRunsOn(executor: RunExecutor, store: LabStore, runs
 
   const dispatch = (): void => {
     if (opts.shouldCancel?.()) stop = true;
-    // Up to the executor's capacity: the pool queues one run behind each running one, so its
-    // workers need not wait for this thread (its store writes, its turn on a busy core) between runs.
-    // The last `size` runs are not queued behind anything: a run queued on a worker is its for
-    // good, so at the tail it would wait there while another worker stood idle.
-    while (!stop && next < runs.length && inFlight.size < (runs.length - next > executor.size ? (executor.capacity ?? executor.size) : executor.size)) {
+    // Up to the executor's capacity, but not at the tail (inFlightLimit): the pool's workers need
+    // not wait for this thread (its store writes, its turn on a busy core) between runs.
+    while (!stop && next < runs.length && inFlight.size < inFlightLimit(executor, runs.length - next)) {
       const i = next++;
       const run = runs[i]!;
       // The worker starts first, then its run is recorded (a write the worker need not wait for);

@@ -132,3 +132,39 @@ test('a job lists its stored runs, and clearing forgets finished jobs only (thei
   assert.equal(store.listRuns({ experiment: 'one' }).length, 2, 'the runs stay stored');
   assert.equal(jobs.clearFinished(), 0);
 });
+
+test('an executor that queues a run behind each running one is given up to its capacity, but not at the tail; a queued run shows as running once its worker starts it', async () => {
+  const store = LabStore.open(':memory:');
+  const exec = new (class extends FakeExecutor {
+    readonly capacity = 4;
+  })(2);
+  const jobs = new JobManager(store, exec);
+  const id = jobs.start('exp', sweep(6));
+  const job = (): ReturnType<JobManager['snapshot']>['jobs'][number] => jobs.snapshot().jobs.find((j) => j.id === id)!;
+  const finish = async (i: number): Promise<void> => {
+    exec.tasks[i]!.finish({ status: 'done', result: fakeResult(i + 1, {}), wallMs: 1 });
+    await tick();
+  };
+  assert.equal(exec.tasks.length, 4, 'four runs handed over to two workers');
+  assert.equal(store.listRuns().length, 4, 'each recorded as it is handed over');
+  assert.deepEqual(job().running.map((r) => r.index), [0, 1], 'the two queued behind them are not running yet');
+  exec.tasks[2]!.progress({ phase: 'boot', simNs: 0, endNs: null, events: 0 });
+  assert.deepEqual(job().running.map((r) => r.index), [0, 1, 2], 'until their worker starts them');
+  await finish(0);
+  assert.equal(exec.tasks.length, 4, 'the last two runs wait in the manager while both workers hold a run');
+  assert.deepEqual(job().running.map((r) => r.index), [1, 2]);
+  await finish(1);
+  await finish(2);
+  assert.equal(exec.tasks.length, 5, 'one goes to the worker that has nothing left');
+  assert.deepEqual(job().running.map((r) => r.index), [4], 'run 3 still waits for its worker (no progress), run 4 runs at once');
+  assert.equal(jobs.cancel(id, 3), 1, 'a run queued on a worker can be cancelled');
+  await tick();
+  assert.equal(exec.tasks.length, 6);
+  await finish(4);
+  await finish(5);
+  const end = job();
+  assert.equal(end.state, 'done');
+  assert.deepEqual([end.done, end.cancelled, end.skipped], [5, 1, 0]);
+  assert.deepEqual(store.listRuns().map((r) => r.status).sort(), ['cancelled', 'done', 'done', 'done', 'done', 'done']);
+  store.close();
+});

@@ -1,14 +1,17 @@
 /**
  * Jobs: a run or a sweep submitted from the UI. The manager queues a job's runs, hands them to
- * the executor as workers free up, records each in the store (running → done / failed /
- * cancelled), and keeps a versioned snapshot of progress (run k of n, events, ETA) that
- * watchers long-poll. Runs a cancel drops from the queue were never started and are not stored.
+ * the executor up to its capacity (inFlightLimit: the pool holds a run queued behind each
+ * running one, so a worker goes on to its next run without waiting for this thread), records
+ * each in the store as it hands it over (running → done / failed / cancelled), and keeps a
+ * versioned snapshot of progress (run k of n, events, ETA) that watchers long-poll; a run
+ * queued on a worker shows as running once its worker starts it. Runs a cancel drops from the
+ * manager's queue were never handed over and are not stored.
  */
 import type { JobInfo, RunProgressInfo, WatchResult, ParamValue } from '../../common/api/types';
 import type { Budgets } from '../../common/budget';
 import type { LabStore } from '../../store/store';
 import { beginPreparedRun, type PreparedRun } from '../pipeline/prepared';
-import type { RunExecutor, TaskHandle } from './pool';
+import { inFlightLimit, type RunExecutor, type TaskHandle } from './pool';
 import { monotonicMs } from '../wall-clock';
 
 interface QueuedRun {
@@ -22,6 +25,8 @@ interface RunningRun {
   run: PreparedRun;
   handle: TaskHandle;
   progress: RunProgressInfo;
+  /** Its worker runs it (false while it waits behind another run on its worker). */
+  started: boolean;
 }
 
 interface Job {
@@ -175,11 +180,13 @@ export class JobManager {
     return this.jobs.reduce((n, j) => n + j.running.size, 0);
   }
 
-  /** Fills free workers, oldest job first. */
+  /** Hands runs to the executor up to its limit, oldest job first. */
   private pump(): void {
+    let waiting = this.jobs.reduce((n, j) => n + j.queue.length, 0);
     for (const job of this.jobs) {
-      while (job.queue.length > 0 && this.inFlight() < this.executor.size) {
+      while (job.queue.length > 0 && this.inFlight() < inFlightLimit(this.executor, waiting)) {
         const next = job.queue.shift()!;
+        waiting--;
         this.launch(job, next);
       }
     }
@@ -198,13 +205,18 @@ export class JobManager {
       fraction: null,
       events: 0,
     };
+    // With fewer runs in flight than workers, a worker is free and the run starts at once; one
+    // queued behind another run starts when its worker reports it (a first progress).
+    const started = this.inFlight() < this.executor.size;
     const handle = this.executor.run(run.spec, run.profile, (p) => {
+      const r = job.running.get(q.index);
+      if (r !== undefined) r.started = true;
       progress.phase = p.phase;
       progress.events = p.events;
       progress.fraction = p.endNs !== null && p.endNs > 0 && p.phase === 'run' ? Math.min(1, Math.max(0, p.simNs / p.endNs)) : null;
       this.changed();
     }, job.budgets);
-    job.running.set(q.index, { index: q.index, runId, run, handle, progress });
+    job.running.set(q.index, { index: q.index, runId, run, handle, progress, started });
     void handle.outcome.then((o) => {
       job.running.delete(q.index);
       try {
@@ -243,7 +255,7 @@ export class JobManager {
   private info(j: Job): JobInfo {
     const now = j.finishedAt ?? this.now();
     const elapsedMs = now - j.started;
-    const running = [...j.running.values()].map((r) => ({ ...r.progress, point: { ...r.progress.point } })).sort((a, b) => a.index - b.index);
+    const running = [...j.running.values()].filter((r) => r.started).map((r) => ({ ...r.progress, point: { ...r.progress.point } })).sort((a, b) => a.index - b.index);
     const partial = running.reduce((s, r) => s + (r.fraction ?? 0), 0);
     const completed = j.done + j.failed + j.cancelled;
     const units = completed + partial;

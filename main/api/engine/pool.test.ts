@@ -99,6 +99,24 @@ test('a worker holds one task queued behind its running one: capacity is twice t
   }
 });
 
+test('a task queued behind another reports its start (boot, no events) when its worker begins it, after the run ahead ends', async () => {
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const runs = ['s0', 's1'].map((n, i) => prepareRun({ ...specJson(n), duration: '300us', seed: i + 1 }));
+    const log: string[] = [];
+    const handles = runs.map((r, i) =>
+      pool.run(r.spec, r.profile, (p) => {
+        if (p.events === 0) log.push(`start ${i} ${p.phase} ${p.simNs}`);
+      }),
+    );
+    void handles[0]!.outcome.then(() => log.push('end 0'));
+    await Promise.all(handles.map((h) => h.outcome));
+    assert.deepEqual(log, ['start 0 boot 0', 'end 0', 'start 1 boot 0']);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a queued task cancelled is answered at once and skipped; the run ahead of it goes on to its end, and so does the worker', async () => {
   const pool = new WorkerPool({ size: 1 });
   try {

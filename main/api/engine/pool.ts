@@ -45,9 +45,24 @@ export interface RunExecutor extends TopologyChecker {
   readonly size: number;
   /** Tasks a caller may have in flight (default `size`): the pool's workers each take one more, queued, to start when their run ends. */
   readonly capacity?: number;
-  /** Starts a task now (or queues it on a busy worker); the caller never has more than `capacity ?? size` in flight. Budgets default to DEFAULT_BUDGETS. */
+  /**
+   * Starts a task now (or queues it on a busy worker); the caller never has more than `capacity ?? size` in flight
+   * (inFlightLimit). A task that was queued reports progress (phase boot, no events) when it starts. Budgets
+   * default to DEFAULT_BUDGETS.
+   */
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle;
   close(): Promise<void>;
+}
+
+/**
+ * How many tasks a caller should have in flight on `executor` with `waiting` more to hand out:
+ * up to its capacity (a run queued behind each running one, so a worker goes from one run to the
+ * next without waiting for the caller's thread), except for the last `size`, which are not queued
+ * behind anything — a task queued on a worker is that worker's for good, so at the tail it would
+ * wait there while another worker stood idle.
+ */
+export function inFlightLimit(executor: Pick<RunExecutor, 'size' | 'capacity'>, waiting: number): number {
+  return waiting > executor.size ? (executor.capacity ?? executor.size) : executor.size;
 }
 
 export interface PoolOptions {

@@ -37,12 +37,14 @@ port.on('message', (task: WorkerTask) => {
     return;
   }
   const started = monotonicMs();
-  let lastPost = -Infinity;
   const cancelled = (): boolean => Atomics.load(cancelFlag, task.cell) !== 0;
   if (cancelled()) {
     post({ type: 'failed', taskId: task.taskId, status: 'cancelled', message: 'run cancelled before it started', wallMs: 0 });
     return;
   }
+  // The run starts: a task that waited behind another one on this worker is running from now on.
+  post({ type: 'progress', taskId: task.taskId, phase: 'boot', simNs: 0, endNs: null, events: 0 });
+  let lastPost = started;
   try {
     const result = runSimulation(task.spec, task.profile, {
       openTrace: traceOpener,
