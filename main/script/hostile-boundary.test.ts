@@ -2,10 +2,11 @@
 // Proxy default export, a sweep that is small inside and huge on the host, a log flood, an error
 // whose message getter throws, a Symbol-named field, an absurd time limit. Each ends within 2 s
 // with one clear message (or a bounded answer), and the host's memory stays bounded.
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateScript, ScriptError, type ScriptErrorKind } from './api';
 import { main } from '../cli/main';
+import { warmScriptPath } from '../../test/support/script-warm-up';
 
 const TOPO = `topology().vm('vm0', { memory: '1GiB' }).device('d', { workload: mapBench() })`;
 const IMPORTS = `import { experiment, topology, mapBench } from 'viommu-lab';\n`;
@@ -31,6 +32,8 @@ async function refused(source: string, kind: ScriptErrorKind, message: RegExp, o
   }
   assert.fail('the script was accepted');
 }
+
+before(warmScriptPath);
 
 test('an accessor on the result global that forges replications: 1e8 is refused by the host', async () => {
   const forged = JSON.stringify({ name: 'x', seed: 1, replications: 1e8, points: [{ spec: { vms: [], devices: [] }, sites: [], point: {} }], usedSets: [] });
