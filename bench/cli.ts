@@ -12,11 +12,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { JobManager } from '../main/api/engine/jobs';
 import { WorkerPool } from '../main/api/engine/pool';
 import { prepareRun, type PreparedRun } from '../main/api/runner';
 import { resourcesDir } from '../main/api/resources';
 import { canonicalJson, type RunResult } from '../main/common/result';
 import { runSimulation } from '../main/engine/run';
+import { LabStore } from '../main/store/store';
 import { timed, type BenchRow } from './types';
 
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -111,6 +113,19 @@ async function onPool(pool: WorkerPool, runs: readonly PreparedRun[]): Promise<{
   });
 }
 
+/** The sweep as the workbench runs it: a job on the JobManager over `pool`, each run stored; resolves when the job is over. */
+async function onJobs(jobs: JobManager, runs: readonly PreparedRun[]): Promise<void> {
+  const id = jobs.start('bench sweep', runs);
+  for (let version = 0; ; ) {
+    const w = await jobs.watch(version, 10_000);
+    version = w.version;
+    const j = w.jobs.find((x) => x.id === id)!;
+    if (j.state === 'running') continue;
+    if (j.done !== runs.length) throw new Error(`the workbench job ended ${j.state} with ${j.done} of ${runs.length} runs done: ${j.lastError ?? ''}`);
+    return;
+  }
+}
+
 export async function cliBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'viommu-bench-cli-'));
@@ -138,6 +153,9 @@ export async function cliBench(): Promise<BenchRow[]> {
     // need not cost the same (this thread's heap holds the whole bench), so pool / one-worker pool
     // is the parallel speed-up alone, beside pool / serial, which is what a user sees.
     const pool1 = new WorkerPool({ size: 1 });
+    // And the workbench's way: jobs on the same two workers, every result stored in SQLite on disk.
+    const store = LabStore.open(join(dir, 'jobs.sqlite'));
+    const jobs = new JobManager(store, pool);
     try {
       await onPool(pool, [...runs, ...runs.slice(0, 4)]); // starts both workers and warms their JIT
       await onPool(pool1, [...runs, ...runs, ...runs.slice(0, 4)]);
@@ -145,6 +163,7 @@ export async function cliBench(): Promise<BenchRow[]> {
       const poolMs: number[] = [];
       const pool1Ms: number[] = [];
       const poolRunMs: number[] = [];
+      const jobsMs: number[] = [];
       for (let round = 0; round < 3; round++) {
         const serial = timed(() => runs.map((r) => runSimulation(r.spec, r.profile)));
         const t0 = process.hrtime.bigint();
@@ -157,6 +176,9 @@ export async function cliBench(): Promise<BenchRow[]> {
         const { results: one } = await onPool(pool1, runs);
         pool1Ms.push(Number(process.hrtime.bigint() - t1) / 1e6);
         if (!one.every((r, i) => canonicalJson(r) === canonicalJson(serial.value[i]!))) throw new Error('the one-worker pool gave other results than the serial runs');
+        const t2 = process.hrtime.bigint();
+        await onJobs(jobs, runs);
+        jobsMs.push(Number(process.hrtime.bigint() - t2) / 1e6);
       }
       const ratios = serialMs.map((s, i) => s / poolMs[i]!);
       rows.push({ name: 'cli.sweep20.serial_run_ms', value: Math.min(...serialMs) / runs.length, unit: 'ms', note: 'wall per run, serial, best of 3' });
@@ -165,10 +187,13 @@ export async function cliBench(): Promise<BenchRow[]> {
       rows.push({ name: 'cli.sweep20.pool2_wall_ms', value: Math.min(...poolMs), unit: 'ms', note: `2 warm workers, best of 3 (median ${median(poolMs).toFixed(0)}); results byte-identical` });
       rows.push({ name: 'cli.sweep20.pool_speedup', value: Math.min(...serialMs) / Math.min(...poolMs), unit: 'ratio', note: `best serial / best pool; per round ${ratios.map((r) => r.toFixed(2)).join(', ')}; goal ≥ 1.8 on 2 idle cores` });
       const ratios1 = pool1Ms.map((s, i) => s / poolMs[i]!);
+      rows.push({ name: 'cli.sweep20.workbench_jobs_wall_ms', value: Math.min(...jobsMs), unit: 'ms', note: `the workbench's JobManager on the same 2 workers, each result stored on disk; best of 3 (median ${median(jobsMs).toFixed(0)})` });
+      rows.push({ name: 'cli.sweep20.workbench_jobs_speedup', value: Math.min(...serialMs) / Math.min(...jobsMs), unit: 'ratio', note: 'best serial (results not stored) / best workbench job (stored)' });
       rows.push({ name: 'cli.sweep20.pool_speedup_vs_one_worker', value: Math.min(...pool1Ms) / Math.min(...poolMs), unit: 'ratio', note: `best one-worker pool / best 2-worker pool; per round ${ratios1.map((r) => r.toFixed(2)).join(', ')}: the parallel speed-up alone` });
     } finally {
+      await jobs.close(); // closes `pool`
+      store.close();
       await pool1.close();
-      await pool.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
