@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobManager } from '../main/api/engine/jobs';
-import { WorkerPool } from '../main/api/engine/pool';
+import { mayHandOver, WorkerPool } from '../main/api/engine/pool';
 import { prepareRun, type PreparedRun } from '../main/api/runner';
 import { resourcesDir } from '../main/api/resources';
 import { canonicalJson, type RunResult } from '../main/common/result';
@@ -93,10 +93,10 @@ async function onPool(pool: WorkerPool, runs: readonly PreparedRun[]): Promise<{
   let inFlight = 0;
   let inWorkers = 0;
   return new Promise((resolve, reject) => {
-    // As `run --jobs` does (pooled-runs.ts): up to the pool's capacity in flight, a task queued
-    // behind each running one, except the last `size` runs, which go only to a worker with room.
+    // As `run --jobs` does (pooled-runs.ts, mayHandOver): up to the pool's capacity in flight, a task
+    // queued behind each running one, except the last `size` runs, which go only to an idle worker.
     const dispatch = (): void => {
-      while (next < runs.length && inFlight < (runs.length - next > pool.size ? pool.capacity : pool.size)) {
+      while (next < runs.length && mayHandOver(pool, inFlight, runs.length - next)) {
         const i = next++;
         inFlight++;
         void pool.run(runs[i]!.spec, runs[i]!.profile, () => {}).outcome.then((o) => {

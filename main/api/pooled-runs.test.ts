@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { LabStore } from '../store/store';
 import { executeRunsOn } from './pooled-runs';
 import { prepareRun } from './runner';
-import { FakeExecutor, fakeResult, specJson, tick } from '../../test/support/fake-executor';
+import { FakeExecutor, WorkerModelExecutor, fakeResult, specJson, tick } from '../../test/support/fake-executor';
 
 test('tasks start before their run is recorded; ids and results stay in run order', async () => {
   const store = LabStore.open(':memory:');
@@ -118,6 +118,37 @@ test('the last `size` runs are not queued behind a running one: they go to a wor
     await finish(7);
     const out = await done;
     assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3, 4, 5, 6, 7, 8]);
+  } finally {
+    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
+    await done.catch(() => {});
+    store.close();
+  }
+});
+
+test('at the tail a run goes to a worker with nothing to do, even while the other worker holds two', async () => {
+  const store = LabStore.open(':memory:');
+  const fake = new WorkerModelExecutor(2);
+  const runs = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((n) => prepareRun(specJson(n)));
+  const done = executeRunsOn(fake, store, runs, { experiment: 'idle tail' });
+  const finishOn = async (w: number): Promise<void> => {
+    fake.finishOn(w, fake.tasks.length);
+    await tick();
+  };
+  try {
+    assert.deepEqual(fake.workers.map((q) => q.length), [2, 2], 'capacity in flight at the start');
+    // Worker 0 is the fast one: it finishes its runs while worker 1 is still on its first.
+    await finishOn(0);
+    await finishOn(0);
+    assert.equal(fake.tasks.length, 6, 'runs 4 and 5 were queued behind worker 0 while more than two waited');
+    await finishOn(0);
+    await finishOn(0);
+    assert.deepEqual(fake.workers.map((q) => q.length), [1, 2], 'worker 0 was given run 6 the moment it had nothing, though two runs were in flight');
+    await finishOn(0);
+    assert.deepEqual(fake.workers.map((q) => q.length), [1, 2], 'and run 7');
+    while (fake.active.length > 0) await finishOn(fake.workers[0]!.length > 0 ? 0 : 1);
+    const out = await done;
+    assert.equal(out.length, 8);
+    assert.ok(out.every((r) => r.status === 'done'));
   } finally {
     for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
     await done.catch(() => {});

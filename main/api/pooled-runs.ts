@@ -10,7 +10,7 @@
  */
 import type { LabStore } from '../store/store';
 import { ResultSpilledError } from '../common/store-errors';
-import { inFlightLimit, type RunExecutor, type TaskHandle, type TaskOutcome } from './engine/pool';
+import { mayHandOver, type RunExecutor, type TaskHandle, type TaskOutcome } from './engine/pool';
 import { beginPreparedRun, type PreparedRun } from './pipeline/prepared';
 import type { ExecutedRun, ExecuteOptions } from './runner';
 
@@ -48,9 +48,9 @@ export async function executeRunsOn(executor: RunExecutor, store: LabStore, runs
 
   const dispatch = (): void => {
     if (opts.shouldCancel?.()) stop = true;
-    // Up to the executor's capacity, but not at the tail (inFlightLimit): the pool's workers need
-    // not wait for this thread (its store writes, its turn on a busy core) between runs.
-    while (!stop && next < runs.length && inFlight.size < inFlightLimit(executor, runs.length - next)) {
+    // Up to the executor's capacity, the tail only to idle workers (mayHandOver): the pool's workers
+    // need not wait for this thread (its store writes, its turn on a busy core) between runs.
+    while (!stop && next < runs.length && mayHandOver(executor, inFlight.size, runs.length - next)) {
       const i = next++;
       const run = runs[i]!;
       // The worker starts first, then its run is recorded (a write the worker need not wait for);

@@ -60,6 +60,47 @@ export class FakeExecutor implements RunExecutor {
   }
 }
 
+/**
+ * A FakeExecutor with the pool's placement (engine/pool.ts): `size` workers, each running one
+ * task and holding one queued behind it; a task goes to a worker with nothing, else to one with
+ * room. `workers[w]` lists worker w's unsettled tasks, running first; `idle` counts empty workers.
+ */
+export class WorkerModelExecutor extends FakeExecutor {
+  readonly capacity: number;
+  private readonly placed: FakeTask[][];
+
+  constructor(size = 2) {
+    super(size);
+    this.capacity = 2 * size;
+    this.placed = Array.from({ length: size }, () => []);
+  }
+
+  get workers(): FakeTask[][] {
+    return this.placed.map((q) => q.filter((t) => !t.settled));
+  }
+
+  get idle(): number {
+    return this.workers.filter((q) => q.length === 0).length;
+  }
+
+  override run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void): TaskHandle {
+    const ws = this.workers;
+    let w = ws.findIndex((q) => q.length === 0);
+    if (w < 0) w = ws.findIndex((q) => q.length < 2);
+    if (w < 0) throw new Error('every engine worker is busy');
+    const handle = super.run(spec, profile, onProgress);
+    this.placed[w]!.push(this.tasks.at(-1)!);
+    return handle;
+  }
+
+  /** Finishes the task worker `w` is running (done, with `seed` as the result's seed). */
+  finishOn(w: number, seed: number): void {
+    const t = this.workers[w]![0];
+    if (t === undefined) throw new Error(`worker ${w} runs nothing`);
+    t.finish({ status: 'done', result: fakeResult(seed, { x: seed }), wallMs: 1 });
+  }
+}
+
 export function fakeResult(seed: number, scalars: Record<string, number>, extra: Partial<RunResult> = {}): RunResult {
   return { engineVersion: '0.1.0', seed, simTimeNs: 1000, events: 100, scalars, histograms: {}, series: {}, notes: [], ...extra };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { LabStore } from '../../store/store';
 import { prepareRun } from '../runner';
 import { JobManager } from './jobs';
-import { FakeExecutor, fakeResult, specJson, tick } from '../../../test/support/fake-executor';
+import { FakeExecutor, WorkerModelExecutor, fakeResult, specJson, tick } from '../../../test/support/fake-executor';
 
 function setup(size = 2): { store: LabStore; exec: FakeExecutor; jobs: JobManager } {
   const store = LabStore.open(':memory:');
@@ -166,5 +166,29 @@ test('an executor that queues a run behind each running one is given up to its c
   assert.equal(end.state, 'done');
   assert.deepEqual([end.done, end.cancelled, end.skipped], [5, 1, 0]);
   assert.deepEqual(store.listRuns().map((r) => r.status).sort(), ['cancelled', 'done', 'done', 'done', 'done', 'done']);
+  store.close();
+});
+
+test('at the tail a run goes to a worker with nothing to do and shows as running at once, even while the other worker holds two', async () => {
+  const store = LabStore.open(':memory:');
+  const exec = new WorkerModelExecutor(2);
+  const jobs = new JobManager(store, exec);
+  const id = jobs.start('exp', sweep(6));
+  const running = (): number[] => jobs.snapshot().jobs.find((j) => j.id === id)!.running.map((r) => r.index);
+  assert.deepEqual(exec.workers.map((q) => q.length), [2, 2]);
+  assert.deepEqual(running(), [0, 1]);
+  exec.finishOn(0, 1);
+  await tick();
+  exec.tasks[2]!.progress({ phase: 'boot', simNs: 0, endNs: null, events: 0 }); // worker 0 starts run 2
+  assert.equal(exec.tasks.length, 4, 'the last two wait while no worker is idle');
+  exec.finishOn(0, 3);
+  await tick();
+  assert.deepEqual(exec.workers.map((q) => q.length), [1, 2], 'worker 0, with nothing left, is given run 4 though two runs are in flight');
+  assert.deepEqual(running(), [1, 4], 'run 4 runs at once; run 3 still waits behind run 1');
+  while (exec.active.length > 0) {
+    exec.finishOn(exec.workers[0]!.length > 0 ? 0 : 1, exec.tasks.length);
+    await tick();
+  }
+  assert.equal(jobs.snapshot().jobs.find((j) => j.id === id)!.done, 6);
   store.close();
 });

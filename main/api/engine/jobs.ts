@@ -1,6 +1,6 @@
 /**
  * Jobs: a run or a sweep submitted from the UI. The manager queues a job's runs, hands them to
- * the executor up to its capacity (inFlightLimit: the pool holds a run queued behind each
+ * the executor up to its capacity (mayHandOver: the pool holds a run queued behind each
  * running one, so a worker goes on to its next run without waiting for this thread), records
  * each in the store as it hands it over (running → done / failed / cancelled), and keeps a
  * versioned snapshot of progress (run k of n, events, ETA) that watchers long-poll; a run
@@ -11,7 +11,7 @@ import type { JobInfo, RunProgressInfo, WatchResult, ParamValue } from '../../co
 import type { Budgets } from '../../common/budget';
 import type { LabStore } from '../../store/store';
 import { beginPreparedRun, type PreparedRun } from '../pipeline/prepared';
-import { inFlightLimit, type RunExecutor, type TaskHandle } from './pool';
+import { mayHandOver, type RunExecutor, type TaskHandle } from './pool';
 import { monotonicMs } from '../wall-clock';
 
 interface QueuedRun {
@@ -184,7 +184,7 @@ export class JobManager {
   private pump(): void {
     let waiting = this.jobs.reduce((n, j) => n + j.queue.length, 0);
     for (const job of this.jobs) {
-      while (job.queue.length > 0 && this.inFlight() < inFlightLimit(this.executor, waiting)) {
+      while (job.queue.length > 0 && mayHandOver(this.executor, this.inFlight(), waiting)) {
         const next = job.queue.shift()!;
         waiting--;
         this.launch(job, next);
@@ -205,9 +205,11 @@ export class JobManager {
       fraction: null,
       events: 0,
     };
-    // With fewer runs in flight than workers, a worker is free and the run starts at once; one
-    // queued behind another run starts when its worker reports it (a first progress).
-    const started = this.inFlight() < this.executor.size;
+    // A run handed to an idle worker starts at once; one queued behind another run starts when its
+    // worker reports it (a first progress). Without an idle count, fewer runs in flight than workers
+    // means a free worker.
+    const idle = this.executor.idle;
+    const started = idle !== undefined ? idle > 0 : this.inFlight() < this.executor.size;
     const handle = this.executor.run(run.spec, run.profile, (p) => {
       const r = job.running.get(q.index);
       if (r !== undefined) r.started = true;

@@ -99,6 +99,26 @@ test('a worker holds one task queued behind its running one: capacity is twice t
   }
 });
 
+test('idle counts the run workers a task would start on at once, those not yet started included', async () => {
+  const pool = new WorkerPool({ size: 2 });
+  try {
+    const r = prepareRun({ ...specJson('idle'), duration: '300us' });
+    const seen = [pool.idle];
+    const a = pool.run(r.spec, r.profile, () => {});
+    seen.push(pool.idle);
+    const b = pool.run(r.spec, r.profile, () => {});
+    seen.push(pool.idle);
+    const c = pool.run(r.spec, r.profile, () => {});
+    seen.push(pool.idle);
+    await Promise.all([a, b, c].map((h) => h.outcome));
+    seen.push(pool.idle);
+    assert.deepEqual(seen, [2, 1, 0, 0, 2]);
+  } finally {
+    await pool.close();
+  }
+  assert.equal(pool.idle, 0, 'a closed pool has none');
+});
+
 test('a task queued behind another reports its start (boot, no events) when its worker begins it, after the run ahead ends', async () => {
   const pool = new WorkerPool({ size: 1 });
   try {

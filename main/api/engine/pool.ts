@@ -45,9 +45,11 @@ export interface RunExecutor extends TopologyChecker {
   readonly size: number;
   /** Tasks a caller may have in flight (default `size`): the pool's workers each take one more, queued, to start when their run ends. */
   readonly capacity?: number;
+  /** Workers holding no task now, counting those it may still start (absent: not known; `size` minus the tasks in flight is assumed). */
+  readonly idle?: number;
   /**
    * Starts a task now (or queues it on a busy worker); the caller never has more than `capacity ?? size` in flight
-   * (inFlightLimit). A task that was queued reports progress (phase boot, no events) when it starts. Budgets
+   * (mayHandOver). A task that was queued reports progress (phase boot, no events) when it starts. Budgets
    * default to DEFAULT_BUDGETS.
    */
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle;
@@ -55,14 +57,16 @@ export interface RunExecutor extends TopologyChecker {
 }
 
 /**
- * How many tasks a caller should have in flight on `executor` with `waiting` more to hand out:
- * up to its capacity (a run queued behind each running one, so a worker goes from one run to the
- * next without waiting for the caller's thread), except for the last `size`, which are not queued
- * behind anything — a task queued on a worker is that worker's for good, so at the tail it would
- * wait there while another worker stood idle.
+ * Whether a caller with `inFlight` tasks on `executor` and `waiting` more should hand one over
+ * now: up to the executor's capacity while more than `size` wait (a run queued behind each
+ * running one, so a worker goes from one run to the next without waiting for the caller's
+ * thread); the last `size` only to a worker with nothing to do — a task queued on a worker is that
+ * worker's for good, so at the tail it would wait there while another worker stood idle. (Counting
+ * tasks in flight instead left a worker idle whenever the other one still held two.)
  */
-export function inFlightLimit(executor: Pick<RunExecutor, 'size' | 'capacity'>, waiting: number): number {
-  return waiting > executor.size ? (executor.capacity ?? executor.size) : executor.size;
+export function mayHandOver(executor: Pick<RunExecutor, 'size' | 'capacity' | 'idle'>, inFlight: number, waiting: number): boolean {
+  if (waiting > executor.size) return inFlight < (executor.capacity ?? executor.size);
+  return executor.idle !== undefined ? executor.idle > 0 : inFlight < executor.size;
 }
 
 export interface PoolOptions {
@@ -136,6 +140,14 @@ export class WorkerPool implements RunExecutor {
     this.entry = opts.workerFile ? { file: opts.workerFile, execArgv: [] } : defaultWorkerFile();
     this.cancelGraceMs = opts.cancelGraceMs ?? 800;
     this.resourceLimits = opts.resourceLimits;
+  }
+
+  /** Run workers a task would start on at once (slotWithRoom's first two choices). */
+  get idle(): number {
+    if (this.closed) return 0;
+    let n = Math.max(0, this.size - this.slots.length);
+    for (const s of this.slots) if (s.asks.size === 0 && holding(s) === 0 && freeCell(s) >= 0) n++;
+    return n;
   }
 
   run(spec: Spec, profile: ResolvedProfile, onProgress: (p: TaskProgress) => void, budgets?: Partial<Budgets>): TaskHandle {
