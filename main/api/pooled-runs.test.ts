@@ -155,3 +155,21 @@ test('at the tail a run goes to a worker with nothing to do, even while the othe
     store.close();
   }
 });
+
+test('with nothing in flight the next run is handed over even when no worker reports idle: the executor places it or says why, never a silent wait', async () => {
+  const store = LabStore.open(':memory:');
+  const fake = new (class extends FakeExecutor {
+    readonly capacity = 4;
+    readonly idle = 0;
+  })(2);
+  const done = executeRunsOn(fake, store, [prepareRun(specJson('only'))], { experiment: 'no idle' });
+  try {
+    assert.equal(fake.tasks.length, 1);
+    fake.tasks[0]!.finish({ status: 'done', result: fakeResult(1, {}), wallMs: 1 });
+    assert.equal((await done).length, 1);
+  } finally {
+    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
+    await done.catch(() => {});
+    store.close();
+  }
+});

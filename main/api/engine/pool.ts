@@ -66,6 +66,9 @@ export interface RunExecutor extends TopologyChecker {
  */
 export function mayHandOver(executor: Pick<RunExecutor, 'size' | 'capacity' | 'idle'>, inFlight: number, waiting: number): boolean {
   if (waiting > executor.size) return inFlight < (executor.capacity ?? executor.size);
+  // With nothing in flight no outcome will call the caller back: hand over, and the executor
+  // places the run or says why not (every worker answering a work estimate), never a silent wait.
+  if (inFlight === 0) return true;
   return executor.idle !== undefined ? executor.idle > 0 : inFlight < executor.size;
 }
 
