@@ -10,6 +10,13 @@ import { executeRunsOn } from './pooled-runs';
 import { prepareRun } from './runner';
 import { FakeExecutor, WorkerModelExecutor, fakeResult, specJson, tick } from '../../test/support/fake-executor';
 
+/** On a failed assertion too: ends what is left in flight, so the sweep (and its cancel poll) ends, then closes the store. */
+async function endSweep(fake: FakeExecutor, done: Promise<unknown>, store: LabStore): Promise<void> {
+  for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
+  await done.catch(() => {});
+  store.close();
+}
+
 test('tasks start before their run is recorded; ids and results stay in run order', async () => {
   const store = LabStore.open(':memory:');
   const fake = new FakeExecutor(2);
@@ -83,10 +90,7 @@ test('an executor that queues a task behind each running one is given up to its 
     assert.deepEqual(out.map((r) => r.runId), starts);
     assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3, 4, 5, 6]);
   } finally {
-    // On a failed assertion: end what is left, so the sweep (and its cancel poll) ends too.
-    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
-    await done.catch(() => {});
-    store.close();
+    await endSweep(fake, done, store);
   }
 });
 
@@ -119,9 +123,7 @@ test('the last `size` runs are not queued behind a running one: they go to a wor
     const out = await done;
     assert.deepEqual(out.map((r) => r.result?.scalars.x), [1, 2, 3, 4, 5, 6, 7, 8]);
   } finally {
-    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
-    await done.catch(() => {});
-    store.close();
+    await endSweep(fake, done, store);
   }
 });
 
@@ -150,9 +152,7 @@ test('at the tail a run goes to a worker with nothing to do, even while the othe
     assert.equal(out.length, 8);
     assert.ok(out.every((r) => r.status === 'done'));
   } finally {
-    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
-    await done.catch(() => {});
-    store.close();
+    await endSweep(fake, done, store);
   }
 });
 
@@ -168,8 +168,6 @@ test('with nothing in flight the next run is handed over even when no worker rep
     fake.tasks[0]!.finish({ status: 'done', result: fakeResult(1, {}), wallMs: 1 });
     assert.equal((await done).length, 1);
   } finally {
-    for (const t of fake.active) t.finish({ status: 'cancelled', message: 'test over', wallMs: 1 });
-    await done.catch(() => {});
-    store.close();
+    await endSweep(fake, done, store);
   }
 });

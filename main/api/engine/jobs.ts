@@ -11,7 +11,7 @@ import type { JobInfo, RunProgressInfo, WatchResult, ParamValue } from '../../co
 import type { Budgets } from '../../common/budget';
 import type { LabStore } from '../../store/store';
 import { beginPreparedRun, type PreparedRun } from '../pipeline/prepared';
-import { mayHandOver, type RunExecutor, type TaskHandle } from './pool';
+import { hasIdleWorker, mayHandOver, type RunExecutor, type TaskHandle } from './pool';
 import { monotonicMs } from '../wall-clock';
 
 interface QueuedRun {
@@ -206,10 +206,8 @@ export class JobManager {
       events: 0,
     };
     // A run handed to an idle worker starts at once; one queued behind another run starts when its
-    // worker reports it (a first progress). Without an idle count, fewer runs in flight than workers
-    // means a free worker.
-    const idle = this.executor.idle;
-    const started = idle !== undefined ? idle > 0 : this.inFlight() < this.executor.size;
+    // worker reports it (a first progress).
+    const started = hasIdleWorker(this.executor, this.inFlight());
     const handle = this.executor.run(run.spec, run.profile, (p) => {
       const r = job.running.get(q.index);
       if (r !== undefined) r.started = true;

@@ -68,7 +68,11 @@ export function mayHandOver(executor: Pick<RunExecutor, 'size' | 'capacity' | 'i
   if (waiting > executor.size) return inFlight < (executor.capacity ?? executor.size);
   // With nothing in flight no outcome will call the caller back: hand over, and the executor
   // places the run or says why not (every worker answering a work estimate), never a silent wait.
-  if (inFlight === 0) return true;
+  return inFlight === 0 || hasIdleWorker(executor, inFlight);
+}
+
+/** Whether a task handed over now starts at once: a worker holds nothing (unreported: fewer tasks in flight than workers). */
+export function hasIdleWorker(executor: Pick<RunExecutor, 'size' | 'idle'>, inFlight: number): boolean {
   return executor.idle !== undefined ? executor.idle > 0 : inFlight < executor.size;
 }
 
