@@ -105,7 +105,7 @@ test('high input addresses: each level indexes its 9 bits, exactly, up to a 57-b
 
 // map/unmap of one 4 KiB page take one descent (setPage/clearPage) and descend() translates while
 // recording the tables it reads: each must give exactly what the general paths give.
-test('one-page map/unmap shortcuts equal the general fill/clear; descend equals translate + tableAt', () => {
+test('one-page map/unmap shortcuts equal the general fill/clear; leavesIn counts what unmap clears; descend equals translate + tableAt', () => {
   for (const levels of [3, 4, 5]) {
     const fast = new RadixPageTable(levels, tablePageAllocator(0x1000_0000, 256 * MiB, 'f'));
     const slow = new RadixPageTable(levels, tablePageAllocator(0x1000_0000, 256 * MiB, 's'));
@@ -125,6 +125,14 @@ test('one-page map/unmap shortcuts equal the general fill/clear; descend equals 
         return (e as Error).message;
       }
     };
+    // unmap on both tables, after leavesIn (both ways) said how many leaves it would clear.
+    const unmapBoth = (va: number, size: number, what: string): void => {
+      const counted = fast.leavesIn(va, size);
+      assert.equal(slow.leavesIn(va, size), counted, `leavesIn ${what}`);
+      const cleared = fast.unmap(va, size);
+      assert.equal(cleared, slow.unmapRange(va, size), what);
+      assert.equal(cleared, counted, `leavesIn is what unmap clears: ${what}`);
+    };
     let blocks = 0;
     for (let step = 0; step < 3000; step++) {
       const op = rnd(10);
@@ -133,16 +141,17 @@ test('one-page map/unmap shortcuts equal the general fill/clear; descend equals 
         const pa = rnd(1 << 20) * GRANULE;
         assert.equal(outcome(() => fast.map(va, pa, GRANULE)), outcome(() => slow.mapRange(va, pa, GRANULE)), `map ${va}`);
       } else if (op < 8) {
-        assert.equal(fast.unmap(va, GRANULE), slow.unmapRange(va, GRANULE), `unmap ${va}`);
+        unmapBoth(va, GRANULE, `unmap ${va}`);
       } else if (op === 8) {
         // A 2 MiB block (or the error where tables or pages are already there), and ranges the shortcut does not take.
         const base = 5 * GiB + rnd(64) * 2 * MiB;
         const o = outcome(() => fast.map(base, 0x4000_0000, 2 * MiB, 2 * MiB));
         assert.equal(o, outcome(() => slow.mapRange(base, 0x4000_0000, 2 * MiB, 2 * MiB)));
         if (o === '1') blocks++;
-        assert.equal(fast.unmap(va + 5, GRANULE), slow.unmapRange(va + 5, GRANULE), 'unaligned page');
+        if (o === '1' && rnd(2) === 0) unmapBoth(base + rnd(512) * GRANULE, GRANULE, 'a page of a block');
+        unmapBoth(va + 5, GRANULE, 'unaligned page');
       } else {
-        assert.equal(fast.unmap(va, 3 * GRANULE), slow.unmapRange(va, 3 * GRANULE));
+        unmapBoth(va, 3 * GRANULE, 'three pages');
       }
       assert.equal(fast.leafCount, slow.leafCount);
       assert.equal(fast.tablePages, slow.tablePages);

@@ -124,13 +124,19 @@ export class RadixPageTable {
   /** Clears every leaf intersecting [va, va+size); returns the number of leaf descriptors cleared. */
   unmap(va: number, size: number): number {
     // One aligned 4 KiB page lies in one slot at every level: one descent, what clear does for it.
-    if (size === GRANULE && offsetIn(va, GRANULE) === 0) return this.clearPage(va);
+    if (size === GRANULE && offsetIn(va, GRANULE) === 0) return this.clearPage(va, true);
     return this.unmapRange(va, size);
   }
 
   /** unmap() through the general recursive clear (unmap takes a shortcut for one page; tests compare the two). */
   unmapRange(va: number, size: number): number {
-    return this.clear(this.rootNode, 0, va, va + size);
+    return this.clear(this.rootNode, 0, va, va + size, true);
+  }
+
+  /** The leaf descriptors unmap(va, size) would clear, nothing cleared. */
+  leavesIn(va: number, size: number): number {
+    if (size === GRANULE && offsetIn(va, GRANULE) === 0) return this.clearPage(va, false);
+    return this.clear(this.rootNode, 0, va, va + size, false);
   }
 
   /**
@@ -277,13 +283,13 @@ export class RadixPageTable {
     return 1;
   }
 
-  /** clear() for one aligned 4 KiB page: the one slot it intersects at each level. */
-  private clearPage(va: number): number {
+  /** clear() for one aligned 4 KiB page: the one slot it intersects at each level (`clearing` false: counted only). */
+  private clearPage(va: number, clearing: boolean): number {
     let node = this.rootNode;
     let cleared = 0;
     for (let level = 0; ; level++) {
       const idx = this.index(va, level);
-      cleared += this.clearLeaf(node, idx);
+      cleared += this.clearLeaf(node, idx, clearing);
       const child = node.children?.[idx];
       if (child === undefined) return cleared;
       node = child;
@@ -325,23 +331,25 @@ export class RadixPageTable {
     leaves[idx] = out;
   }
 
-  /** Empties the leaf of slot `idx` of `node`, if it holds one: 1 when it did. */
-  private clearLeaf(node: TableNode, idx: number): number {
+  /** Empties the leaf of slot `idx` of `node`, if it holds one (`clearing` false: leaves it): 1 when it did. */
+  private clearLeaf(node: TableNode, idx: number, clearing: boolean): number {
     if (node.leaves === null || node.leaves[idx] === EMPTY) return 0;
-    node.leaves[idx] = EMPTY;
-    this.leafCount--;
+    if (clearing) {
+      node.leaves[idx] = EMPTY;
+      this.leafCount--;
+    }
     return 1;
   }
 
-  private clear(node: TableNode, level: number, start: number, end: number): number {
+  private clear(node: TableNode, level: number, start: number, end: number, clearing: boolean): number {
     const span = this.leafSpan(level);
     let cleared = 0;
     let va = Math.floor(start / span) * span;
     while (va < end) {
       const idx = this.index(va, level);
-      cleared += this.clearLeaf(node, idx);
+      cleared += this.clearLeaf(node, idx, clearing);
       const child = node.children?.[idx];
-      if (child !== undefined) cleared += this.clear(child, level + 1, Math.max(start, va), Math.min(end, va + span));
+      if (child !== undefined) cleared += this.clear(child, level + 1, Math.max(start, va), Math.min(end, va + span), clearing);
       va += span;
     }
     return cleared;

@@ -139,6 +139,18 @@ export class IovaAllocator {
   }
 
   /**
+   * Whether alloc(pages, cpu) would be served by `cpu`'s magazines or the depot, touching no
+   * tree (and so no lock): the caller may then allocate at once and charge the call as one hold.
+   * Changes nothing.
+   */
+  cacheServes(pages: number, cpu: number): boolean {
+    const cls = order(pages < ROUNDED_BELOW ? roundUpPow2(pages) : pages);
+    if (cls >= RCACHE_CLASSES) return false;
+    const c = this.cpus[cpu]?.[cls];
+    return (c !== undefined && (c.loaded.length > 0 || c.prev.length > 0)) || this.depot[cls]!.length > 0;
+  }
+
+  /**
    * free_iova_fast: `pages` is the size the caller mapped (rounded as at allocation). Returns true
    * when the range went back to the tree (lock taken), false when a magazine took it.
    */
