@@ -3,7 +3,7 @@
  * the same order at the same instants, for a caller that runs each step from its own process
  * (map-bench) instead of `yield*` on the path's generator. The call's own holds (mapNs, unmapNs,
  * the rcache's cost), and the PTE writes' hold of a driver that gives it (mapPagesNs,
- * unmapPagesNs), are returned for the caller to yield; what the driver and the tree lock
+ * unmapPagesNs), merged where DmaIommuPath merges them, are returned for the caller to yield; what the driver and the tree lock
  * hand back (generators: the driver's interface) is the caller's to `yield*` (`sub`), unless it
  * is one of the finished generators (kernel/finished.ts), whose value is read here — so a hold
  * inside the guest driver resumes through one generator level fewer, and nothing is re-yielded.
@@ -20,7 +20,7 @@ const PAGE = 4096;
 
 // Where the call is: each stage names what happens once the step it returned has been yielded.
 const IDLE = 0;
-/** map held mapNs: allocate, charge the allocator. */
+/** map held mapNs (the IOVA cache could not serve it): allocate, charge the allocator. */
 const MAP_HELD = 1;
 /** the allocation was charged: write the entries (or fail). */
 const MAP_CHARGED = 2;
@@ -40,6 +40,8 @@ const UNMAP_REAPED = 8;
 const UNMAP_FREED = 9;
 /** the call is over. */
 const OVER = 10;
+/** unmap held unmapNs and the clears' cost (unmapPagesCostNs): clear the entries, as costed. */
+const UNMAP_COSTED = 11;
 
 export class DmaIommuCallSteps implements DmaCallSteps {
   mapping: Mapping | null = null;
@@ -57,6 +59,8 @@ export class DmaIommuCallSteps implements DmaCallSteps {
   private unmapping: Mapping | null = null;
   private pfn = 0;
   private ring = 0;
+  /** What the driver costed an unmap's clears at (UNMAP_COSTED). */
+  private cost = 0;
 
   constructor(private readonly path: DmaIommuPath) {}
 
@@ -66,19 +70,40 @@ export class DmaIommuCallSteps implements DmaCallSteps {
     this.bytes = bytes;
     this.dir = dir;
     this.mapping = null;
-    this.stage = MAP_HELD;
-    const ns = this.path.mapNs;
-    if (!this.path.env.advance(ns)) return ns;
+    const path = this.path;
+    const offset = (this.offset = offsetOf(gpa));
+    const pages = (this.pages = Math.ceil((offset + bytes) / PAGE));
+    let ns = path.mapNs;
+    if (path.iovas.cacheServes(pages, cpu.index)) {
+      // DmaIommuPath.mapCached: the IOVA (and entries written in place) now, one hold for the call.
+      const a = (this.alloc = path.iovas.alloc(pages, cpu.index)!);
+      const d = path.driver;
+      ns += path.rcacheNs;
+      if (d.mapPagesNs !== undefined) {
+        const w = d.mapPagesNs(cpu, a.pfn * PAGE, gpa - offset, pages * PAGE, dir);
+        this.value = w >= 0;
+        if (w >= 0) ns += w;
+        this.stage = MAP_WRITTEN;
+      } else this.stage = MAP_CHARGED;
+    } else this.stage = MAP_HELD;
+    if (!path.env.advance(ns)) return ns;
     return this.step();
   }
 
   unmap(cpu: Vcpu, m: Mapping): Yieldable | null {
     this.begin(cpu);
-    this.stage = UNMAP_HELD;
     this.pfn = m.iovaPfn;
     this.unmapping = m;
-    const ns = this.path.unmapNs;
-    if (!this.path.env.advance(ns)) return ns;
+    const path = this.path;
+    const d = path.driver;
+    let ns = path.unmapNs;
+    if (d.unmapPagesNs !== undefined && d.unmapPagesCostNs !== undefined) {
+      // DmaIommuPath.unmap: the bookkeeping and the clears as one hold, the entries cleared as it ends.
+      this.cost = d.unmapPagesCostNs(cpu, m.iovaPfn * PAGE, path.rangePages(m) * PAGE);
+      ns += this.cost;
+      this.stage = UNMAP_COSTED;
+    } else this.stage = UNMAP_HELD;
+    if (!path.env.advance(ns)) return ns;
     return this.step();
   }
 
@@ -130,9 +155,7 @@ export class DmaIommuCallSteps implements DmaCallSteps {
       let y: Yieldable | null | undefined;
       switch (this.stage) {
         case MAP_HELD: {
-          const offset = (this.offset = offsetOf(this.gpa));
-          const pages = (this.pages = Math.ceil((offset + this.bytes) / PAGE));
-          const a = (this.alloc = path.iovas.alloc(pages, cpu.index));
+          const a = (this.alloc = path.iovas.alloc(this.pages, cpu.index));
           this.stage = MAP_CHARGED;
           y = this.charge(a === null || a.tree);
           break;
@@ -171,6 +194,12 @@ export class DmaIommuCallSteps implements DmaCallSteps {
           } else y = this.run(d.unmapPages(cpu, this.pfn * PAGE, this.pages * PAGE));
           break;
         }
+        case UNMAP_COSTED:
+          this.pages = path.unmapRange(this.unmapping!);
+          path.clearedAsCosted(path.driver.unmapPagesNs!(cpu, this.pfn * PAGE, this.pages * PAGE), this.cost);
+          this.stage = UNMAP_CLEARED;
+          y = undefined;
+          break;
         case UNMAP_CLEARED: {
           if (path.strict) {
             this.stage = UNMAP_FLUSHED;

@@ -27,6 +27,11 @@ export interface IommuDomainDriver {
    */
   mapPagesNs?(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): number;
   unmapPagesNs?(cpu: Vcpu, iova: number, bytes: number): number;
+  /**
+   * What unmapPagesNs would return for the range, with nothing cleared: with both, dma-iommu
+   * charges an unmap's bookkeeping and its clears as one hold and clears as it ends.
+   */
+  unmapPagesCostNs?(cpu: Vcpu, iova: number, bytes: number): number;
   /** Invalidates the IOTLB for [iova, iova+bytes) and waits for completion (strict unmap, iotlb_sync). */
   flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void>;
   /** Invalidates the whole domain and waits (flush_iotlb_all, used by the lazy flush queue). */
