@@ -10,10 +10,11 @@
  * unmaps. The device's accesses are translated by the instance's hardware (physical-smmu.ts).
  * Does not model: ATS on the host, SVA/PASIDs, E2H (TLBI_EL2_*: the same costs), the event queue.
  */
-import { DONE, DONE_FALSE, DONE_TRUE, holdThen, type ProcessGenerator } from '../../kernel';
+import type { ProcessGenerator } from '../../kernel';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
+import { InPlacePtes } from '../../dma/iommu/in-place-ptes';
 import type { DmaPath, Direction } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
@@ -31,7 +32,7 @@ export class BareMetalDomain implements IommuDomainDriver {
   readonly name: string;
   private readonly psid: number;
   private readonly cd: GuestCd;
-  private readonly pteNs: number;
+  private readonly ptes: InPlacePtes;
 
   constructor(
     private readonly world: SmmuWorld,
@@ -45,7 +46,8 @@ export class BareMetalDomain implements IommuDomainDriver {
     if (asid === null) throw new TopologyError(at, `ASID exhaustion on ${smmu.id}: all ${smmu.asids.capacity} ${smmu.params.asidBits}-bit ASIDs are in use, none left for ${device.id}`);
     // The host's CD table (linear: one CD for SSID 0) and page-table pages are host memory.
     this.cd = { asid, s1: new RadixPageTable(HOST_S1_LEVELS, world.hostTableAlloc), cdIpas: [world.hostTableAlloc()] };
-    this.pteNs = world.costs.ns(SMMUV3_HOST_COSTS.hostS1PteWriteNs);
+    const cd = this.cd;
+    this.ptes = new InPlacePtes(world.env, () => cd.s1, world.costs.ns(SMMUV3_HOST_COSTS.hostS1PteWriteNs));
   }
 
   /** Stage-1-only entries are tagged by ASID alone: VMID 0, which no VM is given (id-allocator.ts). */
@@ -55,24 +57,25 @@ export class BareMetalDomain implements IommuDomainDriver {
     yield* this.issue(cpu, [{ op: 'CFGI_STE', sid: this.psid }]);
   }
 
-  // As GuestSmmuDomain: each call does its work when called (dma-iommu `yield*`s it at once) and
-  // hands back a finished generator when its time could be charged in place, or the generator
-  // that does the rest — no generator level of its own.
+  // As GuestSmmuDomain: the PTE writes in place (dma/iommu/in-place-ptes.ts), also as their parts.
   mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
-    const before = this.cd.s1.tablePages;
-    let written: number;
-    try {
-      written = this.cd.s1.map(iova, pa, bytes);
-    } catch {
-      return DONE_FALSE;
-    }
-    const ns = (written + (this.cd.s1.tablePages - before)) * this.pteNs;
-    return this.world.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+    return this.ptes.map(iova, pa, bytes);
   }
 
   unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    const ns = this.cd.s1.unmap(iova, bytes) * this.pteNs;
-    return this.world.env.advance(ns) ? DONE : holdThen(ns, undefined);
+    return this.ptes.unmap(iova, bytes);
+  }
+
+  mapPagesNs(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): number {
+    return this.ptes.mapNs(iova, pa, bytes);
+  }
+
+  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.ptes.unmapNs(iova, bytes);
+  }
+
+  unmapPagesCostNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.ptes.unmapCostNs(iova, bytes);
   }
 
   flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {

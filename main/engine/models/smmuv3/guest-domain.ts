@@ -8,7 +8,8 @@
  * Translation happens in the physical SMMU (nested) or in QEMU (emulated).
  * Does not model: PASIDs/SSIDs beyond 0, SVA, the event queue.
  */
-import { DONE, DONE_FALSE, DONE_TRUE, holdThen, type Environment, type ProcessGenerator } from '../../kernel';
+import type { ProcessGenerator } from '../../kernel';
+import { InPlacePtes } from '../../dma/iommu/in-place-ptes';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import type { Direction } from '../../dma/path';
@@ -30,8 +31,7 @@ export interface DomainDevice {
 
 export class GuestSmmuDomain implements IommuDomainDriver {
   readonly name: string;
-  private readonly pteNs: number;
-  private readonly env: Environment;
+  private readonly ptes: InPlacePtes;
   private probed = false;
 
   constructor(
@@ -43,8 +43,7 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     private readonly cd: GuestCd,
   ) {
     this.name = `${vsmmu.id}.${device.id}`;
-    this.pteNs = vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs);
-    this.env = vsmmu.world.env;
+    this.ptes = new InPlacePtes(vsmmu.world.env, () => cd.s1, vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs));
   }
 
   *probe(cpu: Vcpu): ProcessGenerator<void> {
@@ -58,41 +57,29 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     }
   }
 
-  // mapPages and unmapPages do their work when called (their callers `yield*` them at once) and
-  // hand back a finished generator when the PTE writes' time could be charged in place
-  // (kernel/finished.ts), else the hold: no generator object per call on the usual path.
-  mapPages(cpu: Vcpu, iova: number, gpa: number, bytes: number, dir: Direction): ProcessGenerator<boolean> {
-    const ns = this.mapPagesNs(cpu, iova, gpa, bytes, dir);
-    if (ns < 0) return DONE_FALSE;
-    return this.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+  // The PTE writes in place (dma/iommu/in-place-ptes.ts): their work done when called, then the
+  // time taken in place or held; dma-iommu uses the parts to merge them with the call's own hold.
+  mapPages(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
+    return this.ptes.map(iova, gpa, bytes);
   }
 
-  unmapPages(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    const ns = this.unmapPagesNs(cpu, iova, bytes);
-    return this.env.advance(ns) ? DONE : holdThen(ns, undefined);
+  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    return this.ptes.unmap(iova, bytes);
   }
 
   /** The stage-1 PTE writes of a map (and the table pages it adds), done; their time in ns, or −1 when the table cannot grow. */
   mapPagesNs(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): number {
-    const s1 = this.cd.s1;
-    const before = s1.tablePages;
-    let written: number;
-    try {
-      written = s1.map(iova, gpa, bytes);
-    } catch {
-      return -1;
-    }
-    return (written + (s1.tablePages - before)) * this.pteNs;
+    return this.ptes.mapNs(iova, gpa, bytes);
   }
 
   /** The stage-1 PTE clears of an unmap, done; their time in ns. */
   unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.cd.s1.unmap(iova, bytes) * this.pteNs;
+    return this.ptes.unmapNs(iova, bytes);
   }
 
   /** The time of those clears, nothing cleared yet. */
   unmapPagesCostNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.cd.s1.leavesIn(iova, bytes) * this.pteNs;
+    return this.ptes.unmapCostNs(iova, bytes);
   }
 
   // flushRange, flushAll and translate return the generator that does the work (the callers

@@ -20,6 +20,7 @@ import type { Histogram } from '../../metrics/histogram';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
+import { InPlacePtes } from '../../dma/iommu/in-place-ptes';
 import type { DmaPath, Direction } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
@@ -86,16 +87,13 @@ export class VtdHostUnit implements IommuInstance {
     if (!vm.bareMetal) {
       throw new TopologyError(at, `the physical VT-d unit ${this.id} drives bare-metal devices (no vm); VM ${vm.spec.id}'s device ${device.id} needs a vIOMMU (intel-iommu) or no hostIommu`);
     }
-    const domain = new VtdHostDomain(this, device.id, this.nextDid++, new RadixPageTable(this.params.levels, this.tableAlloc));
+    const table = new RadixPageTable(this.params.levels, this.tableAlloc);
+    const domain = new VtdHostDomain(this, device.id, this.nextDid++, table, new InPlacePtes(this.env, () => table, this.cost.pte));
     return new DmaIommuPath(this.env, this.costs, this.metrics, domain, {
       mode: this.spec.host.dmaMode ?? 'strict',
       timerCpu: vm.vcpu(0),
       dmaLimit: 2 ** (12 + 9 * this.params.levels),
     });
-  }
-
-  get pteNs(): number {
-    return this.cost.pte;
   }
 
   /** qi_submit_sync: descriptors + a wait descriptor; the caller holds the CPU, which spins until the wait completes. */
@@ -165,6 +163,7 @@ class VtdHostDomain implements IommuDomainDriver {
     deviceId: string,
     private readonly did: number,
     private readonly table: RadixPageTable,
+    private readonly ptes: InPlacePtes,
   ) {
     this.name = `${unit.id}.${deviceId}`;
   }
@@ -172,20 +171,25 @@ class VtdHostDomain implements IommuDomainDriver {
   /** The context entry is written before the device is used; a not-present entry needs no flush without caching mode. */
   *probe(_cpu: Vcpu): ProcessGenerator<void> {}
 
-  *mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
-    const before = this.table.tablePages;
-    let written: number;
-    try {
-      written = this.table.map(iova, pa, bytes);
-    } catch {
-      return false;
-    }
-    yield (written + (this.table.tablePages - before)) * this.unit.pteNs;
-    return true;
+  // The second-level PTE writes in place (dma/iommu/in-place-ptes.ts), also as their parts.
+  mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
+    return this.ptes.map(iova, pa, bytes);
   }
 
-  *unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    yield this.table.unmap(iova, bytes) * this.unit.pteNs;
+  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    return this.ptes.unmap(iova, bytes);
+  }
+
+  mapPagesNs(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): number {
+    return this.ptes.mapNs(iova, pa, bytes);
+  }
+
+  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.ptes.unmapNs(iova, bytes);
+  }
+
+  unmapPagesCostNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.ptes.unmapCostNs(iova, bytes);
   }
 
   *flushRange(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
