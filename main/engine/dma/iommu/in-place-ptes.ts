@@ -1,26 +1,30 @@
 /**
- * The page-table writes of a guest or host IOMMU driver that writes its radix table in place
+ * The page-table side of a guest or host IOMMU driver that writes its radix table in place
  * (io-pgtable-arm, intel-iommu's second level): one pte cost per descriptor written or cleared,
- * table pages a map adds counted as written. In the parts IommuDomainDriver offers (mapPagesNs,
- * unmapPagesNs, unmapPagesCostNs), and as mapPages / unmapPages made of them: the work done when
- * called, then its time taken in place or held (kernel/finished.ts).
+ * table pages a map adds counted as written. A base class: it gives IommuDomainDriver's parts
+ * (mapPagesNs, unmapPagesNs, unmapPagesCostNs, which dma-iommu merges with the call's own hold)
+ * and mapPages / unmapPages made of them — the work done when called, then its time taken in
+ * place or held (kernel/finished.ts) — for the driver to extend with its commands and translation.
  * Models: nothing beyond the table (mem/radix-page-table.ts) and the cost per descriptor.
  * Does not model: cache maintenance of the table's pages, the driver's locks.
  */
 import { DONE, DONE_FALSE, DONE_TRUE, holdThen, type Environment, type ProcessGenerator } from '../../kernel';
+import type { Vcpu } from '../../machine/vcpu';
 import type { RadixPageTable } from '../../mem/radix-page-table';
+import type { Direction } from '../path';
 
-export class InPlacePtes {
+export abstract class InPlacePtes {
   constructor(
-    private readonly env: Environment,
-    /** The table, looked up at each call (a domain may rebuild its context around it). */
-    private readonly table: () => RadixPageTable,
+    private readonly ptEnv: Environment,
     private readonly pteNs: number,
   ) {}
 
+  /** The table, looked up at each call (a domain may build its context around it after construction). */
+  protected abstract pageTable(): RadixPageTable;
+
   /** The entries for [iova, iova+bytes) → pa written, and the tables added; their time, or −1 when the table cannot grow. */
-  mapNs(iova: number, pa: number, bytes: number): number {
-    const t = this.table();
+  mapPagesNs(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): number {
+    const t = this.pageTable();
     const before = t.tablePages;
     let written: number;
     try {
@@ -32,23 +36,23 @@ export class InPlacePtes {
   }
 
   /** The entries of [iova, iova+bytes) cleared; their time. */
-  unmapNs(iova: number, bytes: number): number {
-    return this.table().unmap(iova, bytes) * this.pteNs;
+  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.pageTable().unmap(iova, bytes) * this.pteNs;
   }
 
-  /** What unmapNs would take, nothing cleared. */
-  unmapCostNs(iova: number, bytes: number): number {
-    return this.table().leavesIn(iova, bytes) * this.pteNs;
+  /** What unmapPagesNs would take, nothing cleared. */
+  unmapPagesCostNs(_cpu: Vcpu, iova: number, bytes: number): number {
+    return this.pageTable().leavesIn(iova, bytes) * this.pteNs;
   }
 
-  map(iova: number, pa: number, bytes: number): ProcessGenerator<boolean> {
-    const ns = this.mapNs(iova, pa, bytes);
+  mapPages(cpu: Vcpu, iova: number, pa: number, bytes: number, dir: Direction): ProcessGenerator<boolean> {
+    const ns = this.mapPagesNs(cpu, iova, pa, bytes, dir);
     if (ns < 0) return DONE_FALSE;
-    return this.env.advance(ns) ? DONE_TRUE : holdThen(ns, true);
+    return this.ptEnv.advance(ns) ? DONE_TRUE : holdThen(ns, true);
   }
 
-  unmap(iova: number, bytes: number): ProcessGenerator<void> {
-    const ns = this.unmapNs(iova, bytes);
-    return this.env.advance(ns) ? DONE : holdThen(ns, undefined);
+  unmapPages(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
+    const ns = this.unmapPagesNs(cpu, iova, bytes);
+    return this.ptEnv.advance(ns) ? DONE : holdThen(ns, undefined);
   }
 }

@@ -15,7 +15,7 @@ import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
 import { InPlacePtes } from '../../dma/iommu/in-place-ptes';
-import type { DmaPath, Direction } from '../../dma/path';
+import type { DmaPath } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
 import { FRAME, frameAt } from '../../mem/addr';
@@ -28,11 +28,11 @@ import type { GuestCd, PhysicalSmmu } from './physical-smmu';
 import { tlbiForRange } from './tlbi-range';
 import type { SmmuWorld } from './world';
 
-export class BareMetalDomain implements IommuDomainDriver {
+// As GuestSmmuDomain: the PTE writes in place, and their parts, from InPlacePtes.
+export class BareMetalDomain extends InPlacePtes implements IommuDomainDriver {
   readonly name: string;
   private readonly psid: number;
   private readonly cd: GuestCd;
-  private readonly ptes: InPlacePtes;
 
   constructor(
     private readonly world: SmmuWorld,
@@ -40,14 +40,17 @@ export class BareMetalDomain implements IommuDomainDriver {
     device: DeviceSpec,
     at: string,
   ) {
+    super(world.env, world.costs.ns(SMMUV3_HOST_COSTS.hostS1PteWriteNs));
     this.name = `${smmu.id}.${device.id}`;
     this.psid = smmu.allocSid();
     const asid = smmu.asids.alloc();
     if (asid === null) throw new TopologyError(at, `ASID exhaustion on ${smmu.id}: all ${smmu.asids.capacity} ${smmu.params.asidBits}-bit ASIDs are in use, none left for ${device.id}`);
     // The host's CD table (linear: one CD for SSID 0) and page-table pages are host memory.
     this.cd = { asid, s1: new RadixPageTable(HOST_S1_LEVELS, world.hostTableAlloc), cdIpas: [world.hostTableAlloc()] };
-    const cd = this.cd;
-    this.ptes = new InPlacePtes(world.env, () => cd.s1, world.costs.ns(SMMUV3_HOST_COSTS.hostS1PteWriteNs));
+  }
+
+  protected pageTable(): RadixPageTable {
+    return this.cd.s1;
   }
 
   /** Stage-1-only entries are tagged by ASID alone: VMID 0, which no VM is given (id-allocator.ts). */
@@ -55,27 +58,6 @@ export class BareMetalDomain implements IommuDomainDriver {
     this.smmu.installSte(this.psid, { vmid: 0, s2: null, cd: this.cd });
     yield* this.issue(cpu, [{ op: 'CFGI_CD', sid: this.psid, ssid: 0 }]);
     yield* this.issue(cpu, [{ op: 'CFGI_STE', sid: this.psid }]);
-  }
-
-  // As GuestSmmuDomain: the PTE writes in place (dma/iommu/in-place-ptes.ts), also as their parts.
-  mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
-    return this.ptes.map(iova, pa, bytes);
-  }
-
-  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    return this.ptes.unmap(iova, bytes);
-  }
-
-  mapPagesNs(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): number {
-    return this.ptes.mapNs(iova, pa, bytes);
-  }
-
-  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.ptes.unmapNs(iova, bytes);
-  }
-
-  unmapPagesCostNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.ptes.unmapCostNs(iova, bytes);
   }
 
   flushRange(cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {

@@ -10,9 +10,9 @@
  */
 import type { ProcessGenerator } from '../../kernel';
 import { InPlacePtes } from '../../dma/iommu/in-place-ptes';
+import type { RadixPageTable } from '../../mem/radix-page-table';
 import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
-import type { Direction } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import { FRAME, frameAt } from '../../mem/addr';
 import type { VmRuntime } from '../../machine/vm';
@@ -29,9 +29,9 @@ export interface DomainDevice {
   readonly ats: boolean;
 }
 
-export class GuestSmmuDomain implements IommuDomainDriver {
+// The PTE writes in place, and their parts, come from InPlacePtes (dma/iommu/in-place-ptes.ts).
+export class GuestSmmuDomain extends InPlacePtes implements IommuDomainDriver {
   readonly name: string;
-  private readonly ptes: InPlacePtes;
   private probed = false;
 
   constructor(
@@ -42,8 +42,12 @@ export class GuestSmmuDomain implements IommuDomainDriver {
     /** The device's context descriptor (the guest driver mutates it in place; it is never replaced). */
     private readonly cd: GuestCd,
   ) {
+    super(vsmmu.world.env, vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs));
     this.name = `${vsmmu.id}.${device.id}`;
-    this.ptes = new InPlacePtes(vsmmu.world.env, () => cd.s1, vsmmu.world.costs.ns(SMMUV3_COSTS.guestSmmuPteWriteNs));
+  }
+
+  protected pageTable(): RadixPageTable {
+    return this.cd.s1;
   }
 
   *probe(cpu: Vcpu): ProcessGenerator<void> {
@@ -55,31 +59,6 @@ export class GuestSmmuDomain implements IommuDomainDriver {
       const k = this.vsmmu.world.ctx.spec.devices.filter((d) => d.vm === this.device.vm).indexOf(this.device);
       this.vsmmu.startBackground(this.vm, this, Math.max(0, k));
     }
-  }
-
-  // The PTE writes in place (dma/iommu/in-place-ptes.ts): their work done when called, then the
-  // time taken in place or held; dma-iommu uses the parts to merge them with the call's own hold.
-  mapPages(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
-    return this.ptes.map(iova, gpa, bytes);
-  }
-
-  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    return this.ptes.unmap(iova, bytes);
-  }
-
-  /** The stage-1 PTE writes of a map (and the table pages it adds), done; their time in ns, or −1 when the table cannot grow. */
-  mapPagesNs(_cpu: Vcpu, iova: number, gpa: number, bytes: number, _dir: Direction): number {
-    return this.ptes.mapNs(iova, gpa, bytes);
-  }
-
-  /** The stage-1 PTE clears of an unmap, done; their time in ns. */
-  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.ptes.unmapNs(iova, bytes);
-  }
-
-  /** The time of those clears, nothing cleared yet. */
-  unmapPagesCostNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.ptes.unmapCostNs(iova, bytes);
   }
 
   // flushRange, flushAll and translate return the generator that does the work (the callers

@@ -21,7 +21,7 @@ import type { DeviceSpec } from '../../../common/spec';
 import type { IommuDomainDriver } from '../../dma/iommu/driver';
 import { DmaIommuPath } from '../../dma/iommu/dma-iommu';
 import { InPlacePtes } from '../../dma/iommu/in-place-ptes';
-import type { DmaPath, Direction } from '../../dma/path';
+import type { DmaPath } from '../../dma/path';
 import type { Vcpu } from '../../machine/vcpu';
 import type { VmRuntime } from '../../machine/vm';
 import { FRAME, frameAt } from '../../mem/addr';
@@ -87,8 +87,7 @@ export class VtdHostUnit implements IommuInstance {
     if (!vm.bareMetal) {
       throw new TopologyError(at, `the physical VT-d unit ${this.id} drives bare-metal devices (no vm); VM ${vm.spec.id}'s device ${device.id} needs a vIOMMU (intel-iommu) or no hostIommu`);
     }
-    const table = new RadixPageTable(this.params.levels, this.tableAlloc);
-    const domain = new VtdHostDomain(this, device.id, this.nextDid++, table, new InPlacePtes(this.env, () => table, this.cost.pte));
+    const domain = new VtdHostDomain(this, device.id, this.nextDid++, new RadixPageTable(this.params.levels, this.tableAlloc), this.env, this.cost.pte);
     return new DmaIommuPath(this.env, this.costs, this.metrics, domain, {
       mode: this.spec.host.dmaMode ?? 'strict',
       timerCpu: vm.vcpu(0),
@@ -154,8 +153,8 @@ export class VtdHostUnit implements IommuInstance {
   }
 }
 
-/** The host intel-iommu driver's DMA domain of one bare-metal device. */
-class VtdHostDomain implements IommuDomainDriver {
+/** The host intel-iommu driver's DMA domain of one bare-metal device: its second-level PTE writes in place, and their parts, from InPlacePtes. */
+class VtdHostDomain extends InPlacePtes implements IommuDomainDriver {
   readonly name: string;
 
   constructor(
@@ -163,34 +162,19 @@ class VtdHostDomain implements IommuDomainDriver {
     deviceId: string,
     private readonly did: number,
     private readonly table: RadixPageTable,
-    private readonly ptes: InPlacePtes,
+    env: Environment,
+    pteNs: number,
   ) {
+    super(env, pteNs);
     this.name = `${unit.id}.${deviceId}`;
+  }
+
+  protected pageTable(): RadixPageTable {
+    return this.table;
   }
 
   /** The context entry is written before the device is used; a not-present entry needs no flush without caching mode. */
   *probe(_cpu: Vcpu): ProcessGenerator<void> {}
-
-  // The second-level PTE writes in place (dma/iommu/in-place-ptes.ts), also as their parts.
-  mapPages(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): ProcessGenerator<boolean> {
-    return this.ptes.map(iova, pa, bytes);
-  }
-
-  unmapPages(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
-    return this.ptes.unmap(iova, bytes);
-  }
-
-  mapPagesNs(_cpu: Vcpu, iova: number, pa: number, bytes: number, _dir: Direction): number {
-    return this.ptes.mapNs(iova, pa, bytes);
-  }
-
-  unmapPagesNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.ptes.unmapNs(iova, bytes);
-  }
-
-  unmapPagesCostNs(_cpu: Vcpu, iova: number, bytes: number): number {
-    return this.ptes.unmapCostNs(iova, bytes);
-  }
 
   *flushRange(_cpu: Vcpu, iova: number, bytes: number): ProcessGenerator<void> {
     yield* this.unit.submit([iotlbDescFor(this.did, iova, bytes, this.unit.params.mamv)]);
