@@ -3,10 +3,11 @@
  * the same order at the same instants, for a caller that runs each step from its own process
  * (map-bench) instead of `yield*` on the path's generator. The call's own holds (mapNs, unmapNs,
  * the rcache's cost), and the PTE writes' hold of a driver that gives it (mapPagesNs,
- * unmapPagesNs), merged where DmaIommuPath merges them, are returned for the caller to yield; what the driver and the tree lock
- * hand back (generators: the driver's interface) is the caller's to `yield*` (`sub`), unless it
- * is one of the finished generators (kernel/finished.ts), whose value is read here — so a hold
- * inside the guest driver resumes through one generator level fewer, and nothing is re-yielded.
+ * unmapPagesNs), merged where DmaIommuPath merges them, are returned for the caller to yield;
+ * what the driver and the tree lock hand back (generators: the driver's interface) is the
+ * caller's to `yield*` (`sub`), unless it is one of the finished generators (kernel/finished.ts),
+ * whose value is read here — so a hold inside the guest driver resumes through one generator
+ * level fewer, and nothing is re-yielded.
  * Not a model of anything beyond dma-iommu.ts: its form of "the caller's process runs the call".
  */
 import { DONE, DONE_FALSE, DONE_TRUE, type ProcessGenerator, type Yieldable } from '../../kernel';
