@@ -305,3 +305,33 @@ test('a map the IOVA cache serves allocates and writes at its start and holds on
 test('an unmap whose clears took other than the driver costed them fails loudly', () => {
   assert.throws(() => interleaved((env) => new InPlaceDriver(env, 5)), /PTE clears took 20 ns, but the driver costed them at 25 ns/);
 });
+
+test('dma_map_sg: a list the IOVA cache serves takes its IOVA at once and holds map_ns and the cache as one; else map_ns, then the tree', () => {
+  const env = new Environment(1);
+  const cpu = new Vcpu(env, 'vm0', 0);
+  const d = new InPlaceDriver(env);
+  const path = new DmaIommuPath(env, new Costs(profile(256)), new Metrics(1000), d, { mode: 'strict', timerCpu: cpu, dmaLimit: 2 ** 32 });
+  let n = 0;
+  const tick = (): void => {
+    if (++n < 3000) env.schedule(1, tick);
+  };
+  env.schedule(0, tick);
+  const starts: number[] = [];
+  env.process(
+    (function* () {
+      const segs = [{ gpa: 0x10_0000, bytes: 4096 }];
+      starts.push(env.now);
+      const first = (yield* path.mapSg(cpu, segs, 'from-device'))!;
+      yield* path.unmapSg(cpu, first);
+      starts.push(env.now);
+      yield* path.mapSg(cpu, segs, 'from-device');
+    })(),
+  );
+  env.run();
+  const writes = d.log.filter((l) => l.startsWith('write'));
+  // The first list: nothing cached, so the tree after map_ns (10) and its lock (5); the second, from the cache: 10 + 1.
+  assert.deepEqual(writes, [`write 1048575@${starts[0]! + 15}`, `write 1048575@${starts[1]! + 11}`]);
+  // The process's queue entries: its start; the first list 3 (map_ns, lock, write); the unmap 3 (hold, flush, free);
+  // the second list 2 (map_ns with the cache's 1 ns, write; held apart they were 3); its end.
+  assert.equal(env.events - n, 1 + 3 + 3 + 2 + 1);
+});
