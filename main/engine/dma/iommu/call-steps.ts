@@ -75,9 +75,9 @@ export class DmaIommuCallSteps implements DmaCallSteps {
     const offset = (this.offset = offsetOf(gpa));
     const pages = (this.pages = Math.ceil((offset + bytes) / PAGE));
     let ns = path.mapNs;
-    if (path.iovas.cacheServes(pages, cpu.index)) {
+    const a = (this.alloc = path.iovas.allocCached(pages, cpu.index));
+    if (a !== null) {
       // DmaIommuPath.mapCached: the IOVA (and entries written in place) now, one hold for the call.
-      const a = (this.alloc = path.iovas.alloc(pages, cpu.index)!);
       const d = path.driver;
       ns += path.rcacheNs;
       if (d.mapPagesNs !== undefined) {

@@ -127,7 +127,8 @@ export class DmaIommuPath implements DmaPath {
   *map(cpu: Vcpu, gpa: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     const offset = offsetOf(gpa); // gpa % PAGE without an fmod past 2^31
     const pages = Math.ceil((offset + bytes) / PAGE);
-    if (this.iovas.cacheServes(pages, cpu.index)) return yield* this.mapCached(cpu, gpa, offset, pages, bytes, dir);
+    const cached = this.iovas.allocCached(pages, cpu.index);
+    if (cached !== null) return yield* this.mapCached(cpu, cached, gpa, offset, pages, bytes, dir);
     if (!this.env.advance(this.mapNs)) yield this.mapNs;
     const a = this.iovas.alloc(pages, cpu.index);
     yield* this.chargeIova(a === null || a.tree);
@@ -141,13 +142,12 @@ export class DmaIommuPath implements DmaPath {
   }
 
   /**
-   * map when this CPU's IOVA cache serves the request (no tree, no lock): the IOVA taken and,
-   * with a driver that writes its entries in place (mapPagesNs), the entries written at the
+   * map when this CPU's IOVA cache served the request (`a`: no tree, no lock): the IOVA taken
+   * and, with a driver that writes its entries in place (mapPagesNs), the entries written at the
    * call's start, then the call's time — its own, the cache's, the writes' — as one hold; the
    * mapping is the caller's only when the hold is over, so nothing else can see the difference.
    */
-  private *mapCached(cpu: Vcpu, gpa: number, offset: number, pages: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
-    const a = this.iovas.alloc(pages, cpu.index)!;
+  private *mapCached(cpu: Vcpu, a: IovaAlloc, gpa: number, offset: number, pages: number, bytes: number, dir: Direction): ProcessGenerator<Mapping | null> {
     const d = this.driver;
     let ns = this.mapNs + this.rcacheNs;
     if (d.mapPagesNs !== undefined) {
@@ -251,10 +251,9 @@ export class DmaIommuPath implements DmaPath {
     // Each segment is padded to whole pages (iommu_dma_map_sg) and placed one after another.
     const spans = segs.map((s) => Math.ceil((offsetOf(s.gpa) + s.bytes) / PAGE));
     const pages = spans.reduce((a, b) => a + b, 0);
-    let a: IovaAlloc | null;
-    if (this.iovas.cacheServes(pages, cpu.index)) {
+    let a = this.iovas.allocCached(pages, cpu.index);
+    if (a !== null) {
       // As map: the IOVA from this CPU's cache at once, the call's and the cache's time as one hold.
-      a = this.iovas.alloc(pages, cpu.index)!;
       const ns = this.mapNs + this.rcacheNs;
       if (!this.env.advance(ns)) yield ns;
     } else {

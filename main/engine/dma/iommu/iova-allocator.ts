@@ -120,15 +120,9 @@ export class IovaAllocator {
   }
 
   alloc(pages: number, cpu: number): IovaAlloc | null {
+    const cached = this.allocCached(pages, cpu);
+    if (cached !== null) return cached;
     const size = pages < ROUNDED_BELOW ? roundUpPow2(pages) : pages;
-    const cls = order(size);
-    if (cls < RCACHE_CLASSES) {
-      const pfn = this.cacheGet(cls, cpu);
-      if (pfn !== undefined) {
-        this.cacheHits++;
-        return { pfn, pages: size, tree: false };
-      }
-    }
     let pfn = this.treeAlloc(size, this.limitPfn);
     if (pfn < 0) {
       this.flushRcaches();
@@ -139,15 +133,17 @@ export class IovaAllocator {
   }
 
   /**
-   * Whether alloc(pages, cpu) would be served by `cpu`'s magazines or the depot, touching no
-   * tree (and so no lock): the caller may then allocate at once and charge the call as one hold.
-   * Changes nothing.
+   * alloc when `cpu`'s magazines or the depot serve it, touching no tree (and so no lock): the
+   * caller may then charge the call as one hold. Null, and nothing changed, when only the tree could.
    */
-  cacheServes(pages: number, cpu: number): boolean {
-    const cls = order(pages < ROUNDED_BELOW ? roundUpPow2(pages) : pages);
-    if (cls >= RCACHE_CLASSES) return false;
-    const c = this.cpus[cpu]?.[cls];
-    return (c !== undefined && (c.loaded.length > 0 || c.prev.length > 0)) || this.depot[cls]!.length > 0;
+  allocCached(pages: number, cpu: number): IovaAlloc | null {
+    const size = pages < ROUNDED_BELOW ? roundUpPow2(pages) : pages;
+    const cls = order(size);
+    if (cls >= RCACHE_CLASSES) return null;
+    const pfn = this.cacheGet(cls, cpu);
+    if (pfn === undefined) return null;
+    this.cacheHits++;
+    return { pfn, pages: size, tree: false };
   }
 
   /**
